@@ -1,0 +1,5 @@
+/** Every `mixel` sub-command, each a function that adds itself to the program. */
+import type { Command } from 'commander';
+import { registerSample } from './sample.js';
+
+export const commands: ReadonlyArray<(program: Command) => void> = [registerSample];

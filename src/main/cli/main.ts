@@ -1,0 +1,31 @@
+/**
+ * The `mixel` command line: a peer of the window, calling the same pipeline. Each command lives in
+ * commands/<name>.ts and registers itself here; heavy modules (sharp, the worker pool) are imported
+ * inside the command's action so that `mixel --help` starts fast.
+ */
+import { Command, CommanderError } from 'commander';
+import { commands } from './commands/index.js';
+import { UserError } from './UserError.js';
+
+export async function runCli(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('mixel')
+    .description(
+      'Interactive pixel classification of microscopy images (ilastik-style features, Gaussian mixtures).',
+    )
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run `mixel <command> --help` for the options)')
+    .exitOverride();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof UserError) {
+      process.stderr.write(`mixel: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

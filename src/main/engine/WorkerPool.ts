@@ -1,0 +1,150 @@
+/**
+ * A fixed pool of worker threads running jobs from the job table (jobs/index.ts), first in, first out.
+ * Heavy work (features, EM, prediction) goes here so the Electron main thread, the server and the
+ * renderer never freeze. Cancellation: a queued job is dropped at once; a running job finishes in its
+ * thread but its result is discarded.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { JobInput, JobKind, JobOutput } from './jobs/index.js';
+import { collectTransferables, type JobRequestMessage, type JobResponseMessage } from './workerMessages.js';
+
+export interface WorkerPoolOptions {
+  /** Number of threads; defaults to one per core. */
+  threads?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Buffers to move (not copy) to the worker; they become unusable in the caller. */
+  transfer?: ArrayBuffer[];
+}
+
+interface PendingJob {
+  readonly request: JobRequestMessage;
+  readonly transfer: ArrayBuffer[];
+  readonly resolve: (output: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly signal?: AbortSignal;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  job: PendingJob | null;
+}
+
+export class JobCancelledError extends Error {
+  override name = 'JobCancelledError';
+  constructor() {
+    super('the job was cancelled');
+  }
+}
+
+export function defaultThreadCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export class WorkerPool {
+  readonly threads: number;
+  private readonly workers: PoolWorker[] = [];
+  private readonly queue: PendingJob[] = [];
+  private nextId = 1;
+  private isClosed = false;
+
+  constructor(options: WorkerPoolOptions = {}) {
+    const threads = options.threads ?? defaultThreadCount();
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(`threads must be a whole number ≥ 1 (got ${threads})`);
+    }
+    this.threads = threads;
+    for (let i = 0; i < threads; i++) this.workers.push(this.spawn());
+  }
+
+  run<K extends JobKind>(kind: K, input: JobInput<K>, options: RunOptions = {}): Promise<JobOutput<K>> {
+    if (this.isClosed) return Promise.reject(new Error('the worker pool is closed'));
+    if (options.signal?.aborted) return Promise.reject(new JobCancelledError());
+    return new Promise<JobOutput<K>>((resolve, reject) => {
+      const job: PendingJob = {
+        request: { id: this.nextId++, kind, input },
+        transfer: options.transfer ?? [],
+        resolve: resolve as (output: unknown) => void,
+        reject,
+        signal: options.signal,
+      };
+      options.signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /** Runs one job per input on all threads and returns the outputs in input order. */
+  map<K extends JobKind>(kind: K, inputs: JobInput<K>[], options: RunOptions = {}): Promise<JobOutput<K>[]> {
+    return Promise.all(inputs.map((input) => this.run(kind, input, { signal: options.signal })));
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('the worker pool was closed'));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private cancel(job: PendingJob): void {
+    const index = this.queue.indexOf(job);
+    if (index >= 0) this.queue.splice(index, 1);
+    job.reject(new JobCancelledError());
+  }
+
+  private dispatch(): void {
+    for (const slot of this.workers) {
+      if (slot.job) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.worker.ref(); // a busy worker keeps the process alive until its result arrives
+      slot.worker.postMessage(job.request, job.transfer);
+    }
+  }
+
+  private spawn(): PoolWorker {
+    const worker = new Worker(workerScriptPath());
+    const slot: PoolWorker = { worker, job: null };
+    worker.on('message', (response: JobResponseMessage) => {
+      const job = slot.job;
+      slot.job = null;
+      slot.worker.unref();
+      if (job && job.request.id === response.id && !job.signal?.aborted) {
+        if (response.ok) job.resolve(response.output);
+        else job.reject(Object.assign(new Error(response.error.message), { name: response.error.name }));
+      }
+      this.dispatch();
+    });
+    worker.on('error', (error) => {
+      // A crashed worker fails its job and is replaced, so one bad tile cannot stall the pool.
+      slot.job?.reject(error);
+      slot.job = null;
+      const index = this.workers.indexOf(slot);
+      if (index >= 0 && !this.isClosed) this.workers[index] = this.spawn();
+      this.dispatch();
+    });
+    worker.unref();
+    return slot;
+  }
+}
+
+/**
+ * The compiled worker entry. Under vitest this module runs from src/*.ts, but threads need JavaScript,
+ * so it points at the build in dist/ (npm test builds first).
+ */
+function workerScriptPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    return here.replace(
+      /([\\/])src([\\/])main([\\/])engine([\\/])WorkerPool\.ts$/,
+      '$1dist$2src$2main$3engine$4worker.js',
+    );
+  }
+  return fileURLToPath(new URL('./worker.js', import.meta.url));
+}
+
+export { collectTransferables };

@@ -1,0 +1,15 @@
+/**
+ * The job table: every kind of heavy work the worker pool runs, by name. A job is a plain function of a
+ * structured-cloneable input; typed arrays in its result travel back as transferables (no copy).
+ * Add a job by writing it in its own file under jobs/ and listing it here.
+ */
+import { echoJob } from './echoJob.js';
+
+export const jobs = {
+  echo: echoJob,
+};
+
+export type JobTable = typeof jobs;
+export type JobKind = keyof JobTable;
+export type JobInput<K extends JobKind> = Parameters<JobTable[K]>[0];
+export type JobOutput<K extends JobKind> = Awaited<ReturnType<JobTable[K]>>;
