@@ -1,0 +1,200 @@
+/**
+ * Reads images through sharp (libvips) with raw values kept: sharp would otherwise turn 16-bit grey data
+ * into 8-bit sRGB, so every read names the file's own colour space (grey16, b-w, rgb16, srgb, scrgb).
+ * Regions are read with `extract`, which libvips evaluates on demand, so a 20000² TIFF is never decoded
+ * whole. Multi-page files are z-stacks, time series or channel stacks, chosen by `axes`.
+ */
+import sharp from 'sharp';
+import { stat } from 'node:fs/promises';
+import { createPlanarImage, type PlanarImage, type SampleType } from '../../core/image.js';
+import {
+  axesFor,
+  guessPageAxis,
+  parseAxes,
+  type ImageInfo,
+  type ImageSource,
+} from '../../core/imageSource.js';
+import type { Rect } from '../../core/tiling.js';
+import { ImageReadError, describeSharpError } from './ImageReadError.js';
+
+// Decoded pixels are used once, region by region; libvips' operation cache would only hold memory.
+sharp.cache(false);
+
+export interface OpenImageOptions {
+  /** Axes of a multi-page file (`zyx`, `tyx`, `cyx`, …); guessed when absent (see `isAxesGuessed`). */
+  axes?: string;
+}
+
+export interface OpenedImage extends ImageSource {
+  /** True when the file has several pages and their meaning was guessed rather than given. */
+  readonly isAxesGuessed: boolean;
+}
+
+/** Whole-image reads above this many bytes of float32 are refused: such images go through `openImage` tile by tile. */
+export const MAX_WHOLE_IMAGE_BYTES = 4 * 1024 ** 3;
+
+const SAMPLE_TYPES: Record<string, SampleType> = { uchar: 'uint8', ushort: 'uint16', float: 'float32' };
+const RAW_COLOUR_SPACES = new Set(['b-w', 'grey16', 'srgb', 'rgb16', 'scrgb', 'multiband']);
+
+/** Opens an image file and reads its header; pixels are read later by `readRegion`. */
+export async function openImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
+  const size = await fileSize(path);
+  if (size === 0) throw new ImageReadError(path, 'the file is empty (0 bytes)');
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(path, { limitInputPixels: false, unlimited: true }).metadata();
+  } catch (err) {
+    throw new ImageReadError(path, describeSharpError(err));
+  }
+  const { width, height } = meta;
+  if (!width || !height) throw new ImageReadError(path, 'the header gives no image size');
+  const sampleType = SAMPLE_TYPES[meta.depth ?? ''];
+  if (!sampleType) {
+    throw new ImageReadError(
+      path,
+      `samples of type "${meta.depth}" are not supported (use 8/16-bit or 32-bit float)`,
+    );
+  }
+  const space = meta.space ?? '';
+  if (!RAW_COLOUR_SPACES.has(space)) {
+    throw new ImageReadError(path, `colour space "${space}" is not supported (use grey or RGB)`);
+  }
+  const pages = meta.pages ?? 1;
+  const samples = meta.channels ?? 1;
+  let pageAxis: 'z' | 't' | 'c' | null;
+  try {
+    pageAxis = options.axes
+      ? parseAxes(options.axes, pages, samples)
+      : pages > 1
+        ? guessPageAxis(pages, samples)
+        : null;
+  } catch (err) {
+    throw new ImageReadError(path, (err as Error).message);
+  }
+  const info: ImageInfo = {
+    width,
+    height,
+    pages,
+    channels: pageAxis === 'c' ? pages : samples,
+    planes: pageAxis === 'z' || pageAxis === 't' ? pages : 1,
+    sampleType,
+    axes: axesFor(pageAxis, samples),
+    format: meta.format ?? 'unknown',
+  };
+  const readPage = (page: number, rect: Rect) =>
+    readPageRegion(path, page, rect, space, meta.depth as string);
+  return {
+    info,
+    name: path,
+    isAxesGuessed: pages > 1 && !options.axes,
+    async readRegion(rect: Rect, plane: number): Promise<PlanarImage> {
+      checkRegion(path, info, rect, plane);
+      if (pageAxis !== 'c') return readPage(pageAxis === null ? 0 : plane, rect);
+      const out = createPlanarImage(rect.width, rect.height, 0);
+      for (let page = 0; page < pages; page++) out.channels.push((await readPage(page, rect)).channels[0]);
+      return out;
+    },
+  };
+}
+
+/** Reads one whole plane (default 0) of an image, refusing images too large to hold in memory. */
+export async function readImage(
+  path: string,
+  options: OpenImageOptions & { plane?: number } = {},
+): Promise<{ info: ImageInfo; image: PlanarImage; source: OpenedImage }> {
+  const source = await openImage(path, options);
+  const { width, height, channels } = source.info;
+  const bytes = width * height * channels * 4;
+  if (bytes > MAX_WHOLE_IMAGE_BYTES) {
+    throw new ImageReadError(
+      path,
+      `${width} × ${height} × ${channels} pixels is too large to read whole (${(bytes / 1024 ** 3).toFixed(1)} GB as float32)`,
+    );
+  }
+  const image = await source.readRegion({ x: 0, y: 0, width, height }, options.plane ?? 0);
+  return { info: source.info, image, source };
+}
+
+async function readPageRegion(
+  path: string,
+  page: number,
+  rect: Rect,
+  space: string,
+  depth: string,
+): Promise<PlanarImage> {
+  let data: Buffer;
+  let channels: number;
+  try {
+    let pipeline = sharp(path, { page, limitInputPixels: false, unlimited: true }).extract({
+      left: rect.x,
+      top: rect.y,
+      width: rect.width,
+      height: rect.height,
+    });
+    if (space !== 'multiband') pipeline = pipeline.toColourspace(space as keyof sharp.ColourspaceEnum);
+    const result = await pipeline.raw({ depth: depth as 'uchar' }).toBuffer({ resolveWithObject: true });
+    data = result.data;
+    channels = result.info.channels;
+  } catch (err) {
+    throw new ImageReadError(path, describeSharpError(err));
+  }
+  const samples = typedView(data, depth);
+  const n = rect.width * rect.height;
+  if (samples.length !== n * channels) {
+    throw new ImageReadError(
+      path,
+      `expected ${n * channels} samples in the region, decoded ${samples.length}`,
+    );
+  }
+  const out = createPlanarImage(rect.width, rect.height, channels);
+  for (let c = 0; c < channels; c++) {
+    const plane = out.channels[c];
+    for (let i = 0, j = c; i < n; i++, j += channels) plane[i] = samples[j];
+  }
+  return out;
+}
+
+function typedView(data: Buffer, depth: string): ArrayLike<number> {
+  if (depth === 'ushort') {
+    // A fresh copy guarantees the 2-byte alignment a Uint16Array view needs.
+    const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+  }
+  if (depth === 'float') {
+    const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
+    return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
+  }
+  return data;
+}
+
+function checkRegion(path: string, info: ImageInfo, rect: Rect, plane: number): void {
+  const inside =
+    Number.isInteger(rect.x) &&
+    Number.isInteger(rect.y) &&
+    rect.x >= 0 &&
+    rect.y >= 0 &&
+    rect.width > 0 &&
+    rect.height > 0 &&
+    rect.x + rect.width <= info.width &&
+    rect.y + rect.height <= info.height;
+  if (!inside) {
+    throw new RangeError(
+      `${path}: region ${JSON.stringify(rect)} is outside the ${info.width} × ${info.height} image`,
+    );
+  }
+  if (!Number.isInteger(plane) || plane < 0 || plane >= info.planes) {
+    throw new RangeError(`${path}: plane ${plane} does not exist (the image has ${info.planes})`);
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ImageReadError(
+      path,
+      code === 'ENOENT' ? 'no such file' : `cannot open it (${code ?? String(err)})`,
+    );
+  }
+}
