@@ -4,7 +4,7 @@
  * Regions are read with `extract`, which libvips evaluates on demand, so a 20000² TIFF is never decoded
  * whole. Multi-page files are z-stacks, time series or channel stacks, chosen by `axes`.
  */
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { stat } from 'node:fs/promises';
 import { createPlanarImage, type PlanarImage, type SampleType } from '../../core/image.js';
 import {
@@ -40,7 +40,7 @@ const RAW_COLOUR_SPACES = new Set(['b-w', 'grey16', 'srgb', 'rgb16', 'scrgb', 'm
 export async function openImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
   const size = await fileSize(path);
   if (size === 0) throw new ImageReadError(path, 'the file is empty (0 bytes)');
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: false, unlimited: true }).metadata();
   } catch (err) {
@@ -131,7 +131,7 @@ async function readPageRegion(
       width: rect.width,
       height: rect.height,
     });
-    if (space !== 'multiband') pipeline = pipeline.toColourspace(space as keyof sharp.ColourspaceEnum);
+    if (space !== 'multiband') pipeline = pipeline.toColourspace(space);
     const result = await pipeline.raw({ depth: depth as 'uchar' }).toBuffer({ resolveWithObject: true });
     data = result.data;
     channels = result.info.channels;
