@@ -1,0 +1,240 @@
+/**
+ * The project: everything a trained pixel classifier needs, in one human-readable JSON file (`.mixel`):
+ * classes, feature selection, intensity normalization, the images (by relative path, size and sha256, so
+ * a moved or changed file is noticed), their labels (run-length encoded rasters) and the fitted model.
+ * Records are plain JSON and never mutated: every helper returns a new project. Loading and saving live
+ * in src/main/project/projectFile.ts; this module is pure and also runs in the window.
+ */
+import { z } from 'zod';
+import type { SampleType } from '../image.js';
+import { decodeLabelRuns, encodeLabelRuns } from './labelCodec.js';
+
+export const PROJECT_FORMAT = 'mixel-project';
+/** Bumped when the file layout changes; older files are rejected with a message saying which version reads them. */
+export const PROJECT_VERSION = 1;
+/** Label values are bytes (0 = unlabeled), so at most 255 classes. */
+export const MAX_CLASSES = 255;
+
+const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb');
+
+export const labelClassSchema = z.object({
+  name: z.string().min(1),
+  color: colorSchema,
+});
+
+export const normalizationSchema = z.object({
+  /** `none`: raw intensities; `percentile`: per image and channel, low → 0 and high → 1. */
+  mode: z.enum(['none', 'percentile']),
+  lowPercentile: z.number().min(0).max(100),
+  highPercentile: z.number().min(0).max(100),
+});
+
+export const channelRangeSchema = z.object({ low: z.array(z.number()), high: z.array(z.number()) });
+
+export const imageRecordSchema = z.object({
+  id: z.string().min(1),
+  /** Relative to the project file's folder, with forward slashes; absolute only if on another drive. */
+  path: z.string().min(1),
+  nickname: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  channels: z.number().int().positive(),
+  planes: z.number().int().positive(),
+  sampleType: z.enum(['uint8', 'uint16', 'float32']),
+  axes: z.string(),
+  fileSize: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Per-channel intensities mapped to 0 and 1 when normalization is `percentile`, computed when added. */
+  normalization: channelRangeSchema.optional(),
+});
+
+export const labelRasterSchema = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  encoding: z.literal('rle8-base64'),
+  data: z.string(),
+});
+
+export const featureSettingsSchema = z.object({
+  convention: z.enum(['ilastik', 'direct']),
+  /** The FeatureSelection of src/core/features/selection.ts, kept as written. */
+  selection: z.record(z.string(), z.unknown()),
+});
+
+export const projectSchema = z
+  .object({
+    format: z.literal(PROJECT_FORMAT),
+    version: z.number().int(),
+    classes: z.array(labelClassSchema).min(1).max(MAX_CLASSES),
+    features: featureSettingsSchema,
+    normalization: normalizationSchema,
+    images: z.array(imageRecordSchema),
+    /** Label rasters by image id. */
+    labels: z.record(z.string(), labelRasterSchema),
+    /** The FittedClassifier (src/core/classifier/PixelClassifier.ts) as serialized, or null before training. */
+    model: z.unknown().nullable(),
+  })
+  .superRefine((project, ctx) => {
+    const ids = new Set<string>();
+    for (const image of project.images) {
+      if (ids.has(image.id))
+        ctx.addIssue({ code: 'custom', message: `image id "${image.id}" is used twice` });
+      ids.add(image.id);
+    }
+    for (const [id, raster] of Object.entries(project.labels)) {
+      const image = project.images.find((im) => im.id === id);
+      if (!image) {
+        ctx.addIssue({ code: 'custom', message: `labels for image "${id}", which is not in the project` });
+        continue;
+      }
+      if (raster.width !== image.width || raster.height !== image.height) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `labels of image "${id}" are ${raster.width} × ${raster.height} but the image is ${image.width} × ${image.height}`,
+        });
+      }
+    }
+  });
+
+export type LabelClass = z.infer<typeof labelClassSchema>;
+export type NormalizationSettings = z.infer<typeof normalizationSchema>;
+export type ChannelRange = z.infer<typeof channelRangeSchema>;
+export type ImageRecord = z.infer<typeof imageRecordSchema> & { sampleType: SampleType };
+export type LabelRaster = z.infer<typeof labelRasterSchema>;
+export type FeatureSettings = z.infer<typeof featureSettingsSchema>;
+export type Project = z.infer<typeof projectSchema>;
+
+/** Default class colours (ilastik's first label colours), used when the user names no colours. */
+export const DEFAULT_CLASS_COLORS = [
+  '#ffe119',
+  '#0082c8',
+  '#e6194b',
+  '#3cb44b',
+  '#911eb4',
+  '#f58231',
+  '#46f0f0',
+];
+
+/**
+ * Percentiles, not min/max, so a few hot pixels do not squash the range; 0.1/99.9 keeps nearly all of it.
+ * Data sitting on a large camera offset (33000–37000 of 65535) is mapped to about 0..1 either way.
+ */
+export const DEFAULT_NORMALIZATION: NormalizationSettings = {
+  mode: 'none',
+  lowPercentile: 0.1,
+  highPercentile: 99.9,
+};
+
+export function createProject(options: {
+  classNames: readonly string[];
+  colors?: readonly string[];
+  features: FeatureSettings;
+  normalization?: NormalizationSettings;
+}): Project {
+  return validateProject({
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    classes: options.classNames.map((name, i) => ({
+      name,
+      color: options.colors?.[i] ?? DEFAULT_CLASS_COLORS[i % DEFAULT_CLASS_COLORS.length],
+    })),
+    features: options.features,
+    normalization: options.normalization ?? DEFAULT_NORMALIZATION,
+    images: [],
+    labels: {},
+    model: null,
+  });
+}
+
+/** Validates a parsed JSON value as a project; the thrown Error lists the problems in one line. */
+export function validateProject(value: unknown): Project {
+  if (typeof value === 'object' && value !== null && 'version' in value) {
+    const version = (value as { version: unknown }).version;
+    if (typeof version === 'number' && version > PROJECT_VERSION) {
+      throw new Error(
+        `project version ${version} is newer than this Mixel reads (${PROJECT_VERSION}): update Mixel`,
+      );
+    }
+  }
+  const result = projectSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+      return `${where}${issue.message}`;
+    });
+    throw new Error(`not a valid Mixel project (${problems.slice(0, 3).join('; ')})`);
+  }
+  return result.data as Project;
+}
+
+export function addImage(project: Project, record: ImageRecord): Project {
+  if (project.images.some((im) => im.id === record.id)) {
+    throw new Error(`image id "${record.id}" is already in the project`);
+  }
+  return { ...project, images: [...project.images, record] };
+}
+
+export function removeImage(project: Project, imageId: string): Project {
+  const labels = { ...project.labels };
+  delete labels[imageId];
+  return { ...project, images: project.images.filter((im) => im.id !== imageId), labels };
+}
+
+/** Replaces an image's path and checksum (a moved or re-exported file), keeping its labels. */
+export function relinkImage(
+  project: Project,
+  imageId: string,
+  path: string,
+  fileSize: number,
+  sha256: string,
+): Project {
+  return {
+    ...project,
+    images: project.images.map((im) => (im.id === imageId ? { ...im, path, fileSize, sha256 } : im)),
+  };
+}
+
+export function findImage(project: Project, imageId: string): ImageRecord {
+  const image = project.images.find((im) => im.id === imageId);
+  if (!image) throw new Error(`image "${imageId}" is not in the project`);
+  return image as ImageRecord;
+}
+
+/** Stores an image's label raster (0 = unlabeled, 1..K = class). Values beyond the classes are refused. */
+export function setLabels(project: Project, imageId: string, labels: Uint8Array): Project {
+  const image = findImage(project, imageId);
+  if (labels.length !== image.width * image.height) {
+    throw new RangeError(
+      `labels have ${labels.length} pixels but image "${imageId}" is ${image.width} × ${image.height}`,
+    );
+  }
+  const k = project.classes.length;
+  let max = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i];
+  if (max > k) throw new RangeError(`labels contain the value ${max} but the project has only ${k} classes`);
+  const raster: LabelRaster = {
+    width: image.width,
+    height: image.height,
+    encoding: 'rle8-base64',
+    data: encodeLabelRuns(labels),
+  };
+  return { ...project, labels: { ...project.labels, [imageId]: raster } };
+}
+
+/** The label raster of an image, all zeros when it has none. */
+export function getLabels(project: Project, imageId: string): Uint8Array {
+  const image = findImage(project, imageId);
+  const raster = project.labels[imageId];
+  if (!raster) return new Uint8Array(image.width * image.height);
+  return decodeLabelRuns(raster.data, raster.width * raster.height);
+}
+
+export function setModel(project: Project, model: unknown): Project {
+  return { ...project, model };
+}
+
+/** A file name without folders and extension, used for `{nickname}` in export names (as ilastik does). */
+export function nicknameOf(path: string): string {
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return base.replace(/\.(ome\.)?[^.]+$/i, '') || base;
+}
