@@ -9,12 +9,13 @@ import {
   type ImageRecord,
   type Project,
 } from './Project.js';
+import { presetSelection } from '../features/selection.js';
 import { decodeBase64, decodeLabelRuns, encodeBase64, encodeLabelRuns } from './labelCodec.js';
 
 function makeProjectWithTwoClasses(): Project {
   return createProject({
     classNames: ['background', 'nucleus'],
-    features: { convention: 'ilastik', selection: { preset: 'default' } },
+    features: { convention: 'ilastik', selection: presetSelection('default') },
   });
 }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { SampleType } from '../image.js';
+import type { FeatureConvention, FeatureSelection } from '../features/selection.js';
 import { decodeLabelRuns, encodeLabelRuns } from './labelCodec.js';
 
 export const PROJECT_FORMAT = 'mixel-project';
@@ -55,10 +56,19 @@ export const labelRasterSchema = z.object({
   data: z.string(),
 });
 
+export const featureSelectionSchema = z
+  .object({
+    scales: z.array(z.number().positive()).min(1),
+    enabled: z.array(z.array(z.boolean())),
+  })
+  .refine((sel) => sel.enabled.every((row) => row.length === sel.scales.length), {
+    message: 'every row of the feature matrix needs one cell per scale',
+  });
+
 export const featureSettingsSchema = z.object({
   convention: z.enum(['ilastik', 'direct']),
-  /** The FeatureSelection of src/core/features/selection.ts, kept as written. */
-  selection: z.record(z.string(), z.unknown()),
+  /** The FeatureSelection of src/core/features/selection.ts (features × scales matrix). */
+  selection: featureSelectionSchema,
 });
 
 export const projectSchema = z
@@ -101,8 +111,14 @@ export type NormalizationSettings = z.infer<typeof normalizationSchema>;
 export type ChannelRange = z.infer<typeof channelRangeSchema>;
 export type ImageRecord = z.infer<typeof imageRecordSchema> & { sampleType: SampleType };
 export type LabelRaster = z.infer<typeof labelRasterSchema>;
-export type FeatureSettings = z.infer<typeof featureSettingsSchema>;
-export type Project = z.infer<typeof projectSchema>;
+export interface FeatureSettings {
+  readonly convention: FeatureConvention;
+  readonly selection: FeatureSelection;
+}
+export type Project = Omit<z.infer<typeof projectSchema>, 'features' | 'images'> & {
+  features: FeatureSettings;
+  images: ImageRecord[];
+};
 
 /** Default class colours (ilastik's first label colours), used when the user names no colours. */
 export const DEFAULT_CLASS_COLORS = [

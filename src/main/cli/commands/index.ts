@@ -1,5 +1,6 @@
 /** Every `mixel` sub-command, each a function that adds itself to the program. */
 import type { Command } from 'commander';
 import { registerSample } from './sample.js';
+import { registerInfo } from './info.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerSample];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerSample, registerInfo];
