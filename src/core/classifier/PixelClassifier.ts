@@ -106,7 +106,9 @@ export function fitPixelClassifier(
   const classMixtures = classes.map((_, k) => fitClassMixture(Z, classIndex, n, r, k, o, o.components));
   const componentsPerClass = classMixtures.map((m) => m.weights.length);
   const priors = counts.map((c) => (o.priors === 'uniform' ? 1 / classes.length : c / n));
-  let { mixture, componentClass } = jointMixture(classMixtures, priors);
+  const joint = jointMixture(classMixtures, priors);
+  const componentClass = joint.componentClass;
+  let mixture = joint.mixture;
 
   let lambda = 0;
   let lambdaScores: { lambda: number; score: number }[] = [];
