@@ -1,0 +1,154 @@
+/**
+ * Trains the pixel classifier on scribbles from one or several images: features are computed only for
+ * tiles that hold labels (in the worker pool), reduced there to the labeled rows plus a subsample of
+ * unlabeled ones, and EM then runs in a worker too.
+ */
+import {
+  DEFAULT_CLASSIFIER_OPTIONS,
+  type ClassifierOptions,
+} from '../../core/classifier/classifierOptions.js';
+import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import { featureHaloPx } from '../../core/features/computeFeatures.js';
+import {
+  featureChannelNames,
+  type FeatureConvention,
+  type FeatureSelection,
+} from '../../core/features/selection.js';
+import type { PlanarImage } from '../../core/image.js';
+import { DEFAULT_TILE_SIZE, tileGrid } from '../../core/tiling.js';
+import type { WorkerPool } from '../engine/WorkerPool.js';
+import { cropLabels, cropTile } from './tileCrops.js';
+import type { TrainingSamples } from './trainingSamplesJob.js';
+
+export interface TrainingInput {
+  readonly image: PlanarImage;
+  /** width × height: 0 = unlabeled, 1..K = class. */
+  readonly labels: Uint8Array;
+}
+
+export type TrainingProgress = (stage: 'features' | 'fit', done: number, total: number) => void;
+
+export async function trainClassifier(
+  pool: WorkerPool,
+  inputs: TrainingInput[],
+  selection: FeatureSelection,
+  convention: FeatureConvention,
+  options: Partial<ClassifierOptions> = {},
+  onProgress?: TrainingProgress,
+  signal?: AbortSignal,
+): Promise<FittedClassifier> {
+  if (inputs.length === 0) throw new RangeError('no images to train on');
+  const channelCount = inputs[0].image.channels.length;
+  for (const { image, labels } of inputs) {
+    if (labels.length !== image.width * image.height) {
+      throw new RangeError(
+        `labels hold ${labels.length} pixels but the image is ${image.width} × ${image.height}`,
+      );
+    }
+    if (image.channels.length !== channelCount) {
+      throw new RangeError(
+        `all training images need the same number of channels (${channelCount} vs ${image.channels.length})`,
+      );
+    }
+  }
+  const halo = featureHaloPx(selection, convention);
+  const jobs: {
+    input: TrainingInput;
+    tile: ReturnType<typeof tileGrid>[number];
+    labels: Uint8Array;
+    groupBase: number;
+  }[] = [];
+  let unlabeledInLabeledTiles = 0;
+  let groupBase = 0;
+  for (const input of inputs) {
+    const { width, height } = input.image;
+    for (const tile of tileGrid(width, height, DEFAULT_TILE_SIZE, halo)) {
+      const labels = cropLabels(input.labels, width, tile.core);
+      let labeled = 0;
+      for (let i = 0; i < labels.length; i++) if (labels[i] > 0) labeled++;
+      if (labeled === 0) continue;
+      unlabeledInLabeledTiles += labels.length - labeled;
+      jobs.push({ input, tile, labels, groupBase });
+    }
+    groupBase += Math.ceil(width / 8) * Math.ceil(height / 8) + 1;
+  }
+  if (jobs.length === 0) throw new RangeError('there are no labels to train on: paint at least two classes');
+  const sampleCount =
+    options.semiSupervised?.sampleCount ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.sampleCount;
+  const isSemiOff = options.semiSupervised?.enabled === false;
+  const unlabeledFraction = isSemiOff ? 0 : Math.min(1, sampleCount / Math.max(1, unlabeledInLabeledTiles));
+  let done = 0;
+  const parts = await Promise.all(
+    jobs.map(async (job, index) => {
+      const crop = cropTile(job.input.image, job.tile);
+      const part = await pool.run(
+        'trainingSamples',
+        {
+          ...crop,
+          labels: job.labels,
+          selection,
+          convention,
+          unlabeledFraction,
+          seed: (options.seed ?? 0) * 7919 + index,
+          origin: { x: job.tile.core.x, y: job.tile.core.y },
+          imageWidth: job.input.image.width,
+          groupBase: job.groupBase,
+        },
+        { signal, transfer: crop.planes.map((p) => p.buffer as ArrayBuffer) },
+      );
+      onProgress?.('features', ++done, jobs.length);
+      return part;
+    }),
+  );
+  const merged = mergeSamples(parts);
+  onProgress?.('fit', 0, 1);
+  const { model } = await pool.run(
+    'fitClassifier',
+    {
+      samples: merged.samples,
+      labels: merged.labels,
+      nFeatures: merged.nFeatures,
+      options,
+      unlabeled: merged.unlabeled,
+      sampleGroups: merged.groups,
+    },
+    { signal },
+  );
+  onProgress?.('fit', 1, 1);
+  return { ...model, featureNames: featureChannelNames(selection, channelCount) };
+}
+
+function mergeSamples(parts: TrainingSamples[]): TrainingSamples {
+  const d = parts[0].nFeatures;
+  const concat = <T extends Float32Array | Uint8Array | Int32Array>(
+    pick: (p: TrainingSamples) => T,
+    make: (n: number) => T,
+  ): T => {
+    const out = make(parts.reduce((s, p) => s + pick(p).length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(pick(p) as never, offset);
+      offset += pick(p).length;
+    }
+    return out;
+  };
+  return {
+    samples: concat(
+      (p) => p.samples,
+      (n) => new Float32Array(n),
+    ),
+    labels: concat(
+      (p) => p.labels,
+      (n) => new Uint8Array(n),
+    ),
+    groups: concat(
+      (p) => p.groups,
+      (n) => new Int32Array(n),
+    ),
+    unlabeled: concat(
+      (p) => p.unlabeled,
+      (n) => new Float32Array(n),
+    ),
+    nFeatures: d,
+  };
+}

@@ -1,0 +1,31 @@
+/** Job 'fitClassifier': EM runs in a worker so the window and the server never freeze while it fits. */
+import {
+  fitPixelClassifier,
+  type ClassifierOptions,
+  type FittedClassifier,
+} from '../../../core/classifier/PixelClassifier.js';
+
+export interface FitClassifierInput {
+  /** nSamples × nFeatures, row-major. */
+  readonly samples: Float32Array;
+  /** 1..K per sample. */
+  readonly labels: Uint8Array;
+  readonly nFeatures: number;
+  readonly options?: Partial<ClassifierOptions>;
+  /** Unlabeled rows for semi-supervised EM. */
+  readonly unlabeled?: Float32Array;
+  /** Spatial group per labeled row, for cross-validation. */
+  readonly sampleGroups?: Int32Array;
+}
+
+export function fitClassifierJob(input: FitClassifierInput): { model: FittedClassifier } {
+  const model = fitPixelClassifier(
+    input.samples,
+    input.labels,
+    input.nFeatures,
+    input.options,
+    input.unlabeled,
+    input.sampleGroups,
+  );
+  return { model };
+}
