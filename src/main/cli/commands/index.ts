@@ -2,5 +2,14 @@
 import type { Command } from 'commander';
 import { registerSample } from './sample.js';
 import { registerInfo } from './info.js';
+import { registerTrain } from './train.js';
+import { registerPredict } from './predict.js';
+import { registerRepair } from './repair.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerSample, registerInfo];
+export const commands: ReadonlyArray<(program: Command) => void> = [
+  registerSample,
+  registerInfo,
+  registerTrain,
+  registerPredict,
+  registerRepair,
+];

@@ -1,0 +1,84 @@
+/**
+ * Where an export goes, band by band (a row of tiles at a time): TIFF and .npy stream to disk; PNG (one
+ * channel only) is assembled in memory and encoded at the end, since PNG rows are compressed as one stream.
+ * Every sink writes under a temporary name and renames on `close`; `abort` leaves nothing behind.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ExportFormat } from './exportTargets.js';
+import { NpyWriter } from '../io/NpyWriter.js';
+import { TiffStripWriter, type RasterArray, type RasterSampleType } from '../io/TiffStripWriter.js';
+import { writeIntegerImage } from '../io/writeIntegerImage.js';
+
+export interface RasterSink {
+  readonly path: string;
+  /** Writes rows y0.. of every channel (one array of rows × width per channel). Bands arrive top to bottom. */
+  writeBand(y0: number, channels: RasterArray[]): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface SinkOptions {
+  readonly path: string;
+  readonly format: ExportFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly sampleType: RasterSampleType;
+  readonly channelNames?: readonly string[];
+  /** For PNG label images: writes the finished raster (e.g. a palette PNG); default is a grey PNG. */
+  readonly writePng?: (
+    path: string,
+    pixels: Uint8Array | Uint16Array,
+    width: number,
+    height: number,
+  ) => Promise<void>;
+}
+
+export async function createRasterSink(options: SinkOptions): Promise<RasterSink> {
+  await mkdir(dirname(options.path), { recursive: true });
+  const { path, width, height, channels, sampleType } = options;
+  if (options.format === 'tiff') {
+    const writer = await TiffStripWriter.create(path, {
+      width,
+      height,
+      pages: channels,
+      sampleType,
+      pageNames: options.channelNames,
+    });
+    return {
+      path,
+      writeBand: async (_y0, planes) => {
+        for (let c = 0; c < planes.length; c++) await writer.writeRows(c, planes[c]);
+      },
+      close: () => writer.close(),
+      abort: () => writer.abort(),
+    };
+  }
+  if (options.format === 'npy') {
+    const writer = await NpyWriter.create(path, { width, height, channels, sampleType });
+    return {
+      path,
+      writeBand: async (y0, planes) => {
+        for (let c = 0; c < planes.length; c++) await writer.writeRows(c, y0, planes[c]);
+      },
+      close: () => writer.close(),
+      abort: () => writer.abort(),
+    };
+  }
+  if (channels !== 1 || sampleType === 'float32') {
+    throw new RangeError(
+      `a PNG holds one integer channel; ${path} would need ${channels} ${sampleType} channels`,
+    );
+  }
+  const pixels = sampleType === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height);
+  const writePng = options.writePng ?? writeIntegerImage;
+  return {
+    path,
+    writeBand: async (y0, planes) => {
+      pixels.set(planes[0] as typeof pixels, y0 * width);
+    },
+    close: () => writePng(path, pixels, width, height),
+    abort: async () => undefined,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * What `mixel predict` writes: export sources (ilastik's names), file format, sample type, and the output
+ * file name template — checked once, before any image is read, so a typo fails the run at once.
+ */
+import { dirname, extname, basename } from 'node:path';
+import { nicknameOf } from '../../core/project/Project.js';
+import type { RasterSampleType } from '../io/TiffStripWriter.js';
+
+export const RESULT_TYPES = ['Probabilities', 'Simple Segmentation', 'Uncertainty', 'Features'] as const;
+export type ResultType = (typeof RESULT_TYPES)[number];
+export type ExportFormat = 'tiff' | 'png' | 'npy';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['tiff', 'png', 'npy'];
+
+/** ilastik's default export name, with the folder of the input image. */
+export const DEFAULT_OUTPUT_TEMPLATE = '{dir}/{nickname}_{result_type}.{ext}';
+
+export interface ExportTarget {
+  readonly result: ResultType;
+  readonly format: ExportFormat;
+  readonly sampleType: RasterSampleType;
+}
+
+const EXTENSIONS: Record<ExportFormat, string> = { tiff: 'tif', png: 'png', npy: 'npy' };
+
+/** Parses "Probabilities,Simple Segmentation" (case and spaces/underscores forgiven). */
+export function parseResultTypes(list: string): ResultType[] {
+  const key = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
+  const out: ResultType[] = [];
+  for (const part of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const match = RESULT_TYPES.find((r) => key(r) === key(part));
+    if (!match) throw new RangeError(`unknown export "${part}": choose from ${RESULT_TYPES.join(', ')}`);
+    if (!out.includes(match)) out.push(match);
+  }
+  if (out.length === 0) throw new RangeError(`--export is empty: choose from ${RESULT_TYPES.join(', ')}`);
+  return out;
+}
+
+/**
+ * The sample type each result is written with. Simple Segmentation holds class values 1..K (uint8, or
+ * uint16 if asked); probabilities, uncertainty and features are float32, or scaled to uint8/uint16
+ * (probabilities 0..1 → 0..255/65535) when a smaller dtype is asked for. PNG holds integers only.
+ */
+export function resolveTargets(
+  results: readonly ResultType[],
+  format: ExportFormat,
+  dtype: RasterSampleType | undefined,
+): ExportTarget[] {
+  return results.map((result) => {
+    let sampleType: RasterSampleType;
+    if (result === 'Simple Segmentation') sampleType = dtype === 'uint16' ? 'uint16' : 'uint8';
+    else if (result === 'Features') sampleType = 'float32';
+    else sampleType = dtype ?? (format === 'png' ? 'uint8' : 'float32');
+    if (format === 'png' && sampleType === 'float32') {
+      throw new RangeError(
+        `${result} as PNG needs --dtype uint8 or uint16 (PNG holds no floats); or use --format tiff`,
+      );
+    }
+    if (format === 'png' && result === 'Features') {
+      throw new RangeError('Features have many channels and cannot be a PNG: use --format tiff or npy');
+    }
+    return { result, format, sampleType };
+  });
+}
+
+export interface OutputNameParts {
+  readonly imagePath: string;
+  readonly result: ResultType;
+  readonly format: ExportFormat;
+  /** Set for images with several z or t planes. */
+  readonly plane?: number;
+}
+
+/** Fills `{dir}`, `{nickname}`, `{result_type}`, `{ext}` and `{plane}`; a plane index is appended if not placed. */
+export function outputPath(template: string, parts: OutputNameParts): string {
+  const fields: Record<string, string> = {
+    dir: dirname(parts.imagePath),
+    nickname: nicknameOf(parts.imagePath),
+    result_type: parts.result.replace(/ /g, '_'),
+    ext: EXTENSIONS[parts.format],
+    plane: parts.plane === undefined ? '' : String(parts.plane).padStart(4, '0'),
+  };
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((k) => !(k in fields));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `--output has unknown field {${unknown[0]}}: use {dir} {nickname} {result_type} {ext} {plane}`,
+    );
+  }
+  let path = template.replace(/\{([^}]*)\}/g, (_, k: string) => fields[k]);
+  if (parts.plane !== undefined && !template.includes('{plane}')) {
+    const ext = extname(path);
+    path = `${path.slice(0, path.length - ext.length)}_z${fields.plane}${ext}`;
+  }
+  return path;
+}
+
+/** Fails fast if two results of one image would be written to the same file. */
+export function checkDistinctNames(template: string, targets: readonly ExportTarget[]): void {
+  const names = targets.map((t) => basename(outputPath(template, { imagePath: 'x/img.tif', ...t })));
+  if (new Set(names).size !== names.length) {
+    throw new RangeError('--output gives several exports the same file name: include {result_type}');
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * `mixel predict` over many images: each image is opened, normalized as the project says, predicted
+ * tile by tile on the worker pool and written to its outputs. An image that fails (unreadable, wrong
+ * channel count, NaN) fails alone: its partial outputs are removed and the batch goes on.
+ */
+import { createHash } from 'node:crypto';
+import { computeFeatures, featureHaloPx } from '../../core/features/computeFeatures.js';
+import { featureChannelCount, featureChannelNames } from '../../core/features/selection.js';
+import { deserializeClassifier, type FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import { normalizeForFeatures } from '../../core/normalization.js';
+import type { Project } from '../../core/project/Project.js';
+import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
+import type { WorkerPool } from '../engine/WorkerPool.js';
+import { openImage, type OpenedImage } from '../io/openImage.js';
+import { measureChannelRange } from '../io/imageStatistics.js';
+import { outputPath, type ExportTarget } from './exportTargets.js';
+import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
+import { createRasterSink, type RasterSink, type SinkOptions } from './RasterSink.js';
+
+export type BatchEvent =
+  | {
+      type: 'start';
+      image: string;
+      index: number;
+      total: number;
+      width: number;
+      height: number;
+      axes: string;
+      isAxesGuessed: boolean;
+    }
+  | { type: 'tiles'; image: string; done: number; total: number }
+  | { type: 'done'; image: string; outputs: string[]; seconds: number }
+  | { type: 'failed'; image: string; error: string };
+
+export interface PredictBatchOptions {
+  readonly project: Project;
+  readonly images: readonly string[];
+  readonly targets: readonly ExportTarget[];
+  readonly outputTemplate: string;
+  readonly pool: WorkerPool;
+  readonly axes?: string;
+  readonly tileSize?: number;
+  readonly onEvent?: (event: BatchEvent) => void;
+  /** Writes Simple Segmentation PNGs (e.g. with the class palette); default grey PNG. */
+  readonly writeSegmentationPng?: SinkOptions['writePng'];
+}
+
+export interface BatchSummary {
+  readonly succeeded: string[];
+  readonly failed: { image: string; error: string }[];
+  readonly seconds: number;
+}
+
+/** The trained model of a project, or a one-line reason why it cannot be used. */
+export function projectModel(project: Project): FittedClassifier {
+  if (project.model === null || project.model === undefined) {
+    throw new Error('the project has no trained model: run `mixel train` (or train in the window) first');
+  }
+  return deserializeClassifier(JSON.stringify(project.model));
+}
+
+export async function predictBatch(options: PredictBatchOptions): Promise<BatchSummary> {
+  const started = performance.now();
+  const model = projectModel(options.project);
+  const modelKey = createHash('sha256').update(JSON.stringify(model)).digest('hex').slice(0, 16);
+  const summary: BatchSummary = { succeeded: [], failed: [], seconds: 0 };
+  for (let index = 0; index < options.images.length; index++) {
+    const image = options.images[index];
+    const t0 = performance.now();
+    try {
+      const source = await openImage(image, { axes: options.axes });
+      options.onEvent?.({
+        type: 'start',
+        image,
+        index,
+        total: options.images.length,
+        width: source.info.width,
+        height: source.info.height,
+        axes: source.info.axes,
+        isAxesGuessed: source.isAxesGuessed,
+      });
+      const outputs = await predictOneImage(options, source, model, modelKey);
+      summary.succeeded.push(image);
+      options.onEvent?.({ type: 'done', image, outputs, seconds: (performance.now() - t0) / 1000 });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const error = message.includes(image) ? message : `${image}: ${message}`;
+      summary.failed.push({ image, error });
+      options.onEvent?.({ type: 'failed', image, error });
+    }
+  }
+  return { ...summary, seconds: (performance.now() - started) / 1000 };
+}
+
+async function predictOneImage(
+  options: PredictBatchOptions,
+  source: OpenedImage,
+  model: FittedClassifier,
+  modelKey: string,
+): Promise<string[]> {
+  const { project, pool } = options;
+  const { selection, convention } = project.features;
+  const { info } = source;
+  const expected = featureChannelCount(selection, info.channels);
+  if (expected !== model.featureCount) {
+    const perChannel = featureChannelCount(selection, 1);
+    throw new Error(
+      `has ${info.channels} channel(s) but the project was trained on images with ${model.featureCount / perChannel}`,
+    );
+  }
+  const haloPx = featureHaloPx(selection, convention);
+  const classNames = model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`);
+  const written: string[] = [];
+  for (let plane = 0; plane < info.planes; plane++) {
+    const range =
+      project.normalization.mode === 'none'
+        ? undefined
+        : await measureChannelRange(source, project.normalization, plane);
+    const sinks: RasterSink[] = [];
+    try {
+      const outputs: StreamOutput[] = [];
+      for (const target of options.targets) {
+        const channels =
+          target.result === 'Probabilities'
+            ? model.classes.length
+            : target.result === 'Features'
+              ? model.featureCount
+              : 1;
+        const channelNames =
+          target.result === 'Probabilities'
+            ? classNames
+            : target.result === 'Features'
+              ? featureChannelNames(selection, info.channels)
+              : undefined;
+        const sink = await createRasterSink({
+          path: outputPath(options.outputTemplate, {
+            imagePath: source.name,
+            result: target.result,
+            format: target.format,
+            plane: info.planes > 1 ? plane : undefined,
+          }),
+          format: target.format,
+          width: info.width,
+          height: info.height,
+          channels,
+          sampleType: target.sampleType,
+          channelNames,
+          writePng: target.result === 'Simple Segmentation' ? options.writeSegmentationPng : undefined,
+        });
+        sinks.push(sink);
+        outputs.push({ result: target.result, sampleType: target.sampleType, sink });
+      }
+      await predictStreaming({
+        source,
+        plane,
+        tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
+        haloPx,
+        normalize: (image) => normalizeForFeatures(image, project.normalization, range),
+        classifyTile: async (tile: TileRequest) => {
+          const result = await pool.run(
+            'classifyTile',
+            { ...tile, selection, convention, model, modelKey },
+            { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+          );
+          return result.probabilities;
+        },
+        computeTileFeatures: async (tile: TileRequest) =>
+          computeFeatures(
+            { width: tile.width, height: tile.height, channels: tile.planes },
+            selection,
+            convention,
+            tile.core,
+          ),
+        classValues: model.classes,
+        outputs,
+        onTile: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
+      });
+      for (const sink of sinks) {
+        await sink.close();
+        written.push(sink.path);
+      }
+    } catch (err) {
+      await Promise.all(sinks.map((s) => s.abort()));
+      throw err;
+    }
+  }
+  return written;
+}

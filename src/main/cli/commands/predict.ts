@@ -1,0 +1,181 @@
+import type { Command } from 'commander';
+import { UserError } from '../UserError.js';
+
+interface PredictOptions {
+  project: string;
+  export: string;
+  format: string;
+  dtype?: string;
+  output: string;
+  threads?: string;
+  shard?: string;
+  json?: boolean;
+  axes?: string;
+  tileSize: string;
+}
+
+/**
+ * `mixel predict --project P.mixel IMAGES…`: applies a trained project to images, writing ilastik's
+ * export sources. Stateless per image, so it runs the same on a laptop, under Snakemake or on SLURM.
+ */
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description(
+      'apply a trained project to images and write probabilities, segmentations, uncertainty or features',
+    )
+    .argument(
+      '[images...]',
+      'image files or glob patterns (quoted globs are expanded by mixel); default: the project images',
+    )
+    .requiredOption('--project <file>', 'the trained project (.mixel)')
+    .option(
+      '--export <list>',
+      'comma-separated: Probabilities, Simple Segmentation, Uncertainty, Features',
+      'Probabilities',
+    )
+    .option('--format <format>', 'tiff, png or npy', 'tiff')
+    .option('--dtype <type>', 'float32, uint8 or uint16 (probabilities scaled to the integer range)')
+    .option(
+      '--output <template>',
+      'output file name: {dir} {nickname} {result_type} {ext} {plane}',
+      '{dir}/{nickname}_{result_type}.{ext}',
+    )
+    .option('--threads <n>', 'worker threads (default: one per core)')
+    .option('--shard <i/n>', 'process only the i-th of n equal parts of the sorted file list (1 ≤ i ≤ n)')
+    .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
+    .option('--tile-size <px>', 'tile edge in pixels', '512')
+    .option('--json', 'progress as one JSON object per line on stdout')
+    .action(async (images: string[], opts: PredictOptions) => {
+      const { resolveTargets, parseResultTypes, checkDistinctNames, EXPORT_FORMATS } =
+        await import('../../batch/exportTargets.js');
+      const { expandImageArguments, selectShard, parseShard } = await import('../../batch/imageList.js');
+      const { loadProject, resolveImagePath } = await import('../../project/projectFile.js');
+      const { predictBatch, projectModel } = await import('../../batch/predictBatch.js');
+      const { createProgressReporter } = await import('../progress.js');
+      const { WorkerPool } = await import('../../engine/WorkerPool.js');
+
+      const format = opts.format.toLowerCase().replace(/^tif$/, 'tiff');
+      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+        throw new UserError(`--format ${opts.format} is not known: use tiff, png or npy`);
+      }
+      if (opts.dtype && !['float32', 'uint8', 'uint16'].includes(opts.dtype)) {
+        throw new UserError(`--dtype ${opts.dtype} is not known: use float32, uint8 or uint16`);
+      }
+      const tileSize = Number(opts.tileSize);
+      if (!Number.isInteger(tileSize) || tileSize < 64)
+        throw new UserError(`--tile-size must be a whole number ≥ 64`);
+      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+        throw new UserError(`--threads must be a whole number ≥ 1 (got ${opts.threads})`);
+      }
+      let targets;
+      let shard;
+      try {
+        targets = resolveTargets(
+          parseResultTypes(opts.export),
+          format as 'tiff',
+          opts.dtype as 'uint8' | undefined,
+        );
+        checkDistinctNames(opts.output, targets);
+        shard = opts.shard ? parseShard(opts.shard) : undefined;
+      } catch (err) {
+        throw new UserError((err as Error).message);
+      }
+      let project;
+      try {
+        project = await loadProject(opts.project);
+        projectModel(project);
+      } catch (err) {
+        throw new UserError(
+          (err as Error).message.startsWith(opts.project)
+            ? (err as Error).message
+            : `${opts.project}: ${(err as Error).message}`,
+        );
+      }
+      let list =
+        images.length > 0
+          ? await expandImageArguments(images)
+          : project.images.map((im) => resolveImagePath(opts.project, im));
+      if (list.length === 0)
+        throw new UserError('no images given and the project has none: name image files to predict');
+      if (shard) list = selectShard(list, shard);
+
+      const progress = createProgressReporter({ json: opts.json });
+      const pool = new WorkerPool({ threads });
+      let summary;
+      try {
+        summary = await predictBatch({
+          project,
+          images: list,
+          targets,
+          outputTemplate: opts.output,
+          pool,
+          axes: opts.axes,
+          tileSize,
+          writeSegmentationPng: await segmentationPngWriter(project.classes.map((c) => c.color)),
+          onEvent: (event) => {
+            if (event.type === 'start') {
+              progress.begin(event.image, 0, {
+                width: event.width,
+                height: event.height,
+                index: event.index + 1,
+                of: event.total,
+              });
+              if (event.isAxesGuessed)
+                progress.note('axes', {
+                  image: event.image,
+                  guessed: event.axes,
+                  hint: '(set --axes to change)',
+                });
+            } else if (event.type === 'tiles') progress.step(event.done, event.total);
+            else if (event.type === 'done')
+              progress.end(event.image, { outputs: event.outputs, seconds: +event.seconds.toFixed(2) });
+            else progress.fail(event.image, event.error);
+          },
+        });
+      } finally {
+        await pool.close();
+      }
+      const ok = summary.succeeded.length;
+      const failed = summary.failed.length;
+      progress.summary({
+        message: `${ok} of ${list.length} images predicted in ${summary.seconds.toFixed(1)} s${failed ? `; ${failed} failed` : ''}`,
+        succeeded: ok,
+        failed,
+        seconds: +summary.seconds.toFixed(2),
+        failures: summary.failed,
+      });
+      if (failed > 0) process.exitCode = 1;
+    });
+}
+
+/** The palette PNG writer of the classifier engineer when present; grey PNG otherwise. */
+async function segmentationPngWriter(
+  colors: string[],
+): Promise<
+  | ((path: string, pixels: Uint8Array | Uint16Array, width: number, height: number) => Promise<void>)
+  | undefined
+> {
+  try {
+    // Looked up by name: the palette writer is another module's and may be absent in a partial build.
+    const specifier = '../../io/writeSegmentationPng.js';
+    const mod = (await import(specifier)) as {
+      writeSegmentationPng?: (
+        path: string,
+        values: Uint8Array,
+        width: number,
+        height: number,
+        colors: string[],
+      ) => Promise<void>;
+    };
+    const write = mod.writeSegmentationPng;
+    if (!write) return undefined;
+    return (path, pixels, width, height) =>
+      pixels instanceof Uint8Array
+        ? write(path, pixels, width, height, colors)
+        : Promise.reject(new Error('palette PNG holds 8-bit values'));
+  } catch {
+    return undefined;
+  }
+}

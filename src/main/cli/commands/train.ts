@@ -1,0 +1,118 @@
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../UserError.js';
+
+interface TrainOptions {
+  image: string[];
+  labels: string[];
+  features: string;
+  convention: string;
+  classes?: string;
+  normalize: string;
+  axes?: string;
+  threads?: string;
+  out: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `mixel train --image A.tif --labels A.png … --out P.mixel`: trains a project from label images. */
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a project from images and label images (0 = unlabeled, 1..K = class)')
+    .option('--image <file>', 'an image to train on (repeat, each followed by its --labels)', collect, [])
+    .option('--labels <file>', 'the label image of the preceding --image', collect, [])
+    .option(
+      '--features <preset|file>',
+      'feature selection: default, all, or a JSON file {scales, enabled}',
+      'default',
+    )
+    .option('--convention <name>', 'ilastik (as ilastik computes) or direct (textbook filters)', 'ilastik')
+    .option(
+      '--classes <names>',
+      'comma-separated class names in label-value order, e.g. "background,nucleus"',
+    )
+    .option('--normalize <mode>', 'none (raw values) or percentile (per image 0.1–99.9 % → 0..1)', 'none')
+    .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
+    .option('--threads <n>', 'worker threads (default: one per core)')
+    .option('--json', 'progress and result as JSON lines on stdout')
+    .requiredOption('--out <file>', 'the project file to write (.mixel)')
+    .action(async (opts: TrainOptions) => {
+      if (opts.image.length === 0) throw new UserError('give at least one --image A.tif --labels A.png pair');
+      if (opts.image.length !== opts.labels.length) {
+        throw new UserError(
+          `${opts.image.length} --image but ${opts.labels.length} --labels: give one label image per image`,
+        );
+      }
+      if (!['ilastik', 'direct'].includes(opts.convention)) {
+        throw new UserError(`--convention ${opts.convention} is not known: use ilastik or direct`);
+      }
+      if (!['none', 'percentile'].includes(opts.normalize)) {
+        throw new UserError(`--normalize ${opts.normalize} is not known: use none or percentile`);
+      }
+      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+        throw new UserError(`--threads must be a whole number ≥ 1 (got ${opts.threads})`);
+      }
+      const { presetSelection, validateSelection } = await import('../../../core/features/selection.js');
+      const { DEFAULT_NORMALIZATION } = await import('../../../core/project/Project.js');
+      const { trainProject } = await import('../../batch/trainProject.js');
+      const { WorkerPool } = await import('../../engine/WorkerPool.js');
+      const { createProgressReporter } = await import('../progress.js');
+
+      let selection;
+      if (opts.features === 'default' || opts.features === 'all') selection = presetSelection(opts.features);
+      else {
+        try {
+          selection = JSON.parse(await readFile(opts.features, 'utf8'));
+          validateSelection(selection);
+        } catch (err) {
+          throw new UserError(
+            `${opts.features}: not a feature selection (${(err as Error).message}); use default, all or a JSON file`,
+          );
+        }
+      }
+      const classNames = opts.classes
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const progress = createProgressReporter({ json: opts.json });
+      const pool = new WorkerPool({ threads });
+      const started = performance.now();
+      let stage = '';
+      try {
+        const project = await trainProject({
+          pairs: opts.image.map((image, i) => ({ image, labels: opts.labels[i] })),
+          outPath: opts.out,
+          pool,
+          selection,
+          convention: opts.convention as 'ilastik',
+          normalization: { ...DEFAULT_NORMALIZATION, mode: opts.normalize as 'none' },
+          classNames,
+          axes: opts.axes,
+          onProgress: (s, done, total) => {
+            if (s !== stage) {
+              stage = s;
+              progress.begin(s === 'features' ? 'features of labeled tiles' : 'fitting the mixtures', total);
+            }
+            progress.step(done, total);
+          },
+        });
+        const seconds = +((performance.now() - started) / 1000).toFixed(2);
+        progress.summary({
+          message: `trained ${project.classes.length} classes on ${project.images.length} image(s) in ${seconds} s → ${opts.out}`,
+          project: opts.out,
+          classes: project.classes.map((c) => c.name),
+          seconds,
+        });
+      } catch (err) {
+        const e = err as Error;
+        if (e.name === 'ImageReadError' || e instanceof RangeError) throw new UserError(e.message);
+        throw err;
+      } finally {
+        await pool.close();
+      }
+    });
+}
