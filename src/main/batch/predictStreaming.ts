@@ -53,7 +53,7 @@ export interface StreamingPredictionOptions {
 const BANDS_IN_FLIGHT = 2;
 
 export async function predictStreaming(options: StreamingPredictionOptions): Promise<void> {
-  const { source, tileSize, haloPx } = options;
+  const { source, tileSize } = options;
   const { width, height } = source.info;
   const bandStarts: number[] = [];
   for (let y = 0; y < height; y += tileSize) bandStarts.push(y);
