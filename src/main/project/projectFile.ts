@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { formatJson } from '../../core/project/formatJson.js';
 import { validateProject, type ImageRecord, type Project } from '../../core/project/Project.js';
 import { writeFileAtomic } from '../io/writeFileAtomic.js';
 
@@ -43,7 +44,7 @@ export async function loadProject(path: string): Promise<Project> {
 /** Validates, then writes atomically. Pretty-printed so a person can read and diff it. */
 export async function saveProject(path: string, project: Project): Promise<void> {
   const checked = validateProject(project);
-  await writeFileAtomic(path, `${JSON.stringify(checked, null, 1)}\n`);
+  await writeFileAtomic(path, `${formatJson(checked)}\n`);
 }
 
 /** The absolute path of an image of a project saved at `projectPath`. */
