@@ -53,13 +53,13 @@ export function resolveTargets(
     if (result === 'Simple Segmentation') sampleType = dtype === 'uint16' ? 'uint16' : 'uint8';
     else if (result === 'Features') sampleType = 'float32';
     else sampleType = dtype ?? (format === 'png' ? 'uint8' : 'float32');
+    if (format === 'png' && result === 'Features') {
+      throw new RangeError('Features have many channels and cannot be a PNG: use --format tiff or npy');
+    }
     if (format === 'png' && sampleType === 'float32') {
       throw new RangeError(
         `${result} as PNG needs --dtype uint8 or uint16 (PNG holds no floats); or use --format tiff`,
       );
-    }
-    if (format === 'png' && result === 'Features') {
-      throw new RangeError('Features have many channels and cannot be a PNG: use --format tiff or npy');
     }
     return { result, format, sampleType };
   });

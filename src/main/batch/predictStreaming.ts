@@ -65,7 +65,11 @@ export async function predictStreaming(options: StreamingPredictionOptions): Pro
   const inFlight: Promise<BandResult>[] = [];
   let next = 0;
   const launch = () => {
-    if (next < bandStarts.length) inFlight.push(classifyBand(options, bandStarts[next++], onTileDone));
+    if (next >= bandStarts.length) return;
+    const band = classifyBand(options, bandStarts[next++], onTileDone);
+    // Handled when awaited in turn; until then a failure must not count as an unhandled rejection.
+    band.catch(() => undefined);
+    inFlight.push(band);
   };
   for (let i = 0; i < BANDS_IN_FLIGHT; i++) launch();
   try {

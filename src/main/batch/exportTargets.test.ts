@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { checkDistinctNames, outputPath, parseResultTypes, resolveTargets } from './exportTargets.js';
+import { parseShard, selectShard } from './imageList.js';
+
+describe('export names', () => {
+  it('follows ilastik: {dir}/{nickname}_{result_type}.{ext}', () => {
+    const template = '{dir}/{nickname}_{result_type}.{ext}';
+    expect(
+      outputPath(template, {
+        imagePath: 'data/a/cells.ome.tif',
+        result: 'Simple Segmentation',
+        format: 'png',
+      }),
+    ).toBe('data/a/cells_Simple_Segmentation.png');
+    expect(outputPath(template, { imagePath: 'cells.tif', result: 'Probabilities', format: 'npy' })).toBe(
+      './cells_Probabilities.npy',
+    );
+    expect(
+      outputPath('out/{nickname}.{ext}', {
+        imagePath: 'x/s.tif',
+        result: 'Uncertainty',
+        format: 'tiff',
+        plane: 3,
+      }),
+    ).toBe('out/s_z0003.tif');
+  });
+
+  it('rejects unknown fields, unknown exports and colliding names', () => {
+    expect(() =>
+      outputPath('{name}.tif', { imagePath: 'a.tif', result: 'Probabilities', format: 'tiff' }),
+    ).toThrow('--output has unknown field {name}');
+    expect(() => parseResultTypes('Probabilities,Segmentation')).toThrow('unknown export "Segmentation"');
+    expect(parseResultTypes('probabilities, simple_segmentation')).toEqual([
+      'Probabilities',
+      'Simple Segmentation',
+    ]);
+    const targets = resolveTargets(['Probabilities', 'Uncertainty'], 'tiff', undefined);
+    expect(() => checkDistinctNames('{dir}/{nickname}.{ext}', targets)).toThrow(/include \{result_type\}/);
+  });
+
+  it('chooses sample types: labels as integers, floats unless asked, PNG only for integers', () => {
+    expect(
+      resolveTargets(['Simple Segmentation', 'Probabilities'], 'tiff', undefined).map((t) => t.sampleType),
+    ).toEqual(['uint8', 'float32']);
+    expect(resolveTargets(['Probabilities'], 'tiff', 'uint8')[0].sampleType).toBe('uint8');
+    expect(resolveTargets(['Simple Segmentation'], 'png', undefined)[0].sampleType).toBe('uint8');
+    expect(() => resolveTargets(['Probabilities'], 'png', 'float32')).toThrow(/PNG holds no floats/);
+    expect(() => resolveTargets(['Features'], 'png', 'uint8')).toThrow(/cannot be a PNG/);
+  });
+});
+
+describe('shards', () => {
+  it('split a list deterministically into parts that cover it exactly once', () => {
+    const files = Array.from({ length: 11 }, (_, i) => `img${String(i).padStart(2, '0')}.tif`);
+    const shuffled = [...files].reverse();
+    const parts = [1, 2, 3].map((i) => selectShard(shuffled, parseShard(`${i}/3`)));
+    expect(parts.map((p) => p.length)).toEqual([4, 4, 3]);
+    expect(parts.flat().sort()).toEqual(files);
+    expect(selectShard(files, parseShard('2/3'))).toEqual(parts[1]);
+    expect(() => parseShard('0/3')).toThrow('--shard 0/3 is not i/n');
+    expect(() => parseShard('4/3')).toThrow('--shard 4/3 is not i/n');
+  });
+});
