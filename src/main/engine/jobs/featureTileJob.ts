@@ -1,0 +1,51 @@
+/**
+ * Job 'featureTile': the feature bank on one tile. The input planes are the crop to read from (the tile's
+ * outer rectangle, or the whole image when it is shared memory: then nothing is copied), and `core` is the
+ * rectangle to compute, relative to that crop. Output: core-sized planes in channel order — or, when `into`
+ * gives shared full-size output planes, the core is written there directly and no planes travel back.
+ */
+import { computeFeatures } from '../../../core/features/computeFeatures.js';
+import type { FeatureConvention, FeatureSelection } from '../../../core/features/selection.js';
+import type { Rect } from '../../../core/tiling.js';
+
+export interface FeatureTileInput {
+  /** One plane per input channel, width × height (may be views of SharedArrayBuffers). */
+  readonly planes: Float32Array[];
+  readonly width: number;
+  readonly height: number;
+  /** The rectangle to compute, in the crop's coordinates; the rest of the crop is context. */
+  readonly core: Rect;
+  readonly selection: FeatureSelection;
+  readonly convention: FeatureConvention;
+  /** Optional shared output: full-size planes (one per feature channel) of `width` columns; the core lands at (x, y). */
+  readonly into?: {
+    readonly planes: Float32Array[];
+    readonly width: number;
+    readonly x: number;
+    readonly y: number;
+  };
+}
+
+export interface FeatureTileOutput {
+  /** Core-sized planes, or none when the result was written `into` shared planes. */
+  readonly planes: Float32Array[];
+}
+
+export async function featureTileJob(input: FeatureTileInput): Promise<FeatureTileOutput> {
+  const image = { width: input.width, height: input.height, channels: input.planes };
+  const planes = computeFeatures(image, input.selection, input.convention, input.core);
+  const into = input.into;
+  if (!into) return { planes };
+  if (into.planes.length !== planes.length) {
+    throw new RangeError(
+      `featureTile: ${into.planes.length} output planes for ${planes.length} feature channels`,
+    );
+  }
+  const { width: w, height: h } = input.core;
+  planes.forEach((plane, c) => {
+    const target = into.planes[c];
+    for (let y = 0; y < h; y++)
+      target.set(plane.subarray(y * w, (y + 1) * w), (into.y + y) * into.width + into.x);
+  });
+  return { planes: [] };
+}
