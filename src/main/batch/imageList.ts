@@ -4,9 +4,13 @@
  */
 import { glob, isDynamicPattern } from 'tinyglobby';
 
+/** Names Mixel gives its exports (see exportTargets.ts): skipped by patterns, so a rerun does not classify its own outputs. */
+const EXPORT_NAME = /_(Probabilities|Simple_Segmentation|Uncertainty|Features)(_z\d+)?\.(tif|tiff|png|npy)$/i;
+
 /**
  * Expands glob arguments; plain paths are kept as given (even if missing, so they fail with a clear
- * message). A pattern that matches nothing is an error: it is almost always a typo.
+ * message). A pattern that matches nothing is an error: it is almost always a typo. Files a pattern
+ * matches that are named like Mixel's own exports are left out.
  */
 export async function expandImageArguments(args: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -16,8 +20,9 @@ export async function expandImageArguments(args: readonly string[]): Promise<str
       continue;
     }
     const matches = await glob(arg.replace(/\\/g, '/'), { onlyFiles: true, expandDirectories: false });
-    if (matches.length === 0) throw new RangeError(`the pattern "${arg}" matches no files`);
-    out.push(...matches.sort());
+    const inputs = matches.filter((m) => !EXPORT_NAME.test(m));
+    if (inputs.length === 0) throw new RangeError(`the pattern "${arg}" matches no image files`);
+    out.push(...inputs.sort());
   }
   return [...new Set(out)];
 }

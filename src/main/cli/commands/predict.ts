@@ -93,10 +93,15 @@ export function registerPredict(program: Command): void {
             : `${opts.project}: ${(err as Error).message}`,
         );
       }
-      let list =
-        images.length > 0
-          ? await expandImageArguments(images)
-          : project.images.map((im) => resolveImagePath(opts.project, im));
+      let list: string[];
+      try {
+        list =
+          images.length > 0
+            ? await expandImageArguments(images)
+            : project.images.map((im) => resolveImagePath(opts.project, im));
+      } catch (err) {
+        throw new UserError((err as Error).message);
+      }
       if (list.length === 0)
         throw new UserError('no images given and the project has none: name image files to predict');
       if (shard) list = selectShard(list, shard);

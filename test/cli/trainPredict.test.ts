@@ -1,0 +1,325 @@
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/main/project/projectFile.js';
+import { readImage } from '../../src/main/io/openImage.js';
+import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample.js';
+import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
+import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
+import { parseNpy, parseTiff } from '../io/parseTiff.js';
+import { runMixel } from './cliHarness.js';
+
+const SIZE = 160;
+let dir: string;
+let sample: { image: string; scribbles: string; truth: string };
+let projectPath: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-cli-'));
+  sample = await writeSyntheticSample(join(dir, 'sample'), { width: SIZE, height: SIZE, seed: 3 });
+  projectPath = join(dir, 'p.mixel');
+  const train = await runMixel([
+    'train',
+    '--image',
+    sample.image,
+    '--labels',
+    sample.scribbles,
+    '--classes',
+    'background,nucleus',
+    '--threads',
+    '2',
+    '--out',
+    projectPath,
+  ]);
+  expect(train.stderr).toContain('trained 2 classes on 1 image(s)');
+  expect(train.code).toBe(0);
+}, 120_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function accuracy(segPath: string): Promise<number> {
+  const seg = (await readImage(segPath)).image.channels[0];
+  const truth = (await readImage(sample.truth)).image.channels[0];
+  let same = 0;
+  for (let i = 0; i < seg.length; i++) if (seg[i] === truth[i]) same++;
+  return same / seg.length;
+}
+
+describe('mixel train', () => {
+  it('writes a project with classes, the image by checksum, labels and a model', async () => {
+    const project = await loadProject(projectPath);
+    expect(project.classes.map((c) => c.name)).toEqual(['background', 'nucleus']);
+    expect(project.images[0]).toMatchObject({
+      path: 'sample/sample.tif',
+      width: SIZE,
+      height: SIZE,
+      sampleType: 'uint16',
+    });
+    expect(project.images[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(project.labels)).toEqual([project.images[0].id]);
+    expect((project.model as { format: string }).format).toBe('mixel-gmm-classifier');
+  });
+
+  it('refuses labels beyond the classes and labels of another size, writing nothing', async () => {
+    const labels = new Uint8Array(SIZE * SIZE);
+    labels.fill(1, 0, 500);
+    labels.fill(3, 9000, 9100);
+    const beyond = join(dir, 'beyond.png');
+    await writeIntegerImage(beyond, labels, SIZE, SIZE);
+    const out = join(dir, 'never.mixel');
+    const r1 = await runMixel([
+      'train',
+      '--image',
+      sample.image,
+      '--labels',
+      beyond,
+      '--classes',
+      'bg,fg',
+      '--out',
+      out,
+    ]);
+    expect(r1.code).not.toBe(0);
+    expect(r1.stderr.trim()).toMatch(
+      /beyond\.png: holds the label value 3 but only 2 classes are named \(bg, fg\)/,
+    );
+    const small = join(dir, 'small.png');
+    await writeIntegerImage(small, new Uint8Array(50 * 40).fill(1), 50, 40);
+    const r2 = await runMixel(['train', '--image', sample.image, '--labels', small, '--out', out]);
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr.trim()).toMatch(/small\.png: labels are 50 × 40 but .*sample\.tif is 160 × 160/);
+    expect(r2.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await readdir(dir)).filter((f) => f.includes('never'))).toEqual([]);
+  });
+});
+
+describe('mixel predict', () => {
+  it('writes all exports as TIFF, readable by sharp and a second decoder, accurate on the sample', async () => {
+    const out = join(dir, 'tiff');
+    const r = await runMixel([
+      'predict',
+      '--project',
+      projectPath,
+      '--export',
+      'Probabilities,Simple Segmentation,Uncertainty,Features',
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      '--threads',
+      '2',
+      sample.image,
+    ]);
+    expect(r.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual([
+      'sample_Features.tif',
+      'sample_Probabilities.tif',
+      'sample_Simple_Segmentation.tif',
+      'sample_Uncertainty.tif',
+    ]);
+    const probs = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Probabilities.tif'))));
+    expect(probs.map((p) => p.pageName)).toEqual(['background', 'nucleus']);
+    for (let i = 0; i < SIZE * SIZE; i += 97)
+      expect(probs[0].values[i] + probs[1].values[i]).toBeCloseTo(1, 5);
+    const seg = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Simple_Segmentation.tif'))))[0];
+    expect(seg.bitsPerSample).toBe(8);
+    expect(new Set(seg.values)).toEqual(new Set([1, 2]));
+    expect(await accuracy(join(out, 'sample_Simple_Segmentation.tif'))).toBeGreaterThan(0.85);
+    const features = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Features.tif'))));
+    expect(features).toHaveLength(49);
+    expect(features[0].pageName).toMatch(/Gaussian Smoothing/);
+  });
+
+  it('gives the same probabilities whatever the tile size (tiles with halos are exact)', async () => {
+    const run = async (tileSize: string) => {
+      const out = join(dir, `tiles${tileSize}`);
+      const r = await runMixel([
+        'predict',
+        '--project',
+        projectPath,
+        '--tile-size',
+        tileSize,
+        '--output',
+        `${out}/{nickname}_{result_type}.{ext}`,
+        sample.image,
+      ]);
+      expect(r.code).toBe(0);
+      return parseTiff(new Uint8Array(await readFile(join(out, 'sample_Probabilities.tif'))));
+    };
+    const [small, whole] = await Promise.all([run('64'), run('512')]);
+    expect(small[1].values).toEqual(whole[1].values);
+  });
+
+  it('writes PNG segmentations and uint8 npy probabilities', async () => {
+    const out = join(dir, 'other');
+    const png = await runMixel([
+      'predict',
+      '--project',
+      projectPath,
+      '--export',
+      'Simple Segmentation',
+      '--format',
+      'png',
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      sample.image,
+    ]);
+    expect(png.code).toBe(0);
+    const segPath = join(out, 'sample_Simple_Segmentation.png');
+    expect((await sharp(segPath).metadata()).format).toBe('png');
+    expect(await accuracy(segPath)).toBeGreaterThan(0.85);
+    const npy = await runMixel([
+      'predict',
+      '--project',
+      projectPath,
+      '--format',
+      'npy',
+      '--dtype',
+      'uint8',
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      sample.image,
+    ]);
+    expect(npy.code).toBe(0);
+    const parsed = parseNpy(new Uint8Array(await readFile(join(out, 'sample_Probabilities.npy'))));
+    expect(parsed.descr).toBe('|u1');
+    expect(parsed.shape).toEqual([2, SIZE, SIZE]);
+    for (let i = 0; i < SIZE * SIZE; i += 101) {
+      expect(Math.abs(parsed.values[i] + parsed.values[SIZE * SIZE + i] - 255)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('isolates failures: bad images fail alone with their name, good ones are written, exit 1', async () => {
+    const batch = join(dir, 'batch');
+    await mkdir(batch, { recursive: true });
+    await copyFile(sample.image, join(batch, 'good.tif'));
+    await writeFile(join(batch, 'empty.tif'), '');
+    await writeFile(join(batch, 'corrupt.tif'), Buffer.from('II*\0 this is not really a tiff file at all'));
+    const truncated = await readFile(sample.image);
+    await writeFile(join(batch, 'truncated.tif'), truncated.subarray(0, truncated.length >> 1));
+    const nan = Float32Array.from({ length: SIZE * SIZE }, (_, i) => i % 100);
+    nan[SIZE * 80 + 7] = NaN;
+    const writer = await TiffStripWriter.create(join(batch, 'nan.tif'), {
+      width: SIZE,
+      height: SIZE,
+      pages: 1,
+      sampleType: 'float32',
+    });
+    await writer.writeRows(0, nan);
+    await writer.close();
+    const rgb = new Uint8Array(SIZE * SIZE * 3);
+    await sharp(rgb, { raw: { width: SIZE, height: SIZE, channels: 3 } })
+      .png()
+      .toFile(join(batch, 'rgb.png'));
+
+    const r = await runMixel([
+      'predict',
+      '--project',
+      projectPath,
+      '--export',
+      'Probabilities,Simple Segmentation',
+      '--json',
+      `${batch}/*.{tif,png}`,
+    ]);
+    expect(r.code).toBe(1);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failed = events.filter((e) => e.event === 'failed').map((e) => String(e.error));
+    expect(failed).toHaveLength(5);
+    for (const name of ['empty.tif', 'corrupt.tif', 'truncated.tif', 'nan.tif', 'rgb.png']) {
+      const message = failed.find((m) => m.includes(name));
+      expect(message, name).toBeDefined();
+      expect(message).not.toContain('\n');
+    }
+    expect(failed.find((m) => m.includes('nan.tif'))).toMatch(/NaN or infinite values \(first at x=7, y=80/);
+    expect(failed.find((m) => m.includes('rgb.png'))).toMatch(
+      /has 3 channel\(s\) but the project was trained on images with 1/,
+    );
+    expect(events.at(-1)).toMatchObject({ event: 'summary', succeeded: 1, failed: 5 });
+    const files = (await readdir(batch)).sort();
+    expect(files.filter((f) => f.includes('_'))).toEqual([
+      'good_Probabilities.tif',
+      'good_Simple_Segmentation.tif',
+    ]);
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]); // no temporary leftovers
+  });
+
+  it('splits a glob into shards that together cover every image once', async () => {
+    const shardDir = join(dir, 'shards');
+    await mkdir(shardDir, { recursive: true });
+    for (const name of ['a', 'b', 'c']) await copyFile(sample.image, join(shardDir, `${name}.tif`));
+    const outputs: string[] = [];
+    for (const shard of ['1/2', '2/2']) {
+      const r = await runMixel([
+        'predict',
+        '--project',
+        projectPath,
+        '--shard',
+        shard,
+        '--json',
+        '--export',
+        'Simple Segmentation',
+        `${shardDir}/*.tif`,
+      ]);
+      expect(r.code).toBe(0);
+      const done = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((e) => e.event === 'done');
+      outputs.push(...done.map((e) => String(e.image).split('/').pop() as string));
+    }
+    // The first shard's outputs sit beside the images; the second shard's pattern skips them.
+    expect(outputs.sort()).toEqual(['a.tif', 'b.tif', 'c.tif']);
+    const none = await runMixel(['predict', '--project', projectPath, `${shardDir}/*.jpg`]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr.trim()).toMatch(/the pattern ".*\*\.jpg" matches no image files$/);
+  });
+
+  it('fails at once on a bad option or a project without a model', async () => {
+    const r = await runMixel(['predict', '--project', projectPath, '--format', 'gif', sample.image]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--format gif is not known');
+    const project = await loadProject(projectPath);
+    const untrained = join(dir, 'untrained.mixel');
+    await writeFile(untrained, JSON.stringify({ ...project, model: null }));
+    const r2 = await runMixel(['predict', '--project', untrained, sample.image]);
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toMatch(/untrained\.mixel: the project has no trained model/);
+  });
+});
+
+describe('mixel info and repair', () => {
+  it('info prints size, dtype and value range', async () => {
+    const r = await runMixel(['info', sample.image]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/size +160 × 160/);
+    expect(r.stdout).toMatch(/dtype +uint16 \(tiff\)/);
+    expect(r.stdout).toMatch(/range +\d+\.\.\d+/);
+  });
+
+  it('repair relinks a moved image found by checksum', async () => {
+    const folder = join(dir, 'moving');
+    await mkdir(join(folder, 'img'), { recursive: true });
+    await copyFile(sample.image, join(folder, 'cells.tif'));
+    const p = join(folder, 'p.mixel');
+    const train = await runMixel([
+      'train',
+      '--image',
+      join(folder, 'cells.tif'),
+      '--labels',
+      sample.scribbles,
+      '--out',
+      p,
+    ]);
+    expect(train.code).toBe(0);
+    await copyFile(join(folder, 'cells.tif'), join(folder, 'img', 'moved.tif'));
+    await rm(join(folder, 'cells.tif'));
+    const r = await runMixel(['repair', p]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cells: relinked to .*img\/moved\.tif/);
+    expect((await loadProject(p)).images[0].path).toBe('img/moved.tif');
+  });
+});
