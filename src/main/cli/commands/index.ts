@@ -6,6 +6,7 @@ import { registerInfo } from './info.js';
 import { registerTrain } from './train.js';
 import { registerPredict } from './predict.js';
 import { registerRepair } from './repair.js';
+import { registerServe } from './serve.js';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerSample,
@@ -14,4 +15,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerTrain,
   registerPredict,
   registerRepair,
+  registerServe,
 ];

@@ -5,10 +5,18 @@
  */
 import { echoJob } from './echoJob.js';
 import { featureTileJob } from './featureTileJob.js';
+import { classifyTileJob } from './classifyTileJob.js';
+import { fitClassifierJob } from './fitClassifierJob.js';
+import { trainingSamplesJob } from '../../classify/trainingSamplesJob.js';
+import { predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
 
 export const jobs = {
   echo: echoJob,
   featureTile: featureTileJob,
+  classifyTile: classifyTileJob,
+  fitClassifier: fitClassifierJob,
+  trainingSamples: trainingSamplesJob,
+  predictFeatures: predictFeaturesJob,
 };
 
 export type JobTable = typeof jobs;

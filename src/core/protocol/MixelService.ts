@@ -1,0 +1,132 @@
+/**
+ * The one backend API (DESIGN.md, "One backend API"; STYLE.md §3). LocalMixelService implements it in
+ * Node; the window reaches it through Electron IPC or a WebSocket, tests through an in-memory pipe — all
+ * via serveService / connectService, so every caller sees exactly these members.
+ */
+import type { Event } from './Event.js';
+import type {
+  ClassifierSettings,
+  ExportRequest,
+  ExportResult,
+  FeatureMatrix,
+  ImageTile,
+  ImageTileRequest,
+  LabelChange,
+  LabelClass,
+  PredictRequest,
+  PredictResult,
+  ProbabilityTile,
+  Progress,
+  ProjectImage,
+  ProjectState,
+} from './types.js';
+
+export interface MixelService {
+  /** The current project: classes, images (metadata), strokes, settings. Does not read pixels. */
+  getProject(): Promise<ProjectState>;
+
+  /** Replaces the open project with an empty one (two classes, default features). Unsaved work is lost. */
+  newProject(): Promise<ProjectState>;
+
+  /**
+   * Opens a project file saved by `saveProject` (or `mixel`), reading its images. Fails with code
+   * `project-unreadable` or `image-unreadable`, naming the file; the open project is then unchanged.
+   */
+  openProject(path: string): Promise<ProjectState>;
+
+  /**
+   * Opens the built-in sample (a synthetic 16-bit image of nuclei, classes "background" and "nucleus"),
+   * writing its files to the backend's sample folder first if needed. No labels: the user scribbles.
+   */
+  openSampleProject(): Promise<ProjectState>;
+
+  /**
+   * Writes the project (classes, strokes, settings, image paths) to `path`, or to where it was last saved
+   * when `path` is omitted. Fails with code `no-path` for a project never saved and no path given.
+   */
+  saveProject(path?: string): Promise<{ path: string }>;
+
+  /** Adds an image file by path to the project. Fails with `image-unreadable` and the reader's reason. */
+  addImage(path: string): Promise<ProjectImage>;
+
+  /**
+   * Adds an image from bytes the window holds (drag and drop in browser mode): the backend writes them
+   * to its upload folder, then reads them as `addImage` does.
+   */
+  uploadImage(fileName: string, bytes: ArrayBuffer): Promise<ProjectImage>;
+
+  /** Removes an image and its strokes from the project. Does not touch the file. */
+  removeImage(imageId: string): Promise<ProjectState>;
+
+  /** Raw pixels of a region for display (windowing is the window's job). Never triggers a prediction. */
+  getImageTile(request: ImageTileRequest): Promise<ImageTile>;
+
+  /**
+   * The labels an image had when its project was opened (saved as rasters), which strokes paint over;
+   * null when it had none. Full resolution, one byte per pixel (0 = unlabeled, else the class id).
+   */
+  getBaseLabels(imageId: string): Promise<Uint8Array | null>;
+
+  /** Replaces the class list (add, rename, recolour, delete). Deleting a class also deletes its strokes. */
+  setClasses(classes: LabelClass[]): Promise<ProjectState>;
+
+  /** Applies strokes added or removed in the window (painting, undo, redo). Does not retrain. */
+  applyLabelChange(change: LabelChange): Promise<void>;
+
+  /** Sets which features are computed. Drops cached features and the model; does not retrain. */
+  setFeatureSelection(features: FeatureMatrix): Promise<ProjectState>;
+
+  /** Sets the classifier's settings. Drops the model; does not retrain. */
+  setClassifierSettings(settings: ClassifierSettings): Promise<ProjectState>;
+
+  /**
+   * Retrains if asked and the labels changed, then predicts the given tiles, visible first. Each tile is
+   * delivered through `onDidUpdateTile` as soon as it is ready; the promise resolves when all are done.
+   * A newer call supersedes this one: its remaining tiles are skipped (`isCancelled`).
+   */
+  predictTiles(request: PredictRequest): Promise<PredictResult>;
+
+  /**
+   * Runs the classifier over whole images and writes the chosen sources. Progress arrives through
+   * `onDidProgress`; an image that fails is reported and the others go on.
+   */
+  exportImages(request: ExportRequest): Promise<ExportResult>;
+
+  /** Stops a running `predictTiles` or `exportImages` by its request id. Unknown ids are ignored. */
+  cancel(requestId: number): Promise<void>;
+
+  /** Progress of long work (training, export), with errors per image. */
+  readonly onDidProgress: Event<Progress>;
+
+  /** A freshly predicted tile, for the request that is current. */
+  readonly onDidUpdateTile: Event<ProbabilityTile>;
+}
+
+/** The callable members, by name: the transport dispatches only these. */
+export const MIXEL_METHODS = [
+  'getProject',
+  'newProject',
+  'openProject',
+  'openSampleProject',
+  'saveProject',
+  'addImage',
+  'uploadImage',
+  'removeImage',
+  'getImageTile',
+  'getBaseLabels',
+  'setClasses',
+  'applyLabelChange',
+  'setFeatureSelection',
+  'setClassifierSettings',
+  'predictTiles',
+  'exportImages',
+  'cancel',
+] as const satisfies readonly Exclude<keyof MixelService, `on${string}`>[];
+
+export const MIXEL_EVENTS = ['onDidProgress', 'onDidUpdateTile'] as const satisfies readonly Extract<
+  keyof MixelService,
+  `on${string}`
+>[];
+
+export type MixelMethod = (typeof MIXEL_METHODS)[number];
+export type MixelEventName = (typeof MIXEL_EVENTS)[number];

@@ -1,0 +1,162 @@
+/**
+ * The data that crosses between the window and the backend. Plain records; pixel payloads are typed
+ * arrays (sent as binary, see binaryCodec.ts).
+ */
+import type { Stroke } from '../labels/Stroke.js';
+import type { Rect } from '../tiling.js';
+
+export type { Stroke, Rect };
+
+export interface LabelClass {
+  /** 1-based class index: the value written in label rasters and segmentations. */
+  readonly id: number;
+  readonly name: string;
+  /** CSS colour, `#rrggbb`. */
+  readonly color: string;
+}
+
+/** An image in the project as the window sees it: metadata only, pixels stay in the backend. */
+export interface ProjectImage {
+  readonly id: string;
+  readonly name: string;
+  /** Absolute path of the file the pixels come from. */
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  readonly channelCount: number;
+  readonly sampleType: 'uint8' | 'uint16' | 'float32';
+  /** Per channel: smallest and largest value, for the contrast (windowing) defaults. */
+  readonly channelRanges: readonly { readonly min: number; readonly max: number }[];
+}
+
+/** ilastik's feature matrix: which feature (row) at which scale (column) is computed. */
+export interface FeatureMatrix {
+  readonly scales: readonly number[];
+  /** enabled[featureRow][scaleColumn]. */
+  readonly enabled: readonly (readonly boolean[])[];
+}
+
+export interface ClassifierSettings {
+  /** Largest number of Gaussian components per class; the fit picks up to this many. */
+  readonly maxComponents: number;
+  /** Refine the mixtures with the unlabeled pixels (semi-supervised EM). */
+  readonly semiSupervised: boolean;
+}
+
+export interface ProjectState {
+  /** Where the project was last saved or opened from; null for a new, unsaved project. */
+  readonly path: string | null;
+  readonly classes: readonly LabelClass[];
+  readonly images: readonly ProjectImage[];
+  /** Every stroke of every image, in painting order. */
+  readonly strokes: readonly Stroke[];
+  readonly features: FeatureMatrix;
+  /** Names of the feature rows, in matrix order (e.g. "Gaussian Smoothing"). */
+  readonly featureNames: readonly string[];
+  readonly classifier: ClassifierSettings;
+  readonly hasModel: boolean;
+}
+
+export interface LabelChange {
+  readonly added: readonly Stroke[];
+  /** Ids of strokes to remove. */
+  readonly removed: readonly string[];
+}
+
+/** Raw pixels of a region, downsampled by 2^level (nearest), one plane per channel. */
+export interface ImageTileRequest {
+  readonly imageId: string;
+  /** 0 = full resolution, 1 = every second pixel, … */
+  readonly level: number;
+  /** The region in full-resolution pixels. */
+  readonly rect: Rect;
+}
+
+export interface ImageTile {
+  readonly imageId: string;
+  readonly level: number;
+  readonly rect: Rect;
+  /** Size of the returned planes (rect size divided by 2^level, rounded up). */
+  readonly width: number;
+  readonly height: number;
+  readonly channels: Float32Array[];
+}
+
+export interface PredictRequest {
+  /** Chosen by the caller; a newer request supersedes every older one still running. */
+  readonly requestId: number;
+  readonly imageId: string;
+  /** Tiles to predict, in full-resolution pixels, visible ones first. */
+  readonly tiles: readonly Rect[];
+  /** Refit the classifier on the current labels first (done only when the labels changed). */
+  readonly retrain: boolean;
+}
+
+export interface PredictResult {
+  readonly requestId: number;
+  readonly tilesDone: number;
+  readonly isCancelled: boolean;
+  /** False when there is nothing to predict with (fewer than two classes have labels). */
+  readonly hasModel: boolean;
+  readonly trainMs: number;
+  readonly totalMs: number;
+}
+
+/** Per-class probabilities of one tile, quantized to 0..255: plenty for display, 4× smaller than float32. */
+export interface ProbabilityTile {
+  readonly requestId: number;
+  readonly imageId: string;
+  readonly rect: Rect;
+  readonly classCount: number;
+  /** classCount planes of rect.width × rect.height, one after another. */
+  readonly probabilities: Uint8Array;
+}
+
+export type ExportSource = 'probabilities' | 'simple-segmentation' | 'uncertainty' | 'labels';
+export type ExportFormat = 'tiff' | 'png';
+
+export interface ExportRequest {
+  readonly requestId: number;
+  readonly imageIds: readonly string[];
+  readonly sources: readonly ExportSource[];
+  readonly format: ExportFormat;
+  /**
+   * Output path pattern; `{dir}` = the image's folder, `{name}` = its file name without extension,
+   * `{source}` = the export source, `{ext}` = the format's extension.
+   */
+  readonly outputPattern: string;
+}
+
+export interface ExportImageResult {
+  readonly imageId: string;
+  readonly paths: readonly string[];
+  /** Set when this image failed; the others still ran. */
+  readonly error?: string;
+}
+
+export interface ExportResult {
+  readonly requestId: number;
+  readonly images: readonly ExportImageResult[];
+  readonly isCancelled: boolean;
+}
+
+export interface Progress {
+  readonly requestId: number;
+  /** What is running, for the status line: "Exporting", "Training", … */
+  readonly task: string;
+  readonly done: number;
+  readonly total: number;
+  /** The image being worked on, when the task is per image. */
+  readonly imageId?: string;
+  /** For per-image tasks: the image's own fraction done, 0..1. */
+  readonly imageFraction?: number;
+  /** An error for `imageId`; the task continues with the next image. */
+  readonly error?: string;
+}
+
+/** An error as it crosses the wire. `code` is stable and machine-readable; `message` says what to do. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code: string;
+}

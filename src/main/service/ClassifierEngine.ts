@@ -1,0 +1,42 @@
+/**
+ * What the service needs from the feature bank and the classifier, in the shape the live loop uses them:
+ * features of one tile (cached by the service), a fit on labeled pixels' features, a prediction of one
+ * tile from cached features. `createPoolEngine` implements it over the worker pool.
+ */
+import type { PlanarImage } from '../../core/image.js';
+import type { ClassifierSettings, FeatureMatrix } from '../../core/protocol/types.js';
+import type { Rect } from '../../core/tiling.js';
+
+export interface TrainedModel {
+  /** The class id of each probability plane `predict` returns, in order. */
+  readonly classIds: number[];
+  readonly featureCount: number;
+  /** The engine's own fitted classifier (plain JSON data), opaque to the service. */
+  readonly fitted: unknown;
+  /** Unique per fit, so workers prepare each model once. */
+  readonly key: string;
+}
+
+export interface ClassifierEngine {
+  /** Names of the feature matrix rows, in order. */
+  readonly featureNames: readonly string[];
+  defaultFeatures(): FeatureMatrix;
+  /** Pixels of context each tile needs on every side for `features` to be exact in its core. */
+  haloPx(features: FeatureMatrix): number;
+  /** Feature planes for the `core` pixels of `image` (core.width × core.height each). */
+  computeTileFeatures(image: PlanarImage, core: Rect, features: FeatureMatrix, signal?: AbortSignal): Promise<Float32Array[]>;
+  /**
+   * Fits the classifier. `samples` is row-major nSamples × featureCount; `labels` are class ids (≥ 1),
+   * at least two distinct. `unlabeled` rows feed semi-supervised EM when the settings ask for it.
+   */
+  fit(
+    samples: Float32Array,
+    labels: Uint8Array,
+    featureCount: number,
+    settings: ClassifierSettings,
+    unlabeled: Float32Array | undefined,
+    signal?: AbortSignal,
+  ): Promise<TrainedModel>;
+  /** Probability planes (one per model class, pixelCount each) for one tile's features. */
+  predict(model: TrainedModel, features: Float32Array[], pixelCount: number, signal?: AbortSignal): Promise<Float32Array[]>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Wires the backend: worker pool → engine → LocalMixelService, reading images with sharp and writing
+ * the built-in sample on demand. The one place that knows every collaborator (no DI container).
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { WorkerPool } from '../engine/WorkerPool.js';
+import { readImage } from '../io/openImage.js';
+import { writeSyntheticSample } from '../sample/writeSyntheticSample.js';
+import { LocalMixelService } from './LocalMixelService.js';
+import { createPoolEngine } from './poolEngine.js';
+
+export interface BackendConfig {
+  /** Folder for the sample and uploads; default $MIXEL_DATA_DIR or ~/.mixel. */
+  readonly dataDir?: string;
+  readonly threads?: number;
+}
+
+export interface Backend {
+  readonly service: LocalMixelService;
+  readonly pool: WorkerPool;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The sample the window opens on first start: 512² like `mixel sample`, so both show the same image. */
+const SAMPLE_SIZE = 512;
+
+export function defaultDataDir(): string {
+  return process.env.MIXEL_DATA_DIR ?? join(homedir(), '.mixel');
+}
+
+export function createBackend(config: BackendConfig = {}): Backend {
+  const dataDir = config.dataDir ?? defaultDataDir();
+  const pool = new WorkerPool({ threads: config.threads });
+  const service = new LocalMixelService({
+    engine: createPoolEngine(pool),
+    dataDir,
+    loadImage: async (path) => {
+      const { image, info } = await readImage(path);
+      return { pixels: image, info };
+    },
+    writeSample: async (dir) => {
+      const image = join(dir, 'sample.tif');
+      if (!existsSync(image)) await writeSyntheticSample(dir, { width: SAMPLE_SIZE, height: SAMPLE_SIZE, seed: 1 });
+      return image;
+    },
+  });
+  return {
+    service,
+    pool,
+    dataDir,
+    async close() {
+      service.dispose();
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The window's project in the shared `.mixel` format (src/core/project/Project.ts), so a project
+ * painted in the window runs unchanged in `mixel` batch jobs. The file stores label rasters, not strokes:
+ * reopened labels come back as each image's base raster, and undo history starts afresh (as in ilastik).
+ * Class ids are renumbered 1..K in list order on save.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ServiceError } from '../../core/protocol/ServiceError.js';
+import type { FeatureMatrix, LabelClass } from '../../core/protocol/types.js';
+import { createProject, getLabels, setLabels, addImage, type Project } from '../../core/project/Project.js';
+import { loadProject, resolveImagePath, saveProject } from '../project/projectFile.js';
+import { makeImageRecord } from '../project/projectImages.js';
+import type { ClassifierEngine } from './ClassifierEngine.js';
+import type { OpenImage } from './LocalMixelService.js';
+
+export interface WindowProject {
+  readonly classes: LabelClass[];
+  readonly images: OpenImage[];
+  readonly features: FeatureMatrix;
+}
+
+export async function writeProjectFile(
+  path: string,
+  project: { classes: readonly LabelClass[]; images: readonly OpenImage[]; features: FeatureMatrix },
+): Promise<void> {
+  const renumber = new Uint8Array(256);
+  project.classes.forEach((c, i) => (renumber[c.id] = i + 1));
+  try {
+    let doc: Project = createProject({
+      classNames: project.classes.map((c) => c.name),
+      colors: project.classes.map((c) => c.color),
+      features: { convention: 'ilastik', selection: { ...project.features } },
+    });
+    for (const image of project.images) {
+      doc = addImage(doc, await makeImageRecord(path, image.info.path, image.fileInfo, image.info.id));
+      const labels = image.labels.map((v) => renumber[v]);
+      if (labels.some((v) => v !== 0)) doc = setLabels(doc, image.info.id, labels);
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await saveProject(path, doc);
+  } catch (err) {
+    throw new ServiceError('save-failed', `cannot save ${path}: ${(err as Error).message}`);
+  }
+}
+
+export async function readProjectFile(
+  path: string,
+  engine: ClassifierEngine,
+  readImage: (imagePath: string, id: string) => Promise<OpenImage>,
+): Promise<WindowProject> {
+  let doc: Project;
+  try {
+    doc = await loadProject(path);
+  } catch (err) {
+    throw new ServiceError('project-unreadable', (err as Error).message);
+  }
+  const images: OpenImage[] = [];
+  for (const record of doc.images) {
+    const image = await readImage(resolveImagePath(path, record), record.id);
+    if (image.info.width !== record.width || image.info.height !== record.height) {
+      throw new ServiceError(
+        'image-changed',
+        `${image.info.path} is ${image.info.width} × ${image.info.height} but the project expects ${record.width} × ${record.height}: relink it with \`mixel repair\``,
+      );
+    }
+    if (doc.labels[record.id]) {
+      image.base = getLabels(doc, record.id);
+      image.labels.set(image.base);
+    }
+    images.push(image);
+  }
+  return {
+    classes: doc.classes.map((c, i) => ({ id: i + 1, name: c.name, color: c.color })),
+    images,
+    features: featureMatrixOf(doc.features.selection, engine),
+  };
+}
+
+/** The stored selection when it has the engine's shape, else the engine's default. */
+function featureMatrixOf(selection: FeatureMatrix, engine: ClassifierEngine): FeatureMatrix {
+  const rows = engine.featureNames.length;
+  const isEngineShape =
+    selection.enabled.length === rows && selection.enabled.every((r) => r.length === selection.scales.length);
+  return isEngineShape ? { scales: [...selection.scales], enabled: selection.enabled.map((r) => [...r]) } : engine.defaultFeatures();
+}

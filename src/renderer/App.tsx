@@ -1,0 +1,85 @@
+/** The window: toolbar, sidebar, viewer, status bar, dialogs; keyboard shortcuts and file drops. */
+import { useEffect, useState } from 'react';
+import { ClassifierDialog } from './dialogs/ClassifierDialog.js';
+import { ExportDialog } from './dialogs/ExportDialog.js';
+import { FeatureMatrixDialog } from './dialogs/FeatureMatrixDialog.js';
+import { PathDialog } from './dialogs/PathDialog.js';
+import { Sidebar } from './panels/Sidebar.js';
+import { Toolbar } from './panels/Toolbar.js';
+import { handleShortcut } from './state/actions.js';
+import * as app from './state/controller.js';
+import { setApp, useApp } from './state/store.js';
+import { Viewer } from './viewer/Viewer.js';
+
+export function App() {
+  const dialog = useApp((s) => s.dialog);
+  const [isDragOver, setDragOver] = useState(false);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (handleShortcut(e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div
+      className={`app ${isDragOver ? 'drag-over' : ''}`}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault();
+          setDragOver(true);
+        }
+      }}
+      onDragLeave={() => setDragOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragOver(false);
+        void (async () => {
+          for (const file of e.dataTransfer.files) await app.uploadImageFile(file);
+        })();
+      }}
+    >
+      <Toolbar />
+      <div className="main">
+        <Sidebar />
+        <Viewer />
+      </div>
+      <StatusBar />
+      {dialog?.kind === 'path' ? <PathDialog dialog={dialog} /> : null}
+      {dialog?.kind === 'features' ? <FeatureMatrixDialog /> : null}
+      {dialog?.kind === 'classifier' ? <ClassifierDialog /> : null}
+      {dialog?.kind === 'export' ? <ExportDialog /> : null}
+    </div>
+  );
+}
+
+function StatusBar() {
+  const status = useApp((s) => s.status);
+  const error = useApp((s) => s.error);
+  const progress = useApp((s) => s.progress);
+  const view = useApp((s) => s.view);
+  const path = useApp((s) => s.project?.path);
+  return (
+    <footer className="statusbar">
+      <span data-testid="status">{status}</span>
+      {progress ? (
+        <span>
+          {progress.task} <progress max={progress.total} value={progress.done} /> {progress.done}/{progress.total}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="error-text" data-testid="error" role="alert">
+          {error}{' '}
+          <button type="button" className="link" onClick={() => setApp({ error: null })}>
+            dismiss
+          </button>
+        </span>
+      ) : null}
+      <span className="spacer" />
+      <span className="muted">{path ?? 'unsaved project'}</span>
+      <span className="muted">{Math.round(view.scale * 100)} %</span>
+    </footer>
+  );
+}

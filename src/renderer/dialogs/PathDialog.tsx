@@ -1,0 +1,47 @@
+/**
+ * Asks for a file path (browser mode has no native file dialogs; in Electron the File menu uses native
+ * dialogs and this stays available from the toolbar). Paths are on the backend's machine.
+ */
+import { useState } from 'react';
+import * as app from '../state/controller.js';
+import { setApp, type DialogState } from '../state/store.js';
+import { Modal } from './Modal.js';
+
+export function PathDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'path' }> }) {
+  const [path, setPath] = useState(dialog.initial);
+  const submit = async () => {
+    const p = path.trim();
+    if (!p) return;
+    setApp({ dialog: null });
+    if (dialog.action === 'open-project') await app.openProject(p);
+    else if (dialog.action === 'save-project') await app.saveProject(p);
+    else await app.addImagePath(p);
+  };
+  return (
+    <Modal
+      title={dialog.title}
+      footer={
+        <>
+          <button type="button" onClick={() => setApp({ dialog: null })}>
+            Cancel
+          </button>
+          <button type="button" className="primary" data-testid="path-ok" disabled={!path.trim()} onClick={() => void submit()}>
+            OK
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        {dialog.label}
+        <input
+          autoFocus
+          data-testid="path-input"
+          value={path}
+          placeholder="/home/me/experiment/cells.mixel"
+          onChange={(e) => setPath(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && void submit()}
+        />
+      </label>
+    </Modal>
+  );
+}

@@ -1,0 +1,328 @@
+/**
+ * What the window does, as plain functions over the store, the backend and the caches: loading a project,
+ * committing strokes, undo/redo, live prediction of the visible tiles, classes, saving, exporting.
+ * Components and the action table call these; nothing here touches React.
+ */
+import type { Stroke } from '../../core/labels/Stroke.js';
+import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
+import type { LabelClass, ProjectImage, ProjectState, Rect } from '../../core/protocol/types.js';
+import type { Backend } from '../transport/connectBackend.js';
+import { LabelSession, type LabelEdit } from '../labels/LabelSession.js';
+import { fitView, levelForScale, visibleTiles } from '../viewer/rendering.js';
+import { getApp, setApp, type DisplaySettings } from './store.js';
+import { ImageTiles, PredictionTiles, imageTileKey } from './tileCaches.js';
+
+export const labels = new LabelSession();
+export const imageTiles = new ImageTiles();
+export const predictions = new PredictionTiles();
+/** Union of label pixels changed since the label layer last redrew, or null for a full redraw. */
+export let labelsDirty: Rect | null = null;
+export function takeLabelsDirty(): Rect | null {
+  const r = labelsDirty;
+  labelsDirty = null;
+  return r;
+}
+
+let backend: Backend | null = null;
+let nextRequestId = 1;
+let currentPredictRequest = 0;
+let viewTimer: ReturnType<typeof setTimeout> | null = null;
+
+export function service() {
+  if (!backend) throw new Error('the backend is not connected yet');
+  return backend.service;
+}
+
+export function host(): Backend['host'] {
+  return backend?.host ?? 'browser';
+}
+
+export async function start(connected: Backend): Promise<void> {
+  backend = connected;
+  connected.service.onDidUpdateTile((tile) => {
+    if (tile.requestId < predictions.currentFrom) return;
+    predictions.put(tile);
+    setApp((s) => ({ predictionVersion: s.predictionVersion + 1 }));
+  });
+  connected.service.onDidProgress((p) => {
+    setApp({ progress: p.done >= p.total ? null : { task: p.task, done: p.done, total: p.total } });
+  });
+  const project = await connected.service.getProject();
+  await showProject(project.images.length > 0 ? project : await connected.service.openSampleProject());
+}
+
+/** Puts a project on screen: labels per image, display defaults, first image fitted, prediction if labeled. */
+export async function showProject(project: ProjectState): Promise<void> {
+  imageTiles.clear();
+  predictions.clear();
+  const display: Record<string, DisplaySettings> = {};
+  for (const image of project.images) {
+    const base = await service().getBaseLabels(image.id);
+    labels.load(
+      image,
+      base,
+      project.strokes.filter((s) => s.imageId === image.id),
+    );
+    display[image.id] = defaultDisplay(image);
+  }
+  const first = project.images[0]?.id ?? null;
+  const activeClassId = project.classes[0]?.id ?? 1;
+  setApp({ project, display, activeImageId: null, activeClassId, error: null, status: project.path ?? 'New project' });
+  if (first) selectImage(first);
+}
+
+export function selectImage(imageId: string): void {
+  const image = findImage(imageId);
+  if (!image) return;
+  const { viewport } = getApp();
+  labelsDirty = null;
+  setApp((s) => ({ activeImageId: imageId, view: fitView(image, viewport), labelsVersion: s.labelsVersion + 1 }));
+  syncUndoState();
+  onViewChanged(true);
+  if (hasAnyLabels(imageId)) void updatePrediction(true);
+}
+
+export function findImage(imageId: string | null): ProjectImage | undefined {
+  return getApp().project?.images.find((im) => im.id === imageId);
+}
+
+function defaultDisplay(image: ProjectImage): DisplaySettings {
+  const colors = ['#ff4040', '#40ff40', '#4080ff', '#ffffff'];
+  return {
+    mode: image.channelCount === 3 ? 'composite' : 'single',
+    channel: 0,
+    channels: image.channelRanges.map((r, c) => ({
+      min: r.min,
+      max: r.max > r.min ? r.max : r.min + 1,
+      isVisible: true,
+      color: image.channelCount === 3 ? ['#ff0000', '#00ff00', '#0000ff'][c] : colors[c % colors.length],
+    })),
+  };
+}
+
+/** After pan or zoom: fetch missing image tiles now, and (debounced) predict tiles that came into view. */
+export function onViewChanged(immediate = false): void {
+  void fetchVisibleImageTiles();
+  if (viewTimer) clearTimeout(viewTimer);
+  viewTimer = setTimeout(
+    () => {
+      viewTimer = null;
+      const { isLiveUpdate, project } = getApp();
+      if (isLiveUpdate && project?.hasModel) void updatePrediction(false);
+    },
+    immediate ? 0 : 150,
+  );
+}
+
+async function fetchVisibleImageTiles(): Promise<void> {
+  const { activeImageId, view, viewport } = getApp();
+  const image = findImage(activeImageId);
+  if (!image) return;
+  const level = levelForScale(view.scale);
+  const size = PREDICTION_TILE_SIZE * 2 ** level;
+  const wanted = visibleTiles(view, viewport, image, size);
+  await Promise.all(
+    wanted.map(async (rect) => {
+      const key = imageTileKey(image.id, level, rect);
+      if (imageTiles.get(key)) return;
+      const entry = imageTiles.reserve(key);
+      try {
+        entry.tile = await service().getImageTile({ imageId: image.id, level, rect });
+        setApp((s) => ({ imageVersion: s.imageVersion + 1 }));
+      } catch (err) {
+        imageTiles.entries.delete(key);
+        showError(err);
+      }
+    }),
+  );
+}
+
+/**
+ * Predicts the visible tiles (retraining first when asked). A newer call supersedes an older one in the
+ * backend, so panning away cancels work for tiles no longer on screen.
+ */
+export async function updatePrediction(retrain: boolean): Promise<void> {
+  const { activeImageId, view, viewport } = getApp();
+  const image = findImage(activeImageId);
+  if (!image) return;
+  const requestId = nextRequestId++;
+  currentPredictRequest = requestId;
+  const all = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
+  const tiles = retrain ? all : all.filter((t) => !predictions.isCurrent(image.id, t));
+  if (retrain) predictions.currentFrom = requestId;
+  if (tiles.length === 0) return;
+  setApp({ status: retrain ? 'Training and predicting…' : 'Predicting…' });
+  try {
+    const result = await service().predictTiles({ requestId, imageId: image.id, tiles, retrain });
+    if (requestId !== currentPredictRequest) return;
+    if (!result.hasModel) {
+      predictions.clear();
+      setApp((s) => ({
+        predictionVersion: s.predictionVersion + 1,
+        status: 'Paint labels for at least two classes to see predictions',
+        project: s.project ? { ...s.project, hasModel: false } : s.project,
+      }));
+      return;
+    }
+    setApp((s) => ({
+      status: result.isCancelled
+        ? 'Prediction cancelled'
+        : `Updated ${result.tilesDone} tiles in ${Math.round(result.totalMs)} ms` +
+          (result.trainMs > 0 ? ` (training ${Math.round(result.trainMs)} ms)` : ''),
+      project: s.project ? { ...s.project, hasModel: true } : s.project,
+    }));
+  } catch (err) {
+    showError(err);
+  }
+}
+
+function hasAnyLabels(imageId: string): boolean {
+  const raster = labels.raster(imageId);
+  return raster !== null && raster.some((v) => v !== 0);
+}
+
+function afterLabelEdit(edit: LabelEdit | null): void {
+  if (!edit) return;
+  labelsDirty = edit.dirty && labelsDirty ? unionRect(labelsDirty, edit.dirty) : (edit.dirty ?? labelsDirty);
+  setApp((s) => ({ labelsVersion: s.labelsVersion + 1 }));
+  syncUndoState();
+  void service()
+    .applyLabelChange(edit.change)
+    .then(() => {
+      if (getApp().isLiveUpdate) void updatePrediction(true);
+    })
+    .catch(showError);
+}
+
+export function commitStroke(stroke: Stroke): void {
+  afterLabelEdit(labels.commitStroke(stroke));
+}
+
+export function undo(): void {
+  const id = getApp().activeImageId;
+  if (id) afterLabelEdit(labels.undo(id));
+}
+
+export function redo(): void {
+  const id = getApp().activeImageId;
+  if (id) afterLabelEdit(labels.redo(id));
+}
+
+function syncUndoState(): void {
+  const id = getApp().activeImageId;
+  setApp({ canUndo: labels.canUndo(id), canRedo: labels.canRedo(id) });
+}
+
+const CLASS_COLORS = ['#e0c020', '#2080ff', '#e6194b', '#3cb44b', '#911eb4', '#f58231', '#46f0f0'];
+
+export async function setClasses(classes: LabelClass[]): Promise<void> {
+  const before = getApp().project?.classes ?? [];
+  const removed = before.some((c) => !classes.some((k) => k.id === c.id));
+  try {
+    const project = await service().setClasses(classes);
+    if (removed) {
+      // Strokes of a deleted class are gone in the backend; reload the labels from it.
+      await showProject(project);
+      return;
+    }
+    predictions.entries.forEach((e) => (e.drawnWith = ''));
+    setApp((s) => ({ project, labelsVersion: s.labelsVersion + 1, predictionVersion: s.predictionVersion + 1 }));
+    labelsDirty = null;
+    if (classes.length !== before.length && getApp().isLiveUpdate) void updatePrediction(true);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+export function addClass(): Promise<void> {
+  const classes = getApp().project?.classes ?? [];
+  const id = Math.max(0, ...classes.map((c) => c.id)) + 1;
+  return setClasses([...classes, { id, name: `Class ${id}`, color: CLASS_COLORS[(id - 1) % CLASS_COLORS.length] }]);
+}
+
+export function updateClass(id: number, change: Partial<Omit<LabelClass, 'id'>>): Promise<void> {
+  const classes = getApp().project?.classes ?? [];
+  return setClasses(classes.map((c) => (c.id === id ? { ...c, ...change } : c)));
+}
+
+export function deleteClass(id: number): Promise<void> {
+  const classes = getApp().project?.classes ?? [];
+  if (classes.length <= 1) return Promise.resolve();
+  if (getApp().activeClassId === id) setApp({ activeClassId: classes.find((c) => c.id !== id)!.id });
+  return setClasses(classes.filter((c) => c.id !== id));
+}
+
+export async function runAndShow<T>(status: string, work: () => Promise<T>): Promise<T | undefined> {
+  setApp({ status, error: null });
+  try {
+    return await work();
+  } catch (err) {
+    showError(err);
+    return undefined;
+  }
+}
+
+export async function openProject(path: string): Promise<void> {
+  const project = await runAndShow(`Opening ${path}…`, () => service().openProject(path));
+  if (project) await showProject(project);
+}
+
+export async function newProject(): Promise<void> {
+  const project = await runAndShow('New project', () => service().newProject());
+  if (project) await showProject(project);
+}
+
+export async function openSample(): Promise<void> {
+  const project = await runAndShow('Opening the sample…', () => service().openSampleProject());
+  if (project) await showProject(project);
+}
+
+export async function saveProject(path?: string): Promise<boolean> {
+  const saved = await runAndShow('Saving…', () => service().saveProject(path));
+  if (!saved) return false;
+  setApp((s) => ({ status: `Saved ${saved.path}`, project: s.project ? { ...s.project, path: saved.path } : s.project }));
+  return true;
+}
+
+export async function addImagePath(path: string): Promise<void> {
+  const image = await runAndShow(`Adding ${path}…`, () => service().addImage(path));
+  if (image) await imageAdded(image);
+}
+
+export async function uploadImageFile(file: File): Promise<void> {
+  const image = await runAndShow(`Uploading ${file.name}…`, async () => service().uploadImage(file.name, await file.arrayBuffer()));
+  if (image) await imageAdded(image);
+}
+
+async function imageAdded(image: ProjectImage): Promise<void> {
+  labels.load(image, null, []);
+  setApp((s) => ({
+    project: s.project ? { ...s.project, images: [...s.project.images, image] } : s.project,
+    display: { ...s.display, [image.id]: defaultDisplay(image) },
+    status: `Added ${image.name}`,
+  }));
+  selectImage(image.id);
+}
+
+export function showError(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  setApp({ error: message, status: 'Error' });
+}
+
+function unionRect(a: Rect, b: Rect): Rect {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
+/** Raw values of one channel over the image tiles currently cached (for auto contrast). */
+export function imageTileValues(imageId: string, channel: number): Float32Array {
+  const parts = [...imageTiles.entries.values()].filter((e) => e.tile?.imageId === imageId).map((e) => e.tile!.channels[channel]);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * The window's UI state (zustand). Large pixel data (image tiles, probability tiles, label rasters) lives
+ * outside the store in the caches of state/session.ts; the store only holds version counters that
+ * tell the viewer to redraw.
+ */
+import { create } from 'zustand';
+import type { ProjectState } from '../../core/protocol/types.js';
+import type { OverlayMode, ViewTransform } from '../viewer/rendering.js';
+
+export type Tool = 'brush' | 'eraser';
+
+export interface ChannelSetting {
+  min: number;
+  max: number;
+  isVisible: boolean;
+  color: string;
+}
+
+export interface DisplaySettings {
+  /** 'single' shows `channel` in grey; 'composite' adds every visible channel in its colour. */
+  mode: 'single' | 'composite';
+  channel: number;
+  channels: ChannelSetting[];
+}
+
+export interface OverlaySettings {
+  mode: OverlayMode | 'none';
+  /** Class ids whose probabilities are hidden. */
+  hiddenClasses: number[];
+  opacity: number;
+}
+
+export type DialogState =
+  | { kind: 'path'; title: string; label: string; initial: string; action: 'open-project' | 'save-project' | 'add-image' }
+  | { kind: 'features' }
+  | { kind: 'classifier' }
+  | { kind: 'export' }
+  | null;
+
+export interface ProgressState {
+  task: string;
+  done: number;
+  total: number;
+}
+
+export interface AppState {
+  project: ProjectState | null;
+  activeImageId: string | null;
+  activeClassId: number;
+  tool: Tool;
+  brushRadius: number;
+  view: ViewTransform;
+  viewport: { width: number; height: number };
+  display: Record<string, DisplaySettings>;
+  overlay: OverlaySettings;
+  isLiveUpdate: boolean;
+  status: string;
+  error: string | null;
+  progress: ProgressState | null;
+  dialog: DialogState;
+  /** Bumped when label rasters changed (with the dirty rectangle in session). */
+  labelsVersion: number;
+  /** Bumped when probability tiles arrived or were dropped. */
+  predictionVersion: number;
+  /** Bumped when image tiles arrived. */
+  imageVersion: number;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export const MIN_BRUSH_RADIUS = 1;
+export const MAX_BRUSH_RADIUS = 60;
+
+export const useApp = create<AppState>(() => ({
+  project: null,
+  activeImageId: null,
+  activeClassId: 1,
+  tool: 'brush',
+  brushRadius: 4,
+  view: { scale: 1, x: 0, y: 0 },
+  viewport: { width: 800, height: 600 },
+  display: {},
+  overlay: { mode: 'probabilities', hiddenClasses: [], opacity: 0.5 },
+  isLiveUpdate: true,
+  status: 'Connecting…',
+  error: null,
+  progress: null,
+  dialog: null,
+  labelsVersion: 0,
+  predictionVersion: 0,
+  imageVersion: 0,
+  canUndo: false,
+  canRedo: false,
+}));
+
+export const setApp = useApp.setState;
+export const getApp = useApp.getState;

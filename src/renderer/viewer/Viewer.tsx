@@ -1,0 +1,280 @@
+/**
+ * The image view: raw tiles at the zoom level needed (windowed per channel), the probability overlay,
+ * the labels and the stroke being painted, in one Konva stage whose transform is the view (zoom, pan).
+ * Left button paints (or erases), middle/right button or Space+drag pans, the wheel zooms at the cursor,
+ * two fingers pinch-zoom.
+ */
+import type Konva from 'konva';
+import { useEffect, useRef, useState } from 'react';
+import { Circle, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
+import type { Stroke } from '../../core/labels/Stroke.js';
+import type { LabelClass } from '../../core/protocol/types.js';
+import { commitStroke, findImage, imageTiles, labels, onViewChanged, predictions, takeLabelsDirty } from '../state/controller.js';
+import { getApp, setApp, useApp } from '../state/store.js';
+import { colorizeLabels, levelForScale, parseColor, zoomAt } from './rendering.js';
+import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
+
+const NO_CLASSES: readonly LabelClass[] = [];
+
+/** Wheel notches to zoom factor: one notch (100 px of deltaY) ≈ ×1.25, smooth for trackpads. */
+const WHEEL_ZOOM_PER_PIXEL = 0.0022;
+
+interface Gesture {
+  kind: 'paint' | 'pan' | 'pinch';
+  points: number[];
+  lastX: number;
+  lastY: number;
+  pinchDistance: number;
+}
+
+export function Viewer() {
+  const container = useRef<HTMLDivElement>(null);
+  const overlayLayer = useRef<Konva.Layer>(null);
+  const labelLayer = useRef<Konva.Layer>(null);
+  const imageLayer = useRef<Konva.Layer>(null);
+  const strokeLine = useRef<Konva.Line>(null);
+  const labelCanvas = useRef<HTMLCanvasElement | null>(null);
+  const gesture = useRef<Gesture | null>(null);
+  const [isSpaceDown, setSpaceDown] = useState(false);
+  const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
+
+  const project = useApp((s) => s.project);
+  const activeImageId = useApp((s) => s.activeImageId);
+  const view = useApp((s) => s.view);
+  const viewport = useApp((s) => s.viewport);
+  const display = useApp((s) => (s.activeImageId ? s.display[s.activeImageId] : undefined));
+  const overlay = useApp((s) => s.overlay);
+  const labelsVersion = useApp((s) => s.labelsVersion);
+  useApp((s) => s.predictionVersion);
+  useApp((s) => s.imageVersion);
+  const tool = useApp((s) => s.tool);
+  const brushRadius = useApp((s) => s.brushRadius);
+  const activeClassId = useApp((s) => s.activeClassId);
+  const image = findImage(activeImageId);
+  const classes = project?.classes ?? NO_CLASSES;
+  const activeColor = classes.find((c) => c.id === activeClassId)?.color ?? '#ffffff';
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => {
+      setApp({ viewport: { width: el.clientWidth, height: el.clientHeight } });
+      onViewChanged();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Test and automation hooks: name the layer canvases so their pixels can be read.
+  useEffect(() => {
+    overlayLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'overlay');
+    labelLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'labels');
+    imageLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'image');
+  });
+
+  // Label raster → label canvas, only the changed rectangle when known.
+  useEffect(() => {
+    if (!image) return;
+    const raster = labels.raster(image.id);
+    if (!raster) return;
+    let canvas = labelCanvas.current;
+    const isNew = !canvas || canvas.width !== image.width || canvas.height !== image.height || canvas.dataset.image !== image.id;
+    if (!canvas || isNew) {
+      canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      canvas.dataset.image = image.id;
+      labelCanvas.current = canvas;
+    }
+    const dirty = takeLabelsDirty();
+    const rect = !isNew && dirty ? dirty : { x: 0, y: 0, width: image.width, height: image.height };
+    const colors = new Map(classes.map((c) => [c.id, parseColor(c.color)] as const));
+    const data = new ImageData(rect.width, rect.height);
+    colorizeLabels(raster, image.width, rect, colors, data.data);
+    canvas.getContext('2d')!.putImageData(data, rect.x, rect.y);
+    labelLayer.current?.batchDraw();
+  }, [labelsVersion, image, classes]);
+
+  useEffect(() => {
+    const down = (e: KeyboardEvent) => {
+      if (e.code === 'Space' && !isTyping(e)) setSpaceDown(true);
+    };
+    const up = (e: KeyboardEvent) => {
+      if (e.code === 'Space') setSpaceDown(false);
+    };
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+    };
+  }, []);
+
+  const toImage = (sx: number, sy: number) => ({ x: (sx - view.x) / view.scale, y: (sy - view.y) / view.scale });
+
+  const onPointerDown = (e: Konva.KonvaEventObject<PointerEvent>) => {
+    const stage = e.target.getStage();
+    const p = stage?.getPointerPosition();
+    if (!p || !image) return;
+    const isPan = e.evt.button === 1 || e.evt.button === 2 || isSpaceDown;
+    if (!isPan && e.evt.button !== 0) return;
+    const q = toImage(p.x, p.y);
+    gesture.current = { kind: isPan ? 'pan' : 'paint', points: isPan ? [] : [q.x, q.y], lastX: p.x, lastY: p.y, pinchDistance: 0 };
+    if (!isPan) drawLiveStroke();
+  };
+
+  const onPointerMove = (e: Konva.KonvaEventObject<PointerEvent>) => {
+    const p = e.target.getStage()?.getPointerPosition();
+    if (!p) return;
+    setCursor(p);
+    const g = gesture.current;
+    if (!g) return;
+    if (g.kind === 'pan') {
+      const { view: v } = getApp();
+      setApp({ view: { ...v, x: v.x + p.x - g.lastX, y: v.y + p.y - g.lastY } });
+      g.lastX = p.x;
+      g.lastY = p.y;
+      onViewChanged();
+    } else if (g.kind === 'paint') {
+      const q = toImage(p.x, p.y);
+      g.points.push(q.x, q.y);
+      drawLiveStroke();
+    }
+  };
+
+  const onPointerUp = () => {
+    const g = gesture.current;
+    gesture.current = null;
+    if (!g || g.kind !== 'paint' || !image) return;
+    if (g.points.length === 2) g.points.push(g.points[0], g.points[1]);
+    const stroke: Stroke = {
+      id: newId(),
+      kind: 'stroke',
+      imageId: image.id,
+      classId: activeClassId,
+      radiusPx: brushRadius,
+      mode: tool === 'eraser' ? 'erase' : 'paint',
+      points: new Float32Array(g.points),
+    };
+    strokeLine.current?.points([]);
+    labelLayer.current?.batchDraw();
+    commitStroke(stroke);
+  };
+
+  const drawLiveStroke = () => {
+    const g = gesture.current;
+    if (!g || !strokeLine.current) return;
+    const pts = g.points.length === 2 ? [...g.points, g.points[0] + 0.01, g.points[1]] : g.points;
+    strokeLine.current.points(pts);
+    labelLayer.current?.batchDraw();
+  };
+
+  const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
+    e.evt.preventDefault();
+    const p = e.target.getStage()?.getPointerPosition();
+    if (!p) return;
+    const factor = Math.exp(-e.evt.deltaY * WHEEL_ZOOM_PER_PIXEL * (e.evt.ctrlKey ? 4 : 1));
+    setApp({ view: zoomAt(getApp().view, factor, p.x, p.y) });
+    onViewChanged();
+  };
+
+  const onTouchMove = (e: Konva.KonvaEventObject<TouchEvent>) => {
+    const touches = e.evt.touches;
+    if (touches.length !== 2) return;
+    e.evt.preventDefault();
+    const [a, b] = [touches[0], touches[1]];
+    const distance = Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY);
+    const box = container.current!.getBoundingClientRect();
+    const cx = (a.clientX + b.clientX) / 2 - box.left;
+    const cy = (a.clientY + b.clientY) / 2 - box.top;
+    const g = gesture.current;
+    if (g?.kind === 'pinch' && g.pinchDistance > 0) {
+      const v = zoomAt(getApp().view, distance / g.pinchDistance, cx, cy);
+      setApp({ view: { ...v, x: v.x + cx - g.lastX, y: v.y + cy - g.lastY } });
+      onViewChanged();
+    }
+    gesture.current = { kind: 'pinch', points: [], lastX: cx, lastY: cy, pinchDistance: distance };
+  };
+
+  const level = levelForScale(view.scale);
+  const tiles = image && display
+    ? [...imageTiles.entries.values()]
+        .filter((t) => t.tile && t.tile.imageId === image.id && (t.tile.level === level || t.tile.level === level + 1))
+        .sort((a, b) => b.tile!.level - a.tile!.level)
+    : [];
+  const predicted = image ? predictions.forImage(image.id) : [];
+
+  return (
+    <div
+      ref={container}
+      className={`viewer ${isSpaceDown ? 'is-panning' : ''}`}
+      data-testid="viewer"
+      onContextMenu={(e) => e.preventDefault()}
+      onPointerLeave={() => setCursor(null)}
+    >
+      <Stage
+        width={viewport.width}
+        height={viewport.height}
+        scaleX={view.scale}
+        scaleY={view.scale}
+        x={view.x}
+        y={view.y}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onWheel={onWheel}
+        onTouchMove={onTouchMove}
+        onTouchEnd={() => (gesture.current = null)}
+      >
+        <Layer ref={imageLayer} imageSmoothingEnabled={false} listening={false}>
+          {tiles.map((t) => {
+            const canvas = imageCanvas(t, display!);
+            const r = t.tile!.rect;
+            return canvas ? (
+              <KonvaImage key={`${t.tile!.level}:${r.x},${r.y}`} image={canvas} x={r.x} y={r.y} width={r.width} height={r.height} />
+            ) : null;
+          })}
+        </Layer>
+        <Layer ref={overlayLayer} imageSmoothingEnabled={false} listening={false} opacity={overlay.opacity}>
+          {predicted.map((p) => {
+            const canvas = overlayCanvas(p, classes, overlay);
+            const r = p.tile.rect;
+            return canvas ? <KonvaImage key={`${r.x},${r.y}`} image={canvas} x={r.x} y={r.y} width={r.width} height={r.height} /> : null;
+          })}
+        </Layer>
+        <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
+          {image && labelCanvas.current ? <KonvaImage image={labelCanvas.current} x={0} y={0} width={image.width} height={image.height} /> : null}
+          <Line
+            ref={strokeLine}
+            points={[]}
+            stroke={tool === 'eraser' ? '#000000' : activeColor}
+            opacity={tool === 'eraser' ? 0.5 : 1}
+            strokeWidth={brushRadius * 2}
+            lineCap="round"
+            lineJoin="round"
+          />
+          {cursor ? (
+            <Circle
+              x={(cursor.x - view.x) / view.scale}
+              y={(cursor.y - view.y) / view.scale}
+              radius={brushRadius}
+              stroke={tool === 'eraser' ? '#ffffff' : activeColor}
+              strokeWidth={1 / view.scale}
+              dash={tool === 'eraser' ? [3 / view.scale, 3 / view.scale] : undefined}
+            />
+          ) : null}
+        </Layer>
+      </Stage>
+      {!image ? <div className="viewer-empty">Add an image (File ▸ Add images, or drop a file here)</div> : null}
+    </div>
+  );
+}
+
+function isTyping(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable);
+}
+
+function newId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `s${Date.now()}${Math.random().toString(36).slice(2)}`;
+}

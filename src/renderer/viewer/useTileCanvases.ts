@@ -1,0 +1,61 @@
+/**
+ * Turns cached tiles into canvases the Konva layers draw: raw image tiles through the contrast settings,
+ * probability tiles through the overlay colours. A canvas is redrawn only when its settings changed.
+ */
+import type { LabelClass } from '../../core/protocol/types.js';
+import type { DisplaySettings, OverlaySettings } from '../state/store.js';
+import type { ImageTileEntry, PredictionEntry } from '../state/tileCaches.js';
+import { colorizeProbabilities, parseColor, windowChannels, type ChannelDisplay } from './rendering.js';
+
+export function channelDisplays(display: DisplaySettings): ChannelDisplay[] {
+  return display.channels.map((c, i) => ({
+    min: c.min,
+    max: c.max,
+    color: display.mode === 'single' ? [255, 255, 255] : parseColor(c.color),
+    isVisible: display.mode === 'single' ? i === display.channel : c.isVisible,
+  }));
+}
+
+export function imageCanvas(entry: ImageTileEntry, display: DisplaySettings): HTMLCanvasElement | null {
+  const tile = entry.tile;
+  if (!tile) return null;
+  const key = JSON.stringify(display);
+  if (entry.canvas && entry.drawnWith === key) return entry.canvas;
+  const canvas = entry.canvas ?? document.createElement('canvas');
+  canvas.width = tile.width;
+  canvas.height = tile.height;
+  const data = new ImageData(tile.width, tile.height);
+  windowChannels(tile.channels, channelDisplays(display), data.data);
+  canvas.getContext('2d')!.putImageData(data, 0, 0);
+  entry.canvas = canvas;
+  entry.drawnWith = key;
+  return canvas;
+}
+
+export function overlayCanvas(
+  entry: PredictionEntry,
+  classes: readonly LabelClass[],
+  overlay: OverlaySettings,
+): HTMLCanvasElement | null {
+  if (overlay.mode === 'none') return null;
+  const key = JSON.stringify([classes, overlay.mode, overlay.hiddenClasses]);
+  if (entry.canvas && entry.drawnWith === key) return entry.canvas;
+  const { rect, probabilities, classCount } = entry.tile;
+  if (classCount !== classes.length) return null; // predicted before the class list changed
+  const canvas = entry.canvas ?? document.createElement('canvas');
+  canvas.width = rect.width;
+  canvas.height = rect.height;
+  const data = new ImageData(rect.width, rect.height);
+  colorizeProbabilities(
+    probabilities,
+    classCount,
+    classes.map((c) => parseColor(c.color)),
+    classes.map((c) => !overlay.hiddenClasses.includes(c.id)),
+    overlay.mode,
+    data.data,
+  );
+  canvas.getContext('2d')!.putImageData(data, 0, 0);
+  entry.canvas = canvas;
+  entry.drawnWith = key;
+  return canvas;
+}

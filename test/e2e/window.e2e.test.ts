@@ -1,0 +1,211 @@
+/**
+ * The window end to end, in Debian's Chromium driven by Playwright against the browser-mode server:
+ * open the sample, scribble two classes with the mouse, see the probability overlay, undo, recolour a
+ * class, save and reopen, export a Simple Segmentation and read it back. Screenshots of every step go
+ * to test-output/e2e/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
+import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
+import { fitView } from '../../src/renderer/viewer/rendering.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = resolve('test-output/e2e');
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let dir: string;
+let backend: Backend;
+let server: BrowserModeServer;
+let browser: BrowserContext;
+let page: Page;
+
+/** Points deep inside a nucleus and far from any, from the sample's ground truth. */
+function samplePoints() {
+  const sample = makeSyntheticSample({ width: 512, height: 512, seed: 1 });
+  const { truth, width } = sample;
+  const isClass = (x: number, y: number, r: number, c: number) => {
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) if (truth[(y + dy) * width + x + dx] !== c) return false;
+    return true;
+  };
+  let nucleus: [number, number] | null = null;
+  let background: [number, number] | null = null;
+  for (let y = 40; y < 470 && !(nucleus && background); y += 3) {
+    for (let x = 40; x < 470; x += 3) {
+      if (!nucleus && isClass(x, y, 9, 2)) nucleus = [x, y];
+      if (!background && isClass(x, y, 30, 1)) background = [x, y];
+    }
+  }
+  if (!nucleus || !background) throw new Error('the sample has no clear nucleus or background');
+  return { nucleus, background };
+}
+
+async function viewerBox() {
+  const box = await page.getByTestId('viewer').boundingBox();
+  if (!box) throw new Error('no viewer');
+  return box;
+}
+
+/** Screen position of an image pixel, with the view the window starts with (fit to the viewer). */
+async function toScreen([x, y]: [number, number]) {
+  const box = await viewerBox();
+  const view = fitView({ width: 512, height: 512 }, { width: box.width, height: box.height });
+  return { x: box.x + view.x + (x + 0.5) * view.scale, y: box.y + view.y + (y + 0.5) * view.scale };
+}
+
+/** RGBA of a layer canvas at an image pixel. */
+async function layerPixel(layer: string, at: [number, number]): Promise<number[]> {
+  const box = await viewerBox();
+  const p = await toScreen(at);
+  return page.evaluate(
+    ({ layer, x, y }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`)!;
+      const ratio = canvas.width / canvas.clientWidth;
+      return Array.from(canvas.getContext('2d')!.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
+    },
+    { layer, x: p.x - box.x, y: p.y - box.y },
+  );
+}
+
+async function paint(from: [number, number], to: [number, number]) {
+  const a = await toScreen(from);
+  const b = await toScreen(to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+const textOf = (testId: string) => () => page.getByTestId(testId).first().textContent({ timeout: 5_000 }).catch(() => '');
+
+async function shot(name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+const hasChromium = existsSync(CHROMIUM);
+
+describe.skipIf(!hasChromium)('the window in a browser', () => {
+  beforeAll(async () => {
+    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('vite build failed');
+    await mkdir(SHOTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), 'mixel-e2e-'));
+    backend = createBackend({ dataDir: dir, threads: 2 });
+    server = await serveBrowserMode({ service: backend.service, rendererDir: 'dist-renderer' });
+    // A fresh profile per run (Playwright's way of passing --user-data-dir).
+    browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await backend?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a request without the token', async () => {
+    const response = await fetch(server.url.replace(/\?token=.*/, ''));
+    expect(response.status).toBe(403);
+  });
+
+  it('runs the loop: scribble, see probabilities, undo, recolour, save, reopen, export', async () => {
+    const { nucleus, background } = samplePoints();
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await page.waitForFunction(() => {
+      const c = document.querySelector<HTMLCanvasElement>('canvas[data-layer="image"]');
+      if (!c) return false;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4000) if (d[i] > 0) return true;
+      return false;
+    });
+    await expect.poll(textOf('image-list'), { timeout: 10_000 }).toContain('sample.tif');
+    await shot('01-sample-open');
+
+    // Scribble: nucleus (class 2) across one nucleus, background (class 1) in empty space.
+    await page.keyboard.press('2');
+    await paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+    await page.keyboard.press('1');
+    await paint([background[0] - 20, background[1]], [background[0] + 20, background[1]]);
+    expect((await layerPixel('labels', nucleus))[3]).toBe(255);
+    expect((await layerPixel('labels', background))[3]).toBe(255);
+
+    // The probability overlay appears: nucleus pixels in the nucleus colour (blue), background in yellow.
+    await expect
+      .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 })
+      .toBeGreaterThan(100);
+    const onNucleus = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
+    const onBackground = await layerPixel('overlay', [background[0], background[1] + 25]);
+    expect(onNucleus[2]).toBeGreaterThan(onNucleus[0]);
+    expect(onBackground[0]).toBeGreaterThan(onBackground[2]);
+    await shot('02-probabilities');
+
+    // Undo removes the background stroke; redo brings it back.
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(0);
+    expect((await layerPixel('labels', nucleus))[3]).toBe(255);
+    await shot('03-undone');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(255);
+
+    // Recolour the nucleus class: its labels turn red.
+    await page.locator('[data-class-id="2"] input[type="color"]').fill('#ff0000');
+    await expect.poll(async () => (await layerPixel('labels', nucleus)).slice(0, 3)).toEqual([255, 0, 0]);
+    await shot('04-recoloured');
+
+    // Save, start a new project, reopen: the labels and colour are back.
+    const projectPath = join(dir, 'saved', 'cells.mixel');
+    await page.locator('[data-action="save-project"]').click();
+    await page.getByTestId('path-input').fill(projectPath);
+    await page.getByTestId('path-ok').click();
+    await expect.poll(textOf('status'), { timeout: 30_000 }).toContain('Saved');
+    await page.locator('[data-action="new-project"]').click();
+    await expect.poll(textOf('image-list')).not.toContain('sample.tif');
+    await page.locator('[data-action="open-project"]').click();
+    await page.getByTestId('path-input').fill(projectPath);
+    await page.getByTestId('path-ok').click();
+    await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('sample.tif');
+    await expect.poll(async () => await layerPixel('labels', nucleus), { timeout: 30_000 }).toEqual([255, 0, 0, 255]);
+    expect((await layerPixel('labels', background))[3]).toBe(255);
+    await expect.poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 }).toBeGreaterThan(100);
+    await shot('05-reopened');
+
+    // Export the Simple Segmentation and read it back.
+    await page.locator('[data-action="export"]').click();
+    const pattern = join(dir, 'export', '{name}_{source}.{ext}');
+    await page.getByTestId('export-pattern').fill(pattern);
+    await page.getByTestId('export-start').click();
+    await expect.poll(textOf('export-done'), { timeout: 120_000 }).toBe('Done');
+    await shot('06-exported');
+    const file = join(dir, 'export', 'sample_simple-segmentation.png');
+    await expect.poll(textOf('export-path'), { timeout: 10_000 }).toContain(file);
+    const meta = await sharp(file).metadata();
+    expect([meta.width, meta.height, meta.channels]).toEqual([512, 512, 1]);
+    // sharp expands grey to RGB when decoding unless told otherwise.
+    const data = await sharp(file).extractChannel(0).raw().toBuffer();
+    expect(data[nucleus[1] * 512 + nucleus[0]]).toBe(2);
+    expect(data[background[1] * 512 + background[0]]).toBe(1);
+  });
+});
