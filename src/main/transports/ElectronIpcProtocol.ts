@@ -14,7 +14,7 @@ export interface IpcMainLike {
 
 export interface WebContentsLike {
   readonly id: number;
-  send(channel: string, frame: ArrayBuffer): void;
+  send(channel: string, payload: unknown): void;
   isDestroyed(): boolean;
   once(event: 'destroyed', listener: () => void): unknown;
 }

@@ -1,0 +1,74 @@
+/**
+ * The parts of Electron's API the main process uses, typed here because Electron is an optional
+ * dependency that may be absent (its runtime cannot always be downloaded). `loadElectron` imports it by a
+ * non-literal name, so this file type-checks with or without Electron's own types installed.
+ */
+import type { IpcMainLike, WebContentsLike } from '../transports/ElectronIpcProtocol.js';
+import type { MainWindowOptions } from './security.js';
+import type { MenuItem } from './menuTemplate.js';
+
+export interface WebContents extends WebContentsLike {
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): void;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): void;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  getURL(): string;
+}
+
+export interface BrowserWindowInstance {
+  readonly webContents: WebContents;
+  loadFile(path: string): Promise<void>;
+  once(event: 'ready-to-show', listener: () => void): void;
+  show(): void;
+}
+
+export interface DialogResult {
+  canceled: boolean;
+  filePaths: string[];
+}
+
+export interface ElectronModule {
+  app: {
+    whenReady(): Promise<void>;
+    enableSandbox(): void;
+    quit(): void;
+    on(event: 'window-all-closed', listener: () => void): void;
+    on(event: 'web-contents-created', listener: (event: unknown, contents: WebContents) => void): void;
+  };
+  BrowserWindow: new (options: MainWindowOptions) => BrowserWindowInstance;
+  ipcMain: IpcMainLike;
+  Menu: {
+    buildFromTemplate(template: MenuItem[]): unknown;
+    setApplicationMenu(menu: unknown): void;
+  };
+  dialog: {
+    showOpenDialog(
+      window: BrowserWindowInstance,
+      options: { properties: string[]; filters: { name: string; extensions: string[] }[] },
+    ): Promise<DialogResult>;
+    showSaveDialog(
+      window: BrowserWindowInstance,
+      options: { filters: { name: string; extensions: string[] }[]; defaultPath?: string },
+    ): Promise<{ canceled: boolean; filePath?: string }>;
+  };
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler(
+        handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+      ): void;
+      setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
+    };
+  };
+}
+
+/** Electron's module, or null when the optional dependency is not installed (then use `mixel serve`). */
+export async function loadElectron(): Promise<ElectronModule | null> {
+  const name: string = 'electron';
+  try {
+    const mod = (await import(name)) as { default?: ElectronModule } & Partial<ElectronModule>;
+    const electron = (mod.app ? mod : mod.default) as ElectronModule | undefined;
+    // Under plain Node, `electron` resolves to the launcher package, which exports a path string.
+    return electron && typeof electron === 'object' && 'BrowserWindow' in electron ? electron : null;
+  } catch {
+    return null;
+  }
+}
