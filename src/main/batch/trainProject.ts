@@ -41,6 +41,8 @@ export interface TrainProjectOptions {
   readonly axes?: string;
   readonly classifierOptions?: Partial<ClassifierOptions>;
   readonly onProgress?: TrainingProgress;
+  /** Called when images and labels are read and checked, before features are computed. */
+  readonly onDidRead?: () => void;
 }
 
 export async function trainProject(options: TrainProjectOptions): Promise<Project> {
@@ -96,6 +98,7 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
     project = setLabels(project, record.id, labels);
     inputs.push({ image: normalizeForFeatures(image, options.normalization, range), labels });
   }
+  options.onDidRead?.();
   const model = await trainClassifier(
     options.pool,
     inputs,

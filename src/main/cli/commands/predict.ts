@@ -149,6 +149,7 @@ export function registerPredict(program: Command): void {
         succeeded: ok,
         failed,
         seconds: +summary.seconds.toFixed(2),
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         failures: summary.failed,
       });
       if (failed > 0) process.exitCode = 1;

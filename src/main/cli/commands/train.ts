@@ -82,6 +82,7 @@ export function registerTrain(program: Command): void {
       const pool = new WorkerPool({ threads });
       const started = performance.now();
       let stage = '';
+      const stageStarted: Record<string, number> = {};
       try {
         const project = await trainProject({
           pairs: opts.image.map((image, i) => ({ image, labels: opts.labels[i] })),
@@ -92,20 +93,31 @@ export function registerTrain(program: Command): void {
           normalization: { ...DEFAULT_NORMALIZATION, mode: opts.normalize as 'none' },
           classNames,
           axes: opts.axes,
+          onDidRead: () => (stageStarted.features = performance.now()),
           onProgress: (s, done, total) => {
             if (s !== stage) {
               stage = s;
+              stageStarted[s] ??= performance.now();
               progress.begin(s === 'features' ? 'features of labeled tiles' : 'fitting the mixtures', total);
             }
             progress.step(done, total);
           },
         });
-        const seconds = +((performance.now() - started) / 1000).toFixed(2);
+        const now = performance.now();
+        const seconds = +((now - started) / 1000).toFixed(2);
+        const fitStart = stageStarted.fit ?? now;
+        const featureStart = stageStarted.features ?? fitStart;
         progress.summary({
           message: `trained ${project.classes.length} classes on ${project.images.length} image(s) in ${seconds} s → ${opts.out}`,
           project: opts.out,
           classes: project.classes.map((c) => c.name),
           seconds,
+          stageSeconds: {
+            read: +((featureStart - started) / 1000).toFixed(2),
+            features: +((fitStart - featureStart) / 1000).toFixed(2),
+            fit: +((now - fitStart) / 1000).toFixed(2),
+          },
+          peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         });
       } catch (err) {
         const e = err as Error;

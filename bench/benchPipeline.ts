@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:pipeline [-- SIZE]`: the whole pipeline as a user runs it — `mixel train` (read, features
+ * of labeled tiles, EM fit, save) then `mixel predict` (read, features, E-step, write probabilities and
+ * segmentation) — on the synthetic sample (default 2048², 16-bit, default features, 2 threads), beside the
+ * reference (vigra features + ilastik's random forest, `ref_pixel_classify.py --classifier vrf`) on the same
+ * files in the same run. Wall-clock seconds of whole processes on both sides; goal: Mixel ≤ 0.5× reference.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readImage } from '../src/main/io/openImage.js';
+import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
+
+const PYTHON = '/usr/bin/python3';
+const REFERENCE = '/work/shared/bench/ref_pixel_classify.py';
+const THREADS = 2;
+const MIXEL = resolve(fileURLToPath(import.meta.url), '../../../bin/mixel.js');
+
+interface Timed {
+  seconds: number;
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+function timed(command: string, args: string[]): Timed {
+  const t0 = performance.now();
+  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { seconds: (performance.now() - t0) / 1000, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+function lastJson(stdout: string): Record<string, unknown> {
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
+  return JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
+}
+
+/** Mean intersection over union of the classes present in the truth. */
+async function meanIoU(segPath: string, truthPath: string): Promise<number> {
+  const seg = (await readImage(segPath)).image.channels[0];
+  const truth = (await readImage(truthPath)).image.channels[0];
+  const classes = [...new Set(truth)];
+  let sum = 0;
+  for (const k of classes) {
+    let inter = 0;
+    let union = 0;
+    for (let i = 0; i < truth.length; i++) {
+      const a = seg[i] === k;
+      const b = truth[i] === k;
+      if (a && b) inter++;
+      if (a || b) union++;
+    }
+    sum += union ? inter / union : 1;
+  }
+  return sum / classes.length;
+}
+
+function hasReference(): boolean {
+  if (!existsSync(PYTHON) || !existsSync(REFERENCE)) return false;
+  return spawnSync(PYTHON, ['-c', 'import vigra, sklearn, tifffile'], { encoding: 'utf8' }).status === 0;
+}
+
+async function main(): Promise<void> {
+  const size = Number(process.argv[2] ?? 2048);
+  const dir = await mkdtemp(join(tmpdir(), 'mixel-bench-pipeline-'));
+  try {
+    const sample = await writeSyntheticSample(dir, { width: size, height: size, seed: 1 });
+    const project = join(dir, 'bench.mixel');
+    console.log(`pipeline on the synthetic sample ${size}², default features, ${THREADS} threads`);
+
+    const train = timed(process.execPath, [
+      MIXEL,
+      'train',
+      '--image',
+      sample.image,
+      '--labels',
+      sample.scribbles,
+      '--classes',
+      'background,nucleus',
+      '--threads',
+      String(THREADS),
+      '--json',
+      '--out',
+      project,
+    ]);
+    if (train.status !== 0) throw new Error(`mixel train failed: ${train.stderr}`);
+    const predict = timed(process.execPath, [
+      MIXEL,
+      'predict',
+      '--project',
+      project,
+      '--export',
+      'Probabilities,Simple Segmentation',
+      '--threads',
+      String(THREADS),
+      '--json',
+      '--output',
+      `${dir}/{nickname}_{result_type}.{ext}`,
+      sample.image,
+    ]);
+    if (predict.status !== 0) throw new Error(`mixel predict failed: ${predict.stderr}`);
+    const mixelTotal = train.seconds + predict.seconds;
+    const mixelIoU = await meanIoU(join(dir, 'sample_Simple_Segmentation.tif'), sample.truth);
+    const trainRss = Number(lastJson(train.stdout).peakRssMb);
+    const predictRss = Number(lastJson(predict.stdout).peakRssMb);
+    const stages = lastJson(train.stdout).stageSeconds as Record<string, number>;
+    console.log(
+      `mixel train    ${train.seconds.toFixed(2)} s (process wall clock; read ${stages.read}, features ${stages.features}, fit ${stages.fit}; peak RSS ${trainRss} MB)`,
+    );
+    console.log(`mixel predict  ${predict.seconds.toFixed(2)} s (peak RSS ${predictRss} MB)`);
+    console.log(`mixel total    ${mixelTotal.toFixed(2)} s, mean IoU ${mixelIoU.toFixed(3)}`);
+
+    if (!hasReference()) {
+      console.log(
+        'reference skipped: /usr/bin/python3 with vigra, sklearn and tifffile or ref_pixel_classify.py is missing',
+      );
+      return;
+    }
+    const refMask = join(dir, 'ref_mask.png');
+    const ref = timed(PYTHON, [
+      REFERENCE,
+      '--image',
+      sample.image,
+      '--labels',
+      sample.scribbles,
+      '--out-prob',
+      join(dir, 'ref_prob.tif'),
+      '--out-mask',
+      refMask,
+      '--classifier',
+      'vrf',
+      '--threads',
+      String(THREADS),
+      '--json',
+    ]);
+    if (ref.status !== 0) {
+      console.log(`reference failed (skipped): ${ref.stderr.trim().split('\n').pop()}`);
+      return;
+    }
+    const refJson = lastJson(ref.stdout) as { seconds: Record<string, number>; peak_rss_mb: number };
+    const refIoU = await meanIoU(refMask, sample.truth);
+    console.log(
+      `reference      ${ref.seconds.toFixed(2)} s (process wall clock; its own total ${refJson.seconds.total} s: ` +
+        `features ${refJson.seconds.features}, train ${refJson.seconds.train}, predict ${refJson.seconds.predict}; ` +
+        `peak RSS ${refJson.peak_rss_mb} MB), mean IoU ${refIoU.toFixed(3)}`,
+    );
+    const ratio = mixelTotal / ref.seconds;
+    console.log(`ratio mixel / reference = ${ratio.toFixed(2)} (goal ≤ 0.5)`);
+    console.log(
+      JSON.stringify({
+        bench: 'pipeline',
+        size,
+        threads: THREADS,
+        mixel: { train: train.seconds, predict: predict.seconds, total: mixelTotal, meanIoU: mixelIoU },
+        reference: { wall: ref.seconds, ...refJson.seconds, meanIoU: refIoU },
+        ratio,
+      }),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
