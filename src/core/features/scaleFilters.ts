@@ -23,6 +23,7 @@ import {
   type Field,
 } from './separableConvolution.js';
 import { symmetricEigenvalues2x2 } from './tensorEigenvalues.js';
+import { FUSED_RADIUS, fusedFilterStage, isFusedStageApplicable } from './fusedFilterStage.js';
 
 /** How a nominal scale turns into kernels under a convention. */
 export interface ScalePlan {
@@ -53,7 +54,7 @@ export function scalePlan(scale: number, convention: FeatureConvention): ScalePl
 
 export type FeatureFlags = Readonly<Record<FeatureId, boolean>>;
 
-interface FilterKernels {
+export interface FilterKernels {
   readonly g0: GaussianKernel;
   readonly g1: GaussianKernel;
   readonly g2: GaussianKernel;
@@ -76,6 +77,10 @@ function filterKernels(plan: ScalePlan): FilterKernels {
 /** How far (px) the filters of this scale reach past the pixel they compute, pre-smoothing included. */
 export function scaleReachPx(plan: ScalePlan, f: FeatureFlags): number {
   const k = filterKernels(plan);
+  if (isFusedStageApplicable(k, f)) {
+    const tensorReach = f.structureTensorEigenvalues ? k.tensorOuter.radius : 0;
+    return FUSED_RADIUS + tensorReach + presmoothRadius(plan);
+  }
   const r0 = k.g0.radius;
   let reach = 0;
   if (f.gaussianSmoothing) reach = Math.max(reach, r0);
@@ -113,6 +118,7 @@ export function computeScaleFeatures(
 ): void {
   const { imageWidth: W, imageHeight: H, core, scratch } = ctx;
   const k = filterKernels(plan);
+  scratch.resetPlanes();
   const rows = (src: Field, ker: GaussianKernel, r: Rect, out?: Float32Array): Field =>
     convolveRows(src, ker, r, W, scratch, out);
   const cols = (src: Field, ker: GaussianKernel, r: Rect, out?: Float32Array): Field =>
@@ -126,11 +132,19 @@ export function computeScaleFeatures(
     source = cols(rows(plane, p, reachRect(smoothRect, 0, p.radius, W, H)), p, smoothRect);
   }
 
-  const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
-  const needsHessian = flags.laplacianOfGaussian || flags.hessianOfGaussianEigenvalues;
   const gradRect = flags.structureTensorEigenvalues
     ? reachRect(core, k.tensorOuter.radius, k.tensorOuter.radius, W, H)
     : core;
+  if (isFusedStageApplicable(k, flags)) {
+    const gradient = fusedFilterStage(source, k, flags, gradRect, ctx, sink);
+    if (flags.structureTensorEigenvalues && gradient) {
+      structureTensor(gradient.gx, gradient.gy, gradRect, k.tensorOuter, ctx, sink);
+    }
+    return;
+  }
+
+  const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
+  const needsHessian = flags.laplacianOfGaussian || flags.hessianOfGaussianEigenvalues;
 
   // x-pass with the smoothing kernel: feeds smoothing, ∂y (over gradRect) and ∂yy.
   const x0Rect = needsGradient ? gradRect : core;
@@ -208,9 +222,9 @@ function structureTensor(
 ): void {
   const { imageWidth: W, imageHeight: H, core, scratch } = ctx;
   const n = gx.length;
-  const txx = new Float32Array(n);
-  const txy = new Float32Array(n);
-  const tyy = new Float32Array(n);
+  const txx = scratch.plane(n);
+  const txy = scratch.plane(n);
+  const tyy = scratch.plane(n);
   for (let i = 0; i < n; i++) {
     const a = gx[i];
     const b = gy[i];

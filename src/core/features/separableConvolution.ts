@@ -71,6 +71,8 @@ const TRANSPOSE_BLOCK = 16;
 export class ConvolutionScratch {
   private row = new Float32Array(0);
   private offsets = new Int32Array(0);
+  private arena: Float32Array[] = [];
+  private arenaUsed = 0;
   private transposedIn = new Float32Array(0);
   private transposedOut = new Float32Array(0);
 
@@ -78,6 +80,24 @@ export class ConvolutionScratch {
     if (this.transposedIn.length < inLength) this.transposedIn = new Float32Array(inLength);
     if (this.transposedOut.length < outLength) this.transposedOut = new Float32Array(outLength);
     return [this.transposedIn, this.transposedOut];
+  }
+
+  /**
+   * A plane of `length` values (contents undefined) that stays valid until the next resetPlanes(): the
+   * passes of one scale take their planes from here, so later scales and tiles reuse the same memory.
+   */
+  plane(length: number): Float32Array {
+    const i = this.arenaUsed++;
+    if (i < this.arena.length && this.arena[i].length >= length) return this.arena[i].subarray(0, length);
+    const buffer = new Float32Array(length);
+    if (i < this.arena.length) this.arena[i] = buffer;
+    else this.arena.push(buffer);
+    return buffer;
+  }
+
+  /** Makes every plane handed out so far reusable. */
+  resetPlanes(): void {
+    this.arenaUsed = 0;
   }
 
   paddedRow(length: number): Float32Array {
@@ -106,7 +126,7 @@ export function convolveRows(
   const { radius: r } = kernel;
   const w = outRect.width;
   const h = outRect.height;
-  const data = out ?? new Float32Array(w * h);
+  const data = out ?? scratch.plane(w * h);
   const sw = src.rect.width;
   const x0 = outRect.x - r;
   const x1 = outRect.x + w + r;
@@ -146,7 +166,7 @@ export function convolveColumns(
   const { radius: r } = kernel;
   const w = outRect.width;
   const h = outRect.height;
-  const data = out ?? new Float32Array(w * h);
+  const data = out ?? scratch.plane(w * h);
   const sw = src.rect.width;
   const dx = outRect.x - src.rect.x;
   if (r > TRANSPOSE_MIN_RADIUS) {
