@@ -7,6 +7,7 @@ import { registerTrain } from './train.js';
 import { registerPredict } from './predict.js';
 import { registerRepair } from './repair.js';
 import { registerServe } from './serve.js';
+import { registerSegment } from './segment.js';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerSample,
@@ -16,4 +17,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerPredict,
   registerRepair,
   registerServe,
+  registerSegment,
 ];

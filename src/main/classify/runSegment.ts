@@ -1,0 +1,158 @@
+/**
+ * The `mixel segment` pipeline: read the image and its label image, normalize intensities, train on the
+ * labeled pixels, predict every pixel and write the chosen outputs under ilastik's export names.
+ */
+import { mkdir } from 'node:fs/promises';
+import { presetSelection } from '../../core/features/selection.js';
+import type { PlanarImage } from '../../core/image.js';
+import { applyNormalization, percentiles } from '../../core/normalization.js';
+import { UserError } from '../cli/UserError.js';
+import { WorkerPool } from '../engine/WorkerPool.js';
+import { ImageReadError } from '../io/ImageReadError.js';
+import { readImage } from '../io/openImage.js';
+import { TiffStripWriter } from '../io/TiffStripWriter.js';
+import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
+import { predictImage } from './predictImage.js';
+import { trainClassifier } from './trainClassifier.js';
+
+export interface SegmentRequest {
+  readonly imagePath: string;
+  readonly labelsPath: string;
+  readonly outDir: string;
+  readonly exports: readonly ('probabilities' | 'segmentation' | 'uncertainty')[];
+  readonly preset: 'default' | 'all';
+  readonly threads?: number;
+  readonly seed: number;
+  /** Output file stem (the image's name without extension). */
+  readonly name: string;
+  readonly join: (...parts: string[]) => string;
+}
+
+/**
+ * Per-image percentiles mapped to 0..1 before features: training and prediction see the same image, so
+ * this only guards precision and 16-bit data on a large camera offset (HeLa: ~33000) — it never changes
+ * which pixels look alike.
+ */
+const NORMALIZE_PERCENTILES = [0.1, 99.9];
+
+export async function runSegment(req: SegmentRequest): Promise<string[]> {
+  const image = normalize(await readOrExplain(req.imagePath));
+  const labels = checkLabels(await readOrExplain(req.labelsPath), image, req.labelsPath);
+  const selection = presetSelection(req.preset);
+  const convention = 'ilastik' as const;
+  await mkdir(req.outDir, { recursive: true });
+  const pool = new WorkerPool(req.threads ? { threads: req.threads } : {});
+  try {
+    const model = await trainClassifier(pool, [{ image, labels }], selection, convention, { seed: req.seed });
+    const result = await predictImage(pool, image, model, selection, convention);
+    const { width, height } = image;
+    const written: string[] = [];
+    if (req.exports.includes('segmentation')) {
+      const path = req.join(req.outDir, `${req.name}_Simple Segmentation.png`);
+      await writeSegmentationPng(path, result.segmentation, width, height);
+      written.push(path);
+    }
+    if (req.exports.includes('probabilities')) {
+      const path = req.join(req.outDir, `${req.name}_Probabilities.tif`);
+      await writeFloatTiff(
+        path,
+        result.probabilities,
+        width,
+        height,
+        model.classes.map((c) => `class ${c}`),
+      );
+      written.push(path);
+    }
+    if (req.exports.includes('uncertainty')) {
+      const path = req.join(req.outDir, `${req.name}_Uncertainty.tif`);
+      await writeFloatTiff(path, [result.uncertainty], width, height, ['Uncertainty']);
+      written.push(path);
+    }
+    return written;
+  } finally {
+    await pool.close();
+  }
+}
+
+async function readOrExplain(path: string): Promise<PlanarImage> {
+  try {
+    return (await readImage(path)).image;
+  } catch (err) {
+    if (err instanceof ImageReadError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+function normalize(image: PlanarImage): PlanarImage {
+  const low: number[] = [];
+  const high: number[] = [];
+  for (const plane of image.channels) {
+    const [lo, hi] = percentiles(plane, NORMALIZE_PERCENTILES);
+    low.push(lo);
+    high.push(hi);
+  }
+  return applyNormalization(image, { low, high });
+}
+
+/** The label image as classes 1..K (0 unlabeled), or a one-line error naming the file and the fix. */
+export function checkLabels(labelImage: PlanarImage, image: PlanarImage, path: string): Uint8Array {
+  if (labelImage.width !== image.width || labelImage.height !== image.height) {
+    throw new UserError(
+      `${path}: labels are ${labelImage.width} × ${labelImage.height} but the image is ${image.width} × ${image.height}; paint the labels on the same image`,
+    );
+  }
+  if (labelImage.channels.length !== 1) {
+    throw new UserError(
+      `${path}: labels need one channel (got ${labelImage.channels.length}); save them as a greyscale PNG`,
+    );
+  }
+  const plane = labelImage.channels[0];
+  const labels = new Uint8Array(plane.length);
+  const present = new Set<number>();
+  for (let i = 0; i < plane.length; i++) {
+    const v = plane[i];
+    if (!(Number.isInteger(v) && v >= 0 && v <= 255)) {
+      throw new UserError(
+        `${path}: label value ${v} is not a class (use 0 for unlabeled and 1..K for the classes)`,
+      );
+    }
+    labels[i] = v;
+    if (v > 0) present.add(v);
+  }
+  const classes = [...present].sort((a, b) => a - b);
+  if (classes.length < 2) {
+    throw new UserError(
+      `${path}: labels hold ${classes.length === 0 ? 'no class' : `only class ${classes[0]}`}; paint at least two classes (1..K)`,
+    );
+  }
+  const k = classes.length;
+  if (classes[k - 1] !== k) {
+    throw new UserError(
+      `${path}: label values ${classes.join(', ')} go beyond the ${k} classes present; number the classes 1..${k} (0 = unlabeled)`,
+    );
+  }
+  return labels;
+}
+
+async function writeFloatTiff(
+  path: string,
+  pages: Float32Array[],
+  width: number,
+  height: number,
+  pageNames: string[],
+): Promise<void> {
+  const writer = await TiffStripWriter.create(path, {
+    width,
+    height,
+    pages: pages.length,
+    sampleType: 'float32',
+    pageNames,
+  });
+  try {
+    for (let p = 0; p < pages.length; p++) await writer.writeRows(p, pages[p]);
+    await writer.close();
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
