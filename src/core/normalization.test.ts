@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyNormalization,
+  channelRangeOf,
+  normalizeForFeatures,
+  percentileSampleRects,
+  percentiles,
+  WHOLE_IMAGE_SAMPLE_PIXELS,
+} from './normalization.js';
+
+describe('percentiles', () => {
+  it('interpolate linearly between ranks, as numpy does', () => {
+    const v = Float32Array.from([10, 0, 30, 20, 40]);
+    expect(percentiles(v, [0, 25, 50, 100, 12.5])).toEqual([0, 10, 20, 40, 5]);
+  });
+
+  it('map data on a large camera offset to about 0..1', () => {
+    const values = Float32Array.from({ length: 10000 }, (_, i) => 33000 + (i % 4001));
+    const range = channelRangeOf([values], { mode: 'percentile', lowPercentile: 0.1, highPercentile: 99.9 });
+    const image = { width: 100, height: 100, channels: [values] };
+    const out = applyNormalization(image, range).channels[0];
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of out) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    expect(min).toBeGreaterThan(-0.01);
+    expect(min).toBeLessThan(0);
+    expect(max).toBeGreaterThan(1);
+    expect(max).toBeLessThan(1.01);
+  });
+});
+
+describe('normalization', () => {
+  it('leaves raw values alone when off, and shifts a flat channel without dividing by zero', () => {
+    const image = { width: 2, height: 1, channels: [Float32Array.from([5, 5])] };
+    expect(
+      normalizeForFeatures(image, { mode: 'none', lowPercentile: 1, highPercentile: 99 }, undefined),
+    ).toBe(image);
+    const flat = applyNormalization(image, { low: [5], high: [5] });
+    expect(Array.from(flat.channels[0])).toEqual([0, 0]);
+    expect(() => applyNormalization(image, { low: [0, 0], high: [1, 1] })).toThrow(
+      /2 channels but the image has 1/,
+    );
+  });
+
+  it('samples a big image with 16 tiles spread over it, a small one whole', () => {
+    expect(percentileSampleRects(1000, 800)).toEqual([{ x: 0, y: 0, width: 1000, height: 800 }]);
+    const rects = percentileSampleRects(20000, 20000);
+    expect(rects).toHaveLength(16);
+    expect(20000 * 20000).toBeGreaterThan(WHOLE_IMAGE_SAMPLE_PIXELS);
+    for (const r of rects) {
+      expect(r.x + r.width).toBeLessThanOrEqual(20000);
+      expect(r.y + r.height).toBeLessThanOrEqual(20000);
+    }
+    expect(Math.min(...rects.map((r) => r.x))).toBeLessThan(3000);
+    expect(Math.max(...rects.map((r) => r.x))).toBeGreaterThan(17000);
+  });
+});
