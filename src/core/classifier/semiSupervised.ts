@@ -65,7 +65,12 @@ export function refineWithUnlabeled(
   sampleGroup.set(classIndex.subarray(0, n));
   const sampleWeight = new Float64Array(total).fill(1);
   sampleWeight.fill((lambda * n) / Math.max(1, U.n), n);
-  const constraints = { sampleGroup, sampleWeight, componentGroup: Int32Array.from(componentClass) };
+  const constraints = {
+    sampleGroup,
+    sampleWeight,
+    componentGroup: Int32Array.from(componentClass),
+    weightsFromUnlabeled: U.n > 0,
+  };
   const params = gmmParameters(start);
   const result = runEm(X, total, params, constraints, o);
   const k = params.nComponents;
