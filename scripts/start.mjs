@@ -7,7 +7,10 @@ import { electronBinary } from './electronRuntime.mjs';
 
 const isBuilt = existsSync('dist/src/main/cli/main.js') && existsSync('dist-renderer/index.html');
 if (!isBuilt) {
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  const build = spawnSync('npm', ['run', 'build', '--silent'], {
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

@@ -66,7 +66,8 @@ function StatusBar() {
       <span data-testid="status">{status}</span>
       {progress ? (
         <span>
-          {progress.task} <progress max={progress.total} value={progress.done} /> {progress.done}/{progress.total}
+          {progress.task} <progress max={progress.total} value={progress.done} /> {progress.done}/
+          {progress.total}
         </span>
       ) : null}
       {error ? (

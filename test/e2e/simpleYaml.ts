@@ -15,7 +15,8 @@ export function parseSimpleYaml(source: string): Value {
   const lines: Line[] = [];
   source.split('\n').forEach((raw, i) => {
     const text = stripComment(raw).trimEnd();
-    if (text.trim()) lines.push({ indent: text.length - text.trimStart().length, text: text.trim(), number: i + 1 });
+    if (text.trim())
+      lines.push({ indent: text.length - text.trimStart().length, text: text.trim(), number: i + 1 });
   });
   let pos = 0;
 
@@ -44,10 +45,12 @@ export function parseSimpleYaml(source: string): Value {
       pos++;
       if (m[2] !== undefined && m[2] !== '') map[m[1]] = scalar(m[2]);
       else if (pos < lines.length && lines[pos].indent > indent) map[m[1]] = parseBlock(lines[pos].indent);
-      else if (pos < lines.length && lines[pos].indent === indent && lines[pos].text.startsWith('- ')) map[m[1]] = parseBlock(indent);
+      else if (pos < lines.length && lines[pos].indent === indent && lines[pos].text.startsWith('- '))
+        map[m[1]] = parseBlock(indent);
       else map[m[1]] = '';
     }
-    if (pos < lines.length && lines[pos].indent > indent) throw new Error(`line ${lines[pos].number}: unexpected indent`);
+    if (pos < lines.length && lines[pos].indent > indent)
+      throw new Error(`line ${lines[pos].number}: unexpected indent`);
     return map;
   };
 

@@ -41,7 +41,8 @@ function samplePoints() {
   const sample = makeSyntheticSample({ width: 512, height: 512, seed: 1 });
   const { truth, width } = sample;
   const isClass = (x: number, y: number, r: number, c: number) => {
-    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) if (truth[(y + dy) * width + x + dx] !== c) return false;
+    for (let dy = -r; dy <= r; dy++)
+      for (let dx = -r; dx <= r; dx++) if (truth[(y + dy) * width + x + dx] !== c) return false;
     return true;
   };
   let nucleus: [number, number] | null = null;
@@ -77,7 +78,9 @@ async function layerPixel(layer: string, at: [number, number]): Promise<number[]
     ({ layer, x, y }) => {
       const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`)!;
       const ratio = canvas.width / canvas.clientWidth;
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
+      return Array.from(
+        canvas.getContext('2d')!.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data,
+      );
     },
     { layer, x: p.x - box.x, y: p.y - box.y },
   );
@@ -92,7 +95,12 @@ async function paint(from: [number, number], to: [number, number]) {
   await page.mouse.up();
 }
 
-const textOf = (testId: string) => () => page.getByTestId(testId).first().textContent({ timeout: 5_000 }).catch(() => '');
+const textOf = (testId: string) => () =>
+  page
+    .getByTestId(testId)
+    .first()
+    .textContent({ timeout: 5_000 })
+    .catch(() => '');
 
 async function shot(name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -187,9 +195,13 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     await page.getByTestId('path-input').fill(projectPath);
     await page.getByTestId('path-ok').click();
     await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('sample.tif');
-    await expect.poll(async () => await layerPixel('labels', nucleus), { timeout: 30_000 }).toEqual([255, 0, 0, 255]);
+    await expect
+      .poll(async () => await layerPixel('labels', nucleus), { timeout: 30_000 })
+      .toEqual([255, 0, 0, 255]);
     expect((await layerPixel('labels', background))[3]).toBe(255);
-    await expect.poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 }).toBeGreaterThan(100);
+    await expect
+      .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 })
+      .toBeGreaterThan(100);
     await shot('05-reopened');
 
     // Export the Simple Segmentation and read it back.

@@ -4,7 +4,14 @@
  * merged diffs back to the last mark (the caller applies it); `bail()` drops an unfinished step without a
  * redo entry. The number of steps kept is capped.
  */
-import { emptyDiff, invertDiff, isEmptyDiff, mergeDiffs, type IdRecord, type RecordsDiff } from './RecordsDiff.js';
+import {
+  emptyDiff,
+  invertDiff,
+  isEmptyDiff,
+  mergeDiffs,
+  type IdRecord,
+  type RecordsDiff,
+} from './RecordsDiff.js';
 
 interface Step<R extends IdRecord> {
   readonly name: string;

@@ -31,7 +31,10 @@ export function invertDiff<R extends IdRecord>(diff: RecordsDiff<R>): RecordsDif
 }
 
 /** One diff with the effect of applying `first` then `second`. */
-export function mergeDiffs<R extends IdRecord>(first: RecordsDiff<R>, second: RecordsDiff<R>): RecordsDiff<R> {
+export function mergeDiffs<R extends IdRecord>(
+  first: RecordsDiff<R>,
+  second: RecordsDiff<R>,
+): RecordsDiff<R> {
   const added: Record<string, R> = { ...first.added };
   const updated: Record<string, readonly [R, R]> = { ...first.updated };
   const removed: Record<string, R> = { ...first.removed };

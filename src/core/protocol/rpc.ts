@@ -5,7 +5,13 @@
  */
 import { decodeFrame, encodeFrame } from './binaryCodec.js';
 import type { Disposable, Event } from './Event.js';
-import { MIXEL_EVENTS, MIXEL_METHODS, type MixelEventName, type MixelMethod, type MixelService } from './MixelService.js';
+import {
+  MIXEL_EVENTS,
+  MIXEL_METHODS,
+  type MixelEventName,
+  type MixelMethod,
+  type MixelService,
+} from './MixelService.js';
 import type { Protocol } from './Protocol.js';
 import { validateArguments } from './schemas.js';
 import { ServiceError, toWireError } from './ServiceError.js';
@@ -36,12 +42,20 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
 
   const onCall = async (id: number, method: string, args: unknown) => {
     if (!methodNames.has(method)) {
-      send({ type: 'error', id, error: { name: 'ServiceError', code: 'unknown-method', message: `unknown method "${method}"` } });
+      send({
+        type: 'error',
+        id,
+        error: { name: 'ServiceError', code: 'unknown-method', message: `unknown method "${method}"` },
+      });
       return;
     }
     const checked = validateArguments(method as MixelMethod, args);
     if (!checked.ok) {
-      send({ type: 'error', id, error: { name: 'ServiceError', code: 'invalid-argument', message: checked.message } });
+      send({
+        type: 'error',
+        id,
+        error: { name: 'ServiceError', code: 'invalid-argument', message: checked.message },
+      });
       return;
     }
     try {
@@ -118,7 +132,9 @@ export function connectService(protocol: Protocol): MixelService & Disposable {
   });
   const closed = protocol.onClose(() => {
     for (const call of pending.values()) {
-      call.reject(new ServiceError('disconnected', 'the backend went away: restart Mixel or reload the page'));
+      call.reject(
+        new ServiceError('disconnected', 'the backend went away: restart Mixel or reload the page'),
+      );
     }
     pending.clear();
   });

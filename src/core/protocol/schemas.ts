@@ -103,6 +103,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
       imageId: id,
       tiles: z.array(rect).max(MAX_TILES_PER_REQUEST),
       retrain: z.boolean(),
+      stride: z.number().int().min(1).max(16).optional(),
     }),
   ]),
   exportImages: z.tuple([exportRequestSchema]),

@@ -90,6 +90,11 @@ export interface PredictRequest {
   readonly tiles: readonly Rect[];
   /** Refit the classifier on the current labels first (done only when the labels changed). */
   readonly retrain: boolean;
+  /**
+   * Predict every `stride`-th pixel of each row and column only (default 1): a quick preview, 1/stride²
+   * of the work, that the window shows blocky until the full-resolution tiles replace it.
+   */
+  readonly stride?: number;
 }
 
 export interface PredictResult {
@@ -107,8 +112,13 @@ export interface ProbabilityTile {
   readonly requestId: number;
   readonly imageId: string;
   readonly rect: Rect;
+  /** 1 at full resolution; s when every s-th pixel was predicted (planes of ⌈w/s⌉ × ⌈h/s⌉). */
+  readonly stride: number;
+  /** Size of the planes. */
+  readonly width: number;
+  readonly height: number;
   readonly classCount: number;
-  /** classCount planes of rect.width × rect.height, one after another. */
+  /** classCount planes of width × height, one after another. */
   readonly probabilities: Uint8Array;
 }
 

@@ -16,7 +16,9 @@ import { denyWindowOpen, isNavigationAllowed, isPermissionGranted, mainWindowOpt
 
 const electron = await loadElectron();
 if (!electron) {
-  console.error('mixel: Electron is not installed here; run `npx mixel serve` to use the window in your browser.');
+  console.error(
+    'mixel: Electron is not installed here; run `npx mixel serve` to use the window in your browser.',
+  );
   process.exit(1);
 }
 const { app, BrowserWindow, ipcMain, Menu, dialog, session } = electron;
@@ -27,7 +29,9 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(denyWindowOpen);
 });
 await app.whenReady();
-session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionGranted(permission)));
+session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+  callback(isPermissionGranted(permission)),
+);
 session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
 
 const backend = createBackend();

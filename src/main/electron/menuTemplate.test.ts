@@ -23,7 +23,21 @@ describe('the native menus', () => {
   it('has File, Edit and View with the project, undo and overlay commands', () => {
     const { template, find } = menus();
     expect(template.map((m) => m.label)).toEqual(['File', 'Edit', 'View']);
-    for (const id of ['new-project', 'open-project', 'save-project', 'save-project-as', 'add-images', 'export', 'undo', 'redo', 'zoom-in', 'zoom-fit', 'overlay-probabilities', 'overlay-segmentation', 'overlay-uncertainty']) {
+    for (const id of [
+      'new-project',
+      'open-project',
+      'save-project',
+      'save-project-as',
+      'add-images',
+      'export',
+      'undo',
+      'redo',
+      'zoom-in',
+      'zoom-fit',
+      'overlay-probabilities',
+      'overlay-segmentation',
+      'overlay-uncertainty',
+    ]) {
       expect(find(id).label).toBeTruthy();
     }
     expect(find('undo').accelerator).toBe('CmdOrCtrl+Z');
@@ -40,10 +54,12 @@ describe('the native menus', () => {
   it('asks the native dialog for files, then sends one command per chosen file', async () => {
     const { sent, find } = menus();
     find('add-images').click!();
-    await vi.waitFor(() => expect(sent).toEqual([
-      { id: 'add-images', path: '/data/a.tif' },
-      { id: 'add-images', path: '/data/b.tif' },
-    ]));
+    await vi.waitFor(() =>
+      expect(sent).toEqual([
+        { id: 'add-images', path: '/data/a.tif' },
+        { id: 'add-images', path: '/data/b.tif' },
+      ]),
+    );
   });
 
   it('sends nothing when a dialog is cancelled', async () => {

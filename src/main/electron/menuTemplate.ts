@@ -38,7 +38,12 @@ export function buildMenuTemplate(h: MenuHandlers): MenuItem[] {
     registerAccelerator: false,
     click: () => h.send({ id }),
   });
-  const withFiles = (id: string, label: string, kind: 'project' | 'images', accelerator?: string): MenuItem => ({
+  const withFiles = (
+    id: string,
+    label: string,
+    kind: 'project' | 'images',
+    accelerator?: string,
+  ): MenuItem => ({
     id,
     label,
     accelerator,
@@ -60,7 +65,9 @@ export function buildMenuTemplate(h: MenuHandlers): MenuItem[] {
   };
   const separator: MenuItem = { type: 'separator' };
   return [
-    ...(h.isMac ? [{ label: 'Mixel', submenu: [{ role: 'about' as const }, separator, { role: 'quit' as const }] }] : []),
+    ...(h.isMac
+      ? [{ label: 'Mixel', submenu: [{ role: 'about' as const }, separator, { role: 'quit' as const }] }]
+      : []),
     {
       label: 'File',
       submenu: [

@@ -15,8 +15,13 @@ async function loadPreload() {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
     ipcRenderer: {
       send: (channel: string, payload: unknown) => sent.push([channel, payload]),
-      on: (channel: string, l: (event: unknown, ...args: unknown[]) => void) => listeners.set(channel, [...(listeners.get(channel) ?? []), l]),
-      removeListener: (channel: string, l: unknown) => listeners.set(channel, (listeners.get(channel) ?? []).filter((x) => x !== l)),
+      on: (channel: string, l: (event: unknown, ...args: unknown[]) => void) =>
+        listeners.set(channel, [...(listeners.get(channel) ?? []), l]),
+      removeListener: (channel: string, l: unknown) =>
+        listeners.set(
+          channel,
+          (listeners.get(channel) ?? []).filter((x) => x !== l),
+        ),
     },
   };
   const code = await readFile('dist/src/main/electron/preload.cjs', 'utf8');
@@ -32,7 +37,8 @@ async function loadPreload() {
     Uint8Array,
     TypeError,
   });
-  const emit = (channel: string, ...args: unknown[]) => (listeners.get(channel) ?? []).forEach((l) => l({}, ...args));
+  const emit = (channel: string, ...args: unknown[]) =>
+    (listeners.get(channel) ?? []).forEach((l) => l({}, ...args));
   return { exposed, sent, emit, listeners };
 }
 
@@ -40,7 +46,11 @@ describe('the preload', () => {
   it('exposes only window.mixelIpc with send, onFrame and onMenuCommand', async () => {
     const { exposed } = await loadPreload();
     expect([...exposed.keys()]).toEqual(['mixelIpc']);
-    expect(Object.keys(exposed.get('mixelIpc') as object).sort()).toEqual(['onFrame', 'onMenuCommand', 'send']);
+    expect(Object.keys(exposed.get('mixelIpc') as object).sort()).toEqual([
+      'onFrame',
+      'onMenuCommand',
+      'send',
+    ]);
   });
 
   it('sends ArrayBuffer frames on the protocol channel and refuses anything else', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, denyWindowOpen, isNavigationAllowed, isPermissionGranted, mainWindowOptions } from './security.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  denyWindowOpen,
+  isNavigationAllowed,
+  isPermissionGranted,
+  mainWindowOptions,
+} from './security.js';
 
 describe('the window’s security settings', () => {
   it('isolates the page: context isolation and sandbox on, no Node anywhere, no webviews', () => {
@@ -17,10 +23,12 @@ describe('the window’s security settings', () => {
   });
 
   it('has a strict Content-Security-Policy: nothing by default, no inline or eval scripts, no remote hosts', () => {
-    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
-      const [name, ...values] = d.trim().split(/\s+/);
-      return [name, values] as const;
-    }));
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
@@ -32,7 +40,9 @@ describe('the window’s security settings', () => {
     const { readFile } = await import('node:fs/promises');
     const html = await readFile('src/renderer/index.html', 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    const expected = CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+    const expected = CONTENT_SECURITY_POLICY.split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ');
     expect(meta).toBe(expected);
   });
 

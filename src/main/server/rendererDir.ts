@@ -8,6 +8,8 @@ import { dirname, join, resolve } from 'node:path';
  */
 export function rendererDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${join('dist', 'src')}`) ? resolve(here, '../../../..') : resolve(here, '../../..');
+  const root = here.includes(`${join('dist', 'src')}`)
+    ? resolve(here, '../../../..')
+    : resolve(here, '../../..');
   return join(root, 'dist-renderer');
 }

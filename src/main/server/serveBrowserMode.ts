@@ -98,7 +98,9 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, rendererDir
     return;
   }
   if (!hasToken(req, token, { allowCookie: true })) {
-    res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: open the URL that `mixel serve` printed (it carries the access token).\n');
+    res
+      .writeHead(403, { 'content-type': 'text/plain' })
+      .end('Forbidden: open the URL that `mixel serve` printed (it carries the access token).\n');
     return;
   }
   const url = new URL(req.url ?? '/', `http://${HOST}`);
@@ -122,7 +124,10 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, rendererDir
     'referrer-policy': 'no-referrer',
   };
   if (extname(file) === '.html') {
-    headers['content-security-policy'] = CONTENT_SECURITY_POLICY.replace("connect-src 'self'", `connect-src 'self' ws://${HOST}:*`);
+    headers['content-security-policy'] = CONTENT_SECURITY_POLICY.replace(
+      "connect-src 'self'",
+      `connect-src 'self' ws://${HOST}:*`,
+    );
     headers['x-frame-options'] = 'DENY';
     headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
   }

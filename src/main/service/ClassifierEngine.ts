@@ -24,7 +24,12 @@ export interface ClassifierEngine {
   /** Pixels of context each tile needs on every side for `features` to be exact in its core. */
   haloPx(features: FeatureMatrix): number;
   /** Feature planes for the `core` pixels of `image` (core.width × core.height each). */
-  computeTileFeatures(image: PlanarImage, core: Rect, features: FeatureMatrix, signal?: AbortSignal): Promise<Float32Array[]>;
+  computeTileFeatures(
+    image: PlanarImage,
+    core: Rect,
+    features: FeatureMatrix,
+    signal?: AbortSignal,
+  ): Promise<Float32Array[]>;
   /**
    * Fits the classifier. `samples` is row-major nSamples × featureCount; `labels` are class ids (≥ 1),
    * at least two distinct. `unlabeled` rows feed semi-supervised EM when the settings ask for it.
@@ -38,5 +43,10 @@ export interface ClassifierEngine {
     signal?: AbortSignal,
   ): Promise<TrainedModel>;
   /** Probability planes (one per model class, pixelCount each) for one tile's features. */
-  predict(model: TrainedModel, features: Float32Array[], pixelCount: number, signal?: AbortSignal): Promise<Float32Array[]>;
+  predict(
+    model: TrainedModel,
+    features: Float32Array[],
+    pixelCount: number,
+    signal?: AbortSignal,
+  ): Promise<Float32Array[]>;
 }

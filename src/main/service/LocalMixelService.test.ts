@@ -30,7 +30,15 @@ afterAll(async () => {
 });
 
 function stroke(imageId: string, classId: number, points: number[], id = `s${classId}-${points[0]}`): Stroke {
-  return { id, kind: 'stroke', imageId, classId, radiusPx: 4, mode: 'paint', points: new Float32Array(points) };
+  return {
+    id,
+    kind: 'stroke',
+    imageId,
+    classId,
+    radiusPx: 4,
+    mode: 'paint',
+    points: new Float32Array(points),
+  };
 }
 
 const transports: [string, () => Promise<{ client: MixelService; close: () => Promise<void> }>][] = [
@@ -68,7 +76,11 @@ describe.each(transports)('the service over %s', (_name, connect) => {
       expect(image.width).toBe(512);
       expect(project.classes.map((c) => c.name)).toEqual(['background', 'nucleus']);
 
-      const tile = await client.getImageTile({ imageId: image.id, level: 1, rect: { x: 0, y: 0, width: 512, height: 512 } });
+      const tile = await client.getImageTile({
+        imageId: image.id,
+        level: 1,
+        rect: { x: 0, y: 0, width: 512, height: 512 },
+      });
       expect(tile.width).toBe(256);
       expect(tile.channels[0]).toBeInstanceOf(Float32Array);
       // Find a bright (nucleus) and a dark (background) spot to scribble on.
@@ -92,7 +104,10 @@ describe.each(transports)('the service over %s', (_name, connect) => {
       const result = await client.predictTiles({
         requestId: 1,
         imageId: image.id,
-        tiles: [{ x: 0, y: 0, width: 256, height: 256 }, { x: 256, y: 256, width: 256, height: 256 }],
+        tiles: [
+          { x: 0, y: 0, width: 256, height: 256 },
+          { x: 256, y: 256, width: 256, height: 256 },
+        ],
         retrain: true,
       });
       sub.dispose();
@@ -113,7 +128,9 @@ describe.each(transports)('the service over %s', (_name, connect) => {
   it('refuses malformed arguments with a message naming the method', async () => {
     const { client, close } = await connect();
     try {
-      await expect(client.getImageTile({ imageId: 'x', level: -1, rect: { x: 0, y: 0, width: 1, height: 1 } })).rejects.toMatchObject({
+      await expect(
+        client.getImageTile({ imageId: 'x', level: -1, rect: { x: 0, y: 0, width: 1, height: 1 } }),
+      ).rejects.toMatchObject({
         code: 'invalid-argument',
         message: expect.stringContaining('invalid arguments to getImageTile'),
       });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { PlanarImage } from '../../core/image.js';
 import type { ImageInfo } from '../../core/imageSource.js';
 import { rasterizeStroke, rerasterizeRect } from '../../core/labels/rasterizeStroke.js';
@@ -52,7 +52,11 @@ export interface LocalMixelServiceOptions {
   readonly loadImage: (path: string) => Promise<LoadedPixels>;
   /** Writes the built-in sample into a folder and returns its image path. */
   readonly writeSample: (dir: string) => Promise<string>;
+  /** Tiles predicted at once; one per worker thread keeps every thread busy without queueing far ahead. */
+  readonly concurrency?: number;
 }
+
+const DEFAULT_TILE_CONCURRENCY = 2;
 
 export interface OpenImage {
   readonly info: ProjectImage;
@@ -141,7 +145,8 @@ export class LocalMixelService implements MixelService {
 
   async saveProject(path?: string): Promise<{ path: string }> {
     const target = path ? resolve(path) : this.path;
-    if (!target) throw new ServiceError('no-path', 'this project has never been saved: choose a file to save it to');
+    if (!target)
+      throw new ServiceError('no-path', 'this project has never been saved: choose a file to save it to');
     await writeProjectFile(target, {
       classes: this.classes,
       images: [...this.images.values()],
@@ -225,7 +230,10 @@ export class LocalMixelService implements MixelService {
     for (const s of change.added) {
       this.requireImage(s.imageId);
       if (s.mode === 'paint' && !this.classes.some((c) => c.id === s.classId)) {
-        throw new ServiceError('unknown-class', `stroke ${s.id} paints class ${s.classId}, which the project does not have`);
+        throw new ServiceError(
+          'unknown-class',
+          `stroke ${s.id} paints class ${s.classId}, which the project does not have`,
+        );
       }
     }
     for (const id of change.removed) {
@@ -235,7 +243,15 @@ export class LocalMixelService implements MixelService {
       const image = this.images.get(s.imageId)!;
       const bounds = strokeBounds(s, image.info.width, image.info.height);
       const remaining = [...this.strokes.values()].filter((o) => o.imageId === s.imageId);
-      if (bounds) rerasterizeRect(image.labels, image.info.width, image.info.height, remaining, bounds, image.base ?? undefined);
+      if (bounds)
+        rerasterizeRect(
+          image.labels,
+          image.info.width,
+          image.info.height,
+          remaining,
+          bounds,
+          image.base ?? undefined,
+        );
     }
     for (const s of change.added) {
       this.strokes.set(s.id, s);
@@ -247,7 +263,10 @@ export class LocalMixelService implements MixelService {
 
   async setFeatureSelection(features: FeatureMatrix): Promise<ProjectState> {
     const rows = this.options.engine.featureNames.length;
-    if (features.enabled.length !== rows || features.enabled.some((r) => r.length !== features.scales.length)) {
+    if (
+      features.enabled.length !== rows ||
+      features.enabled.some((r) => r.length !== features.scales.length)
+    ) {
       throw new ServiceError(
         'invalid-argument',
         `the feature matrix must have ${rows} rows of ${features.scales.length} scales`,
@@ -286,27 +305,60 @@ export class LocalMixelService implements MixelService {
       }
       const model = this.model;
       if (!model) {
-        return { requestId: request.requestId, tilesDone: 0, isCancelled: false, hasModel: false, trainMs, totalMs: performance.now() - started };
+        return {
+          requestId: request.requestId,
+          tilesDone: 0,
+          isCancelled: false,
+          hasModel: false,
+          trainMs,
+          totalMs: performance.now() - started,
+        };
       }
-      await Promise.all(
-        request.tiles.map(async (tile) => {
+      // A few tiles at a time (one per worker): each tile goes features → prediction → screen before the
+      // later ones start, so the first probabilities appear after one tile's work, not after all features.
+      await forEachLimited(
+        request.tiles,
+        this.options.concurrency ?? DEFAULT_TILE_CONCURRENCY,
+        signal,
+        async (tile) => {
           const rect = clipRect(tile, image.info.width, image.info.height);
-          const probabilities = await this.predictRect(image, rect, model, signal);
+          const stride = request.stride ?? 1;
+          const probabilities =
+            stride > 1
+              ? await this.predictPreview(image, rect, model, stride, signal)
+              : await this.predictRect(image, rect, model, signal);
           if (signal.aborted) return;
           this.tiles.fire({
             requestId: request.requestId,
             imageId: image.info.id,
             rect,
+            stride,
+            width: Math.ceil(rect.width / stride),
+            height: Math.ceil(rect.height / stride),
             classCount: this.classes.length,
             probabilities: quantize(probabilities),
           });
           tilesDone++;
-        }),
+        },
       );
-      return { requestId: request.requestId, tilesDone, isCancelled: false, hasModel: true, trainMs, totalMs: performance.now() - started };
+      return {
+        requestId: request.requestId,
+        tilesDone,
+        isCancelled: false,
+        hasModel: true,
+        trainMs,
+        totalMs: performance.now() - started,
+      };
     } catch (err) {
       if (signal.aborted) {
-        return { requestId: request.requestId, tilesDone, isCancelled: true, hasModel: this.model !== null, trainMs, totalMs: performance.now() - started };
+        return {
+          requestId: request.requestId,
+          tilesDone,
+          isCancelled: true,
+          hasModel: this.model !== null,
+          trainMs,
+          totalMs: performance.now() - started,
+        };
       }
       throw err;
     } finally {
@@ -377,7 +429,12 @@ export class LocalMixelService implements MixelService {
   }
 
   /** Probabilities for `rect`, one plane per project class (classes without labels get zeros). */
-  private async predictRect(image: OpenImage, rect: Rect, model: TrainedModel, signal?: AbortSignal): Promise<Float32Array> {
+  private async predictRect(
+    image: OpenImage,
+    rect: Rect,
+    model: TrainedModel,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
     const n = rect.width * rect.height;
     const out = new Float32Array(this.classes.length * n);
     for (const part of splitIntoGrid(rect, PREDICTION_TILE_SIZE)) {
@@ -396,10 +453,44 @@ export class LocalMixelService implements MixelService {
     return out;
   }
 
+  /**
+   * Probabilities of every `stride`-th pixel of a tile of the grid, from its cached features (strided
+   * copies, so only 1/stride² of the prediction work). Planes of ⌈w/stride⌉ × ⌈h/stride⌉ per class.
+   */
+  private async predictPreview(
+    image: OpenImage,
+    rect: Rect,
+    model: TrainedModel,
+    stride: number,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
+    const features = await this.tileFeatures(image, rect, signal);
+    const w = Math.ceil(rect.width / stride);
+    const h = Math.ceil(rect.height / stride);
+    const sub = features.map((plane) => {
+      const out = new Float32Array(w * h);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) out[y * w + x] = plane[y * stride * rect.width + x * stride];
+      return out;
+    });
+    const probs = await this.options.engine.predict(model, sub, w * h, signal);
+    const out = new Float32Array(this.classes.length * w * h);
+    model.classIds.forEach((classId, k) => {
+      const c = this.classes.findIndex((cls) => cls.id === classId);
+      if (c >= 0) out.set(probs[k], c * w * h);
+    });
+    return out;
+  }
+
   private async train(signal: AbortSignal): Promise<void> {
     const version = this.labelsVersion;
     const matrix = await collectTrainingSamples(
-      [...this.images.values()].map((im) => ({ id: im.info.id, width: im.info.width, height: im.info.height, labels: im.labels })),
+      [...this.images.values()].map((im) => ({
+        id: im.info.id,
+        width: im.info.width,
+        height: im.info.height,
+        labels: im.labels,
+      })),
       this.classes.map((c) => c.id),
       PREDICTION_TILE_SIZE,
       (im, core) => this.tileFeatures(this.images.get(im.id)!, core, signal),
@@ -427,7 +518,12 @@ export class LocalMixelService implements MixelService {
     this.labelsVersion++;
   }
 
-  private reset(path: string | null, classes: LabelClass[], features: FeatureMatrix, classifier: ClassifierSettings): void {
+  private reset(
+    path: string | null,
+    classes: LabelClass[],
+    features: FeatureMatrix,
+    classifier: ClassifierSettings,
+  ): void {
     this.currentPredict?.abort();
     this.path = path;
     this.classes = classes;
@@ -450,7 +546,8 @@ export class LocalMixelService implements MixelService {
 
   private requireImage(imageId: string): OpenImage {
     const image = this.images.get(imageId);
-    if (!image) throw new ServiceError('unknown-image', `image ${imageId} is not in the project (reload the project)`);
+    if (!image)
+      throw new ServiceError('unknown-image', `image ${imageId} is not in the project (reload the project)`);
     return image;
   }
 
@@ -494,7 +591,12 @@ export class LocalMixelService implements MixelService {
 function clipRect(rect: Rect, width: number, height: number): Rect {
   const x = Math.min(Math.max(0, rect.x), width - 1);
   const y = Math.min(Math.max(0, rect.y), height - 1);
-  return { x, y, width: Math.max(1, Math.min(rect.width, width - x)), height: Math.max(1, Math.min(rect.height, height - y)) };
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.min(rect.width, width - x)),
+    height: Math.max(1, Math.min(rect.height, height - y)),
+  };
 }
 
 /** Splits a rectangle along the fixed tile grid, so cached features are shared by every caller. */
@@ -516,4 +618,19 @@ function quantize(probabilities: Float32Array): Uint8Array {
   const out = new Uint8Array(probabilities.length);
   for (let i = 0; i < out.length; i++) out[i] = Math.round(probabilities[i] * 255);
   return out;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, in order; stops starting new ones once aborted. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length && !signal.aborted) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (signal.aborted) throw new Error('cancelled');
 }

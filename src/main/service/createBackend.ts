@@ -36,6 +36,7 @@ export function createBackend(config: BackendConfig = {}): Backend {
   const pool = new WorkerPool({ threads: config.threads });
   const service = new LocalMixelService({
     engine: createPoolEngine(pool),
+    concurrency: pool.threads,
     dataDir,
     loadImage: async (path) => {
       const { image, info } = await readImage(path);
@@ -43,7 +44,8 @@ export function createBackend(config: BackendConfig = {}): Backend {
     },
     writeSample: async (dir) => {
       const image = join(dir, 'sample.tif');
-      if (!existsSync(image)) await writeSyntheticSample(dir, { width: SAMPLE_SIZE, height: SAMPLE_SIZE, seed: 1 });
+      if (!existsSync(image))
+        await writeSyntheticSample(dir, { width: SAMPLE_SIZE, height: SAMPLE_SIZE, seed: 1 });
       return image;
     },
   });

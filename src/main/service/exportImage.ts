@@ -22,7 +22,13 @@ export interface ExportOneImage {
 }
 
 /** Fills the output pattern for one image and source. */
-export function outputPath(pattern: string, imagePath: string, source: ExportSource, ext: string, suffix = ''): string {
+export function outputPath(
+  pattern: string,
+  imagePath: string,
+  source: ExportSource,
+  ext: string,
+  suffix = '',
+): string {
   const name = basename(imagePath, extname(imagePath));
   return pattern
     .replaceAll('{dir}', dirname(imagePath))
@@ -75,9 +81,12 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
     written.push(path);
   };
   for (const source of request.sources) {
-    if (source === 'simple-segmentation') await write(outputPath(request.outputPattern, image.path, source, ext), segmentation);
-    if (source === 'uncertainty') await write(outputPath(request.outputPattern, image.path, source, ext), uncertainty);
-    if (source === 'labels') await write(outputPath(request.outputPattern, image.path, source, ext), job.labels);
+    if (source === 'simple-segmentation')
+      await write(outputPath(request.outputPattern, image.path, source, ext), segmentation);
+    if (source === 'uncertainty')
+      await write(outputPath(request.outputPattern, image.path, source, ext), uncertainty);
+    if (source === 'labels')
+      await write(outputPath(request.outputPattern, image.path, source, ext), job.labels);
     if (source === 'probabilities') {
       for (const [c, cls] of classes.entries()) {
         const suffix = `-${cls.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;

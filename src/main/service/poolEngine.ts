@@ -4,7 +4,13 @@
  * predictions from cached features with job 'predictFeatures'. Image pixels are copied once into shared
  * memory, so no job copies them again.
  */
-import { featureChannelCount, FEATURE_IDS, FEATURE_NAMES, presetSelection, type FeatureConvention } from '../../core/features/selection.js';
+import {
+  featureChannelCount,
+  FEATURE_IDS,
+  FEATURE_NAMES,
+  presetSelection,
+  type FeatureConvention,
+} from '../../core/features/selection.js';
 import type { ClassifierOptions, FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import { DEFAULT_CLASSIFIER_OPTIONS } from '../../core/classifier/classifierOptions.js';
 import type { PlanarImage } from '../../core/image.js';

@@ -82,5 +82,7 @@ function featureMatrixOf(selection: FeatureMatrix, engine: ClassifierEngine): Fe
   const rows = engine.featureNames.length;
   const isEngineShape =
     selection.enabled.length === rows && selection.enabled.every((r) => r.length === selection.scales.length);
-  return isEngineShape ? { scales: [...selection.scales], enabled: selection.enabled.map((r) => [...r]) } : engine.defaultFeatures();
+  return isEngineShape
+    ? { scales: [...selection.scales], enabled: selection.enabled.map((r) => [...r]) }
+    : engine.defaultFeatures();
 }

@@ -60,7 +60,8 @@ export async function collectTrainingSamples(
       for (let y = core.y; y < core.y + core.height; y++) {
         for (let x = core.x; x < core.x + core.width; x++) {
           const v = image.labels[y * image.width + x];
-          if (v === 0 && (x * 7 + y * 13) % UNLABELED_STRIDE === 0) unlabeledPicked.push((y - core.y) * core.width + (x - core.x));
+          if (v === 0 && (x * 7 + y * 13) % UNLABELED_STRIDE === 0)
+            unlabeledPicked.push((y - core.y) * core.width + (x - core.x));
           if (v === 0 || !stride.has(v)) continue;
           const n = seen.get(v)!;
           seen.set(v, n + 1);

@@ -26,7 +26,9 @@ export class ElectronIpcProtocol implements Protocol {
     if (event.sender.id !== this.contents.id) return;
     if (frame instanceof ArrayBuffer) this.messages.fire(frame);
     else if (ArrayBuffer.isView(frame)) {
-      this.messages.fire(frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer);
+      this.messages.fire(
+        frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer,
+      );
     }
   };
 

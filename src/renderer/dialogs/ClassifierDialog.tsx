@@ -34,10 +34,20 @@ export function ClassifierDialog() {
     >
       <label className="field">
         Gaussian components per class (at most; chosen by BIC)
-        <input type="number" min={1} max={20} value={maxComponents} onChange={(e) => setMaxComponents(Math.max(1, Math.min(20, Number(e.target.value) || 1)))} />
+        <input
+          type="number"
+          min={1}
+          max={20}
+          value={maxComponents}
+          onChange={(e) => setMaxComponents(Math.max(1, Math.min(20, Number(e.target.value) || 1)))}
+        />
       </label>
       <label className="toggle">
-        <input type="checkbox" checked={semiSupervised} onChange={(e) => setSemiSupervised(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={semiSupervised}
+          onChange={(e) => setSemiSupervised(e.target.checked)}
+        />
         Semi-supervised: refine the mixtures with the unlabeled pixels (slower, often better with few labels)
       </label>
     </Modal>

@@ -24,7 +24,9 @@ export function ExportDialog() {
   const [format, setFormat] = useState<ExportFormat>('png');
   const [pattern, setPattern] = useState('{dir}/{name}_{source}.{ext}');
   const [running, setRunning] = useState<number | null>(null);
-  const [perImage, setPerImage] = useState<Record<string, { fraction: number; error?: string; paths?: readonly string[] }>>({});
+  const [perImage, setPerImage] = useState<
+    Record<string, { fraction: number; error?: string; paths?: readonly string[] }>
+  >({});
   const [overall, setOverall] = useState(0);
   const [result, setResult] = useState<ExportResult | null>(null);
   const requestRef = useRef<number | null>(null);
@@ -32,10 +34,21 @@ export function ExportDialog() {
   useEffect(() => {
     const sub = app.service().onDidProgress((p: Progress) => {
       if (p.requestId !== requestRef.current) return;
-      setOverall(p.total ? (p.done + (p.imageFraction !== undefined && p.imageFraction < 1 ? p.imageFraction : 0)) / p.total : 0);
+      setOverall(
+        p.total
+          ? (p.done + (p.imageFraction !== undefined && p.imageFraction < 1 ? p.imageFraction : 0)) / p.total
+          : 0,
+      );
       if (p.imageId) {
         const id = p.imageId;
-        setPerImage((m) => ({ ...m, [id]: { ...m[id], fraction: p.imageFraction ?? (p.error ? 1 : (m[id]?.fraction ?? 0)), error: p.error ?? m[id]?.error } }));
+        setPerImage((m) => ({
+          ...m,
+          [id]: {
+            ...m[id],
+            fraction: p.imageFraction ?? (p.error ? 1 : (m[id]?.fraction ?? 0)),
+            error: p.error ?? m[id]?.error,
+          },
+        }));
       }
     });
     return () => sub.dispose();
@@ -49,7 +62,9 @@ export function ExportDialog() {
     setPerImage({});
     setOverall(0);
     try {
-      const r = await app.service().exportImages({ requestId, imageIds, sources, format, outputPattern: pattern });
+      const r = await app
+        .service()
+        .exportImages({ requestId, imageIds, sources, format, outputPattern: pattern });
       setResult(r);
       setPerImage((m) => {
         const next = { ...m };
@@ -57,7 +72,11 @@ export function ExportDialog() {
         return next;
       });
       const failed = r.images.filter((im) => im.error).length;
-      setApp({ status: r.isCancelled ? 'Export cancelled' : `Exported ${r.images.length - failed} images${failed ? `, ${failed} failed` : ''}` });
+      setApp({
+        status: r.isCancelled
+          ? 'Export cancelled'
+          : `Exported ${r.images.length - failed} images${failed ? `, ${failed} failed` : ''}`,
+      });
     } catch (err) {
       app.showError(err);
     } finally {
@@ -65,7 +84,8 @@ export function ExportDialog() {
     }
   };
 
-  const toggle = <T,>(list: T[], item: T) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
+  const toggle = <T,>(list: T[], item: T) =>
+    list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
   return (
     <Modal
       title="Export"
@@ -73,7 +93,11 @@ export function ExportDialog() {
       footer={
         <>
           {running !== null ? (
-            <button type="button" data-testid="export-cancel" onClick={() => void app.service().cancel(running)}>
+            <button
+              type="button"
+              data-testid="export-cancel"
+              onClick={() => void app.service().cancel(running)}
+            >
               Cancel export
             </button>
           ) : (
@@ -101,7 +125,12 @@ export function ExportDialog() {
             return (
               <div key={im.id} className="export-image" data-image-id={im.id}>
                 <label className="toggle">
-                  <input type="checkbox" checked={imageIds.includes(im.id)} disabled={running !== null} onChange={() => setImageIds((l) => toggle(l, im.id))} />
+                  <input
+                    type="checkbox"
+                    checked={imageIds.includes(im.id)}
+                    disabled={running !== null}
+                    onChange={() => setImageIds((l) => toggle(l, im.id))}
+                  />
                   {im.name}
                 </label>
                 {state ? <progress max={1} value={state.fraction} /> : null}
@@ -119,12 +148,23 @@ export function ExportDialog() {
           <legend>Sources</legend>
           {SOURCES.map(([id, label]) => (
             <label key={id} className="toggle">
-              <input type="checkbox" data-source={id} checked={sources.includes(id)} disabled={running !== null} onChange={() => setSources((l) => toggle(l, id))} />
+              <input
+                type="checkbox"
+                data-source={id}
+                checked={sources.includes(id)}
+                disabled={running !== null}
+                onChange={() => setSources((l) => toggle(l, id))}
+              />
               {label}
             </label>
           ))}
           <legend>Format</legend>
-          <select value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} disabled={running !== null} aria-label="Format">
+          <select
+            value={format}
+            onChange={(e) => setFormat(e.target.value as ExportFormat)}
+            disabled={running !== null}
+            aria-label="Format"
+          >
             <option value="png">PNG</option>
             <option value="tiff">TIFF</option>
           </select>
@@ -132,10 +172,16 @@ export function ExportDialog() {
       </div>
       <label className="field">
         Output pattern ({'{dir}'}, {'{name}'}, {'{source}'}, {'{ext}'})
-        <input data-testid="export-pattern" value={pattern} disabled={running !== null} onChange={(e) => setPattern(e.target.value)} />
+        <input
+          data-testid="export-pattern"
+          value={pattern}
+          disabled={running !== null}
+          onChange={(e) => setPattern(e.target.value)}
+        />
       </label>
       <div className="overall">
-        Overall <progress max={1} value={running !== null || result ? overall : 0} data-testid="export-overall" />
+        Overall{' '}
+        <progress max={1} value={running !== null || result ? overall : 0} data-testid="export-overall" />
         {result ? <span data-testid="export-done">{result.isCancelled ? 'Cancelled' : 'Done'}</span> : null}
       </div>
     </Modal>

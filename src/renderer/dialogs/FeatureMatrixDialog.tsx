@@ -25,7 +25,9 @@ export function FeatureMatrixDialog() {
   const count = enabled.flat().filter(Boolean).length;
   const apply = async () => {
     setApp({ dialog: null });
-    const next = await app.runAndShow('Changing features…', () => app.service().setFeatureSelection({ scales, enabled }));
+    const next = await app.runAndShow('Changing features…', () =>
+      app.service().setFeatureSelection({ scales, enabled }),
+    );
     if (next) {
       setApp({ project: next });
       app.predictions.clear();
@@ -93,5 +95,7 @@ export function FeatureMatrixDialog() {
 const DEFAULT_FROM_START = {
   rows: 6,
   matrix: (cols: number, rows: number) =>
-    Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => (c >= 2 && c <= 4) || (r === 0 && c === 1))),
+    Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: cols }, (_, c) => (c >= 2 && c <= 4) || (r === 0 && c === 1)),
+    ),
 };

@@ -25,7 +25,13 @@ export function PathDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'p
           <button type="button" onClick={() => setApp({ dialog: null })}>
             Cancel
           </button>
-          <button type="button" className="primary" data-testid="path-ok" disabled={!path.trim()} onClick={() => void submit()}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="path-ok"
+            disabled={!path.trim()}
+            onClick={() => void submit()}
+          >
             OK
           </button>
         </>

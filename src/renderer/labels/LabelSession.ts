@@ -35,7 +35,8 @@ class ImageLabels {
     if (Object.keys(diff.removed).length > 0 && dirty) {
       rerasterizeRect(this.raster, width, height, [...this.strokes.values()], dirty, this.base ?? undefined);
     }
-    for (const s of Object.values(diff.added)) dirty = union(dirty, rasterizeStroke(this.raster, width, height, s));
+    for (const s of Object.values(diff.added))
+      dirty = union(dirty, rasterizeStroke(this.raster, width, height, s));
     return {
       change: { added: Object.values(diff.added), removed: Object.keys(diff.removed) },
       dirty,

@@ -77,10 +77,21 @@ function ClassList() {
               }}
               onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
             />
-            <button type="button" className="pick" title={`Paint with ${c.name} (${i + 1})`} onClick={() => setApp({ activeClassId: c.id, tool: 'brush' })}>
+            <button
+              type="button"
+              className="pick"
+              title={`Paint with ${c.name} (${i + 1})`}
+              onClick={() => setApp({ activeClassId: c.id, tool: 'brush' })}
+            >
               {i + 1}
             </button>
-            <button type="button" className="danger" title={`Delete ${c.name} and its labels`} disabled={classes.length <= 1} onClick={() => void app.deleteClass(c.id)}>
+            <button
+              type="button"
+              className="danger"
+              title={`Delete ${c.name} and its labels`}
+              disabled={classes.length <= 1}
+              onClick={() => void app.deleteClass(c.id)}
+            >
               ✕
             </button>
           </li>
@@ -100,10 +111,21 @@ function BrushPanel() {
     <section>
       <h2>Brush</h2>
       <div className="row">
-        <button type="button" className={tool === 'brush' ? 'on' : ''} onClick={() => setApp({ tool: 'brush' })} title="Brush (B)">
+        <button
+          type="button"
+          className={tool === 'brush' ? 'on' : ''}
+          onClick={() => setApp({ tool: 'brush' })}
+          title="Brush (B)"
+        >
           Brush
         </button>
-        <button type="button" className={tool === 'eraser' ? 'on' : ''} data-action="eraser" onClick={() => setApp({ tool: 'eraser' })} title="Eraser (E)">
+        <button
+          type="button"
+          className={tool === 'eraser' ? 'on' : ''}
+          data-action="eraser"
+          onClick={() => setApp({ tool: 'eraser' })}
+          title="Eraser (E)"
+        >
           Eraser
         </button>
       </div>
@@ -137,7 +159,13 @@ function OverlayPanel() {
       <h2>Overlay</h2>
       {modes.map(([mode, label]) => (
         <label key={mode} className="radio">
-          <input type="radio" name="overlay" data-overlay={mode} checked={overlay.mode === mode} onChange={() => set({ mode })} />
+          <input
+            type="radio"
+            name="overlay"
+            data-overlay={mode}
+            checked={overlay.mode === mode}
+            onChange={() => set({ mode })}
+          />
           {label}
         </label>
       ))}
@@ -149,7 +177,9 @@ function OverlayPanel() {
               checked={!overlay.hiddenClasses.includes(c.id)}
               onChange={(e) =>
                 set({
-                  hiddenClasses: e.target.checked ? overlay.hiddenClasses.filter((id) => id !== c.id) : [...overlay.hiddenClasses, c.id],
+                  hiddenClasses: e.target.checked
+                    ? overlay.hiddenClasses.filter((id) => id !== c.id)
+                    : [...overlay.hiddenClasses, c.id],
                 })
               }
             />
@@ -160,7 +190,13 @@ function OverlayPanel() {
       </div>
       <label className="slider">
         Opacity {Math.round(overlay.opacity * 100)} %
-        <input type="range" min={0} max={100} value={Math.round(overlay.opacity * 100)} onChange={(e) => set({ opacity: Number(e.target.value) / 100 })} />
+        <input
+          type="range"
+          min={0}
+          max={100}
+          value={Math.round(overlay.opacity * 100)}
+          onChange={(e) => set({ opacity: Number(e.target.value) / 100 })}
+        />
       </label>
     </section>
   );
@@ -171,7 +207,8 @@ function DisplayPanel() {
   const display = useApp((s) => (s.activeImageId ? s.display[s.activeImageId] : undefined));
   const image = app.findImage(imageId);
   if (!image || !display || !imageId) return null;
-  const update = (next: typeof display) => setApp((s) => ({ display: { ...s.display, [imageId]: next }, imageVersion: s.imageVersion + 1 }));
+  const update = (next: typeof display) =>
+    setApp((s) => ({ display: { ...s.display, [imageId]: next }, imageVersion: s.imageVersion + 1 }));
   const shown = display.mode === 'single' ? [display.channel] : display.channels.map((_, i) => i);
   return (
     <section>
@@ -182,7 +219,11 @@ function DisplayPanel() {
             aria-label="Channel"
             value={display.mode === 'composite' ? 'composite' : String(display.channel)}
             onChange={(e) =>
-              update(e.target.value === 'composite' ? { ...display, mode: 'composite' } : { ...display, mode: 'single', channel: Number(e.target.value) })
+              update(
+                e.target.value === 'composite'
+                  ? { ...display, mode: 'composite' }
+                  : { ...display, mode: 'single', channel: Number(e.target.value) },
+              )
             }
           >
             {display.channels.map((_, i) => (
@@ -201,23 +242,49 @@ function DisplayPanel() {
         const hi = range.max > range.min ? range.max : range.min + 1;
         const step = image.sampleType === 'float32' ? (hi - lo) / 1000 : 1;
         const set = (change: Partial<typeof ch>) =>
-          update({ ...display, channels: display.channels.map((x, i) => (i === c ? { ...x, ...change } : x)) });
+          update({
+            ...display,
+            channels: display.channels.map((x, i) => (i === c ? { ...x, ...change } : x)),
+          });
         return (
           <div key={c} className="channel">
             {display.mode === 'composite' ? (
               <label className="toggle">
-                <input type="checkbox" checked={ch.isVisible} onChange={(e) => set({ isVisible: e.target.checked })} />
+                <input
+                  type="checkbox"
+                  checked={ch.isVisible}
+                  onChange={(e) => set({ isVisible: e.target.checked })}
+                />
                 Channel {c + 1}
-                <input type="color" value={ch.color} onChange={(e) => set({ color: e.target.value })} aria-label={`Colour of channel ${c + 1}`} />
+                <input
+                  type="color"
+                  value={ch.color}
+                  onChange={(e) => set({ color: e.target.value })}
+                  aria-label={`Colour of channel ${c + 1}`}
+                />
               </label>
             ) : null}
             <label className="slider">
               Min {formatValue(ch.min)}
-              <input type="range" min={lo} max={hi} step={step} value={ch.min} onChange={(e) => set({ min: Math.min(Number(e.target.value), ch.max - step) })} />
+              <input
+                type="range"
+                min={lo}
+                max={hi}
+                step={step}
+                value={ch.min}
+                onChange={(e) => set({ min: Math.min(Number(e.target.value), ch.max - step) })}
+              />
             </label>
             <label className="slider">
               Max {formatValue(ch.max)}
-              <input type="range" min={lo} max={hi} step={step} value={ch.max} onChange={(e) => set({ max: Math.max(Number(e.target.value), ch.min + step) })} />
+              <input
+                type="range"
+                min={lo}
+                max={hi}
+                step={step}
+                value={ch.max}
+                onChange={(e) => set({ max: Math.max(Number(e.target.value), ch.min + step) })}
+              />
             </label>
             <button type="button" onClick={() => set(autoContrast(app.imageTileValues(imageId, c), lo, hi))}>
               Auto contrast
@@ -237,7 +304,8 @@ function formatValue(v: number): string {
 function autoContrast(values: Float32Array, lo: number, hi: number): { min: number; max: number } {
   if (values.length === 0) return { min: lo, max: hi };
   const sorted = Float32Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
   const min = at(0.0035);
   const max = at(0.9965);
   return max > min ? { min, max } : { min: lo, max: hi };

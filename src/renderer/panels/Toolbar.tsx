@@ -8,7 +8,13 @@ export function Toolbar() {
   const isLiveUpdate = useApp((s) => s.isLiveUpdate);
   const hasImage = useApp((s) => s.activeImageId !== null);
   const button = (id: string, label: string, enabled = true, title?: string) => (
-    <button type="button" data-action={id} disabled={!enabled} title={title ?? label} onClick={() => runAction(id)}>
+    <button
+      type="button"
+      data-action={id}
+      disabled={!enabled}
+      title={title ?? label}
+      onClick={() => runAction(id)}
+    >
       {label}
     </button>
   );
@@ -34,7 +40,12 @@ export function Toolbar() {
       </div>
       <div className="group">
         <label className="toggle" title="Retrain and repaint after every stroke (L)">
-          <input type="checkbox" data-testid="live-update" checked={isLiveUpdate} onChange={() => runAction('toggle-live-update')} />
+          <input
+            type="checkbox"
+            data-testid="live-update"
+            checked={isLiveUpdate}
+            onChange={() => runAction('toggle-live-update')}
+          />
           Live update
         </label>
         {button('update-now', 'Update now', hasImage, 'Retrain and predict the visible tiles (U)')}

@@ -35,7 +35,15 @@ export const actions: readonly Action[] = [
     run: (path) =>
       path
         ? void app.openProject(path)
-        : setApp({ dialog: { kind: 'path', title: 'Open project', label: 'Project file (.mixel)', initial: '', action: 'open-project' } }),
+        : setApp({
+            dialog: {
+              kind: 'path',
+              title: 'Open project',
+              label: 'Project file (.mixel)',
+              initial: '',
+              action: 'open-project',
+            },
+          }),
   },
   { id: 'open-sample', label: 'Open sample project', isEnabled: always, run: () => void app.openSample() },
   {
@@ -46,7 +54,16 @@ export const actions: readonly Action[] = [
     run: (path) => {
       const current = getApp().project?.path;
       if (path || current) void app.saveProject(path);
-      else setApp({ dialog: { kind: 'path', title: 'Save project', label: 'Save to (.mixel)', initial: '', action: 'save-project' } });
+      else
+        setApp({
+          dialog: {
+            kind: 'path',
+            title: 'Save project',
+            label: 'Save to (.mixel)',
+            initial: '',
+            action: 'save-project',
+          },
+        });
     },
   },
   {
@@ -58,7 +75,13 @@ export const actions: readonly Action[] = [
       path
         ? void app.saveProject(path)
         : setApp({
-            dialog: { kind: 'path', title: 'Save project as', label: 'Save to (.mixel)', initial: getApp().project?.path ?? '', action: 'save-project' },
+            dialog: {
+              kind: 'path',
+              title: 'Save project as',
+              label: 'Save to (.mixel)',
+              initial: getApp().project?.path ?? '',
+              action: 'save-project',
+            },
           }),
   },
   {
@@ -68,15 +91,57 @@ export const actions: readonly Action[] = [
     run: (path) =>
       path
         ? void app.addImagePath(path)
-        : setApp({ dialog: { kind: 'path', title: 'Add image', label: 'Image file (TIFF, PNG, JPEG)', initial: '', action: 'add-image' } }),
+        : setApp({
+            dialog: {
+              kind: 'path',
+              title: 'Add image',
+              label: 'Image file (TIFF, PNG, JPEG)',
+              initial: '',
+              action: 'add-image',
+            },
+          }),
   },
-  { id: 'export', label: 'Export…', shortcut: 'Ctrl+E', isEnabled: hasImage, run: () => setApp({ dialog: { kind: 'export' } }) },
-  { id: 'feature-selection', label: 'Features…', isEnabled: always, run: () => setApp({ dialog: { kind: 'features' } }) },
-  { id: 'classifier-settings', label: 'Classifier…', isEnabled: always, run: () => setApp({ dialog: { kind: 'classifier' } }) },
+  {
+    id: 'export',
+    label: 'Export…',
+    shortcut: 'Ctrl+E',
+    isEnabled: hasImage,
+    run: () => setApp({ dialog: { kind: 'export' } }),
+  },
+  {
+    id: 'feature-selection',
+    label: 'Features…',
+    isEnabled: always,
+    run: () => setApp({ dialog: { kind: 'features' } }),
+  },
+  {
+    id: 'classifier-settings',
+    label: 'Classifier…',
+    isEnabled: always,
+    run: () => setApp({ dialog: { kind: 'classifier' } }),
+  },
   { id: 'undo', label: 'Undo', shortcut: 'Ctrl+Z', isEnabled: () => getApp().canUndo, run: () => app.undo() },
-  { id: 'redo', label: 'Redo', shortcut: 'Ctrl+Shift+Z', isEnabled: () => getApp().canRedo, run: () => app.redo() },
-  { id: 'redo-alt', label: 'Redo', shortcut: 'Ctrl+Y', isEnabled: () => getApp().canRedo, run: () => app.redo() },
-  { id: 'update-now', label: 'Update now', shortcut: 'U', isEnabled: hasImage, run: () => void app.updatePrediction(true) },
+  {
+    id: 'redo',
+    label: 'Redo',
+    shortcut: 'Ctrl+Shift+Z',
+    isEnabled: () => getApp().canRedo,
+    run: () => app.redo(),
+  },
+  {
+    id: 'redo-alt',
+    label: 'Redo',
+    shortcut: 'Ctrl+Y',
+    isEnabled: () => getApp().canRedo,
+    run: () => app.redo(),
+  },
+  {
+    id: 'update-now',
+    label: 'Update now',
+    shortcut: 'U',
+    isEnabled: hasImage,
+    run: () => void app.updatePrediction(true),
+  },
   {
     id: 'toggle-live-update',
     label: 'Live update',
@@ -89,7 +154,13 @@ export const actions: readonly Action[] = [
     },
   },
   { id: 'brush', label: 'Brush', shortcut: 'B', isEnabled: always, run: () => setApp({ tool: 'brush' }) },
-  { id: 'eraser', label: 'Eraser', shortcut: 'E', isEnabled: always, run: () => setApp({ tool: getApp().tool === 'eraser' ? 'brush' : 'eraser' }) },
+  {
+    id: 'eraser',
+    label: 'Eraser',
+    shortcut: 'E',
+    isEnabled: always,
+    run: () => setApp({ tool: getApp().tool === 'eraser' ? 'brush' : 'eraser' }),
+  },
   {
     id: 'brush-smaller',
     label: 'Smaller brush',
@@ -102,7 +173,13 @@ export const actions: readonly Action[] = [
     label: 'Larger brush',
     shortcut: ']',
     isEnabled: always,
-    run: () => setApp({ brushRadius: Math.min(MAX_BRUSH_RADIUS, Math.max(getApp().brushRadius + 1, Math.round(getApp().brushRadius * 1.25))) }),
+    run: () =>
+      setApp({
+        brushRadius: Math.min(
+          MAX_BRUSH_RADIUS,
+          Math.max(getApp().brushRadius + 1, Math.round(getApp().brushRadius * 1.25)),
+        ),
+      }),
   },
   { id: 'zoom-in', label: 'Zoom in', shortcut: '+', isEnabled: hasImage, run: () => zoomBy(1.25) },
   { id: 'zoom-in-alt', label: 'Zoom in', shortcut: '=', isEnabled: hasImage, run: () => zoomBy(1.25) },
@@ -125,38 +202,38 @@ export const actions: readonly Action[] = [
     isEnabled: hasImage,
     run: () => zoomBy(1 / getApp().view.scale),
   },
-  ...(['probabilities', 'segmentation', 'uncertainty', 'none'] as const).map(
-    (mode): Action => ({
-      id: `overlay-${mode}`,
-      label: { probabilities: 'Probabilities', segmentation: 'Simple Segmentation', uncertainty: 'Uncertainty', none: 'No overlay' }[mode],
-      isEnabled: always,
-      run: () => setApp((s) => ({ overlay: { ...s.overlay, mode }, predictionVersion: s.predictionVersion + 1 })),
-    }),
-  ),
-  ...[-1, 1].map(
-    (direction): Action => ({
-      id: direction < 0 ? 'pan-left' : 'pan-right',
-      label: direction < 0 ? 'Pan left' : 'Pan right',
-      shortcut: direction < 0 ? 'ArrowLeft' : 'ArrowRight',
-      isEnabled: hasImage,
-      run: () => {
-        setApp((s) => ({ view: { ...s.view, x: s.view.x - direction * PREDICTION_TILE_SIZE * 0.25 } }));
-        app.onViewChanged();
-      },
-    }),
-  ),
-  ...[-1, 1].map(
-    (direction): Action => ({
-      id: direction < 0 ? 'pan-up' : 'pan-down',
-      label: direction < 0 ? 'Pan up' : 'Pan down',
-      shortcut: direction < 0 ? 'ArrowUp' : 'ArrowDown',
-      isEnabled: hasImage,
-      run: () => {
-        setApp((s) => ({ view: { ...s.view, y: s.view.y - direction * PREDICTION_TILE_SIZE * 0.25 } }));
-        app.onViewChanged();
-      },
-    }),
-  ),
+  ...(['probabilities', 'segmentation', 'uncertainty', 'none'] as const).map((mode): Action => ({
+    id: `overlay-${mode}`,
+    label: {
+      probabilities: 'Probabilities',
+      segmentation: 'Simple Segmentation',
+      uncertainty: 'Uncertainty',
+      none: 'No overlay',
+    }[mode],
+    isEnabled: always,
+    run: () =>
+      setApp((s) => ({ overlay: { ...s.overlay, mode }, predictionVersion: s.predictionVersion + 1 })),
+  })),
+  ...[-1, 1].map((direction): Action => ({
+    id: direction < 0 ? 'pan-left' : 'pan-right',
+    label: direction < 0 ? 'Pan left' : 'Pan right',
+    shortcut: direction < 0 ? 'ArrowLeft' : 'ArrowRight',
+    isEnabled: hasImage,
+    run: () => {
+      setApp((s) => ({ view: { ...s.view, x: s.view.x - direction * PREDICTION_TILE_SIZE * 0.25 } }));
+      app.onViewChanged();
+    },
+  })),
+  ...[-1, 1].map((direction): Action => ({
+    id: direction < 0 ? 'pan-up' : 'pan-down',
+    label: direction < 0 ? 'Pan up' : 'Pan down',
+    shortcut: direction < 0 ? 'ArrowUp' : 'ArrowDown',
+    isEnabled: hasImage,
+    run: () => {
+      setApp((s) => ({ view: { ...s.view, y: s.view.y - direction * PREDICTION_TILE_SIZE * 0.25 } }));
+      app.onViewChanged();
+    },
+  })),
 ];
 
 export function runAction(id: string, path?: string): void {
@@ -165,8 +242,14 @@ export function runAction(id: string, path?: string): void {
 }
 
 /** The shortcut string of a key event, in the table's notation ("Ctrl+Shift+Z", "[", "E"). */
-export function shortcutOf(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): string {
-  const mods = [e.ctrlKey || e.metaKey ? 'Ctrl' : '', e.shiftKey && (e.ctrlKey || e.metaKey) ? 'Shift' : '', e.altKey ? 'Alt' : ''].filter(Boolean);
+export function shortcutOf(
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>,
+): string {
+  const mods = [
+    e.ctrlKey || e.metaKey ? 'Ctrl' : '',
+    e.shiftKey && (e.ctrlKey || e.metaKey) ? 'Shift' : '',
+    e.altKey ? 'Alt' : '',
+  ].filter(Boolean);
   const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
   return [...mods, key].join('+');
 }
@@ -174,7 +257,11 @@ export function shortcutOf(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' 
 /** Handles a key press: number keys pick a class, everything else goes through the action table. */
 export function handleShortcut(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
-  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return false;
+  if (
+    t &&
+    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+  )
+    return false;
   if (getApp().dialog) return false;
   if (/^[1-9]$/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey) {
     const cls = getApp().project?.classes[Number(e.key) - 1];

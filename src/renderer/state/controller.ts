@@ -23,6 +23,9 @@ export function takeLabelsDirty(): Rect | null {
   return r;
 }
 
+/** The preview after a stroke predicts every 4th pixel per axis: 1/16 of the work, shown until refined. */
+const PREVIEW_STRIDE = 4;
+
 let backend: Backend | null = null;
 let nextRequestId = 1;
 let currentPredictRequest = 0;
@@ -67,7 +70,14 @@ export async function showProject(project: ProjectState): Promise<void> {
   }
   const first = project.images[0]?.id ?? null;
   const activeClassId = project.classes[0]?.id ?? 1;
-  setApp({ project, display, activeImageId: null, activeClassId, error: null, status: project.path ?? 'New project' });
+  setApp({
+    project,
+    display,
+    activeImageId: null,
+    activeClassId,
+    error: null,
+    status: project.path ?? 'New project',
+  });
   if (first) selectImage(first);
 }
 
@@ -76,7 +86,11 @@ export function selectImage(imageId: string): void {
   if (!image) return;
   const { viewport } = getApp();
   labelsDirty = null;
-  setApp((s) => ({ activeImageId: imageId, view: fitView(image, viewport), labelsVersion: s.labelsVersion + 1 }));
+  setApp((s) => ({
+    activeImageId: imageId,
+    view: fitView(image, viewport),
+    labelsVersion: s.labelsVersion + 1,
+  }));
   syncUndoState();
   onViewChanged(true);
   if (hasAnyLabels(imageId)) void updatePrediction(true);
@@ -145,13 +159,36 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
   const { activeImageId, view, viewport } = getApp();
   const image = findImage(activeImageId);
   if (!image) return;
+  const all = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
+  if (retrain) {
+    // After a stroke: refit and show a coarse preview at once, then the full-resolution tiles.
+    const requestId = nextRequestId++;
+    currentPredictRequest = requestId;
+    predictions.currentFrom = requestId;
+    setApp({ status: 'Training…' });
+    try {
+      const preview = await service().predictTiles({
+        requestId,
+        imageId: image.id,
+        tiles: all,
+        retrain: true,
+        stride: PREVIEW_STRIDE,
+      });
+      if (requestId !== currentPredictRequest || preview.isCancelled) return;
+      if (preview.hasModel)
+        setApp({
+          status: `Preview in ${Math.round(preview.totalMs)} ms (training ${Math.round(preview.trainMs)} ms); refining…`,
+        });
+    } catch (err) {
+      showError(err);
+      return;
+    }
+  }
+  const tiles = all.filter((t) => !predictions.isCurrent(image.id, t));
   const requestId = nextRequestId++;
   currentPredictRequest = requestId;
-  const all = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
-  const tiles = retrain ? all : all.filter((t) => !predictions.isCurrent(image.id, t));
-  if (retrain) predictions.currentFrom = requestId;
   if (tiles.length === 0) return;
-  setApp({ status: retrain ? 'Training and predicting…' : 'Predicting…' });
+  if (!retrain) setApp({ status: 'Predicting…' });
   try {
     const result = await service().predictTiles({ requestId, imageId: image.id, tiles, retrain });
     if (requestId !== currentPredictRequest) return;
@@ -226,7 +263,11 @@ export async function setClasses(classes: LabelClass[]): Promise<void> {
       return;
     }
     predictions.entries.forEach((e) => (e.drawnWith = ''));
-    setApp((s) => ({ project, labelsVersion: s.labelsVersion + 1, predictionVersion: s.predictionVersion + 1 }));
+    setApp((s) => ({
+      project,
+      labelsVersion: s.labelsVersion + 1,
+      predictionVersion: s.predictionVersion + 1,
+    }));
     labelsDirty = null;
     if (classes.length !== before.length && getApp().isLiveUpdate) void updatePrediction(true);
   } catch (err) {
@@ -237,7 +278,10 @@ export async function setClasses(classes: LabelClass[]): Promise<void> {
 export function addClass(): Promise<void> {
   const classes = getApp().project?.classes ?? [];
   const id = Math.max(0, ...classes.map((c) => c.id)) + 1;
-  return setClasses([...classes, { id, name: `Class ${id}`, color: CLASS_COLORS[(id - 1) % CLASS_COLORS.length] }]);
+  return setClasses([
+    ...classes,
+    { id, name: `Class ${id}`, color: CLASS_COLORS[(id - 1) % CLASS_COLORS.length] },
+  ]);
 }
 
 export function updateClass(id: number, change: Partial<Omit<LabelClass, 'id'>>): Promise<void> {
@@ -280,7 +324,10 @@ export async function openSample(): Promise<void> {
 export async function saveProject(path?: string): Promise<boolean> {
   const saved = await runAndShow('Saving…', () => service().saveProject(path));
   if (!saved) return false;
-  setApp((s) => ({ status: `Saved ${saved.path}`, project: s.project ? { ...s.project, path: saved.path } : s.project }));
+  setApp((s) => ({
+    status: `Saved ${saved.path}`,
+    project: s.project ? { ...s.project, path: saved.path } : s.project,
+  }));
   return true;
 }
 
@@ -290,7 +337,9 @@ export async function addImagePath(path: string): Promise<void> {
 }
 
 export async function uploadImageFile(file: File): Promise<void> {
-  const image = await runAndShow(`Uploading ${file.name}…`, async () => service().uploadImage(file.name, await file.arrayBuffer()));
+  const image = await runAndShow(`Uploading ${file.name}…`, async () =>
+    service().uploadImage(file.name, await file.arrayBuffer()),
+  );
   if (image) await imageAdded(image);
 }
 
@@ -312,12 +361,19 @@ export function showError(err: unknown): void {
 function unionRect(a: Rect, b: Rect): Rect {
   const x = Math.min(a.x, b.x);
   const y = Math.min(a.y, b.y);
-  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+  return {
+    x,
+    y,
+    width: Math.max(a.x + a.width, b.x + b.width) - x,
+    height: Math.max(a.y + a.height, b.y + b.height) - y,
+  };
 }
 
 /** Raw values of one channel over the image tiles currently cached (for auto contrast). */
 export function imageTileValues(imageId: string, channel: number): Float32Array {
-  const parts = [...imageTiles.entries.values()].filter((e) => e.tile?.imageId === imageId).map((e) => e.tile!.channels[channel]);
+  const parts = [...imageTiles.entries.values()]
+    .filter((e) => e.tile?.imageId === imageId)
+    .map((e) => e.tile!.channels[channel]);
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {

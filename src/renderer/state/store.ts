@@ -31,7 +31,13 @@ export interface OverlaySettings {
 }
 
 export type DialogState =
-  | { kind: 'path'; title: string; label: string; initial: string; action: 'open-project' | 'save-project' | 'add-image' }
+  | {
+      kind: 'path';
+      title: string;
+      label: string;
+      initial: string;
+      action: 'open-project' | 'save-project' | 'add-image';
+    }
   | { kind: 'features' }
   | { kind: 'classifier' }
   | { kind: 'export' }

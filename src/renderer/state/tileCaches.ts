@@ -17,7 +17,8 @@ export interface PredictionEntry {
   drawnWith: string;
 }
 
-export const imageTileKey = (imageId: string, level: number, rect: Rect) => `${imageId}:${level}:${rect.x},${rect.y}`;
+export const imageTileKey = (imageId: string, level: number, rect: Rect) =>
+  `${imageId}:${level}:${rect.x},${rect.y}`;
 export const predictionKey = (imageId: string, rect: Rect) => `${imageId}:${rect.x},${rect.y}`;
 
 /** Raw image tiles kept (each ≤ 256 KiB per channel); older ones are dropped first. */
@@ -53,7 +54,7 @@ export class PredictionTiles {
 
   isCurrent(imageId: string, rect: Rect): boolean {
     const e = this.entries.get(predictionKey(imageId, rect));
-    return e !== undefined && e.tile.requestId >= this.currentFrom;
+    return e !== undefined && e.tile.requestId >= this.currentFrom && e.tile.stride === 1;
   }
 
   forImage(imageId: string): PredictionEntry[] {
@@ -61,6 +62,7 @@ export class PredictionTiles {
   }
 
   clear(imageId?: string): void {
-    for (const [key, e] of this.entries) if (imageId === undefined || e.tile.imageId === imageId) this.entries.delete(key);
+    for (const [key, e] of this.entries)
+      if (imageId === undefined || e.tile.imageId === imageId) this.entries.delete(key);
   }
 }

@@ -35,11 +35,19 @@ export async function connectBackend(): Promise<Backend> {
   socket.binaryType = 'arraybuffer';
   await new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('cannot reach the Mixel backend: is `mixel serve` still running?')), {
-      once: true,
-    });
+    socket.addEventListener(
+      'error',
+      () => reject(new Error('cannot reach the Mixel backend: is `mixel serve` still running?')),
+      {
+        once: true,
+      },
+    );
   });
-  return { service: connectService(webSocketProtocol(socket)), host: 'browser', onMenuCommand: () => () => {} };
+  return {
+    service: connectService(webSocketProtocol(socket)),
+    host: 'browser',
+    onMenuCommand: () => () => {},
+  };
 }
 
 function webSocketProtocol(socket: WebSocket): Protocol {

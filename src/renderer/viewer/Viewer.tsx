@@ -9,7 +9,15 @@ import { useEffect, useRef, useState } from 'react';
 import { Circle, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
 import type { Stroke } from '../../core/labels/Stroke.js';
 import type { LabelClass } from '../../core/protocol/types.js';
-import { commitStroke, findImage, imageTiles, labels, onViewChanged, predictions, takeLabelsDirty } from '../state/controller.js';
+import {
+  commitStroke,
+  findImage,
+  imageTiles,
+  labels,
+  onViewChanged,
+  predictions,
+  takeLabelsDirty,
+} from '../state/controller.js';
 import { getApp, setApp, useApp } from '../state/store.js';
 import { colorizeLabels, levelForScale, parseColor, zoomAt } from './rendering.js';
 import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
@@ -78,7 +86,11 @@ export function Viewer() {
     const raster = labels.raster(image.id);
     if (!raster) return;
     let canvas = labelCanvas.current;
-    const isNew = !canvas || canvas.width !== image.width || canvas.height !== image.height || canvas.dataset.image !== image.id;
+    const isNew =
+      !canvas ||
+      canvas.width !== image.width ||
+      canvas.height !== image.height ||
+      canvas.dataset.image !== image.id;
     if (!canvas || isNew) {
       canvas = document.createElement('canvas');
       canvas.width = image.width;
@@ -110,7 +122,10 @@ export function Viewer() {
     };
   }, []);
 
-  const toImage = (sx: number, sy: number) => ({ x: (sx - view.x) / view.scale, y: (sy - view.y) / view.scale });
+  const toImage = (sx: number, sy: number) => ({
+    x: (sx - view.x) / view.scale,
+    y: (sy - view.y) / view.scale,
+  });
 
   const onPointerDown = (e: Konva.KonvaEventObject<PointerEvent>) => {
     const stage = e.target.getStage();
@@ -119,7 +134,13 @@ export function Viewer() {
     const isPan = e.evt.button === 1 || e.evt.button === 2 || isSpaceDown;
     if (!isPan && e.evt.button !== 0) return;
     const q = toImage(p.x, p.y);
-    gesture.current = { kind: isPan ? 'pan' : 'paint', points: isPan ? [] : [q.x, q.y], lastX: p.x, lastY: p.y, pinchDistance: 0 };
+    gesture.current = {
+      kind: isPan ? 'pan' : 'paint',
+      points: isPan ? [] : [q.x, q.y],
+      lastX: p.x,
+      lastY: p.y,
+      pinchDistance: 0,
+    };
     if (!isPan) drawLiveStroke();
   };
 
@@ -197,11 +218,15 @@ export function Viewer() {
   };
 
   const level = levelForScale(view.scale);
-  const tiles = image && display
-    ? [...imageTiles.entries.values()]
-        .filter((t) => t.tile && t.tile.imageId === image.id && (t.tile.level === level || t.tile.level === level + 1))
-        .sort((a, b) => b.tile!.level - a.tile!.level)
-    : [];
+  const tiles =
+    image && display
+      ? [...imageTiles.entries.values()]
+          .filter(
+            (t) =>
+              t.tile && t.tile.imageId === image.id && (t.tile.level === level || t.tile.level === level + 1),
+          )
+          .sort((a, b) => b.tile!.level - a.tile!.level)
+      : [];
   const predicted = image ? predictions.forImage(image.id) : [];
 
   return (
@@ -231,7 +256,14 @@ export function Viewer() {
             const canvas = imageCanvas(t, display!);
             const r = t.tile!.rect;
             return canvas ? (
-              <KonvaImage key={`${t.tile!.level}:${r.x},${r.y}`} image={canvas} x={r.x} y={r.y} width={r.width} height={r.height} />
+              <KonvaImage
+                key={`${t.tile!.level}:${r.x},${r.y}`}
+                image={canvas}
+                x={r.x}
+                y={r.y}
+                width={r.width}
+                height={r.height}
+              />
             ) : null;
           })}
         </Layer>
@@ -239,11 +271,22 @@ export function Viewer() {
           {predicted.map((p) => {
             const canvas = overlayCanvas(p, classes, overlay);
             const r = p.tile.rect;
-            return canvas ? <KonvaImage key={`${r.x},${r.y}`} image={canvas} x={r.x} y={r.y} width={r.width} height={r.height} /> : null;
+            return canvas ? (
+              <KonvaImage
+                key={`${r.x},${r.y}`}
+                image={canvas}
+                x={r.x}
+                y={r.y}
+                width={r.width}
+                height={r.height}
+              />
+            ) : null;
           })}
         </Layer>
         <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
-          {image && labelCanvas.current ? <KonvaImage image={labelCanvas.current} x={0} y={0} width={image.width} height={image.height} /> : null}
+          {image && labelCanvas.current ? (
+            <KonvaImage image={labelCanvas.current} x={0} y={0} width={image.width} height={image.height} />
+          ) : null}
           <Line
             ref={strokeLine}
             points={[]}
@@ -265,7 +308,9 @@ export function Viewer() {
           ) : null}
         </Layer>
       </Stage>
-      {!image ? <div className="viewer-empty">Add an image (File ▸ Add images, or drop a file here)</div> : null}
+      {!image ? (
+        <div className="viewer-empty">Add an image (File ▸ Add images, or drop a file here)</div>
+      ) : null}
     </div>
   );
 }
@@ -276,5 +321,7 @@ function isTyping(e: KeyboardEvent): boolean {
 }
 
 function newId(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `s${Date.now()}${Math.random().toString(36).slice(2)}`;
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `s${Date.now()}${Math.random().toString(36).slice(2)}`;
 }

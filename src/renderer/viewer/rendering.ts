@@ -159,7 +159,12 @@ export function visibleTiles(
   // Rows and columns nearest the centre first, so the middle of the view fills in first.
   for (let ty = Math.floor(y0 / tileSize) * tileSize; ty < y1; ty += tileSize) {
     for (let tx = Math.floor(x0 / tileSize) * tileSize; tx < x1; tx += tileSize) {
-      tiles.push({ x: tx, y: ty, width: Math.min(tileSize, image.width - tx), height: Math.min(tileSize, image.height - ty) });
+      tiles.push({
+        x: tx,
+        y: ty,
+        width: Math.min(tileSize, image.width - tx),
+        height: Math.min(tileSize, image.height - ty),
+      });
     }
   }
   const cx = (x0 + x1) / 2;
@@ -169,7 +174,10 @@ export function visibleTiles(
 }
 
 /** The view that fits the whole image in the viewport, centred, with a small margin. */
-export function fitView(image: { width: number; height: number }, viewport: { width: number; height: number }): ViewTransform {
+export function fitView(
+  image: { width: number; height: number },
+  viewport: { width: number; height: number },
+): ViewTransform {
   const scale = Math.min(viewport.width / image.width, viewport.height / image.height) * 0.95;
   return {
     scale,

@@ -40,12 +40,12 @@ export function overlayCanvas(
   if (overlay.mode === 'none') return null;
   const key = JSON.stringify([classes, overlay.mode, overlay.hiddenClasses]);
   if (entry.canvas && entry.drawnWith === key) return entry.canvas;
-  const { rect, probabilities, classCount } = entry.tile;
+  const { width, height, probabilities, classCount } = entry.tile;
   if (classCount !== classes.length) return null; // predicted before the class list changed
   const canvas = entry.canvas ?? document.createElement('canvas');
-  canvas.width = rect.width;
-  canvas.height = rect.height;
-  const data = new ImageData(rect.width, rect.height);
+  canvas.width = width;
+  canvas.height = height;
+  const data = new ImageData(width, height);
   colorizeProbabilities(
     probabilities,
     classCount,

@@ -8,7 +8,9 @@ import { UserError } from '../UserError.js';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('open the Mixel window in your browser: serves it on 127.0.0.1 and prints the URL (with its access token)')
+    .description(
+      'open the Mixel window in your browser: serves it on 127.0.0.1 and prints the URL (with its access token)',
+    )
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--project <file>', 'a .mixel project to open instead of the built-in sample')
     .option('--threads <n>', 'worker threads (default: one per core)')
@@ -33,9 +35,13 @@ export function registerServe(program: Command): void {
         server = await serveBrowserMode({ service: backend.service, rendererDir: dir, port });
       } catch (err) {
         await backend.close();
-        throw new UserError(`cannot listen on 127.0.0.1:${port} (${(err as Error).message}): choose another --port`);
+        throw new UserError(
+          `cannot listen on 127.0.0.1:${port} (${(err as Error).message}): choose another --port`,
+        );
       }
-      console.log(`Mixel is running. Open this address in your browser (it contains the access token):\n\n  ${server.url}\n`);
+      console.log(
+        `Mixel is running. Open this address in your browser (it contains the access token):\n\n  ${server.url}\n`,
+      );
       console.log('Press Ctrl+C to stop.');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
