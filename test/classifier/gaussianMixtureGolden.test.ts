@@ -23,9 +23,7 @@ interface Golden {
 }
 
 function load(name: string): Golden {
-  return JSON.parse(
-    readFileSync(new URL(`../fixtures/gmm/${name}`, import.meta.url), 'utf8'),
-  ) as Golden;
+  return JSON.parse(readFileSync(new URL(`../fixtures/gmm/${name}`, import.meta.url), 'utf8')) as Golden;
 }
 
 function expectRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number): void {
