@@ -194,3 +194,39 @@ function patchTiffSize(bytes: Uint8Array, width: number, height: number): void {
     if (tag === 257) view.setUint32(at + 8, height, true);
   }
 }
+
+describe('indexed PNGs are label images', () => {
+  it('reads the class values of a palette PNG, not its colours', async () => {
+    const { writeSegmentationPng } = await import('../../src/main/io/writeSegmentationPng.js');
+    const values = Uint8Array.from({ length: W * H }, (_, i) => 1 + ((i * 7) % 3));
+    const path = join(dir, 'seg_palette.png');
+    await writeSegmentationPng(path, values, W, H, ['#ff0000', '#00ff00', '#0000ff']);
+    const { info, image } = await readImage(path);
+    expect(info).toMatchObject({ channels: 1, sampleType: 'uint8' });
+    expect(Array.from(image.channels[0])).toEqual(Array.from(values));
+  });
+
+  for (const colours of [2, 4, 16]) {
+    it(`decodes ${colours}-colour (sub-byte) palettes consistently with sharp's colours`, async () => {
+      const rgb = new Uint8Array(W * H * 3);
+      for (let i = 0; i < W * H; i++) {
+        const k = (i * 5 + Math.floor(i / W)) % colours;
+        rgb.set([(k * 53) % 256, (k * 97) % 256, (k * 151) % 256], i * 3);
+      }
+      const path = join(dir, `q${colours}.png`);
+      await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+        .png({ palette: true, colours, dither: 0 })
+        .toFile(path);
+      const indices = (await readImage(path)).image.channels[0];
+      const { data } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const colourOf = new Map<number, string>();
+      for (let i = 0; i < W * H; i++) {
+        const c = `${data[i * 3]},${data[i * 3 + 1]},${data[i * 3 + 2]}`;
+        const seen = colourOf.get(indices[i]);
+        if (seen === undefined) colourOf.set(indices[i], c);
+        else expect(seen).toBe(c);
+      }
+      expect(new Set(colourOf.values()).size).toBe(colourOf.size);
+    });
+  }
+});

@@ -5,7 +5,7 @@
  * whole. Multi-page files are z-stacks, time series or channel stacks, chosen by `axes`.
  */
 import sharp, { type Metadata } from 'sharp';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createPlanarImage, type PlanarImage, type SampleType } from '../../core/image.js';
 import {
   axesFor,
@@ -16,6 +16,7 @@ import {
 } from '../../core/imageSource.js';
 import type { Rect } from '../../core/tiling.js';
 import { ImageReadError, describeSharpError } from './ImageReadError.js';
+import { decodePalettePng } from './decodePalettePng.js';
 
 // Decoded pixels are used once, region by region; libvips' operation cache would only hold memory.
 sharp.cache(false);
@@ -48,6 +49,7 @@ export async function openImage(path: string, options: OpenImageOptions = {}): P
   }
   const { width, height } = meta;
   if (!width || !height) throw new ImageReadError(path, 'the header gives no image size');
+  if (meta.format === 'png' && meta.isPalette) return openPalettePng(path);
   const sampleType = SAMPLE_TYPES[meta.depth ?? ''];
   if (!sampleType) {
     throw new ImageReadError(
@@ -113,6 +115,41 @@ export async function readImage(
   }
   const image = await source.readRegion({ x: 0, y: 0, width, height }, options.plane ?? 0);
   return { info: source.info, image, source };
+}
+
+/** An indexed PNG is a label image: its pixels are the palette indices (class values), not colours. */
+async function openPalettePng(path: string): Promise<OpenedImage> {
+  let decoded;
+  try {
+    decoded = decodePalettePng(new Uint8Array(await readFile(path)));
+  } catch (err) {
+    throw new ImageReadError(path, `cannot decode the indexed PNG (${(err as Error).message})`);
+  }
+  const { width, height, indices } = decoded;
+  const info: ImageInfo = {
+    width,
+    height,
+    pages: 1,
+    channels: 1,
+    planes: 1,
+    sampleType: 'uint8',
+    axes: 'yx',
+    format: 'png',
+  };
+  return {
+    info,
+    name: path,
+    isAxesGuessed: false,
+    async readRegion(rect: Rect, plane: number): Promise<PlanarImage> {
+      checkRegion(path, info, rect, plane);
+      const out = createPlanarImage(rect.width, rect.height, 1);
+      for (let y = 0; y < rect.height; y++) {
+        const start = (rect.y + y) * width + rect.x;
+        out.channels[0].set(indices.subarray(start, start + rect.width), y * rect.width);
+      }
+      return out;
+    },
+  };
 }
 
 async function readPageRegion(

@@ -156,32 +156,14 @@ export function registerPredict(program: Command): void {
     });
 }
 
-/** The palette PNG writer of the classifier engineer when present; grey PNG otherwise. */
+/** Simple Segmentation PNGs as palette PNGs in the class colours (values stay the class values); uint16 as grey. */
 async function segmentationPngWriter(
   colors: string[],
-): Promise<
-  | ((path: string, pixels: Uint8Array | Uint16Array, width: number, height: number) => Promise<void>)
-  | undefined
-> {
-  try {
-    // Looked up by name: the palette writer is another module's and may be absent in a partial build.
-    const specifier = '../../io/writeSegmentationPng.js';
-    const mod = (await import(specifier)) as {
-      writeSegmentationPng?: (
-        path: string,
-        values: Uint8Array,
-        width: number,
-        height: number,
-        colors: string[],
-      ) => Promise<void>;
-    };
-    const write = mod.writeSegmentationPng;
-    if (!write) return undefined;
-    return (path, pixels, width, height) =>
-      pixels instanceof Uint8Array
-        ? write(path, pixels, width, height, colors)
-        : Promise.reject(new Error('palette PNG holds 8-bit values'));
-  } catch {
-    return undefined;
-  }
+): Promise<(path: string, pixels: Uint8Array | Uint16Array, width: number, height: number) => Promise<void>> {
+  const { writeSegmentationPng } = await import('../../io/writeSegmentationPng.js');
+  const { writeIntegerImage } = await import('../../io/writeIntegerImage.js');
+  return (path, pixels, width, height) =>
+    pixels instanceof Uint8Array
+      ? writeSegmentationPng(path, pixels, width, height, colors)
+      : writeIntegerImage(path, pixels, width, height);
 }
