@@ -5,6 +5,7 @@
  * browser-mode server stay responsive.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { PlanarImage } from '../../core/image.js';
@@ -290,7 +291,7 @@ export class LocalMixelService implements MixelService {
   async predictTiles(request: PredictRequest): Promise<PredictResult> {
     const started = performance.now();
     this.currentPredict?.abort();
-    const controller = new AbortController();
+    const controller = newController();
     this.currentPredict = controller;
     this.running.set(request.requestId, controller);
     const { signal } = controller;
@@ -368,7 +369,7 @@ export class LocalMixelService implements MixelService {
   }
 
   async exportImages(request: ExportRequest): Promise<ExportResult> {
-    const controller = new AbortController();
+    const controller = newController();
     this.running.set(request.requestId, controller);
     const { signal } = controller;
     const results: ExportResult['images'][number][] = [];
@@ -633,4 +634,11 @@ async function forEachLimited<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
   if (signal.aborted) throw new Error('cancelled');
+}
+
+/** One signal is shared by every job of a request (dozens of tiles), each adding an abort listener. */
+function newController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
