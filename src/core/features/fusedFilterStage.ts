@@ -4,8 +4,9 @@
  * Gaussian) have radius ≤ 2. One sweep along x loads the five neighbours of each source pixel once and
  * writes all four x-filtered planes; one sweep along y loads five rows of those and computes, per pixel,
  * smoothing, DoG, gradient (kept for the structure tensor), Laplacian and Hessian eigenvalues, writing the
- * features directly. Same kernels, same float32 rounding of every intermediate vigra stores, so results
- * equal the pass-by-pass path to float precision. Radius-1 kernels are padded with zero taps (exact: 0·x = 0).
+ * features directly. Same kernels; the y-sweep's intermediates (smoothing, Hessian entries) stay in float64
+ * where vigra rounds them to float32, so results differ from vigra's only by that rounding (rounding them
+ * here costs a quarter of the stage's time). Radius-1 kernels are padded with zero taps (exact: 0·x = 0).
  */
 import type { Rect } from '../tiling.js';
 import type { GaussianKernel } from './gaussianKernels.js';
@@ -168,8 +169,14 @@ function coreSweep(
   const [q0, q1, q2] = taps(k.g2);
   const [d0, d1, d2] = taps(k.dogInner);
   const { x0, x1, x2, xd } = x;
-  const needsSmooth = f.gaussianSmoothing || f.differenceOfGaussians;
-  const needsHessian = f.laplacianOfGaussian || f.hessianOfGaussianEigenvalues;
+  // Flags as locals: the loop below tests them per pixel, and locals stay in registers.
+  const hasGs = f.gaussianSmoothing;
+  const hasDog = f.differenceOfGaussians;
+  const hasGgm = f.gaussianGradientMagnitude;
+  const hasLog = f.laplacianOfGaussian;
+  const hasHess = f.hessianOfGaussianEigenvalues;
+  const needsSmooth = hasGs || hasDog;
+  const needsHessian = hasLog || hasHess;
   const empty = new Float32Array(0);
   const gs = f.gaussianSmoothing ? sink('gaussianSmoothing', 0) : empty;
   const dog = f.differenceOfGaussians ? sink('differenceOfGaussians', 0) : empty;
@@ -193,34 +200,26 @@ function coreSweep(
     let o = y * w;
     for (let i = 0; i < w; i++, o++) {
       if (needsSmooth) {
-        const smooth = Math.fround(
-          s0 * x0[rm + i] + s1 * (x0[rb + i] + x0[rd + i]) + s2 * (x0[ra + i] + x0[re + i]),
-        );
-        if (f.gaussianSmoothing) gs[o] = smooth;
-        if (f.differenceOfGaussians) {
+        const smooth = s0 * x0[rm + i] + s1 * (x0[rb + i] + x0[rd + i]) + s2 * (x0[ra + i] + x0[re + i]);
+        if (hasGs) gs[o] = smooth;
+        if (hasDog) {
           dog[o] =
-            smooth -
-            Math.fround(d0 * xd[rm + i] + d1 * (xd[rb + i] + xd[rd + i]) + d2 * (xd[ra + i] + xd[re + i]));
+            smooth - (d0 * xd[rm + i] + d1 * (xd[rb + i] + xd[rd + i]) + d2 * (xd[ra + i] + xd[re + i]));
         }
       }
-      if (f.gaussianGradientMagnitude) {
+      if (hasGgm) {
         const a = gx[g0 + i];
         const b = gy[g0 + i];
         ggm[o] = Math.sqrt(a * a + b * b);
       }
       if (needsHessian) {
-        const hxx = Math.fround(
-          s0 * x2[rm + i] + s1 * (x2[rb + i] + x2[rd + i]) + s2 * (x2[ra + i] + x2[re + i]),
-        );
-        const hyy = Math.fround(
-          q0 * x0[rm + i] + q1 * (x0[rb + i] + x0[rd + i]) + q2 * (x0[ra + i] + x0[re + i]),
-        );
-        if (f.laplacianOfGaussian) log[o] = hxx + hyy;
-        if (f.hessianOfGaussianEigenvalues) {
-          const hxy = Math.fround(t1 * (x1[rb + i] - x1[rd + i]) + t2 * (x1[ra + i] - x1[re + i]));
-          // As vigra's symmetric2x2Eigenvalues (see tensorEigenvalues.ts): the sum and difference in float32.
-          const diff = Math.fround(hxx - hyy);
-          const sum = Math.fround(hxx + hyy);
+        const hxx = s0 * x2[rm + i] + s1 * (x2[rb + i] + x2[rd + i]) + s2 * (x2[ra + i] + x2[re + i]);
+        const hyy = q0 * x0[rm + i] + q1 * (x0[rb + i] + x0[rd + i]) + q2 * (x0[ra + i] + x0[re + i]);
+        if (hasLog) log[o] = hxx + hyy;
+        if (hasHess) {
+          const hxy = t1 * (x1[rb + i] - x1[rd + i]) + t2 * (x1[ra + i] - x1[re + i]);
+          const diff = hxx - hyy;
+          const sum = hxx + hyy;
           const root = Math.sqrt(diff * diff + 4 * hxy * hxy);
           ev0[o] = 0.5 * (sum + root);
           ev1[o] = 0.5 * (sum - root);
@@ -228,4 +227,72 @@ function coreSweep(
       }
     }
   }
+}
+
+/**
+ * The structure tensor of the ilastik convention, where its outer smoothing has radius 1: the products of the
+ * gradient (rounded to float32, as vigra stores them) are formed on the fly in an x sweep that smooths all
+ * three, and a y sweep smooths them again and writes the eigenvalues. Other radii use the pass-by-pass path.
+ */
+export function fusedStructureTensor(
+  gx: Float32Array,
+  gy: Float32Array,
+  gradRect: Rect,
+  outer: GaussianKernel,
+  ctx: ScaleContext,
+  sink: FeatureSink,
+): boolean {
+  if (outer.radius !== 1) return false;
+  const { core, imageWidth: W, imageHeight: H, scratch } = ctx;
+  const [w0, w1] = taps(outer);
+  // x sweep over core columns × gradRect rows; gradRect holds the columns core ± 1 unless reflected at an edge.
+  const rw = core.width;
+  const rh = gradRect.height;
+  const sxx = scratch.plane(rw * rh);
+  const sxy = scratch.plane(rw * rh);
+  const syy = scratch.plane(rw * rh);
+  const gw = gradRect.width;
+  // Products of the gradient at columns core.x − 1 … core.x + width (reflected at the image's edges),
+  // one padded row at a time; float32 arrays round them as vigra stores them.
+  const columns = new Int32Array(rw + 2);
+  for (let i = 0; i < rw + 2; i++) columns[i] = reflectIndex(core.x - 1 + i, W) - gradRect.x;
+  const pxx = new Float32Array(rw + 2);
+  const pxy = new Float32Array(rw + 2);
+  const pyy = new Float32Array(rw + 2);
+  for (let y = 0; y < rh; y++) {
+    const row = y * gw;
+    for (let i = 0; i < rw + 2; i++) {
+      const a = gx[row + columns[i]];
+      const b = gy[row + columns[i]];
+      pxx[i] = a * a;
+      pxy[i] = a * b;
+      pyy[i] = b * b;
+    }
+    let o = y * rw;
+    for (let i = 0; i < rw; i++, o++) {
+      sxx[o] = w0 * pxx[i + 1] + w1 * (pxx[i] + pxx[i + 2]);
+      sxy[o] = w0 * pxy[i + 1] + w1 * (pxy[i] + pxy[i + 2]);
+      syy[o] = w0 * pyy[i + 1] + w1 * (pyy[i] + pyy[i + 2]);
+    }
+  }
+  const ev0 = sink('structureTensorEigenvalues', 0);
+  const ev1 = sink('structureTensorEigenvalues', 1);
+  for (let y = 0; y < core.height; y++) {
+    const yc = core.y + y;
+    const up = (reflectIndex(yc - 1, H) - gradRect.y) * rw;
+    const at = (yc - gradRect.y) * rw;
+    const down = (reflectIndex(yc + 1, H) - gradRect.y) * rw;
+    let o = y * rw;
+    for (let i = 0; i < rw; i++, o++) {
+      const p = w0 * sxx[at + i] + w1 * (sxx[up + i] + sxx[down + i]);
+      const off = w0 * sxy[at + i] + w1 * (sxy[up + i] + sxy[down + i]);
+      const q = w0 * syy[at + i] + w1 * (syy[up + i] + syy[down + i]);
+      const diff = p - q;
+      const sum = p + q;
+      const root = Math.sqrt(diff * diff + 4 * off * off);
+      ev0[o] = 0.5 * (sum + root);
+      ev1[o] = 0.5 * (sum - root);
+    }
+  }
+  return true;
 }

@@ -23,7 +23,12 @@ import {
   type Field,
 } from './separableConvolution.js';
 import { symmetricEigenvalues2x2 } from './tensorEigenvalues.js';
-import { FUSED_RADIUS, fusedFilterStage, isFusedStageApplicable } from './fusedFilterStage.js';
+import {
+  FUSED_RADIUS,
+  fusedFilterStage,
+  fusedStructureTensor,
+  isFusedStageApplicable,
+} from './fusedFilterStage.js';
 
 /** How a nominal scale turns into kernels under a convention. */
 export interface ScalePlan {
@@ -138,7 +143,10 @@ export function computeScaleFeatures(
   if (isFusedStageApplicable(k, flags)) {
     const gradient = fusedFilterStage(source, k, flags, gradRect, ctx, sink);
     if (flags.structureTensorEigenvalues && gradient) {
-      structureTensor(gradient.gx, gradient.gy, gradRect, k.tensorOuter, ctx, sink);
+      const { gx, gy } = gradient;
+      if (!fusedStructureTensor(gx, gy, gradRect, k.tensorOuter, ctx, sink)) {
+        structureTensor(gx, gy, gradRect, k.tensorOuter, ctx, sink);
+      }
     }
     return;
   }
