@@ -291,6 +291,99 @@ describe('mixel predict', () => {
   });
 });
 
+describe('planes and normalization', () => {
+  it('predicts each z-plane of a stack on its own (--axes zyx), equal to predicting the plane alone', async () => {
+    const { image } = await readImage(sample.image);
+    const plane0 = Uint16Array.from(image.channels[0]);
+    const plane1 = Uint16Array.from(plane0, (v, i) => (i % SIZE < SIZE / 2 ? v : 400));
+    const stackPath = join(dir, 'stack', 'stack.tif');
+    await mkdir(join(dir, 'stack'), { recursive: true });
+    const writer = await TiffStripWriter.create(stackPath, {
+      width: SIZE,
+      height: SIZE,
+      pages: 2,
+      sampleType: 'uint16',
+    });
+    await writer.writeRows(0, plane0);
+    await writer.writeRows(1, plane1);
+    await writer.close();
+    const r = await runMixel([
+      'predict',
+      '--project',
+      projectPath,
+      '--axes',
+      'zyx',
+      '--export',
+      'Simple Segmentation',
+      stackPath,
+    ]);
+    expect(r.code).toBe(0);
+    expect((await readdir(join(dir, 'stack'))).sort()).toEqual([
+      'stack.tif',
+      'stack_Simple_Segmentation_z0000.tif',
+      'stack_Simple_Segmentation_z0001.tif',
+    ]);
+    const alone = await runMixel([
+      'predict',
+      '--project',
+      projectPath,
+      '--export',
+      'Simple Segmentation',
+      '--output',
+      `${dir}/alone/{nickname}.{ext}`,
+      sample.image,
+    ]);
+    expect(alone.code).toBe(0);
+    const z0 = (await readImage(join(dir, 'stack', 'stack_Simple_Segmentation_z0000.tif'))).image.channels[0];
+    expect(z0).toEqual((await readImage(join(dir, 'alone', 'sample.tif'))).image.channels[0]);
+    const z1 = (await readImage(join(dir, 'stack', 'stack_Simple_Segmentation_z0001.tif'))).image.channels[0];
+    expect(z1).not.toEqual(z0);
+  });
+
+  it('percentile normalization makes a model trained at one offset work on images at another', async () => {
+    const p = join(dir, 'normalized.mixel');
+    const t = await runMixel([
+      'train',
+      '--image',
+      sample.image,
+      '--labels',
+      sample.scribbles,
+      '--normalize',
+      'percentile',
+      '--out',
+      p,
+    ]);
+    expect(t.code).toBe(0);
+    const project = await loadProject(p);
+    expect(project.normalization.mode).toBe('percentile');
+    expect(project.images[0].normalization?.low[0]).toBeGreaterThan(300);
+    // The same scene on a camera offset 30000 higher, with twice the gain.
+    const { image } = await readImage(sample.image);
+    const shifted = Uint16Array.from(image.channels[0], (v) => Math.min(65535, 30000 + 2 * v));
+    const shiftedPath = join(dir, 'shifted', 'shifted.tif');
+    await mkdir(join(dir, 'shifted'), { recursive: true });
+    await writeIntegerImage(shiftedPath, shifted, SIZE, SIZE);
+    for (const [project_, name] of [
+      [p, 'normalized'],
+      [projectPath, 'raw'],
+    ]) {
+      const r = await runMixel([
+        'predict',
+        '--project',
+        project_,
+        '--export',
+        'Simple Segmentation',
+        '--output',
+        `${dir}/shifted/{nickname}_${name}.{ext}`,
+        shiftedPath,
+      ]);
+      expect(r.code).toBe(0);
+    }
+    expect(await accuracy(join(dir, 'shifted', 'shifted_normalized.tif'))).toBeGreaterThan(0.85);
+    expect(await accuracy(join(dir, 'shifted', 'shifted_raw.tif'))).toBeLessThan(0.85);
+  });
+});
+
 describe('mixel info and repair', () => {
   it('info prints size, dtype and value range', async () => {
     const r = await runMixel(['info', sample.image]);
