@@ -33,6 +33,8 @@ try {
   failed = 1;
 }
 if (vitest.status !== 0 && failed === 0) failed = 1;
+// .ci/run counts a failed lint or type check as a failed check too.
+failed += Number(process.env.MIXEL_CHECKS_FAILED ?? 0);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && vitest.status === 0 ? 0 : 1);
 
