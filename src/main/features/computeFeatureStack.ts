@@ -3,8 +3,9 @@
  * tile is a 'featureTile' job that reads its core plus halo from it, and writes its core straight into
  * shared output planes, so neither input nor output is copied per tile. The result equals
  * computeFeatures(image, …) exactly (tiles with their halo are exact; see computeFeatures.test.ts).
+ * Even a one-tile image goes to the pool: the caller may be the Electron main thread, which must not block.
  */
-import { computeFeatures, featureHaloPx } from '../../core/features/computeFeatures.js';
+import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import {
   featureChannelCount,
   validateSelection,
@@ -52,12 +53,6 @@ export async function computeFeatureStack(
   const tileSize = options.tileSize ?? FEATURE_TILE_SIZE;
   const channelCount = featureChannelCount(sel, image.channels.length);
   if (channelCount === 0) return [];
-  // One tile and one thread: skip the pool round trip.
-  if (pool.threads === 1 && width <= tileSize && height <= tileSize) {
-    const planes = computeFeatures(image, sel, convention);
-    options.onProgress?.(1, 1);
-    return planes;
-  }
   const input = image.channels.map(toShared);
   const output: Float32Array[] = [];
   for (let c = 0; c < channelCount; c++) output.push(sharedPlane(width * height));
