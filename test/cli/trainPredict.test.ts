@@ -211,6 +211,10 @@ describe('mixel predict', () => {
     await sharp(rgb, { raw: { width: SIZE, height: SIZE, channels: 3 } })
       .png()
       .toFile(join(batch, 'rgb.png'));
+    // A small TIFF whose header claims 100000 × 100000 pixels.
+    const huge = new Uint8Array(await readFile(join(batch, 'good.tif')));
+    patchTiffSize(huge, 100000, 100000);
+    await writeFile(join(batch, 'huge.tif'), huge);
 
     const r = await runMixel([
       'predict',
@@ -227,17 +231,18 @@ describe('mixel predict', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const failed = events.filter((e) => e.event === 'failed').map((e) => String(e.error));
-    expect(failed).toHaveLength(5);
-    for (const name of ['empty.tif', 'corrupt.tif', 'truncated.tif', 'nan.tif', 'rgb.png']) {
+    expect(failed).toHaveLength(6);
+    for (const name of ['empty.tif', 'corrupt.tif', 'truncated.tif', 'nan.tif', 'rgb.png', 'huge.tif']) {
       const message = failed.find((m) => m.includes(name));
       expect(message, name).toBeDefined();
       expect(message).not.toContain('\n');
     }
     expect(failed.find((m) => m.includes('nan.tif'))).toMatch(/NaN or infinite values \(first at x=7, y=80/);
+    expect(failed.find((m) => m.includes('huge.tif'))).toMatch(/huge\.tif: the file is truncated or corrupt/);
     expect(failed.find((m) => m.includes('rgb.png'))).toMatch(
       /has 3 channel\(s\) but the project was trained on images with 1/,
     );
-    expect(events.at(-1)).toMatchObject({ event: 'summary', succeeded: 1, failed: 5 });
+    expect(events.at(-1)).toMatchObject({ event: 'summary', succeeded: 1, failed: 6 });
     const files = (await readdir(batch)).sort();
     expect(files.filter((f) => f.includes('_'))).toEqual([
       'good_Probabilities.tif',
@@ -416,3 +421,16 @@ describe('mixel info and repair', () => {
     expect((await loadProject(p)).images[0].path).toBe('img/moved.tif');
   });
 });
+
+/** Rewrites ImageWidth/ImageLength (SHORT or LONG) in the first directory of a little-endian classic TIFF. */
+function patchTiffSize(bytes: Uint8Array, width: number, height: number): void {
+  const view = new DataView(bytes.buffer);
+  const ifd = view.getUint32(4, true);
+  for (let i = 0; i < view.getUint16(ifd, true); i++) {
+    const at = ifd + 2 + i * 12;
+    const tag = view.getUint16(at, true);
+    if (tag !== 256 && tag !== 257) continue;
+    view.setUint16(at + 2, 4, true); // LONG: 100000 does not fit a SHORT
+    view.setUint32(at + 8, tag === 256 ? width : height, true);
+  }
+}

@@ -10,6 +10,9 @@ import { NpyWriter } from '../io/NpyWriter.js';
 import { TiffStripWriter, type RasterArray, type RasterSampleType } from '../io/TiffStripWriter.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
 
+/** PNG rows are compressed as one stream, so the image is held whole: up to 1 G pixels (1–2 GB). */
+const MAX_PNG_PIXELS = 2 ** 30;
+
 export interface RasterSink {
   readonly path: string;
   /** Writes rows y0.. of every channel (one array of rows × width per channel). Bands arrive top to bottom. */
@@ -70,6 +73,9 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
     throw new RangeError(
       `a PNG holds one integer channel; ${path} would need ${channels} ${sampleType} channels`,
     );
+  }
+  if (width * height > MAX_PNG_PIXELS) {
+    throw new RangeError(`a ${width} × ${height} PNG is too large to assemble in memory: use --format tiff`);
   }
   const pixels = sampleType === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height);
   const writePng = options.writePng ?? writeIntegerImage;

@@ -12,11 +12,18 @@ export class ImageReadError extends Error {
 /** Turns libvips' multi-line messages into one readable clause. */
 export function describeSharpError(err: unknown): string {
   const raw = err instanceof Error ? err.message : String(err);
-  const firstLine = raw.split('\n').find((line) => line.trim() !== '') ?? raw;
+  const lines = raw
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/treated as error due to failOn/i.test(line));
+  const detail = lines[0] ?? 'the decoder reported a problem';
   if (/unsupported image format/i.test(raw))
     return 'not an image file sharp can read (unsupported or corrupt format)';
-  if (/premature end|truncated|read error|unexpected end|Read error|out of order|EOF/i.test(raw)) {
-    return `the file is truncated or corrupt (${firstLine.trim()})`;
+  // libvips reports short strips and bad compressed data as warnings; sharp (failOn: 'warning') fails on them.
+  if (
+    /premature end|truncated|read error|unexpected end|not enough data|out of order|EOF|failOn/i.test(raw)
+  ) {
+    return `the file is truncated or corrupt (${detail})`;
   }
-  return `cannot decode the image (${firstLine.trim()})`;
+  return `cannot decode the image (${detail})`;
 }
