@@ -11,6 +11,11 @@ export interface SemiSupervisedOptions {
   readonly lambda: number | 'auto';
   /** How many unlabeled pixels (a random subsample) take part. */
   readonly sampleCount: number;
+  /**
+   * EM iterations of the joint refinement. Few on purpose: run to convergence, the unlabeled pixels
+   * slowly pull components away from what the labels meant; a few steps adapt them to the image.
+   */
+  readonly iterations?: number;
 }
 
 export interface ClassifierOptions {
@@ -44,7 +49,7 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   // 49–100 feature channels make full covariances cost d²/2 per pixel and component; a discriminant
   // projection to 12 dimensions keeps the class-separating directions (unlike PCA) at ~1/16 the cost.
   projectionDims: 12,
-  semiSupervised: { enabled: 'auto', lambda: 'auto', sampleCount: 30000 },
+  semiSupervised: { enabled: 'auto', lambda: 'auto', sampleCount: 30000, iterations: 5 },
   seed: 0,
   maxIter: 100,
   tol: 1e-3,

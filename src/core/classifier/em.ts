@@ -15,11 +15,6 @@ export interface EmConstraints {
   readonly sampleGroup?: Int32Array;
   /** Per-component group, matched against sampleGroup. */
   readonly componentGroup?: Int32Array;
-  /**
-   * Mixing weights from the unlabeled samples (group −1) alone: how much a user painted of each class
-   * says nothing about how much of the image each class covers, the unlabeled pixels do.
-   */
-  readonly weightsFromUnlabeled?: boolean;
 }
 
 export interface EmSettings {
@@ -125,23 +120,11 @@ export function mStep(
       reseeded++;
     }
   }
-  const share = constraints.weightsFromUnlabeled ? unlabeledShare(n, k, resp, constraints) : nk;
-  let shareSum = 0;
-  for (let j = 0; j < k; j++) shareSum += share[j];
-  for (let j = 0; j < k; j++) weights[j] = share[j] / shareSum;
+  let nkSum = 0;
+  for (let j = 0; j < k; j++) nkSum += nk[j];
+  for (let j = 0; j < k; j++) weights[j] = nk[j] / nkSum;
   for (let j = 0; j < k; j++) updatePrecision(params, j);
   return reseeded;
-}
-
-/** Σ responsibilities of the unlabeled samples per component (each component keeps a floor, never 0). */
-function unlabeledShare(n: number, k: number, resp: Float64Array, constraints: EmConstraints): Float64Array {
-  const share = new Float64Array(k).fill(WEIGHT_EPS);
-  const group = constraints.sampleGroup;
-  for (let i = 0; i < n; i++) {
-    if (group && group[i] >= 0) continue;
-    for (let j = 0; j < k; j++) share[j] += resp[i * k + j];
-  }
-  return share;
 }
 
 function accumulateCovariances(

@@ -73,7 +73,7 @@ describe('semi-supervised EM', () => {
     const supervised = accuracyOf({ semiSupervised: { enabled: false } });
     const semi = accuracyOf({ semiSupervised: { enabled: true, lambda: 1, sampleCount: 4000 } });
     expect(semi.model.training.mode).toBe('semi-supervised');
-    expect(semi.model.mixture.weights[0]).toBeGreaterThan(0.8);
+    expect(semi.model.mixture.weights[0]).toBeGreaterThan(0.6);
     expect(semi.accuracy).toBeGreaterThan(supervised.accuracy + 0.01);
   });
 

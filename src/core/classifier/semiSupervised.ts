@@ -6,7 +6,12 @@
  * λ is chosen by cross-validation over held-out labeled pixels (whole spatial groups held out at once).
  */
 import { SeededRandom } from '../random.js';
-import { CROSS_VALIDATION_FOLDS, LAMBDA_CANDIDATES, type ClassifierOptions } from './classifierOptions.js';
+import {
+  CROSS_VALIDATION_FOLDS,
+  DEFAULT_CLASSIFIER_OPTIONS,
+  LAMBDA_CANDIDATES,
+  type ClassifierOptions,
+} from './classifierOptions.js';
 import { logClassPosteriors } from './classPosteriors.js';
 import { runEm, eStep } from './em.js';
 import { gmmParameters, toFittedGmm, type FittedGmm } from './GaussianMixture.js';
@@ -65,14 +70,9 @@ export function refineWithUnlabeled(
   sampleGroup.set(classIndex.subarray(0, n));
   const sampleWeight = new Float64Array(total).fill(1);
   sampleWeight.fill((lambda * n) / Math.max(1, U.n), n);
-  const constraints = {
-    sampleGroup,
-    sampleWeight,
-    componentGroup: Int32Array.from(componentClass),
-    weightsFromUnlabeled: U.n > 0,
-  };
+  const constraints = { sampleGroup, sampleWeight, componentGroup: Int32Array.from(componentClass) };
   const params = gmmParameters(start);
-  const result = runEm(X, total, params, constraints, o);
+  const result = runEm(X, total, params, constraints, { ...o, maxIter: o.semiSupervised.iterations ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.iterations! });
   const k = params.nComponents;
   const meanLogLikelihood = eStep(
     X,
