@@ -168,6 +168,7 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     const onBackground = await layerPixel('overlay', [background[0], background[1] + 25]);
     expect(onNucleus[2]).toBeGreaterThan(onNucleus[0]);
     expect(onBackground[0]).toBeGreaterThan(onBackground[2]);
+    await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
     await shot('02-probabilities');
 
     // Undo removes the background stroke; redo brings it back.
@@ -202,6 +203,7 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     await expect
       .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 })
       .toBeGreaterThan(100);
+    await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
     await shot('05-reopened');
 
     // Export the Simple Segmentation and read it back.
@@ -219,5 +221,43 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     const data = await sharp(file).extractChannel(0).raw().toBuffer();
     expect(data[nucleus[1] * 512 + nucleus[0]]).toBe(2);
     expect(data[background[1] * 512 + background[0]]).toBe(1);
+    await page.locator('.modal-footer button', { hasText: 'Close' }).click();
+  });
+
+  it('shows the 6 × 7 feature matrix with presets', async () => {
+    await page.locator('[data-action="feature-selection"]').click();
+    const matrix = page.getByTestId('feature-matrix');
+    expect(await matrix.locator('tbody tr').count()).toBe(6);
+    expect(await matrix.locator('tbody tr').first().locator('input[type="checkbox"]').count()).toBe(7);
+    await page.locator('.modal-footer button', { hasText: 'All' }).click();
+    expect(await matrix.locator('input:checked').count()).toBe(42);
+    await page.locator('.modal-footer button', { hasText: 'Default' }).click();
+    expect(await matrix.locator('input:checked').count()).toBe(37);
+    await shot('07-features');
+    await page.locator('.modal-footer button', { hasText: 'Cancel' }).click();
+  });
+
+  it('adds an image dropped on the window (uploaded to the backend)', async () => {
+    const png = await sharp(Buffer.from(new Uint8Array(64 * 48).map((_, i) => (i * 7) % 256)), {
+      raw: { width: 64, height: 48, channels: 1 },
+    })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
+    await page.evaluate(
+      ({ bytes }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+        document
+          .querySelector('.app')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      { bytes: Array.from(png) },
+    );
+    await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('dropped.png');
+    await expect.poll(textOf('image-list')).toContain('64×48');
+    // One model serves every image, so it predicts the dropped image too.
+    await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
+    await shot('08-dropped-image');
   });
 });

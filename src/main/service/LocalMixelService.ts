@@ -164,6 +164,15 @@ export class LocalMixelService implements MixelService {
 
   async addImage(path: string): Promise<ProjectImage> {
     const image = await this.readProjectImage(resolve(path), randomUUID());
+    const other = this.images.values().next().value;
+    if (other && other.info.channelCount !== image.info.channelCount) {
+      // One classifier serves every image, so every image must give the same feature channels.
+      throw new ServiceError(
+        'channel-mismatch',
+        `${image.info.name} has ${image.info.channelCount} channel(s) but the project's images have ${other.info.channelCount}: ` +
+          'all images of a project need the same channels (start a new project for this one)',
+      );
+    }
     this.images.set(image.info.id, image);
     return image.info;
   }

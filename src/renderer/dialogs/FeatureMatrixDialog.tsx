@@ -1,26 +1,25 @@
-/**
- * ilastik's feature selection: a matrix of features (rows) × scales (columns) with presets. Scale 0.3
- * exists for smoothing only, as in ilastik; other rows have that cell disabled.
- */
+/** ilastik's feature selection: a matrix of features (rows) × scales (columns) with presets. */
 import { useState } from 'react';
 import * as app from '../state/controller.js';
 import { getApp, setApp } from '../state/store.js';
+import { MIN_DERIVATIVE_SCALE_IN_DIALOG } from '../../core/features/featureConstants.js';
+import { presetSelection, type FeaturePresetName } from '../../core/features/selection.js';
 import { Modal } from './Modal.js';
 
 export function FeatureMatrixDialog() {
   const project = getApp().project!;
   const { scales } = project.features;
   const [enabled, setEnabled] = useState(() => project.features.enabled.map((r) => [...r]));
-  const isAvailable = (row: number, col: number) => row === 0 || scales[col] >= 0.7 - 1e-9;
+  // ilastik's dialog offers σ below 0.7 for smoothing only; those cells stay available here (the "all"
+  // preset uses them) but are marked, since derivatives that fine mostly measure noise.
+  const isFine = (row: number, col: number) => row > 0 && scales[col] < MIN_DERIVATIVE_SCALE_IN_DIALOG;
   const toggle = (row: number, col: number) =>
     setEnabled((m) => m.map((r, i) => (i === row ? r.map((v, j) => (j === col ? !v : v)) : r)));
-  const preset = (kind: 'none' | 'all' | 'default') =>
+  const preset = (kind: 'none' | FeaturePresetName) =>
     setEnabled(
-      kind === 'default'
-        ? project.features.enabled.length === DEFAULT_FROM_START.rows
-          ? DEFAULT_FROM_START.matrix(scales.length, enabled.length)
-          : enabled
-        : enabled.map((r, i) => r.map((_, j) => kind === 'all' && isAvailable(i, j))),
+      kind === 'none'
+        ? enabled.map((r) => r.map(() => false))
+        : presetSelection(kind).enabled.map((r) => [...r]),
     );
   const count = enabled.flat().filter(Boolean).length;
   const apply = async () => {
@@ -77,7 +76,12 @@ export function FeatureMatrixDialog() {
                   <input
                     type="checkbox"
                     aria-label={`${name} at σ ${s}`}
-                    disabled={!isAvailable(row, col)}
+                    className={isFine(row, col) ? 'fine-scale' : undefined}
+                    title={
+                      isFine(row, col)
+                        ? 'Not in ilastik’s dialog: a derivative this fine mostly measures noise'
+                        : undefined
+                    }
                     checked={enabled[row]?.[col] ?? false}
                     onChange={() => toggle(row, col)}
                   />
@@ -90,12 +94,3 @@ export function FeatureMatrixDialog() {
     </Modal>
   );
 }
-
-/** ilastik's usual starting point: every feature at σ 1.0, 1.6 and 3.5 (columns 2–4), smoothing also at 0.7. */
-const DEFAULT_FROM_START = {
-  rows: 6,
-  matrix: (cols: number, rows: number) =>
-    Array.from({ length: rows }, (_, r) =>
-      Array.from({ length: cols }, (_, c) => (c >= 2 && c <= 4) || (r === 0 && c === 1)),
-    ),
-};
