@@ -85,7 +85,7 @@ export function computeFeatures(
   const planes: Float32Array[] = [];
   for (let i = 0; i < planeCount; i++) planes.push(new Float32Array(coreSize));
 
-  const scratch = new ConvolutionScratch();
+  const scratch = takeScratch();
   const ctx = { imageWidth: W, imageHeight: H, core, scratch };
   sel.scales.forEach((scale, si) => {
     const flags = flagsAt(sel, si);
@@ -105,5 +105,24 @@ export function computeFeatures(
       );
     });
   });
+  releaseScratch(scratch);
   return planes;
+}
+
+/**
+ * Scratch kept between calls: a worker computes tile after tile, and reusing the planes of the last tile
+ * saves allocating and zeroing ~20 planes per scale. Only tile-sized scratch is kept, so one whole-image call
+ * does not pin hundreds of megabytes.
+ */
+const MAX_KEPT_SCRATCH_BYTES = 64 * 1024 * 1024;
+let keptScratch: ConvolutionScratch | null = null;
+
+function takeScratch(): ConvolutionScratch {
+  const scratch = keptScratch ?? new ConvolutionScratch();
+  keptScratch = null;
+  return scratch;
+}
+
+function releaseScratch(scratch: ConvolutionScratch): void {
+  if (scratch.byteLength <= MAX_KEPT_SCRATCH_BYTES) keptScratch = scratch;
 }

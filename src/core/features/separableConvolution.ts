@@ -76,6 +76,14 @@ export class ConvolutionScratch {
   private transposedIn = new Float32Array(0);
   private transposedOut = new Float32Array(0);
 
+  /** Bytes held, so callers can decide whether keeping this scratch for the next call is worth it. */
+  get byteLength(): number {
+    let bytes = this.row.byteLength + this.offsets.byteLength;
+    bytes += this.transposedIn.byteLength + this.transposedOut.byteLength;
+    for (const plane of this.arena) bytes += plane.byteLength;
+    return bytes;
+  }
+
   transposeBuffers(inLength: number, outLength: number): [Float32Array, Float32Array] {
     if (this.transposedIn.length < inLength) this.transposedIn = new Float32Array(inLength);
     if (this.transposedOut.length < outLength) this.transposedOut = new Float32Array(outLength);
