@@ -76,7 +76,10 @@ function barReporter(): ProgressReporter {
       bar.start(total, 0, { label: shorten(label) });
       isActive = true;
     },
-    step: (done) => bar.update(done),
+    step: (done, total) => {
+      if (bar.getTotal() !== total) bar.setTotal(total);
+      bar.update(done);
+    },
     note: (event, fields) => {
       stop();
       process.stderr.write(`  ${event}: ${Object.values(fields).join(' ')}\n`);
