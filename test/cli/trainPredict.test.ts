@@ -415,10 +415,16 @@ describe('mixel info and repair', () => {
     expect(train.code).toBe(0);
     await copyFile(join(folder, 'cells.tif'), join(folder, 'img', 'moved.tif'));
     await rm(join(folder, 'cells.tif'));
+    const before = await runMixel(['predict', '--project', p]);
+    expect(before.code).not.toBe(0);
+    expect(before.stderr).toMatch(/p\.mixel: 1 project image\(s\) not found .*run `mixel repair/);
     const r = await runMixel(['repair', p]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cells: relinked to .*img\/moved\.tif/);
     expect((await loadProject(p)).images[0].path).toBe('img/moved.tif');
+    const after = await runMixel(['predict', '--project', p, '--export', 'Simple Segmentation']);
+    expect(after.code).toBe(0);
+    expect(await readdir(join(folder, 'img'))).toContain('moved_Simple_Segmentation.tif');
   });
 });
 

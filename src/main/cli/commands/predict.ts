@@ -102,6 +102,15 @@ export function registerPredict(program: Command): void {
       } catch (err) {
         throw new UserError((err as Error).message);
       }
+      if (images.length === 0) {
+        const { existsSync } = await import('node:fs');
+        const missing = list.filter((path) => !existsSync(path));
+        if (missing.length > 0) {
+          throw new UserError(
+            `${opts.project}: ${missing.length} project image(s) not found (first: ${missing[0]}); moved? run \`mixel repair ${opts.project}\``,
+          );
+        }
+      }
       if (list.length === 0)
         throw new UserError('no images given and the project has none: name image files to predict');
       if (shard) list = selectShard(list, shard);
