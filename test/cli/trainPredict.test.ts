@@ -398,10 +398,11 @@ describe('mixel info and repair', () => {
     expect(r.stdout).toMatch(/range +\d+\.\.\d+/);
   });
 
-  it('repair relinks a moved image found by checksum', async () => {
+  it('trains on two images; repair relinks the one that moved, found by checksum', async () => {
     const folder = join(dir, 'moving');
     await mkdir(join(folder, 'img'), { recursive: true });
     await copyFile(sample.image, join(folder, 'cells.tif'));
+    const second = await writeSyntheticSample(join(folder, 'second'), { width: 128, height: 96, seed: 9 });
     const p = join(folder, 'p.mixel');
     const train = await runMixel([
       'train',
@@ -409,10 +410,20 @@ describe('mixel info and repair', () => {
       join(folder, 'cells.tif'),
       '--labels',
       sample.scribbles,
+      '--image',
+      second.image,
+      '--labels',
+      second.scribbles,
       '--out',
       p,
     ]);
     expect(train.code).toBe(0);
+    const trained = await loadProject(p);
+    expect(trained.images.map((im) => [im.id, im.path, im.width])).toEqual([
+      ['cells', 'cells.tif', SIZE],
+      ['sample', 'second/sample.tif', 128],
+    ]);
+    expect(Object.keys(trained.labels)).toEqual(['cells', 'sample']);
     await copyFile(join(folder, 'cells.tif'), join(folder, 'img', 'moved.tif'));
     await rm(join(folder, 'cells.tif'));
     const before = await runMixel(['predict', '--project', p]);
@@ -425,6 +436,7 @@ describe('mixel info and repair', () => {
     const after = await runMixel(['predict', '--project', p, '--export', 'Simple Segmentation']);
     expect(after.code).toBe(0);
     expect(await readdir(join(folder, 'img'))).toContain('moved_Simple_Segmentation.tif');
+    expect(await readdir(join(folder, 'second'))).toContain('sample_Simple_Segmentation.tif');
   });
 });
 
