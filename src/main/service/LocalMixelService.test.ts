@@ -2,7 +2,7 @@
  * The service through its real engine (worker pool, feature bank, EM), reached over the in-memory
  * protocol and over a real WebSocket: the same suite for both transports (STYLE.md §6).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,8 +154,13 @@ describe('saving and reopening', () => {
       { id: 2, name: 'nucleus', color: '#ff0000' },
     ]);
     await service.applyLabelChange({ added: [stroke(imageId, 2, [100, 100, 120, 100])], removed: [] });
+    await service.applyLabelChange({ added: [stroke(imageId, 1, [300, 300, 340, 300])], removed: [] });
     const path = join(dir, 'saved', 'cells.mixel');
     await service.saveProject(path);
+    // The saved model is the one for these labels, so `mixel predict` runs the project as saved.
+    const saved = JSON.parse(await readFile(path, 'utf8'));
+    expect(saved.model.format).toBe('mixel-gmm-classifier');
+    expect(saved.model.classes).toEqual([1, 2]);
     await service.newProject();
     const reopened = await service.openProject(path);
     expect(reopened.classes).toEqual([
@@ -164,6 +169,7 @@ describe('saving and reopening', () => {
     ]);
     const base = await service.getBaseLabels(reopened.images[0].id);
     expect(base![100 * 512 + 110]).toBe(2);
-    expect(base![300 * 512 + 300]).toBe(0);
+    expect(base![300 * 512 + 320]).toBe(1);
+    expect(base![450 * 512 + 450]).toBe(0);
   });
 });

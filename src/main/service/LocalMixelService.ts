@@ -33,6 +33,7 @@ import type {
   ProjectState,
 } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
+import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { exportOneImage } from './exportImage.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
@@ -58,6 +59,8 @@ export interface LocalMixelServiceOptions {
 }
 
 const DEFAULT_TILE_CONCURRENCY = 2;
+/** Progress for a prediction is reported once it has run this long (a cached-feature update never shows one). */
+const PROGRESS_AFTER_MS = 1000;
 
 export interface OpenImage {
   readonly info: ProjectImage;
@@ -148,10 +151,15 @@ export class LocalMixelService implements MixelService {
     const target = path ? resolve(path) : this.path;
     if (!target)
       throw new ServiceError('no-path', 'this project has never been saved: choose a file to save it to');
+    // The file carries a model current with its labels, so `mixel predict` can run it as saved.
+    if (this.modelVersion !== this.labelsVersion)
+      await this.train(newController().signal).catch(() => undefined);
+    const isModelCurrent = this.model !== null && this.modelVersion === this.labelsVersion;
     await writeProjectFile(target, {
       classes: this.classes,
       images: [...this.images.values()],
       features: this.features,
+      model: isModelCurrent ? (this.model!.fitted as FittedClassifier) : null,
     });
     this.path = target;
     return { path: target };
@@ -349,6 +357,15 @@ export class LocalMixelService implements MixelService {
             probabilities: quantize(probabilities),
           });
           tilesDone++;
+          // Only slow requests (features still being computed) are worth a progress bar.
+          if (performance.now() - started > PROGRESS_AFTER_MS) {
+            this.progress.fire({
+              requestId: request.requestId,
+              task: 'Predicting tiles',
+              done: tilesDone,
+              total: request.tiles.length,
+            });
+          }
         },
       );
       return {

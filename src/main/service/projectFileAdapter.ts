@@ -8,7 +8,15 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { FeatureMatrix, LabelClass } from '../../core/protocol/types.js';
-import { createProject, getLabels, setLabels, addImage, type Project } from '../../core/project/Project.js';
+import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import {
+  addImage,
+  createProject,
+  getLabels,
+  setLabels,
+  setModel,
+  type Project,
+} from '../../core/project/Project.js';
 import { loadProject, resolveImagePath, saveProject } from '../project/projectFile.js';
 import { makeImageRecord } from '../project/projectImages.js';
 import type { ClassifierEngine } from './ClassifierEngine.js';
@@ -22,7 +30,13 @@ export interface WindowProject {
 
 export async function writeProjectFile(
   path: string,
-  project: { classes: readonly LabelClass[]; images: readonly OpenImage[]; features: FeatureMatrix },
+  project: {
+    classes: readonly LabelClass[];
+    images: readonly OpenImage[];
+    features: FeatureMatrix;
+    /** The model fitted on exactly these labels, or null. */
+    model: FittedClassifier | null;
+  },
 ): Promise<void> {
   const renumber = new Uint8Array(256);
   project.classes.forEach((c, i) => (renumber[c.id] = i + 1));
@@ -37,6 +51,8 @@ export async function writeProjectFile(
       const labels = image.labels.map((v) => renumber[v]);
       if (labels.some((v) => v !== 0)) doc = setLabels(doc, image.info.id, labels);
     }
+    if (project.model)
+      doc = setModel(doc, { ...project.model, classes: project.model.classes.map((id) => renumber[id]) });
     await mkdir(dirname(path), { recursive: true });
     await saveProject(path, doc);
   } catch (err) {
