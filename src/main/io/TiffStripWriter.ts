@@ -7,7 +7,8 @@
  * name and renamed on `close`, so a failed run leaves no partial output.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
 import { temporaryPathFor } from './writeFileAtomic.js';
 
 export type RasterSampleType = 'uint8' | 'uint16' | 'float32';
@@ -31,6 +32,9 @@ const BYTES: Record<RasterSampleType, number> = { uint8: 1, uint16: 2, float32: 
 const TARGET_STRIP_BYTES = 256 * 1024;
 /** Classic TIFF offsets are 32-bit; keep a margin for directories. */
 const CLASSIC_TIFF_LIMIT = 0xffffffff - 64 * 1024 * 1024;
+
+/** Off the main thread (libuv's pool), so the event loop keeps feeding the workers while strips compress. */
+const deflateAsync = promisify(deflate);
 
 const TAG = {
   ImageWidth: 256,
@@ -152,7 +156,7 @@ export class TiffStripWriter {
 
   private async flushStrip(state: PageState): Promise<void> {
     const raw = state.pending.subarray(0, state.pendingRows * this.rowBytes);
-    const data = this.options.compression === 'none' ? raw : deflateSync(raw, { level: 1 });
+    const data = this.options.compression === 'none' ? raw : await deflateAsync(raw, { level: 1 });
     await this.append(data);
     state.stripOffsets.push(this.position - data.length);
     state.stripByteCounts.push(data.length);
