@@ -13,6 +13,9 @@ interface TrainOptions {
   threads?: string;
   out: string;
   json?: boolean;
+  components: string;
+  semiSupervised: string;
+  seed: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -37,6 +40,13 @@ export function registerTrain(program: Command): void {
     .option('--normalize <mode>', 'none (raw values) or percentile (per image 0.1–99.9 % → 0..1)', 'none')
     .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
     .option('--threads <n>', 'worker threads (default: one per core)')
+    .option('--components <n>', 'Gaussian components per class: auto (by BIC, up to 4) or a number', 'auto')
+    .option(
+      '--semi-supervised <mode>',
+      'refine with unlabeled pixels: auto (if cross-validation says so), on, off',
+      'auto',
+    )
+    .option('--seed <n>', 'random seed of the fit', '0')
     .option('--json', 'progress and result as JSON lines on stdout')
     .requiredOption('--out <file>', 'the project file to write (.mixel)')
     .action(async (opts: TrainOptions) => {
@@ -52,6 +62,17 @@ export function registerTrain(program: Command): void {
       if (!['none', 'percentile'].includes(opts.normalize)) {
         throw new UserError(`--normalize ${opts.normalize} is not known: use none or percentile`);
       }
+      const components = opts.components === 'auto' ? 'auto' : Number(opts.components);
+      if (components !== 'auto' && !(Number.isInteger(components) && components >= 1)) {
+        throw new UserError(`--components must be auto or a whole number ≥ 1 (got ${opts.components})`);
+      }
+      const semi = { auto: 'auto', on: true, off: false }[opts.semiSupervised] as
+        boolean | 'auto' | undefined;
+      if (semi === undefined) {
+        throw new UserError(`--semi-supervised ${opts.semiSupervised} is not known: use auto, on or off`);
+      }
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number (got ${opts.seed})`);
       const threads = opts.threads === undefined ? undefined : Number(opts.threads);
       if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
         throw new UserError(`--threads must be a whole number ≥ 1 (got ${opts.threads})`);
@@ -59,6 +80,7 @@ export function registerTrain(program: Command): void {
       const { presetSelection, validateSelection } = await import('../../../core/features/selection.js');
       const { DEFAULT_NORMALIZATION } = await import('../../../core/project/Project.js');
       const { trainProject } = await import('../../batch/trainProject.js');
+      const { DEFAULT_CLASSIFIER_OPTIONS } = await import('../../../core/classifier/classifierOptions.js');
       const { WorkerPool } = await import('../../engine/WorkerPool.js');
       const { createProgressReporter } = await import('../progress.js');
 
@@ -93,6 +115,11 @@ export function registerTrain(program: Command): void {
           normalization: { ...DEFAULT_NORMALIZATION, mode: opts.normalize as 'none' },
           classNames,
           axes: opts.axes,
+          classifierOptions: {
+            components,
+            seed,
+            semiSupervised: { ...DEFAULT_CLASSIFIER_OPTIONS.semiSupervised, enabled: semi },
+          },
           onDidRead: () => (stageStarted.features = performance.now()),
           onProgress: (s, done, total) => {
             if (s !== stage) {
