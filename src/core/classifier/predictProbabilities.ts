@@ -1,9 +1,10 @@
 /**
  * Prediction: planar feature planes → per-class probability planes. The model is first "prepared" (the
- * standardization folded into the projection, precision factors computed) so a worker can cache it and
- * pay that once; pixels then go through in chunks that reuse the tested mixture density loop.
+ * standardization folded into the projection, Cholesky factors computed) so a worker can cache it and pay
+ * that once. Pixels then go through in chunks, and every inner loop runs along a chunk of pixels with
+ * scalar coefficients (planar layout): the JIT keeps such loops tight, which matters because these
+ * Mahalanobis distances are the whole cost of prediction.
  */
-import { logClassPosteriors } from './classPosteriors.js';
 import { gmmParameters } from './GaussianMixture.js';
 import type { GmmParameters } from './gmmParameters.js';
 import type { FittedClassifier } from './PixelClassifier.js';
@@ -13,37 +14,39 @@ export interface PreparedClassifier {
   readonly featureCount: number;
   /** Model-space dimension r. */
   readonly dims: number;
-  /** d × r, feature-major: z_q = Σ_c weights[c·r + q] · x_c + offset_q (standardization folded in). */
+  /** r × d: z_q = Σ_c weights[q·d + c] · x_c + offset_q (standardization folded in). */
   readonly weights: Float64Array;
   readonly offset: Float64Array;
-  /** Without a projection: z_c = (x_c − mean_c) / scale_c, cheaper than a diagonal matrix product. */
+  /** Without a projection z_c depends on x_c alone: z_c = weights[c·d + c] · x_c + offset_c. */
   readonly isDiagonal: boolean;
   readonly params: GmmParameters;
+  /** Per component: log wⱼ − ½ d log 2π + ½ log det Σⱼ⁻¹. */
+  readonly logConstant: Float64Array;
   readonly componentClass: Int32Array;
 }
 
-/** Pixels per chunk: small enough for the chunk's rows and log densities to stay in cache. */
-const CHUNK_PIXELS = 1024;
+/** Pixels per chunk: the chunk's model-space planes and densities stay in cache. */
+const CHUNK_PIXELS = 2048;
+const LOG_2PI = Math.log(2 * Math.PI);
 
 export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
   const d = model.featureCount;
   const { mean, scale, projection } = model.transform;
   const r = projection ? projection.dims : d;
-  const weights = new Float64Array(d * r);
+  const weights = new Float64Array(r * d);
   const offset = new Float64Array(r);
-  if (projection) {
-    for (let q = 0; q < r; q++) {
-      for (let c = 0; c < d; c++) {
-        const w = projection.matrix[q * d + c] / scale[c];
-        weights[c * r + q] = w;
-        offset[q] -= w * mean[c];
-      }
-    }
-  } else {
+  for (let q = 0; q < r; q++) {
     for (let c = 0; c < d; c++) {
-      weights[c * r + c] = 1 / scale[c];
-      offset[c] = -mean[c] / scale[c];
+      const a = projection ? projection.matrix[q * d + c] : q === c ? 1 : 0;
+      const w = a / scale[c];
+      weights[q * d + c] = w;
+      offset[q] -= w * mean[c];
     }
+  }
+  const params = gmmParameters(model.mixture);
+  const logConstant = new Float64Array(params.nComponents);
+  for (let j = 0; j < params.nComponents; j++) {
+    logConstant[j] = Math.log(params.weights[j]) - 0.5 * r * LOG_2PI + params.halfLogDetPrecision[j];
   }
   return {
     nClasses: model.classes.length,
@@ -52,7 +55,8 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
     weights,
     offset,
     isDiagonal: !projection,
-    params: gmmParameters(model.mixture),
+    params,
+    logConstant,
     componentClass: Int32Array.from(model.componentClass),
   };
 }
@@ -64,40 +68,126 @@ export function predictProbabilities(
   pixelCount: number,
 ): Float32Array[] {
   const p = 'params' in model ? model : prepareClassifier(model);
-  const { featureCount: d, dims: r, nClasses, weights, offset } = p;
+  const { featureCount: d, dims: r, nClasses } = p;
   if (featurePlanes.length !== d) {
     throw new RangeError(`the model expects ${d} feature planes, got ${featurePlanes.length}`);
   }
   for (const plane of featurePlanes) {
-    if (plane.length < pixelCount)
+    if (plane.length < pixelCount) {
       throw new RangeError(`a feature plane holds ${plane.length} values, expected ${pixelCount}`);
+    }
   }
+  const k = p.params.nComponents;
   const out = Array.from({ length: nClasses }, () => new Float32Array(pixelCount));
-  const z = new Float64Array(CHUNK_PIXELS * r);
-  const logPost = new Float64Array(CHUNK_PIXELS * nClasses);
-  const scratch = new Float64Array(CHUNK_PIXELS * p.params.nComponents);
+  const z = new Float64Array(r * CHUNK_PIXELS);
+  const y = new Float64Array(CHUNK_PIXELS);
+  const logDensity = new Float64Array(k * CHUNK_PIXELS);
+  const classSum = new Float64Array(nClasses * CHUNK_PIXELS);
   for (let start = 0; start < pixelCount; start += CHUNK_PIXELS) {
     const m = Math.min(CHUNK_PIXELS, pixelCount - start);
-    for (let i = 0; i < m; i++) z.set(offset, i * r);
-    for (let c = 0; c < d; c++) {
-      const plane = featurePlanes[c];
-      if (p.isDiagonal) {
-        const w = weights[c * r + c];
-        for (let i = 0; i < m; i++) z[i * r + c] += w * plane[start + i];
-        continue;
-      }
-      const wb = c * r;
-      for (let i = 0; i < m; i++) {
-        const x = plane[start + i];
-        const zb = i * r;
-        for (let q = 0; q < r; q++) z[zb + q] += weights[wb + q] * x;
-      }
-    }
-    logClassPosteriors(p.params, p.componentClass, nClasses, z, m, logPost, scratch);
-    for (let k = 0; k < nClasses; k++) {
-      const plane = out[k];
-      for (let i = 0; i < m; i++) plane[start + i] = Math.exp(logPost[i * nClasses + k]);
+    toModelSpacePlanar(p, featurePlanes, start, m, z);
+    if (p.params.covariance === 'diag') diagonalLogDensities(p, z, m, logDensity);
+    else fullLogDensities(p, z, m, y, logDensity);
+    posteriors(p, logDensity, m, classSum);
+    for (let c = 0; c < nClasses; c++) {
+      const plane = out[c];
+      const base = c * CHUNK_PIXELS;
+      for (let i = 0; i < m; i++) plane[start + i] = classSum[base + i];
     }
   }
   return out;
+}
+
+/** z (r planes of CHUNK_PIXELS) for pixels start..start+m. */
+function toModelSpacePlanar(
+  p: PreparedClassifier,
+  planes: Float32Array[],
+  start: number,
+  m: number,
+  z: Float64Array,
+): void {
+  const { dims: r, featureCount: d, weights, offset } = p;
+  for (let q = 0; q < r; q++) {
+    const zb = q * CHUNK_PIXELS;
+    const o = offset[q];
+    for (let i = 0; i < m; i++) z[zb + i] = o;
+    for (let c = 0; c < d; c++) {
+      if (p.isDiagonal && c !== q) continue;
+      const w = weights[q * d + c];
+      if (w === 0) continue;
+      const plane = planes[c];
+      for (let i = 0; i < m; i++) z[zb + i] += w * plane[start + i];
+    }
+  }
+}
+
+function diagonalLogDensities(p: PreparedClassifier, z: Float64Array, m: number, out: Float64Array): void {
+  const { dims: r, params, logConstant } = p;
+  for (let j = 0; j < params.nComponents; j++) {
+    const ob = j * CHUNK_PIXELS;
+    for (let i = 0; i < m; i++) out[ob + i] = 0;
+    for (let q = 0; q < r; q++) {
+      const mu = params.means[j * r + q];
+      const prec = params.precisionCholesky[j * r + q];
+      const zb = q * CHUNK_PIXELS;
+      for (let i = 0; i < m; i++) {
+        const t = (z[zb + i] - mu) * prec;
+        out[ob + i] += t * t;
+      }
+    }
+    const constant = logConstant[j];
+    for (let i = 0; i < m; i++) out[ob + i] = constant - 0.5 * out[ob + i];
+  }
+}
+
+/** ‖P (z − μ)‖² row by row of the triangular P: y = Σ_{c≤row} P[row][c] (z_c − μ_c) along the chunk. */
+function fullLogDensities(
+  p: PreparedClassifier,
+  z: Float64Array,
+  m: number,
+  y: Float64Array,
+  out: Float64Array,
+): void {
+  const { dims: r, params, logConstant } = p;
+  const size = r * r;
+  for (let j = 0; j < params.nComponents; j++) {
+    const ob = j * CHUNK_PIXELS;
+    for (let i = 0; i < m; i++) out[ob + i] = 0;
+    for (let row = 0; row < r; row++) {
+      let shift = 0;
+      for (let c = 0; c <= row; c++)
+        shift += params.precisionCholesky[j * size + row * r + c] * params.means[j * r + c];
+      for (let i = 0; i < m; i++) y[i] = -shift;
+      for (let c = 0; c <= row; c++) {
+        const coef = params.precisionCholesky[j * size + row * r + c];
+        const zb = c * CHUNK_PIXELS;
+        for (let i = 0; i < m; i++) y[i] += coef * z[zb + i];
+      }
+      for (let i = 0; i < m; i++) out[ob + i] += y[i] * y[i];
+    }
+    const constant = logConstant[j];
+    for (let i = 0; i < m; i++) out[ob + i] = constant - 0.5 * out[ob + i];
+  }
+}
+
+/**
+ * Bayes' rule in the log domain: per pixel, shift by the largest component term (so exp() stays in range
+ * however far the pixel is from every component), sum per class, normalize. Writes class planes to out.
+ */
+function posteriors(p: PreparedClassifier, logDensity: Float64Array, m: number, out: Float64Array): void {
+  const k = p.params.nComponents;
+  const nClasses = p.nClasses;
+  for (let i = 0; i < m; i++) {
+    let max = -Infinity;
+    for (let j = 0; j < k; j++)
+      if (logDensity[j * CHUNK_PIXELS + i] > max) max = logDensity[j * CHUNK_PIXELS + i];
+    for (let c = 0; c < nClasses; c++) out[c * CHUNK_PIXELS + i] = 0;
+    let total = 0;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(logDensity[j * CHUNK_PIXELS + i] - max);
+      out[p.componentClass[j] * CHUNK_PIXELS + i] += e;
+      total += e;
+    }
+    for (let c = 0; c < nClasses; c++) out[c * CHUNK_PIXELS + i] /= total;
+  }
 }

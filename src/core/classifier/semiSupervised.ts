@@ -72,7 +72,10 @@ export function refineWithUnlabeled(
   sampleWeight.fill((lambda * n) / Math.max(1, U.n), n);
   const constraints = { sampleGroup, sampleWeight, componentGroup: Int32Array.from(componentClass) };
   const params = gmmParameters(start);
-  const result = runEm(X, total, params, constraints, { ...o, maxIter: o.semiSupervised.iterations ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.iterations! });
+  const result = runEm(X, total, params, constraints, {
+    ...o,
+    maxIter: o.semiSupervised.iterations ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.iterations!,
+  });
   const k = params.nComponents;
   const meanLogLikelihood = eStep(
     X,
