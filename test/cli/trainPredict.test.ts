@@ -91,6 +91,20 @@ describe('mixel train', () => {
     expect(r2.code).not.toBe(0);
     expect(r2.stderr.trim()).toMatch(/small\.png: labels are 50 × 40 but .*sample\.tif is 160 × 160/);
     expect(r2.stderr.trim().split('\n')).toHaveLength(1);
+    const nan = Float32Array.from({ length: SIZE * SIZE }, (_, i) => i % 50);
+    nan[123] = NaN;
+    const nanPath = join(dir, 'nan_train.tif');
+    const writer = await TiffStripWriter.create(nanPath, {
+      width: SIZE,
+      height: SIZE,
+      pages: 1,
+      sampleType: 'float32',
+    });
+    await writer.writeRows(0, nan);
+    await writer.close();
+    const r3 = await runMixel(['train', '--image', nanPath, '--labels', sample.scribbles, '--out', out]);
+    expect(r3.code).not.toBe(0);
+    expect(r3.stderr.trim()).toMatch(/nan_train\.tif: contains NaN or infinite values/);
     expect((await readdir(dir)).filter((f) => f.includes('never'))).toEqual([]);
   });
 });
