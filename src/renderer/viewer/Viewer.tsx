@@ -220,11 +220,9 @@ export function Viewer() {
   const level = levelForScale(view.scale);
   const tiles =
     image && display
-      ? [...imageTiles.entries.values()]
-          .filter(
-            (t) =>
-              t.tile && t.tile.imageId === image.id && (t.tile.level === level || t.tile.level === level + 1),
-          )
+      ? // Neighbouring levels fill in while this level's tiles load; coarser ones are drawn first, under finer.
+        [...imageTiles.entries.values()]
+          .filter((t) => t.tile && t.tile.imageId === image.id && Math.abs(t.tile.level - level) <= 1)
           .sort((a, b) => b.tile!.level - a.tile!.level)
       : [];
   const predicted = image ? predictions.forImage(image.id) : [];
