@@ -25,6 +25,8 @@ export function takeLabelsDirty(): Rect | null {
 
 /** The preview after a stroke predicts every 4th pixel per axis: 1/16 of the work, shown until refined. */
 const PREVIEW_STRIDE = 4;
+/** The coarsest prediction ever requested (the backend accepts up to 16). */
+const MAX_STRIDE = 16;
 
 let backend: Backend | null = null;
 let nextRequestId = 1;
@@ -160,6 +162,8 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
   const image = findImage(activeImageId);
   if (!image) return;
   const all = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
+  // Zoomed out, the screen shows every 2^level-th pixel: predicting more would not be seen.
+  const screenStride = 2 ** levelForScale(view.scale);
   if (retrain) {
     // After a stroke: refit and show a coarse preview at once, then the full-resolution tiles.
     const requestId = nextRequestId++;
@@ -172,7 +176,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
         imageId: image.id,
         tiles: all,
         retrain: true,
-        stride: PREVIEW_STRIDE,
+        stride: Math.min(MAX_STRIDE, PREVIEW_STRIDE * screenStride),
       });
       if (requestId !== currentPredictRequest || preview.isCancelled) return;
       if (preview.hasModel)
@@ -184,13 +188,19 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       return;
     }
   }
-  const tiles = all.filter((t) => !predictions.isCurrent(image.id, t));
+  const tiles = all.filter((t) => !predictions.isCurrent(image.id, t, screenStride));
   const requestId = nextRequestId++;
   currentPredictRequest = requestId;
   if (tiles.length === 0) return;
   if (!retrain) setApp({ status: 'Predicting…' });
   try {
-    const result = await service().predictTiles({ requestId, imageId: image.id, tiles, retrain });
+    const result = await service().predictTiles({
+      requestId,
+      imageId: image.id,
+      tiles,
+      retrain,
+      stride: screenStride,
+    });
     if (requestId !== currentPredictRequest) return;
     if (!result.hasModel) {
       predictions.clear();

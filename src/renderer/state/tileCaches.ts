@@ -52,9 +52,10 @@ export class PredictionTiles {
     this.entries.set(predictionKey(tile.imageId, tile.rect), { tile, canvas: null, drawnWith: '' });
   }
 
-  isCurrent(imageId: string, rect: Rect): boolean {
+  /** True when the tile was predicted by the current model at `stride` or finer. */
+  isCurrent(imageId: string, rect: Rect, stride: number): boolean {
     const e = this.entries.get(predictionKey(imageId, rect));
-    return e !== undefined && e.tile.requestId >= this.currentFrom && e.tile.stride === 1;
+    return e !== undefined && e.tile.requestId >= this.currentFrom && e.tile.stride <= stride;
   }
 
   forImage(imageId: string): PredictionEntry[] {
