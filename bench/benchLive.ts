@@ -9,7 +9,7 @@
  * is missing.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { makeSyntheticSample } from '../src/core/sample/syntheticCells.js';
