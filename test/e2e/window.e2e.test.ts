@@ -192,10 +192,12 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     await expect.poll(textOf('status'), { timeout: 30_000 }).toContain('Saved');
     await page.locator('[data-action="new-project"]').click();
     await expect.poll(textOf('image-list')).not.toContain('sample.tif');
+    await expect.poll(() => page.locator('.class-name').first().inputValue()).toBe('Background');
     await page.locator('[data-action="open-project"]').click();
     await page.getByTestId('path-input').fill(projectPath);
     await page.getByTestId('path-ok').click();
     await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('sample.tif');
+    await expect.poll(() => page.locator('.class-name').nth(1).inputValue()).toBe('nucleus');
     await expect
       .poll(async () => await layerPixel('labels', nucleus), { timeout: 30_000 })
       .toEqual([255, 0, 0, 255]);

@@ -58,7 +58,13 @@ function ClassList() {
       <h2>Classes</h2>
       <ul className="list" data-testid="class-list">
         {classes.map((c, i) => (
-          <li key={c.id} className={c.id === activeClassId ? 'active' : ''} data-class-id={c.id}>
+          // Keyed by name too: the name field is uncontrolled (edited freely, committed on blur), so a
+          // name changed elsewhere (another project opened) must remount it.
+          <li
+            key={`${c.id}:${c.name}`}
+            className={c.id === activeClassId ? 'active' : ''}
+            data-class-id={c.id}
+          >
             <input
               type="color"
               aria-label={`Colour of ${c.name}`}
