@@ -5,8 +5,8 @@
  * consumer needs and reads the context it needs from a larger field, so chained filters (pre-smoothing, then
  * derivatives, then tensor smoothing) stay exact at every stage with no full-image temporaries.
  *
- * Convolution, as vigra: out[i] = Σₖ kernel[k] · in[i − k]. Sums run in float64 (JS numbers), results are
- * stored as float32.
+ * Convolution, as vigra: out[i] = Σₖ kernel[k] · in[i − k]. Sums run in float64 (JS numbers; float32 in the
+ * SIMD loop for kernels of radius ≥ 3, see simdConvolution.ts); results are stored as float32.
  */
 import type { Rect } from '../tiling.js';
 import type { GaussianKernel } from './gaussianKernels.js';
