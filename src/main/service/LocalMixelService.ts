@@ -5,11 +5,8 @@
  * browser-mode server stay responsive.
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { PlanarImage } from '../../core/image.js';
-import type { ImageInfo } from '../../core/imageSource.js';
 import { rasterizeStroke, rerasterizeRect } from '../../core/labels/rasterizeStroke.js';
 import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
@@ -37,14 +34,11 @@ import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js'
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { exportOneImage } from './exportImage.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
-import { toSharedImage } from './poolEngine.js';
+import { loadProjectImage, type LoadedPixels, type OpenImage } from './projectImage.js';
+import { clipRect, forEachLimited, newController, quantize } from './tileHelpers.js';
+import { TilePredictor } from './TilePredictor.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
 import { collectTrainingSamples } from './trainingSamples.js';
-
-export interface LoadedPixels {
-  readonly pixels: PlanarImage;
-  readonly info: ImageInfo;
-}
 
 export interface LocalMixelServiceOptions {
   readonly engine: ClassifierEngine;
@@ -61,16 +55,6 @@ export interface LocalMixelServiceOptions {
 const DEFAULT_TILE_CONCURRENCY = 2;
 /** Progress for a prediction is reported once it has run this long (a cached-feature update never shows one). */
 const PROGRESS_AFTER_MS = 1000;
-
-export interface OpenImage {
-  readonly info: ProjectImage;
-  readonly fileInfo: ImageInfo;
-  readonly pixels: PlanarImage;
-  /** Labels read from a project file (rasters, not strokes); strokes paint over them. */
-  base: Uint8Array | null;
-  /** base + strokes, kept in step with every change. */
-  readonly labels: Uint8Array;
-}
 
 export const DEFAULT_CLASSES: readonly LabelClass[] = [
   { id: 1, name: 'Background', color: '#e0c020' },
@@ -92,6 +76,7 @@ export class LocalMixelService implements MixelService {
   private features: FeatureMatrix;
   private classifier: ClassifierSettings = DEFAULT_CLASSIFIER;
   private readonly cache = new FeatureTileCache();
+  private readonly predictor: TilePredictor;
   private model: TrainedModel | null = null;
   /** Bumped on every change that invalidates the model; the model remembers the version it was fit on. */
   private labelsVersion = 0;
@@ -101,6 +86,7 @@ export class LocalMixelService implements MixelService {
 
   constructor(private readonly options: LocalMixelServiceOptions) {
     this.features = options.engine.defaultFeatures();
+    this.predictor = new TilePredictor(options.engine, this.cache);
   }
 
   async getProject(): Promise<ProjectState> {
@@ -446,67 +432,27 @@ export class LocalMixelService implements MixelService {
   }
 
   /** Features of one prediction tile, from the cache or computed in the pool. */
-  private async tileFeatures(image: OpenImage, rect: Rect, signal?: AbortSignal): Promise<Float32Array[]> {
-    const key = FeatureTileCache.key(image.info.id, rect);
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const planes = await this.options.engine.computeTileFeatures(image.pixels, rect, this.features, signal);
-    this.cache.set(key, planes);
-    return planes;
+  private tileFeatures(image: OpenImage, rect: Rect, signal?: AbortSignal): Promise<Float32Array[]> {
+    return this.predictor.features(image, rect, this.features, signal);
   }
 
-  /** Probabilities for `rect`, one plane per project class (classes without labels get zeros). */
-  private async predictRect(
+  private predictRect(
     image: OpenImage,
     rect: Rect,
     model: TrainedModel,
     signal?: AbortSignal,
   ): Promise<Float32Array> {
-    const n = rect.width * rect.height;
-    const out = new Float32Array(this.classes.length * n);
-    for (const part of splitIntoGrid(rect, PREDICTION_TILE_SIZE)) {
-      const features = await this.tileFeatures(image, part, signal);
-      const probs = await this.options.engine.predict(model, features, part.width * part.height, signal);
-      model.classIds.forEach((classId, k) => {
-        const c = this.classes.findIndex((cls) => cls.id === classId);
-        if (c < 0) return;
-        for (let y = 0; y < part.height; y++) {
-          const src = y * part.width;
-          const dst = c * n + (part.y - rect.y + y) * rect.width + (part.x - rect.x);
-          out.set(probs[k].subarray(src, src + part.width), dst);
-        }
-      });
-    }
-    return out;
+    return this.predictor.predictRect(image, rect, model, this.classes, this.features, signal);
   }
 
-  /**
-   * Probabilities of every `stride`-th pixel of a tile of the grid, from its cached features (strided
-   * copies, so only 1/stride² of the prediction work). Planes of ⌈w/stride⌉ × ⌈h/stride⌉ per class.
-   */
-  private async predictPreview(
+  private predictPreview(
     image: OpenImage,
     rect: Rect,
     model: TrainedModel,
     stride: number,
     signal?: AbortSignal,
   ): Promise<Float32Array> {
-    const features = await this.tileFeatures(image, rect, signal);
-    const w = Math.ceil(rect.width / stride);
-    const h = Math.ceil(rect.height / stride);
-    const sub = features.map((plane) => {
-      const out = new Float32Array(w * h);
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[y * w + x] = plane[y * stride * rect.width + x * stride];
-      return out;
-    });
-    const probs = await this.options.engine.predict(model, sub, w * h, signal);
-    const out = new Float32Array(this.classes.length * w * h);
-    model.classIds.forEach((classId, k) => {
-      const c = this.classes.findIndex((cls) => cls.id === classId);
-      if (c >= 0) out.set(probs[k], c * w * h);
-    });
-    return out;
+    return this.predictor.predictPreview(image, rect, model, stride, this.classes, this.features, signal);
   }
 
   private async train(signal: AbortSignal): Promise<void> {
@@ -578,93 +524,7 @@ export class LocalMixelService implements MixelService {
     return image;
   }
 
-  private async readProjectImage(path: string, id: string): Promise<OpenImage> {
-    let loaded: LoadedPixels;
-    try {
-      loaded = await this.options.loadImage(path);
-    } catch (err) {
-      throw new ServiceError('image-unreadable', `cannot open image ${path}: ${(err as Error).message}`);
-    }
-    const { pixels, info } = loaded;
-    const channelRanges = pixels.channels.map((plane) => {
-      let min = Infinity;
-      let max = -Infinity;
-      for (let i = 0; i < plane.length; i++) {
-        const v = plane[i];
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      return { min, max };
-    });
-    return {
-      info: {
-        id,
-        name: basename(path),
-        path,
-        width: pixels.width,
-        height: pixels.height,
-        channelCount: pixels.channels.length,
-        sampleType: info.sampleType,
-        channelRanges,
-      },
-      fileInfo: info,
-      pixels: toSharedImage(pixels),
-      base: null,
-      labels: new Uint8Array(pixels.width * pixels.height),
-    };
+  private readProjectImage(path: string, id: string): Promise<OpenImage> {
+    return loadProjectImage(this.options.loadImage, path, id);
   }
-}
-
-function clipRect(rect: Rect, width: number, height: number): Rect {
-  const x = Math.min(Math.max(0, rect.x), width - 1);
-  const y = Math.min(Math.max(0, rect.y), height - 1);
-  return {
-    x,
-    y,
-    width: Math.max(1, Math.min(rect.width, width - x)),
-    height: Math.max(1, Math.min(rect.height, height - y)),
-  };
-}
-
-/** Splits a rectangle along the fixed tile grid, so cached features are shared by every caller. */
-function splitIntoGrid(rect: Rect, size: number): Rect[] {
-  const parts: Rect[] = [];
-  for (let y = Math.floor(rect.y / size) * size; y < rect.y + rect.height; y += size) {
-    for (let x = Math.floor(rect.x / size) * size; x < rect.x + rect.width; x += size) {
-      const x0 = Math.max(x, rect.x);
-      const y0 = Math.max(y, rect.y);
-      const x1 = Math.min(x + size, rect.x + rect.width);
-      const y1 = Math.min(y + size, rect.y + rect.height);
-      parts.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
-    }
-  }
-  return parts;
-}
-
-function quantize(probabilities: Float32Array): Uint8Array {
-  const out = new Uint8Array(probabilities.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(probabilities[i] * 255);
-  return out;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time, in order; stops starting new ones once aborted. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  signal: AbortSignal,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length && !signal.aborted) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (signal.aborted) throw new Error('cancelled');
-}
-
-/** One signal is shared by every job of a request (dozens of tiles), each adding an abort listener. */
-function newController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
 }

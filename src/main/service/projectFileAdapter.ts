@@ -20,7 +20,7 @@ import {
 import { loadProject, resolveImagePath, saveProject } from '../project/projectFile.js';
 import { makeImageRecord } from '../project/projectImages.js';
 import type { ClassifierEngine } from './ClassifierEngine.js';
-import type { OpenImage } from './LocalMixelService.js';
+import type { OpenImage } from './projectImage.js';
 
 export interface WindowProject {
   readonly classes: LabelClass[];

@@ -1,0 +1,92 @@
+/**
+ * Predictions of tiles from cached features: full resolution (any rectangle, split along the fixed grid
+ * so every caller shares the cache) or a strided preview. Probabilities come back as one plane per
+ * project class, zeros for classes the model has no labels for.
+ */
+import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
+import type { FeatureMatrix, LabelClass } from '../../core/protocol/types.js';
+import type { Rect } from '../../core/tiling.js';
+import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
+import { FeatureTileCache } from './FeatureTileCache.js';
+import type { OpenImage } from './projectImage.js';
+import { splitIntoGrid } from './tileHelpers.js';
+
+export class TilePredictor {
+  constructor(
+    private readonly engine: ClassifierEngine,
+    private readonly cache: FeatureTileCache,
+  ) {}
+
+  /** Features of one prediction tile, from the cache or computed in the pool. */
+  async features(
+    image: OpenImage,
+    rect: Rect,
+    selection: FeatureMatrix,
+    signal?: AbortSignal,
+  ): Promise<Float32Array[]> {
+    const key = FeatureTileCache.key(image.info.id, rect);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const planes = await this.engine.computeTileFeatures(image.pixels, rect, selection, signal);
+    this.cache.set(key, planes);
+    return planes;
+  }
+
+  /** Probabilities for `rect`, one plane per project class (classes without labels get zeros). */
+  async predictRect(
+    image: OpenImage,
+    rect: Rect,
+    model: TrainedModel,
+    classes: readonly LabelClass[],
+    selection: FeatureMatrix,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
+    const n = rect.width * rect.height;
+    const out = new Float32Array(classes.length * n);
+    for (const part of splitIntoGrid(rect, PREDICTION_TILE_SIZE)) {
+      const features = await this.features(image, part, selection, signal);
+      const probs = await this.engine.predict(model, features, part.width * part.height, signal);
+      model.classIds.forEach((classId, k) => {
+        const c = classes.findIndex((cls) => cls.id === classId);
+        if (c < 0) return;
+        for (let y = 0; y < part.height; y++) {
+          const src = y * part.width;
+          const dst = c * n + (part.y - rect.y + y) * rect.width + (part.x - rect.x);
+          out.set(probs[k].subarray(src, src + part.width), dst);
+        }
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Probabilities of every `stride`-th pixel of a tile of the grid, from its cached features (strided
+   * copies, so only 1/stride² of the prediction work). Planes of ⌈w/stride⌉ × ⌈h/stride⌉ per class.
+   */
+  async predictPreview(
+    image: OpenImage,
+    rect: Rect,
+    model: TrainedModel,
+    stride: number,
+    classes: readonly LabelClass[],
+    selection: FeatureMatrix,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
+    const features = await this.features(image, rect, selection, signal);
+    const w = Math.ceil(rect.width / stride);
+    const h = Math.ceil(rect.height / stride);
+    const sub = features.map((plane) => {
+      const out = new Float32Array(w * h);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) out[y * w + x] = plane[y * stride * rect.width + x * stride];
+      return out;
+    });
+    const probs = await this.engine.predict(model, sub, w * h, signal);
+    const out = new Float32Array(classes.length * w * h);
+    model.classIds.forEach((classId, k) => {
+      const c = classes.findIndex((cls) => cls.id === classId);
+      if (c >= 0) out.set(probs[k], c * w * h);
+    });
+    return out;
+  }
+}
