@@ -20,8 +20,14 @@ export interface PreparedClassifier {
   /** Without a projection z_c depends on x_c alone: z_c = weights[c·d + c] · x_c + offset_c. */
   readonly isDiagonal: boolean;
   readonly params: GmmParameters;
-  /** Per component: log wⱼ − ½ d log 2π + ½ log det Σⱼ⁻¹. */
+  /** Per component: log wⱼ − ½ d log 2π + ½ log det Σⱼ⁻¹ (diagonal models: also − ½ Σ (pμ)²). */
   readonly logConstant: Float64Array;
+  /**
+   * Diagonal models, the square expanded: −½ Σ_q (p_q (z_q − μ_q))² = Σ_q (A_q z_q² + B_q z_q) + const,
+   * A = −½ p², B = p² μ (K × r each): two multiply-adds per feature and component, no subtraction.
+   */
+  readonly diagA: Float64Array;
+  readonly diagB: Float64Array;
   readonly componentClass: Int32Array;
 }
 
@@ -44,9 +50,20 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
     }
   }
   const params = gmmParameters(model.mixture);
-  const logConstant = new Float64Array(params.nComponents);
-  for (let j = 0; j < params.nComponents; j++) {
+  const k = params.nComponents;
+  const logConstant = new Float64Array(k);
+  const diagA = new Float64Array(params.covariance === 'diag' ? k * r : 0);
+  const diagB = new Float64Array(diagA.length);
+  for (let j = 0; j < k; j++) {
     logConstant[j] = Math.log(params.weights[j]) - 0.5 * r * LOG_2PI + params.halfLogDetPrecision[j];
+    if (params.covariance !== 'diag') continue;
+    for (let q = 0; q < r; q++) {
+      const p2 = params.precisionCholesky[j * r + q] ** 2;
+      const mu = params.means[j * r + q];
+      diagA[j * r + q] = -0.5 * p2;
+      diagB[j * r + q] = p2 * mu;
+      logConstant[j] -= 0.5 * p2 * mu * mu;
+    }
   }
   return {
     nClasses: model.classes.length,
@@ -57,6 +74,8 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
     isDiagonal: !projection,
     params,
     logConstant,
+    diagA,
+    diagB,
     componentClass: Int32Array.from(model.componentClass),
   };
 }
@@ -80,14 +99,19 @@ export function predictProbabilities(
   const k = p.params.nComponents;
   const out = Array.from({ length: nClasses }, () => new Float32Array(pixelCount));
   const z = new Float64Array(r * CHUNK_PIXELS);
+  const z2 = new Float64Array(p.params.covariance === 'diag' ? r * CHUNK_PIXELS : 0);
   const y = new Float64Array(CHUNK_PIXELS);
   const logDensity = new Float64Array(k * CHUNK_PIXELS);
   const classSum = new Float64Array(nClasses * CHUNK_PIXELS);
   for (let start = 0; start < pixelCount; start += CHUNK_PIXELS) {
     const m = Math.min(CHUNK_PIXELS, pixelCount - start);
-    toModelSpacePlanar(p, featurePlanes, start, m, z);
-    if (p.params.covariance === 'diag') diagonalLogDensities(p, z, m, logDensity);
-    else fullLogDensities(p, z, m, y, logDensity);
+    if (p.params.covariance === 'diag') {
+      toModelSpaceRows(p, featurePlanes, start, m, z, z2);
+      diagonalLogDensities(p, z, z2, m, logDensity);
+    } else {
+      toModelSpacePlanar(p, featurePlanes, start, m, z);
+      fullLogDensities(p, z, m, y, logDensity);
+    }
     posteriors(p, logDensity, m, classSum);
     for (let c = 0; c < nClasses; c++) {
       const plane = out[c];
@@ -121,22 +145,48 @@ function toModelSpacePlanar(
   }
 }
 
-function diagonalLogDensities(p: PreparedClassifier, z: Float64Array, m: number, out: Float64Array): void {
-  const { dims: r, params, logConstant } = p;
-  for (let j = 0; j < params.nComponents; j++) {
-    const ob = j * CHUNK_PIXELS;
-    for (let i = 0; i < m; i++) out[ob + i] = 0;
-    for (let q = 0; q < r; q++) {
-      const mu = params.means[j * r + q];
-      const prec = params.precisionCholesky[j * r + q];
-      const zb = q * CHUNK_PIXELS;
-      for (let i = 0; i < m; i++) {
-        const t = (z[zb + i] - mu) * prec;
-        out[ob + i] += t * t;
-      }
+/** z and z² row-major (pixel i at i·r) for pixels start..start+m, for the diagonal kernel. */
+function toModelSpaceRows(
+  p: PreparedClassifier,
+  planes: Float32Array[],
+  start: number,
+  m: number,
+  z: Float64Array,
+  z2: Float64Array,
+): void {
+  const { dims: r, featureCount: d, weights, offset } = p;
+  for (let q = 0; q < r; q++) {
+    const o = offset[q];
+    for (let i = 0; i < m; i++) z[i * r + q] = o;
+    for (let c = 0; c < d; c++) {
+      if (p.isDiagonal && c !== q) continue;
+      const w = weights[q * d + c];
+      if (w === 0) continue;
+      const plane = planes[c];
+      for (let i = 0; i < m; i++) z[i * r + q] += w * plane[start + i];
     }
-    const constant = logConstant[j];
-    for (let i = 0; i < m; i++) out[ob + i] = constant - 0.5 * out[ob + i];
+  }
+  for (let t = 0; t < m * r; t++) z2[t] = z[t] * z[t];
+}
+
+/** Per pixel and component, one pass along contiguous rows with the sum kept in a register. */
+function diagonalLogDensities(
+  p: PreparedClassifier,
+  z: Float64Array,
+  z2: Float64Array,
+  m: number,
+  out: Float64Array,
+): void {
+  const { dims: r, params, logConstant, diagA, diagB } = p;
+  const k = params.nComponents;
+  for (let i = 0; i < m; i++) {
+    const zb = i * r;
+    for (let j = 0; j < k; j++) {
+      const cb = j * r;
+      let acc = logConstant[j];
+      for (let q = 0; q < r; q++) acc += diagA[cb + q] * z2[zb + q] + diagB[cb + q] * z[zb + q];
+      out[j * CHUNK_PIXELS + i] = acc;
+    }
   }
 }
 

@@ -62,7 +62,7 @@ describe('semi-supervised EM', () => {
       p.samples,
       p.labels,
       2,
-      { components: 1, projectionDims: 'none', ...options },
+      { components: 1, projectionDims: 'none', regCovar: 0.1, ...options },
       p.unlabeled,
     );
     const seg = simpleSegmentation(predictProbabilities(model, planes, p.truth.length), model.classes);
