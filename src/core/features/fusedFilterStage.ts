@@ -11,7 +11,9 @@
 import type { Rect } from '../tiling.js';
 import type { GaussianKernel } from './gaussianKernels.js';
 import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilters.js';
+import type { FeatureId } from './selection.js';
 import { reachRect, reflectIndex, type Field } from './separableConvolution.js';
+import { SIMD_WORK_START, simdConvolver, type SimdConvolver } from './simdConvolution.js';
 
 /** The padded radius of every kernel in the fused stage. */
 export const FUSED_RADIUS = 2;
@@ -52,6 +54,8 @@ export function fusedFilterStage(
   ctx: ScaleContext,
   sink: FeatureSink,
 ): { gx: Float32Array; gy: Float32Array } | null {
+  const simd = simdConvolver();
+  if (simd && hasEveryCoreFeature(flags)) return fusedStageSimd(simd, source, k, gradRect, ctx, sink);
   const { core, imageWidth: W, imageHeight: H } = ctx;
   const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
   const area = needsGradient ? gradRect : core;
@@ -68,11 +72,105 @@ export function fusedFilterStage(
   return gx && gy ? { gx, gy } : null;
 }
 
+/** The SIMD y sweep computes all five of these at once; scales with fewer use the JavaScript sweep. */
+function hasEveryCoreFeature(f: FeatureFlags): boolean {
+  return (
+    f.gaussianSmoothing &&
+    f.differenceOfGaussians &&
+    f.gaussianGradientMagnitude &&
+    f.laplacianOfGaussian &&
+    f.hessianOfGaussianEigenvalues
+  );
+}
+
+/** Values after each plane in the module's memory: the SIMD sweep reads and writes groups of four. */
+const SLACK = 8;
+
+/**
+ * fusedFilterStage with the y sweep in WebAssembly SIMD (simdFusedCore.ts): the x-filtered planes, the
+ * gradient and the outputs live in the module's memory; the outputs are copied to the feature planes.
+ */
+function fusedStageSimd(
+  simd: SimdConvolver,
+  source: Field,
+  k: FilterKernels,
+  gradRect: Rect,
+  ctx: ScaleContext,
+  sink: FeatureSink,
+): { gx: Float32Array; gy: Float32Array } {
+  const { core, imageWidth: W, imageHeight: H } = ctx;
+  const xr = reachRect(gradRect, 0, FUSED_RADIUS, W, H);
+  const n = xr.width * xr.height;
+  const ng = gradRect.width * gradRect.height;
+  const nc = core.width * core.height;
+  const weightsAt = SIMD_WORK_START;
+  const x0At = weightsAt + 16;
+  const x1At = x0At + n + SLACK;
+  const x2At = x1At + n + SLACK;
+  const xdAt = x2At + n + SLACK;
+  const gxAt = xdAt + n + SLACK;
+  const gyAt = gxAt + ng + SLACK;
+  const outAt = gyAt + ng + SLACK;
+  const heap = simd.reserve(outAt + 6 * (nc + SLACK) - SIMD_WORK_START);
+  const view = (at: number, length: number) => heap.subarray(at, at + length);
+  const planes: XPlanes = {
+    rect: xr,
+    x0: view(x0At, n),
+    x1: view(x1At, n),
+    x2: view(x2At, n),
+    xd: view(xdAt, n),
+  };
+  sweepRows(source, k, xr, ctx, planes);
+  const gx = view(gxAt, ng);
+  const gy = view(gyAt, ng);
+  gradientSweep(planes, k, gradRect, H, gx, gy);
+  heap.set([...taps(k.g0), ...taps(k.g1).slice(1), ...taps(k.g2), ...taps(k.dogInner)], weightsAt);
+
+  const rows = new Int32Array(2 * FUSED_RADIUS + 1);
+  const outStride = nc + SLACK;
+  for (let y = 0; y < core.height; y++) {
+    rowStarts(planes, core.y + y, H, rows);
+    const g = (core.y + y - gradRect.y) * gradRect.width + (core.x - gradRect.x);
+    const o = outAt + y * core.width;
+    simd.fusedCore(
+      4 * x0At,
+      4 * x1At,
+      4 * x2At,
+      4 * xdAt,
+      4 * (rows[0] + core.x),
+      4 * (rows[1] + core.x),
+      4 * (rows[2] + core.x),
+      4 * (rows[3] + core.x),
+      4 * (rows[4] + core.x),
+      4 * (gxAt + g),
+      4 * (gyAt + g),
+      4 * o,
+      4 * (o + outStride),
+      4 * (o + 2 * outStride),
+      4 * (o + 3 * outStride),
+      4 * (o + 4 * outStride),
+      4 * (o + 5 * outStride),
+      4 * core.width,
+      4 * weightsAt,
+    );
+  }
+  const outputs: [FeatureId, number][] = [
+    ['gaussianSmoothing', 0],
+    ['differenceOfGaussians', 0],
+    ['gaussianGradientMagnitude', 0],
+    ['laplacianOfGaussian', 0],
+    ['hessianOfGaussianEigenvalues', 0],
+    ['hessianOfGaussianEigenvalues', 1],
+  ];
+  outputs.forEach(([feature, channel], i) => sink(feature, channel).set(view(outAt + i * outStride, nc)));
+  return { gx, gy };
+}
+
 /** x-filters of the source over `xr`: smoothing, first and second derivative, DoG inner smoothing. */
-function sweepRows(source: Field, k: FilterKernels, xr: Rect, ctx: ScaleContext): XPlanes {
+function sweepRows(source: Field, k: FilterKernels, xr: Rect, ctx: ScaleContext, into?: XPlanes): XPlanes {
   const { imageWidth: W, scratch } = ctx;
   const n = xr.width * xr.height;
-  const planes: XPlanes = {
+  const planes: XPlanes = into ?? {
     rect: xr,
     x0: scratch.plane(n),
     x1: scratch.plane(n),

@@ -10,6 +10,25 @@
  * the kernel, so tiles stay identical to the whole image.
  */
 
+import {
+  F32X4_ADD,
+  F32X4_MUL,
+  F32X4_SPLAT,
+  F32X4_SUB,
+  F32_LOAD,
+  I32,
+  V128,
+  V128_LOAD,
+  V128_STORE,
+  functionBody,
+  i32FunctionType,
+  name,
+  op,
+  section,
+  vec,
+} from './wasmAssembler.js';
+import { FUSED_CORE_PARAMS, fusedCoreBody } from './simdFusedCore.js';
+
 /** The memory of the module and its two loops (even and odd kernels). */
 export interface SimdConvolver {
   /** Float32 view of the module's memory; renewed when the memory grows. */
@@ -22,6 +41,8 @@ export interface SimdConvolver {
    * 0…r) are at heap[0…r]. Indices are in float32 elements.
    */
   run(isOdd: boolean, inIndex: number, outIndex: number, n: number, radius: number): void;
+  /** One row of the fused ilastik filter stage (see simdFusedCore.ts); arguments are byte addresses. */
+  fusedCore: (...args: number[]) => void;
 }
 
 /** Kernel weights live at the start of the heap; working memory starts here (in float32 elements). */
@@ -29,49 +50,6 @@ export const SIMD_WORK_START = 64;
 
 /** The largest kernel radius the weight area holds. */
 export const SIMD_MAX_RADIUS = SIMD_WORK_START - 1;
-
-// --- a tiny WebAssembly assembler: just the opcodes the two loops use ---
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  f32Load: 0x2a,
-  i32Const: 0x41,
-  i32GeS: 0x4e,
-  i32GtS: 0x4a,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Shl: 0x74,
-};
-const simd = (code: number): number[] => [0xfd, ...unsignedLeb(code)];
-const V128_LOAD = [...simd(0x00), 0, 0];
-const V128_STORE = [...simd(0x0b), 0, 0];
-const F32X4_SPLAT = simd(0x13);
-const F32X4_ADD = simd(0xe4);
-const F32X4_SUB = simd(0xe5);
-const F32X4_MUL = simd(0xe6);
-const F32_LOAD = [op.f32Load, 2, 0];
-
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-const vec = (items: number[][]): number[] => [...unsignedLeb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...unsignedLeb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((ch) => [ch.charCodeAt(0)]));
 
 /** Params: 0 in, 1 out, 2 n, 3 kernel (byte addresses except n), 4 radius; locals 5 x, 6 j, 7 c, 8 acc. */
 function loopBody(isOdd: boolean): number[] {
@@ -101,22 +79,21 @@ function loopBody(isOdd: boolean): number[] {
     ...[...get(OUT), ...get(X), ...times4, op.i32Add, ...get(ACC), ...V128_STORE],
     ...[...get(X), op.i32Const, 4, op.i32Add, ...set(X)],
     ...[op.br, 0, op.end, op.end],
-    op.end,
   ];
-  const locals = vec([
-    [3, I32],
-    [1, V128],
-  ]);
-  const body = [...locals, ...code];
-  return [...unsignedLeb(body.length), ...body];
+  return functionBody(
+    [
+      [3, I32],
+      [1, V128],
+    ],
+    code,
+  );
 }
 
 function moduleBytes(): Uint8Array {
-  const funcType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([funcType])),
-    ...section(3, vec([[0], [0]])),
+    ...section(1, vec([i32FunctionType(5), i32FunctionType(FUSED_CORE_PARAMS)])),
+    ...section(3, vec([[0], [0], [1]])),
     ...section(5, vec([[0x00, 1]])),
     ...section(
       7,
@@ -124,9 +101,10 @@ function moduleBytes(): Uint8Array {
         [...name('memory'), 0x02, 0],
         [...name('even'), 0x00, 0],
         [...name('odd'), 0x00, 1],
+        [...name('fusedCore'), 0x00, 2],
       ]),
     ),
-    ...section(10, vec([loopBody(false), loopBody(true)])),
+    ...section(10, vec([loopBody(false), loopBody(true), fusedCoreBody()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -156,6 +134,7 @@ export function simdConvolver(): SimdConvolver | null {
     const memory = instance.exports.memory as WasmMemory;
     const even = instance.exports.even as LoopFn;
     const odd = instance.exports.odd as LoopFn;
+    const fusedCore = instance.exports.fusedCore as (...args: number[]) => void;
     const c: SimdConvolver = {
       heap: new Float32Array(memory.buffer),
       reserve(floats: number): Float32Array {
@@ -169,6 +148,7 @@ export function simdConvolver(): SimdConvolver | null {
       run(isOdd, inIndex, outIndex, n, radius) {
         (isOdd ? odd : even)(inIndex * 4, outIndex * 4, n, 0, radius);
       },
+      fusedCore,
     };
     convolver = c;
   } catch {
