@@ -134,7 +134,8 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'big',
-        size,
+        width: size,
+        height: bigHeight,
         threads,
         small: { ...small, mpx: smallMpx },
         big: { ...big, mpx: bigMpx },
