@@ -171,6 +171,22 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
     await shot('02-probabilities');
 
+    // Simple Segmentation: solid class colours; Uncertainty: faint where the classifier is sure.
+    await page.locator('[data-overlay="segmentation"]').check();
+    await expect
+      .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3])
+      .toBeGreaterThan(120);
+    const segmented = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
+    expect(segmented[2]).toBeGreaterThan(segmented[0]);
+    await shot('02b-segmentation');
+    await page.locator('[data-overlay="uncertainty"]').check();
+    await shot('02c-uncertainty');
+    await expect
+      .poll(async () => (await layerPixel('overlay', [background[0], background[1] + 25]))[3])
+      .toBeLessThan(60);
+    await shot('02c-uncertainty');
+    await page.locator('[data-overlay="probabilities"]').check();
+
     // Undo removes the background stroke; redo brings it back.
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(0);

@@ -256,12 +256,7 @@ export function shortcutOf(
 
 /** Handles a key press: number keys pick a class, everything else goes through the action table. */
 export function handleShortcut(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  if (
-    t &&
-    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
-  )
-    return false;
+  if (isTypingTarget(e.target as HTMLElement | null, e.key)) return false;
   if (getApp().dialog) return false;
   if (/^[1-9]$/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey) {
     const cls = getApp().project?.classes[Number(e.key) - 1];
@@ -273,4 +268,16 @@ export function handleShortcut(e: KeyboardEvent): boolean {
   if (!action) return false;
   if (action.isEnabled()) action.run();
   return true;
+}
+
+/** Input types whose keys are all the user's typing; radios, checkboxes and sliders use only arrows. */
+const TEXT_INPUT_TYPES = new Set(['text', 'number', 'search', 'password', 'email', 'url', 'tel']);
+
+/** Keys that belong to the focused control rather than to the window's shortcuts. */
+export function isTypingTarget(t: HTMLElement | null, key: string): boolean {
+  if (!t) return false;
+  if (t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable) return true;
+  if (t.tagName !== 'INPUT') return false;
+  const type = (t as HTMLInputElement).type;
+  return TEXT_INPUT_TYPES.has(type) || key.startsWith('Arrow');
 }

@@ -53,8 +53,6 @@ export function Viewer() {
   const display = useApp((s) => (s.activeImageId ? s.display[s.activeImageId] : undefined));
   const overlay = useApp((s) => s.overlay);
   const labelsVersion = useApp((s) => s.labelsVersion);
-  useApp((s) => s.predictionVersion);
-  useApp((s) => s.imageVersion);
   const tool = useApp((s) => s.tool);
   const brushRadius = useApp((s) => s.brushRadius);
   const activeClassId = useApp((s) => s.activeClassId);
@@ -79,6 +77,17 @@ export function Viewer() {
     labelLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'labels');
     imageLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'image');
   });
+
+  // Tile canvases are redrawn in place when the contrast or the overlay settings change; Konva sees the
+  // same image objects, so it must be told to repaint.
+  const predictionVersion = useApp((s) => s.predictionVersion);
+  const imageVersion = useApp((s) => s.imageVersion);
+  useEffect(() => {
+    imageLayer.current?.batchDraw();
+  }, [display, imageVersion]);
+  useEffect(() => {
+    overlayLayer.current?.batchDraw();
+  }, [overlay, predictionVersion, classes]);
 
   // Label raster → label canvas, only the changed rectangle when known.
   useEffect(() => {

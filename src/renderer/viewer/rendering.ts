@@ -65,7 +65,7 @@ export type OverlayMode = 'probabilities' | 'segmentation' | 'uncertainty';
  * Colours quantized probabilities (classCount planes, 0..255) as RGBA. Probabilities: each shown class
  * adds its colour weighted by its probability, and alpha is the largest shown probability (so confident
  * regions are solid, unsure ones faint). Segmentation: the winning class's colour. Uncertainty:
- * 1 − (p1 − p2) as white with that alpha.
+ * u = 1 − (p1 − p2) as white with alpha √u, so the mild uncertainty along class borders stays visible.
  */
 export function colorizeProbabilities(
   probabilities: Uint8Array,
@@ -104,7 +104,7 @@ export function colorizeProbabilities(
       alpha = shown[best] ? 255 : 0;
     } else if (mode === 'uncertainty') {
       r = g = b = 255;
-      alpha = 255 - (bestP - Math.max(0, second));
+      alpha = 255 * Math.sqrt(1 - (bestP - Math.max(0, second)) / 255);
     }
     out[4 * i] = r;
     out[4 * i + 1] = g;
