@@ -152,6 +152,12 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     await expect.poll(textOf('image-list'), { timeout: 10_000 }).toContain('sample.tif');
     await shot('01-sample-open');
 
+    // Contrast: lowering the top of the display window brightens the nuclei.
+    const before = (await layerPixel('image', nucleus))[0];
+    await page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('1000');
+    await expect.poll(async () => (await layerPixel('image', nucleus))[0]).toBeGreaterThan(before);
+    await page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('2112');
+
     // Scribble: nucleus (class 2) across one nucleus, background (class 1) in empty space.
     await page.keyboard.press('2');
     await paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
