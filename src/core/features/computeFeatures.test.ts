@@ -85,15 +85,18 @@ describe('computeFeatures', () => {
     }
   });
 
-  it('constant images give smoothing = the constant and zero derivatives, even on images smaller than a kernel', () => {
-    const image: PlanarImage = { width: 9, height: 5, channels: [new Float32Array(45).fill(7)] };
-    const planes = computeFeatures(image, presetSelection('all'), 'direct');
-    const names = featureChannelNames(presetSelection('all'), 1);
-    planes.forEach((plane, c) => {
-      const expected = names[c].startsWith('Gaussian Smoothing') ? 7 : 0;
-      for (const v of plane) expect(Math.abs(v - expected)).toBeLessThan(1e-4);
-    });
-  });
+  it.each(['ilastik', 'direct'] as const)(
+    '%s: constant images give smoothing = the constant and zero derivatives, even smaller than a kernel',
+    (convention) => {
+      const image: PlanarImage = { width: 9, height: 5, channels: [new Float32Array(45).fill(7)] };
+      const planes = computeFeatures(image, presetSelection('all'), convention);
+      const names = featureChannelNames(presetSelection('all'), 1);
+      planes.forEach((plane, c) => {
+        const expected = names[c].startsWith('Gaussian Smoothing') ? 7 : 0;
+        for (const v of plane) expect(Math.abs(v - expected)).toBeLessThan(1e-4);
+      });
+    },
+  );
 
   it('uses a custom selection: only the ticked cells, in matrix order', () => {
     const sel: FeatureSelection = {

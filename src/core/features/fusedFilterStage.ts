@@ -11,9 +11,7 @@
 import type { Rect } from '../tiling.js';
 import type { GaussianKernel } from './gaussianKernels.js';
 import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilters.js';
-import type { FeatureId } from './selection.js';
 import { reachRect, reflectIndex, type Field } from './separableConvolution.js';
-import { SIMD_WORK_START, simdConvolver, type SimdConvolver } from './simdConvolution.js';
 
 /** The padded radius of every kernel in the fused stage. */
 export const FUSED_RADIUS = 2;
@@ -29,12 +27,12 @@ export function isFusedStageApplicable(k: FilterKernels, f: FeatureFlags): boole
 }
 
 /** Weights at offsets 0, 1, 2 (zero beyond the kernel's radius). */
-function taps(k: GaussianKernel): [number, number, number] {
+export function taps(k: GaussianKernel): [number, number, number] {
   const w = k.weights;
   return [w[0], k.radius >= 1 ? w[1] : 0, k.radius >= 2 ? w[2] : 0];
 }
 
-interface XPlanes {
+export interface XPlanes {
   readonly rect: Rect;
   readonly x0: Float32Array;
   readonly x1: Float32Array;
@@ -54,8 +52,6 @@ export function fusedFilterStage(
   ctx: ScaleContext,
   sink: FeatureSink,
 ): { gx: Float32Array; gy: Float32Array } | null {
-  const simd = simdConvolver();
-  if (simd && hasEveryCoreFeature(flags)) return fusedStageSimd(simd, source, k, gradRect, ctx, sink);
   const { core, imageWidth: W, imageHeight: H } = ctx;
   const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
   const area = needsGradient ? gradRect : core;
@@ -72,102 +68,14 @@ export function fusedFilterStage(
   return gx && gy ? { gx, gy } : null;
 }
 
-/** The SIMD y sweep computes all five of these at once; scales with fewer use the JavaScript sweep. */
-function hasEveryCoreFeature(f: FeatureFlags): boolean {
-  return (
-    f.gaussianSmoothing &&
-    f.differenceOfGaussians &&
-    f.gaussianGradientMagnitude &&
-    f.laplacianOfGaussian &&
-    f.hessianOfGaussianEigenvalues
-  );
-}
-
-/** Values after each plane in the module's memory: the SIMD sweep reads and writes groups of four. */
-const SLACK = 8;
-
-/**
- * fusedFilterStage with the y sweep in WebAssembly SIMD (simdFusedCore.ts): the x-filtered planes, the
- * gradient and the outputs live in the module's memory; the outputs are copied to the feature planes.
- */
-function fusedStageSimd(
-  simd: SimdConvolver,
+/** x-filters of the source over `xr`: smoothing, first and second derivative, DoG inner smoothing. */
+export function sweepRows(
   source: Field,
   k: FilterKernels,
-  gradRect: Rect,
+  xr: Rect,
   ctx: ScaleContext,
-  sink: FeatureSink,
-): { gx: Float32Array; gy: Float32Array } {
-  const { core, imageWidth: W, imageHeight: H } = ctx;
-  const xr = reachRect(gradRect, 0, FUSED_RADIUS, W, H);
-  const n = xr.width * xr.height;
-  const ng = gradRect.width * gradRect.height;
-  const nc = core.width * core.height;
-  const weightsAt = SIMD_WORK_START;
-  const x0At = weightsAt + 16;
-  const x1At = x0At + n + SLACK;
-  const x2At = x1At + n + SLACK;
-  const xdAt = x2At + n + SLACK;
-  const gxAt = xdAt + n + SLACK;
-  const gyAt = gxAt + ng + SLACK;
-  const outAt = gyAt + ng + SLACK;
-  const heap = simd.reserve(outAt + 6 * (nc + SLACK) - SIMD_WORK_START);
-  const view = (at: number, length: number) => heap.subarray(at, at + length);
-  const planes: XPlanes = {
-    rect: xr,
-    x0: view(x0At, n),
-    x1: view(x1At, n),
-    x2: view(x2At, n),
-    xd: view(xdAt, n),
-  };
-  sweepRows(source, k, xr, ctx, planes);
-  const gx = view(gxAt, ng);
-  const gy = view(gyAt, ng);
-  gradientSweep(planes, k, gradRect, H, gx, gy);
-  heap.set([...taps(k.g0), ...taps(k.g1).slice(1), ...taps(k.g2), ...taps(k.dogInner)], weightsAt);
-
-  const rows = new Int32Array(2 * FUSED_RADIUS + 1);
-  const outStride = nc + SLACK;
-  for (let y = 0; y < core.height; y++) {
-    rowStarts(planes, core.y + y, H, rows);
-    const g = (core.y + y - gradRect.y) * gradRect.width + (core.x - gradRect.x);
-    const o = outAt + y * core.width;
-    simd.fusedCore(
-      4 * x0At,
-      4 * x1At,
-      4 * x2At,
-      4 * xdAt,
-      4 * (rows[0] + core.x),
-      4 * (rows[1] + core.x),
-      4 * (rows[2] + core.x),
-      4 * (rows[3] + core.x),
-      4 * (rows[4] + core.x),
-      4 * (gxAt + g),
-      4 * (gyAt + g),
-      4 * o,
-      4 * (o + outStride),
-      4 * (o + 2 * outStride),
-      4 * (o + 3 * outStride),
-      4 * (o + 4 * outStride),
-      4 * (o + 5 * outStride),
-      4 * core.width,
-      4 * weightsAt,
-    );
-  }
-  const outputs: [FeatureId, number][] = [
-    ['gaussianSmoothing', 0],
-    ['differenceOfGaussians', 0],
-    ['gaussianGradientMagnitude', 0],
-    ['laplacianOfGaussian', 0],
-    ['hessianOfGaussianEigenvalues', 0],
-    ['hessianOfGaussianEigenvalues', 1],
-  ];
-  outputs.forEach(([feature, channel], i) => sink(feature, channel).set(view(outAt + i * outStride, nc)));
-  return { gx, gy };
-}
-
-/** x-filters of the source over `xr`: smoothing, first and second derivative, DoG inner smoothing. */
-function sweepRows(source: Field, k: FilterKernels, xr: Rect, ctx: ScaleContext, into?: XPlanes): XPlanes {
+  into?: XPlanes,
+): XPlanes {
   const { imageWidth: W, scratch } = ctx;
   const n = xr.width * xr.height;
   const planes: XPlanes = into ?? {
@@ -217,20 +125,22 @@ function sweepRows(source: Field, k: FilterKernels, xr: Rect, ctx: ScaleContext,
 }
 
 /** Row starts (in the x-planes) of the five rows around image row y, reflected at the image's edges. */
-function rowStarts(x: XPlanes, y: number, H: number, out: Int32Array): void {
+export function rowStarts(x: XPlanes, y: number, H: number, out: Int32Array): void {
   for (let j = -FUSED_RADIUS; j <= FUSED_RADIUS; j++) {
     out[j + FUSED_RADIUS] = (reflectIndex(y + j, H) - x.rect.y) * x.rect.width - x.rect.x;
   }
 }
 
-/** ∂x = smooth_y(∂x-filtered), ∂y = ∂_y(smoothed-along-x), over gradRect, as float32. */
-function gradientSweep(
+/** ∂x = smooth_y(∂x-filtered), ∂y = ∂_y(smoothed-along-x), over gradRect, as float32 (row stride `outStride`). */
+export function gradientSweep(
   x: XPlanes,
   k: FilterKernels,
   gradRect: Rect,
   H: number,
   gx: Float32Array,
   gy: Float32Array,
+  outStride = gradRect.width,
+  outOffset = 0,
 ): void {
   const [s0, s1, s2] = taps(k.g0);
   const [, t1, t2] = taps(k.g1);
@@ -244,7 +154,7 @@ function gradientSweep(
     const rm = rows[2] + gradRect.x;
     const rd = rows[3] + gradRect.x;
     const re = rows[4] + gradRect.x;
-    let o = y * w;
+    let o = y * outStride + outOffset;
     for (let i = 0; i < w; i++, o++) {
       gx[o] = s0 * x1[rm + i] + s1 * (x1[rb + i] + x1[rd + i]) + s2 * (x1[ra + i] + x1[re + i]);
       gy[o] = t1 * (x0[rb + i] - x0[rd + i]) + t2 * (x0[ra + i] - x0[re + i]);

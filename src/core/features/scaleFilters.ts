@@ -29,6 +29,7 @@ import {
   fusedStructureTensor,
   isFusedStageApplicable,
 } from './fusedFilterStage.js';
+import { fusedStageSimd } from './fusedFilterStageSimd.js';
 
 /** How a nominal scale turns into kernels under a convention. */
 export interface ScalePlan {
@@ -141,6 +142,7 @@ export function computeScaleFeatures(
     ? reachRect(core, k.tensorOuter.radius, k.tensorOuter.radius, W, H)
     : core;
   if (isFusedStageApplicable(k, flags)) {
+    if (fusedStageSimd(source, k, flags, gradRect, ctx, sink)) return;
     const gradient = fusedFilterStage(source, k, flags, gradRect, ctx, sink);
     if (flags.structureTensorEigenvalues && gradient) {
       const { gx, gy } = gradient;

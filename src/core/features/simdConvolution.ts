@@ -27,7 +27,14 @@ import {
   section,
   vec,
 } from './wasmAssembler.js';
-import { FUSED_CORE_PARAMS, fusedCoreBody } from './simdFusedCore.js';
+import {
+  FUSED_CORE_PARAMS,
+  TENSOR_COLUMNS_PARAMS,
+  TENSOR_ROWS_PARAMS,
+  fusedCoreBody,
+  tensorColumnsBody,
+  tensorRowsBody,
+} from './simdFusedCore.js';
 
 /** The memory of the module and its two loops (even and odd kernels). */
 export interface SimdConvolver {
@@ -43,6 +50,9 @@ export interface SimdConvolver {
   run(isOdd: boolean, inIndex: number, outIndex: number, n: number, radius: number): void;
   /** One row of the fused ilastik filter stage (see simdFusedCore.ts); arguments are byte addresses. */
   fusedCore: (...args: number[]) => void;
+  /** The structure tensor's x and y sweeps (see simdFusedCore.ts). */
+  tensorRows: (...args: number[]) => void;
+  tensorColumns: (...args: number[]) => void;
 }
 
 /** Kernel weights live at the start of the heap; working memory starts here (in float32 elements). */
@@ -92,8 +102,16 @@ function loopBody(isOdd: boolean): number[] {
 function moduleBytes(): Uint8Array {
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([i32FunctionType(5), i32FunctionType(FUSED_CORE_PARAMS)])),
-    ...section(3, vec([[0], [0], [1]])),
+    ...section(
+      1,
+      vec([
+        i32FunctionType(5),
+        i32FunctionType(FUSED_CORE_PARAMS),
+        i32FunctionType(TENSOR_ROWS_PARAMS),
+        i32FunctionType(TENSOR_COLUMNS_PARAMS),
+      ]),
+    ),
+    ...section(3, vec([[0], [0], [1], [2], [3]])),
     ...section(5, vec([[0x00, 1]])),
     ...section(
       7,
@@ -102,9 +120,14 @@ function moduleBytes(): Uint8Array {
         [...name('even'), 0x00, 0],
         [...name('odd'), 0x00, 1],
         [...name('fusedCore'), 0x00, 2],
+        [...name('tensorRows'), 0x00, 3],
+        [...name('tensorColumns'), 0x00, 4],
       ]),
     ),
-    ...section(10, vec([loopBody(false), loopBody(true), fusedCoreBody()])),
+    ...section(
+      10,
+      vec([loopBody(false), loopBody(true), fusedCoreBody(), tensorRowsBody(), tensorColumnsBody()]),
+    ),
   ];
   return Uint8Array.from(bytes);
 }
@@ -135,6 +158,8 @@ export function simdConvolver(): SimdConvolver | null {
     const even = instance.exports.even as LoopFn;
     const odd = instance.exports.odd as LoopFn;
     const fusedCore = instance.exports.fusedCore as (...args: number[]) => void;
+    const tensorRows = instance.exports.tensorRows as (...args: number[]) => void;
+    const tensorColumns = instance.exports.tensorColumns as (...args: number[]) => void;
     const c: SimdConvolver = {
       heap: new Float32Array(memory.buffer),
       reserve(floats: number): Float32Array {
@@ -149,6 +174,8 @@ export function simdConvolver(): SimdConvolver | null {
         (isOdd ? odd : even)(inIndex * 4, outIndex * 4, n, 0, radius);
       },
       fusedCore,
+      tensorRows,
+      tensorColumns,
     };
     convolver = c;
   } catch {

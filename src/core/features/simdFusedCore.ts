@@ -139,3 +139,116 @@ export function fusedCoreBody(): number[] {
     [...prologue, ...loop],
   );
 }
+
+/** v128.load at a constant byte offset from the address on the stack. */
+const loadAt = (offset: number): number[] => [0xfd, 0x00, 0, offset];
+
+export const TENSOR_ROWS_PARAMS = 7;
+
+/**
+ * Structure tensor, x sweep of one row (radius-1 outer smoothing): params gx, gy (the padded gradient row:
+ * column −1 first), sxx, sxy, syy (output rows), nBytes, weights (w0, w1). Products rounded to float32 by the
+ * lanes, as vigra stores them.
+ */
+export function tensorRowsBody(): number[] {
+  const [GXR, GYR, SXX, SXY, SYY, N, WT] = [0, 1, 2, 3, 4, 5, 6];
+  const X = 7;
+  const [W0, W1, A0, A1, A2, B0, B1, B2] = Array.from({ length: 8 }, (_, i) => 8 + i);
+  const at = (base: number, offset: number) => [...get(base), ...get(X), op.i32Add, ...loadAt(offset)];
+  const smooth = (p0: number[], p1: number[], p2: number[]) =>
+    add(mul(get(W0), p1), mul(get(W1), add(p0, p2)));
+  const code = [
+    ...[...get(WT), ...F32_LOAD, ...F32X4_SPLAT, ...set(W0)],
+    ...[...get(WT), op.i32Const, 4, op.i32Add, ...F32_LOAD, ...F32X4_SPLAT, ...set(W1)],
+    ...[op.i32Const, 0, ...set(X)],
+    ...[op.block, 0x40, op.loop, 0x40],
+    ...[...get(X), ...get(N), op.i32GeS, op.brIf, 1],
+    ...at(GXR, 0),
+    ...set(A0),
+    ...at(GXR, 4),
+    ...set(A1),
+    ...at(GXR, 8),
+    ...set(A2),
+    ...at(GYR, 0),
+    ...set(B0),
+    ...at(GYR, 4),
+    ...set(B1),
+    ...at(GYR, 8),
+    ...set(B2),
+    ...store2(SXX, X, smooth(mul(get(A0), get(A0)), mul(get(A1), get(A1)), mul(get(A2), get(A2)))),
+    ...store2(SXY, X, smooth(mul(get(A0), get(B0)), mul(get(A1), get(B1)), mul(get(A2), get(B2)))),
+    ...store2(SYY, X, smooth(mul(get(B0), get(B0)), mul(get(B1), get(B1)), mul(get(B2), get(B2)))),
+    ...[...get(X), op.i32Const, 16, op.i32Add, ...set(X)],
+    ...[op.br, 0, op.end, op.end],
+  ];
+  return functionBody(
+    [
+      [1, I32],
+      [8, V128],
+    ],
+    code,
+  );
+}
+
+export const TENSOR_COLUMNS_PARAMS = 10;
+
+/**
+ * Structure tensor, y sweep of one row and its eigenvalues: params sxx, sxy, syy (plane bases), up, at,
+ * down (byte offsets of the rows y−1, y, y+1), ev0, ev1 (output rows), nBytes, weights (w0, w1).
+ */
+export function tensorColumnsBody(): number[] {
+  const [PXX, PXY, PYY, UP, AT, DOWN, EV0, EV1, N, WT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const X = 10;
+  const [W0, W1, HALF4, FOUR4, P, Q, O, SUM] = Array.from({ length: 8 }, (_, i) => 11 + i);
+  const row = (plane: number, offset: number) => [
+    ...get(plane),
+    ...get(offset),
+    op.i32Add,
+    ...get(X),
+    op.i32Add,
+    ...V128_LOAD,
+  ];
+  const smooth = (plane: number) =>
+    add(mul(get(W0), row(plane, AT)), mul(get(W1), add(row(plane, UP), row(plane, DOWN))));
+  const code = [
+    ...[...get(WT), ...F32_LOAD, ...F32X4_SPLAT, ...set(W0)],
+    ...[...get(WT), op.i32Const, 4, op.i32Add, ...F32_LOAD, ...F32X4_SPLAT, ...set(W1)],
+    ...[...splatConst(0.5), ...set(HALF4), ...splatConst(4), ...set(FOUR4)],
+    ...[op.i32Const, 0, ...set(X)],
+    ...[op.block, 0x40, op.loop, 0x40],
+    ...[...get(X), ...get(N), op.i32GeS, op.brIf, 1],
+    ...smooth(PXX),
+    ...set(P),
+    ...smooth(PXY),
+    ...set(O),
+    ...smooth(PYY),
+    ...set(Q),
+    ...add(get(P), get(Q)),
+    ...set(SUM),
+    // √((p − q)² + 4·o²), kept in P
+    ...sub(get(P), get(Q)),
+    ...tee(P),
+    ...get(P),
+    ...F32X4_MUL,
+    ...mul(get(FOUR4), mul(get(O), get(O))),
+    ...F32X4_ADD,
+    ...F32X4_SQRT,
+    ...set(P),
+    ...store2(EV0, X, mul(get(HALF4), add(get(SUM), get(P)))),
+    ...store2(EV1, X, mul(get(HALF4), sub(get(SUM), get(P)))),
+    ...[...get(X), op.i32Const, 16, op.i32Add, ...set(X)],
+    ...[op.br, 0, op.end, op.end],
+  ];
+  return functionBody(
+    [
+      [1, I32],
+      [8, V128],
+    ],
+    code,
+  );
+}
+
+/** v128.store of `value` at local `addr` + local `x`. */
+function store2(addr: number, x: number, value: number[]): number[] {
+  return [...get(addr), ...get(x), op.i32Add, ...value, ...V128_STORE];
+}

@@ -78,10 +78,19 @@ describe('features of images smaller than their kernels', () => {
     const hyy = naiveSeparable(smoothed, w, h, g0, g2);
     const hxy = naiveSeparable(smoothed, w, h, g1, g1);
     const [ev0, ev1] = computeFeatures(image, only(5, 3.5), 'ilastik');
+    // With every feature of the scale selected, the SIMD stage runs instead: same values.
+    const every: FeatureSelection = {
+      scales: [3.5],
+      enabled: [[true], [true], [true], [true], [true], [true]],
+    };
+    const all = computeFeatures(image, every, 'ilastik');
+    const [simd0, simd1] = all.slice(-2);
     for (let i = 0; i < w * h; i++) {
       const root = Math.sqrt((hxx[i] - hyy[i]) ** 2 + 4 * hxy[i] ** 2);
       expect(ev0[i]).toBeCloseTo((hxx[i] + hyy[i] + root) / 2, 3);
       expect(ev1[i]).toBeCloseTo((hxx[i] + hyy[i] - root) / 2, 3);
+      expect(simd0[i]).toBeCloseTo((hxx[i] + hyy[i] + root) / 2, 3);
+      expect(simd1[i]).toBeCloseTo((hxx[i] + hyy[i] - root) / 2, 3);
     }
   });
 });

@@ -1,0 +1,172 @@
+/**
+ * The fused ilastik filter stage (fusedFilterStage.ts) with its y sweep and the structure tensor in
+ * WebAssembly SIMD (simdFusedCore.ts), for scales where smoothing, DoG, gradient magnitude, Laplacian and
+ * Hessian eigenvalues are all selected (every scale ≥ 0.7 of the `default` preset) and the structure tensor,
+ * if selected, has the ilastik outer radius of 1. The x-filtered planes, the gradient and the outputs live in
+ * the module's memory; the outputs are copied to the feature planes at the end.
+ */
+import type { Rect } from '../tiling.js';
+import { FUSED_RADIUS, gradientSweep, rowStarts, sweepRows, taps, type XPlanes } from './fusedFilterStage.js';
+import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilters.js';
+import type { FeatureId } from './selection.js';
+import { reachRect, reflectIndex, type Field } from './separableConvolution.js';
+import { SIMD_WORK_START, simdConvolver } from './simdConvolution.js';
+
+/** Values after each plane in the module's memory: the SIMD loops read and write groups of four. */
+const SLACK = 8;
+
+const CORE_OUTPUTS: readonly [FeatureId, number][] = [
+  ['gaussianSmoothing', 0],
+  ['differenceOfGaussians', 0],
+  ['gaussianGradientMagnitude', 0],
+  ['laplacianOfGaussian', 0],
+  ['hessianOfGaussianEigenvalues', 0],
+  ['hessianOfGaussianEigenvalues', 1],
+];
+
+/** Runs the stage if this scale qualifies (see above) and SIMD is available; returns false otherwise. */
+export function fusedStageSimd(
+  source: Field,
+  k: FilterKernels,
+  f: FeatureFlags,
+  gradRect: Rect,
+  ctx: ScaleContext,
+  sink: FeatureSink,
+): boolean {
+  const simd = simdConvolver();
+  const hasTensor = f.structureTensorEigenvalues;
+  const isEligible =
+    f.gaussianSmoothing &&
+    f.differenceOfGaussians &&
+    f.gaussianGradientMagnitude &&
+    f.laplacianOfGaussian &&
+    f.hessianOfGaussianEigenvalues &&
+    (!hasTensor || k.tensorOuter.radius === 1);
+  if (!simd || !isEligible) return false;
+
+  const { core, imageWidth: W, imageHeight: H } = ctx;
+  const w = core.width;
+  const nc = w * core.height;
+  const xr = reachRect(gradRect, 0, FUSED_RADIUS, W, H);
+  const n = xr.width * xr.height;
+  // The gradient, over gradRect's rows and the core's columns, plus one reflected column on each side when
+  // the structure tensor needs them.
+  const pad = hasTensor ? 1 : 0;
+  const gw = w + 2 * pad;
+  const ng = gw * gradRect.height;
+  const nt = hasTensor ? w * gradRect.height : 0;
+
+  let at = SIMD_WORK_START;
+  const take = (length: number): number => {
+    const start = at;
+    at += length + SLACK;
+    return start;
+  };
+  const weightsAt = take(16);
+  const [x0At, x1At, x2At, xdAt] = [take(n), take(n), take(n), take(n)];
+  const [gxAt, gyAt] = [take(ng), take(ng)];
+  const [sxxAt, sxyAt, syyAt] = [take(nt), take(nt), take(nt)];
+  const outAt = CORE_OUTPUTS.map(() => take(nc));
+  const tensorAt = [take(hasTensor ? nc : 0), take(hasTensor ? nc : 0)];
+  const heap = simd.reserve(at - SIMD_WORK_START);
+  const view = (start: number, length: number) => heap.subarray(start, start + length);
+
+  const planes: XPlanes = {
+    rect: xr,
+    x0: view(x0At, n),
+    x1: view(x1At, n),
+    x2: view(x2At, n),
+    xd: view(xdAt, n),
+  };
+  sweepRows(source, k, xr, ctx, planes);
+  const gx = view(gxAt, ng);
+  const gy = view(gyAt, ng);
+  // Gradient at the image columns the padded layout covers; the pad columns past an image edge mirror.
+  const c0 = Math.max(0, core.x - pad);
+  const c1 = Math.min(W, core.x + w + pad);
+  const gradColumns = { x: c0, y: gradRect.y, width: c1 - c0, height: gradRect.height };
+  gradientSweep(planes, k, gradColumns, H, gx, gy, gw, c0 - (core.x - pad));
+  if (hasTensor) mirrorPadColumns(gx, gy, gw, gradRect.height, core.x, W);
+  const tensorWeights = taps(k.tensorOuter).slice(0, 2);
+  heap.set(
+    [...taps(k.g0), ...taps(k.g1).slice(1), ...taps(k.g2), ...taps(k.dogInner), ...tensorWeights],
+    weightsAt,
+  );
+
+  const rows = new Int32Array(2 * FUSED_RADIUS + 1);
+  for (let y = 0; y < core.height; y++) {
+    rowStarts(planes, core.y + y, H, rows);
+    const g = (core.y + y - gradRect.y) * gw + pad;
+    const o = y * w;
+    simd.fusedCore(
+      4 * x0At,
+      4 * x1At,
+      4 * x2At,
+      4 * xdAt,
+      ...Array.from(rows, (r) => 4 * (r + core.x)),
+      4 * (gxAt + g),
+      4 * (gyAt + g),
+      ...outAt.map((start) => 4 * (start + o)),
+      4 * w,
+      4 * weightsAt,
+    );
+  }
+  CORE_OUTPUTS.forEach(([feature, channel], i) => sink(feature, channel).set(view(outAt[i], nc)));
+
+  if (hasTensor) {
+    const tensorWeightsAt = 4 * (weightsAt + 11);
+    for (let y = 0; y < gradRect.height; y++) {
+      const g = gxAt + y * gw;
+      const t = y * w;
+      simd.tensorRows(
+        4 * g,
+        4 * (g - gxAt + gyAt),
+        4 * (sxxAt + t),
+        4 * (sxyAt + t),
+        4 * (syyAt + t),
+        4 * w,
+        tensorWeightsAt,
+      );
+    }
+    for (let y = 0; y < core.height; y++) {
+      const yc = core.y + y;
+      const rowOffset = (yy: number) => 4 * (reflectIndex(yy, H) - gradRect.y) * w;
+      simd.tensorColumns(
+        4 * sxxAt,
+        4 * sxyAt,
+        4 * syyAt,
+        rowOffset(yc - 1),
+        rowOffset(yc),
+        rowOffset(yc + 1),
+        4 * (tensorAt[0] + y * w),
+        4 * (tensorAt[1] + y * w),
+        4 * w,
+        tensorWeightsAt,
+      );
+    }
+    sink('structureTensorEigenvalues', 0).set(view(tensorAt[0], nc));
+    sink('structureTensorEigenvalues', 1).set(view(tensorAt[1], nc));
+  }
+  return true;
+}
+
+/** Fills the pad columns (image columns core.x − 1 and core.x + w) that lie past an image edge by mirroring. */
+function mirrorPadColumns(
+  gx: Float32Array,
+  gy: Float32Array,
+  gw: number,
+  h: number,
+  coreX: number,
+  W: number,
+): void {
+  const fill = (i: number) => {
+    const source = reflectIndex(coreX - 1 + i, W) - (coreX - 1);
+    if (source === i) return;
+    for (let y = 0; y < h; y++) {
+      gx[y * gw + i] = gx[y * gw + source];
+      gy[y * gw + i] = gy[y * gw + source];
+    }
+  };
+  fill(0);
+  fill(gw - 1);
+}
