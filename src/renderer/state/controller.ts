@@ -78,7 +78,13 @@ export async function showProject(project: ProjectState): Promise<void> {
     activeImageId: null,
     activeClassId,
     error: null,
-    status: project.path ?? 'New project',
+    status:
+      project.images.length === 0
+        ? 'Add an image to start (File ▸ Add image, or drop one on the window)'
+        : `Scribble: pick a class with ${project.classes
+            .slice(0, 9)
+            .map((c, i) => `${i + 1} (${c.name})`)
+            .join(', ')} and paint with the left mouse button`,
   });
   if (first) selectImage(first);
 }
