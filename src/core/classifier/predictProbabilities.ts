@@ -34,6 +34,7 @@ export interface PreparedClassifier {
 /** Pixels per chunk: the chunk's model-space planes and densities stay in cache. */
 const CHUNK_PIXELS = 2048;
 const LOG_2PI = Math.log(2 * Math.PI);
+const NEGLIGIBLE_LOG_RATIO = -80;
 
 export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
   const d = model.featureCount;
@@ -234,7 +235,10 @@ function posteriors(p: PreparedClassifier, logDensity: Float64Array, m: number, 
     for (let c = 0; c < nClasses; c++) out[c * CHUNK_PIXELS + i] = 0;
     let total = 0;
     for (let j = 0; j < k; j++) {
-      const e = Math.exp(logDensity[j * CHUNK_PIXELS + i] - max);
+      const shifted = logDensity[j * CHUNK_PIXELS + i] - max;
+      // Below e⁻⁸⁰ a term cannot change a float32 probability, and exp() of such values yields subnormal
+      // numbers, which x86 processes ~100× slower: pixels far from every component of a class hit this.
+      const e = shifted > NEGLIGIBLE_LOG_RATIO ? Math.exp(shifted) : 0;
       out[p.componentClass[j] * CHUNK_PIXELS + i] += e;
       total += e;
     }
