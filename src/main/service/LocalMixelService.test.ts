@@ -173,3 +173,29 @@ describe('saving and reopening', () => {
     expect(base![450 * 512 + 450]).toBe(0);
   });
 });
+
+describe('several images', () => {
+  it('trains on the labels of all images: one class painted on each still gives a model', async () => {
+    const service = backend.service;
+    const project = await service.openSampleProject();
+    const first = project.images[0].id;
+    const { writeSyntheticSample } = await import('../sample/writeSyntheticSample.js');
+    const other = await writeSyntheticSample(join(dir, 'second'), { width: 256, height: 256, seed: 5 });
+    const second = (await service.addImage(other.image)).id;
+    await service.applyLabelChange({
+      added: [
+        stroke(first, 1, [300, 300, 340, 300], 's-first'),
+        stroke(second, 2, [100, 100, 104, 100], 's-second'),
+      ],
+      removed: [],
+    });
+    const result = await service.predictTiles({
+      requestId: 77,
+      imageId: second,
+      tiles: [{ x: 0, y: 0, width: 256, height: 256 }],
+      retrain: true,
+    });
+    expect(result.hasModel).toBe(true);
+    expect(result.tilesDone).toBe(1);
+  });
+});
