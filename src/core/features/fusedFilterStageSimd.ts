@@ -98,15 +98,26 @@ export function fusedStageSimd(
     rowStarts(planes, core.y + y, H, rows);
     const g = (core.y + y - gradRect.y) * gw + pad;
     const o = y * w;
+    // Plain arguments, no arrays: this runs once per row of every tile and scale.
+    const cx = core.x;
     simd.fusedCore(
       4 * x0At,
       4 * x1At,
       4 * x2At,
       4 * xdAt,
-      ...Array.from(rows, (r) => 4 * (r + core.x)),
+      4 * (rows[0] + cx),
+      4 * (rows[1] + cx),
+      4 * (rows[2] + cx),
+      4 * (rows[3] + cx),
+      4 * (rows[4] + cx),
       4 * (gxAt + g),
       4 * (gyAt + g),
-      ...outAt.map((start) => 4 * (start + o)),
+      4 * (outAt[0] + o),
+      4 * (outAt[1] + o),
+      4 * (outAt[2] + o),
+      4 * (outAt[3] + o),
+      4 * (outAt[4] + o),
+      4 * (outAt[5] + o),
       4 * w,
       4 * weightsAt,
     );
@@ -128,9 +139,9 @@ export function fusedStageSimd(
         tensorWeightsAt,
       );
     }
+    const rowOffset = (yy: number) => 4 * (reflectIndex(yy, H) - gradRect.y) * w;
     for (let y = 0; y < core.height; y++) {
       const yc = core.y + y;
-      const rowOffset = (yy: number) => 4 * (reflectIndex(yy, H) - gradRect.y) * w;
       simd.tensorColumns(
         4 * sxxAt,
         4 * sxyAt,
