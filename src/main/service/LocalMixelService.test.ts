@@ -199,3 +199,47 @@ describe('several images', () => {
     expect(result.tilesDone).toBe(1);
   });
 });
+
+describe('export', () => {
+  it('writes float32 probabilities that sum to 1 and a segmentation that agrees; a failing image does not stop the rest', async () => {
+    const service = backend.service;
+    const project = await service.openSampleProject();
+    const imageId = project.images[0].id;
+    await service.applyLabelChange({
+      added: [stroke(imageId, 1, [300, 300, 340, 300], 'e1'), stroke(imageId, 2, [100, 100, 104, 100], 'e2')],
+      removed: [],
+    });
+    const progress: number[] = [];
+    const sub = service.onDidProgress((p) => p.requestId === 5 && progress.push(p.done));
+    const result = await service.exportImages({
+      requestId: 5,
+      imageIds: ['no-such-image', imageId],
+      sources: ['probabilities', 'simple-segmentation'],
+      format: 'tiff',
+      outputPattern: join(dir, 'export', '{name}_{source}.{ext}'),
+    });
+    sub.dispose();
+    expect(result.images[0]).toMatchObject({
+      imageId: 'no-such-image',
+      error: 'image no-such-image is not in the project',
+    });
+    expect(result.images[1].error).toBeUndefined();
+    expect(result.images[1].paths).toEqual([
+      join(dir, 'export', 'sample_probabilities.tif'),
+      join(dir, 'export', 'sample_simple-segmentation.tif'),
+    ]);
+    expect(progress.at(-1)).toBe(2);
+
+    const { readImage } = await import('../io/openImage.js');
+    const probs = (await readImage(result.images[1].paths[0])).image;
+    const seg = (await readImage(result.images[1].paths[1])).image;
+    expect(probs.channels).toHaveLength(2);
+    for (const i of [0, 5000, 100 * 512 + 102, 300 * 512 + 320]) {
+      const [p1, p2] = [probs.channels[0][i], probs.channels[1][i]];
+      expect(p1 + p2).toBeCloseTo(1, 5);
+      expect(seg.channels[0][i]).toBe(p2 > p1 ? 2 : 1);
+    }
+    expect(seg.channels[0][100 * 512 + 102]).toBe(2);
+    expect(seg.channels[0][300 * 512 + 320]).toBe(1);
+  });
+});

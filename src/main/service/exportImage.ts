@@ -1,6 +1,6 @@
 /**
- * Writes the export sources of one image (ilastik's names): Simple Segmentation (class ids), Probabilities
- * (one 8-bit file per class, 255 = 1), Uncertainty (8-bit, 255 = 1, where 1 − (p1 − p2)) and Labels.
+ * Writes the export sources of one image (ilastik's names): Simple Segmentation (class ids), Probabilities,
+ * Uncertainty (1 − (p1 − p2)) and Labels — float32 TIFF pages, or 8-bit PNGs scaled 255 = 1.
  * Prediction runs tile by tile through the caller's `predict`, so the feature cache is shared with the
  * live view.
  */
@@ -9,6 +9,7 @@ import { basename, dirname, extname } from 'node:path';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ExportRequest, ExportSource, LabelClass, ProjectImage } from '../../core/protocol/types.js';
 import { tileGrid, type Rect } from '../../core/tiling.js';
+import { writeFloat32Tiff } from '../io/writeFloat32Tiff.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
 
 export interface ExportOneImage {
@@ -41,11 +42,14 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   const { image, classes, request } = job;
   const { width, height } = image;
   const n = width * height;
-  const ext = request.format === 'tiff' ? 'tif' : 'png';
+  const isTiff = request.format === 'tiff';
+  const ext = isTiff ? 'tif' : 'png';
   const needsPrediction = request.sources.some((s) => s !== 'labels');
   const segmentation = new Uint8Array(n);
-  const uncertainty = new Uint8Array(n);
-  const probabilities = request.sources.includes('probabilities') ? classes.map(() => new Uint8Array(n)) : [];
+  const uncertainty = new Float32Array(needsPrediction ? n : 0);
+  const probabilities = request.sources.includes('probabilities')
+    ? classes.map(() => new Float32Array(n))
+    : [];
   if (needsPrediction) {
     const tiles = tileGrid(width, height, PREDICTION_TILE_SIZE, 0);
     for (const [t, { core }] of tiles.entries()) {
@@ -65,32 +69,46 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
               bestP = p;
               best = c;
             } else if (p > second) second = p;
-            if (probabilities.length) probabilities[c][global] = Math.round(p * 255);
+            if (probabilities.length) probabilities[c][global] = p;
           }
           segmentation[global] = classes[best].id;
-          uncertainty[global] = Math.round((1 - (bestP - Math.max(0, second))) * 255);
+          uncertainty[global] = 1 - (bestP - Math.max(0, second));
         }
       }
       job.onFraction((t + 1) / tiles.length);
     }
   }
   const written: string[] = [];
-  const write = async (path: string, pixels: Uint8Array) => {
+  const target = async (source: ExportSource, suffix = '') => {
+    const path = outputPath(request.outputPattern, image.path, source, ext, suffix);
     await mkdir(dirname(path), { recursive: true });
-    await writeIntegerImage(path, pixels, width, height);
     written.push(path);
+    return path;
   };
+  // TIFF keeps probabilities and uncertainty exact (float32, one page per class, as ilastik exports);
+  // PNG holds 8 bits, so they are scaled to 0..255 there, one file per class.
+  const toBytes = (plane: Float32Array) => Uint8Array.from(plane, (v) => Math.round(v * 255));
   for (const source of request.sources) {
     if (source === 'simple-segmentation')
-      await write(outputPath(request.outputPattern, image.path, source, ext), segmentation);
-    if (source === 'uncertainty')
-      await write(outputPath(request.outputPattern, image.path, source, ext), uncertainty);
-    if (source === 'labels')
-      await write(outputPath(request.outputPattern, image.path, source, ext), job.labels);
+      await writeIntegerImage(await target(source), segmentation, width, height);
+    if (source === 'labels') await writeIntegerImage(await target(source), job.labels, width, height);
+    if (source === 'uncertainty') {
+      if (isTiff)
+        await writeFloat32Tiff(await target(source), [uncertainty], width, height, {
+          pageNames: ['Uncertainty'],
+        });
+      else await writeIntegerImage(await target(source), toBytes(uncertainty), width, height);
+    }
     if (source === 'probabilities') {
-      for (const [c, cls] of classes.entries()) {
-        const suffix = `-${cls.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
-        await write(outputPath(request.outputPattern, image.path, source, ext, suffix), probabilities[c]);
+      if (isTiff) {
+        await writeFloat32Tiff(await target(source), probabilities, width, height, {
+          pageNames: classes.map((c) => c.name),
+        });
+      } else {
+        for (const [c, cls] of classes.entries()) {
+          const suffix = `-${cls.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+          await writeIntegerImage(await target(source, suffix), toBytes(probabilities[c]), width, height);
+        }
       }
     }
   }
