@@ -6,7 +6,7 @@
  * the module's memory; the outputs are copied to the feature planes at the end.
  */
 import type { Rect } from '../tiling.js';
-import { FUSED_RADIUS, gradientSweep, rowStarts, sweepRows, taps, type XPlanes } from './fusedFilterStage.js';
+import { FUSED_RADIUS, rowStarts, taps, type XPlanes } from './fusedFilterStage.js';
 import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilters.js';
 import type { FeatureId } from './selection.js';
 import { reachRect, reflectIndex, type Field } from './separableConvolution.js';
@@ -63,6 +63,7 @@ export function fusedStageSimd(
     return start;
   };
   const weightsAt = take(16);
+  const rowAt = take(xr.width + 2 * FUSED_RADIUS);
   const [x0At, x1At, x2At, xdAt] = [take(n), take(n), take(n), take(n)];
   const [gxAt, gyAt] = [take(ng), take(ng)];
   const [sxxAt, sxyAt, syyAt] = [take(nt), take(nt), take(nt)];
@@ -78,22 +79,62 @@ export function fusedStageSimd(
     x2: view(x2At, n),
     xd: view(xdAt, n),
   };
-  sweepRows(source, k, xr, ctx, planes);
-  const gx = view(gxAt, ng);
-  const gy = view(gyAt, ng);
-  // Gradient at the image columns the padded layout covers; the pad columns past an image edge mirror.
-  const c0 = Math.max(0, core.x - pad);
-  const c1 = Math.min(W, core.x + w + pad);
-  const gradColumns = { x: c0, y: gradRect.y, width: c1 - c0, height: gradRect.height };
-  gradientSweep(planes, k, gradColumns, H, gx, gy, gw, c0 - (core.x - pad));
-  if (hasTensor) mirrorPadColumns(gx, gy, gw, gradRect.height, core.x, W);
   const tensorWeights = taps(k.tensorOuter).slice(0, 2);
   heap.set(
     [...taps(k.g0), ...taps(k.g1).slice(1), ...taps(k.g2), ...taps(k.dogInner), ...tensorWeights],
     weightsAt,
   );
 
+  // x sweep: each source row, mirrored at the image's edges, is copied next to the module's loop.
+  const xw = xr.width;
+  const sw = source.rect.width;
+  const left = xr.x - FUSED_RADIUS;
+  const isInside = left >= source.rect.x && xr.x + xw + FUSED_RADIUS <= source.rect.x + sw;
+  for (let y = 0; y < xr.height; y++) {
+    const srcRow = (xr.y + y - source.rect.y) * sw - source.rect.x;
+    if (isInside) {
+      heap.set(source.data.subarray(srcRow + left, srcRow + left + xw + 2 * FUSED_RADIUS), rowAt);
+    } else {
+      for (let i = 0; i < xw + 2 * FUSED_RADIUS; i++)
+        heap[rowAt + i] = source.data[srcRow + reflectIndex(left + i, W)];
+    }
+    const o = y * xw;
+    simd.xRows(
+      4 * rowAt,
+      4 * (x0At + o),
+      4 * (x1At + o),
+      4 * (x2At + o),
+      4 * (xdAt + o),
+      4 * xw,
+      4 * weightsAt,
+    );
+  }
+
+  // Gradient at the image columns the padded layout covers; the pad columns past an image edge mirror.
+  const gx = view(gxAt, ng);
+  const gy = view(gyAt, ng);
+  const c0 = Math.max(0, core.x - pad);
+  const c1 = Math.min(W, core.x + w + pad);
   const rows = new Int32Array(2 * FUSED_RADIUS + 1);
+  for (let y = 0; y < gradRect.height; y++) {
+    rowStarts(planes, gradRect.y + y, H, rows);
+    const g = y * gw + c0 - (core.x - pad);
+    simd.gradientRows(
+      4 * x0At,
+      4 * x1At,
+      4 * (rows[0] + c0),
+      4 * (rows[1] + c0),
+      4 * (rows[2] + c0),
+      4 * (rows[3] + c0),
+      4 * (rows[4] + c0),
+      4 * (gxAt + g),
+      4 * (gyAt + g),
+      4 * (c1 - c0),
+      4 * weightsAt,
+    );
+  }
+  if (hasTensor) mirrorPadColumns(gx, gy, gw, gradRect.height, core.x, W);
+
   for (let y = 0; y < core.height; y++) {
     rowStarts(planes, core.y + y, H, rows);
     const g = (core.y + y - gradRect.y) * gw + pad;

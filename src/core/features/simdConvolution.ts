@@ -29,11 +29,15 @@ import {
 } from './wasmAssembler.js';
 import {
   FUSED_CORE_PARAMS,
+  GRADIENT_ROWS_PARAMS,
   TENSOR_COLUMNS_PARAMS,
   TENSOR_ROWS_PARAMS,
+  X_ROWS_PARAMS,
   fusedCoreBody,
+  gradientRowsBody,
   tensorColumnsBody,
   tensorRowsBody,
+  xRowsBody,
 } from './simdFusedCore.js';
 
 /** The memory of the module and its two loops (even and odd kernels). */
@@ -53,6 +57,9 @@ export interface SimdConvolver {
   /** The structure tensor's x and y sweeps (see simdFusedCore.ts). */
   tensorRows: (...args: number[]) => void;
   tensorColumns: (...args: number[]) => void;
+  /** The fused stage's x sweep and gradient, one row per call (see simdFusedCore.ts). */
+  xRows: (...args: number[]) => void;
+  gradientRows: (...args: number[]) => void;
 }
 
 /** Kernel weights live at the start of the heap; working memory starts here (in float32 elements). */
@@ -109,9 +116,11 @@ function moduleBytes(): Uint8Array {
         i32FunctionType(FUSED_CORE_PARAMS),
         i32FunctionType(TENSOR_ROWS_PARAMS),
         i32FunctionType(TENSOR_COLUMNS_PARAMS),
+        i32FunctionType(X_ROWS_PARAMS),
+        i32FunctionType(GRADIENT_ROWS_PARAMS),
       ]),
     ),
-    ...section(3, vec([[0], [0], [1], [2], [3]])),
+    ...section(3, vec([[0], [0], [1], [2], [3], [4], [5]])),
     ...section(5, vec([[0x00, 1]])),
     ...section(
       7,
@@ -122,11 +131,21 @@ function moduleBytes(): Uint8Array {
         [...name('fusedCore'), 0x00, 2],
         [...name('tensorRows'), 0x00, 3],
         [...name('tensorColumns'), 0x00, 4],
+        [...name('xRows'), 0x00, 5],
+        [...name('gradientRows'), 0x00, 6],
       ]),
     ),
     ...section(
       10,
-      vec([loopBody(false), loopBody(true), fusedCoreBody(), tensorRowsBody(), tensorColumnsBody()]),
+      vec([
+        loopBody(false),
+        loopBody(true),
+        fusedCoreBody(),
+        tensorRowsBody(),
+        tensorColumnsBody(),
+        xRowsBody(),
+        gradientRowsBody(),
+      ]),
     ),
   ];
   return Uint8Array.from(bytes);
@@ -160,6 +179,8 @@ export function simdConvolver(): SimdConvolver | null {
     const fusedCore = instance.exports.fusedCore as (...args: number[]) => void;
     const tensorRows = instance.exports.tensorRows as (...args: number[]) => void;
     const tensorColumns = instance.exports.tensorColumns as (...args: number[]) => void;
+    const xRows = instance.exports.xRows as (...args: number[]) => void;
+    const gradientRows = instance.exports.gradientRows as (...args: number[]) => void;
     const c: SimdConvolver = {
       heap: new Float32Array(memory.buffer),
       reserve(floats: number): Float32Array {
@@ -176,6 +197,8 @@ export function simdConvolver(): SimdConvolver | null {
       fusedCore,
       tensorRows,
       tensorColumns,
+      xRows,
+      gradientRows,
     };
     convolver = c;
   } catch {

@@ -252,3 +252,108 @@ export function tensorColumnsBody(): number[] {
 function store2(addr: number, x: number, value: number[]): number[] {
   return [...get(addr), ...get(x), op.i32Add, ...value, ...V128_STORE];
 }
+
+export const X_ROWS_PARAMS = 7;
+
+/**
+ * The fused stage's x sweep of one row: params src (the row, starting two pixels left of the first output,
+ * mirrored at the image's edges by the caller), x0, x1, x2, xd (output rows), nBytes, weights (the 11 of
+ * fusedCoreBody).
+ */
+export function xRowsBody(): number[] {
+  const [SRC, OX0, OX1, OX2, OXD, N, WT] = [0, 1, 2, 3, 4, 5, 6];
+  const X = 7;
+  const W = 8; // 11 weights
+  const [A, B, M, D, E, BD, AE] = Array.from({ length: 7 }, (_, i) => W + 11 + i);
+  const [S0, S1, S2, T1, T2, Q0, Q1, Q2, D0, D1, D2] = Array.from({ length: 11 }, (_, i) => W + i);
+  const at = (offset: number) => [...get(SRC), ...get(X), op.i32Add, ...loadAt(offset)];
+  const weighted = (w0: number, w1: number, w2: number) =>
+    add(add(mul(get(w0), get(M)), mul(get(w1), get(BD))), mul(get(w2), get(AE)));
+  const code: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    code.push(...get(WT), op.i32Const, 4 * i, op.i32Add, ...F32_LOAD, ...F32X4_SPLAT, ...set(W + i));
+  }
+  code.push(
+    ...[op.i32Const, 0, ...set(X)],
+    ...[op.block, 0x40, op.loop, 0x40],
+    ...[...get(X), ...get(N), op.i32GeS, op.brIf, 1],
+    ...at(0),
+    ...set(A),
+    ...at(4),
+    ...set(B),
+    ...at(8),
+    ...set(M),
+    ...at(12),
+    ...set(D),
+    ...at(16),
+    ...set(E),
+    ...add(get(B), get(D)),
+    ...set(BD),
+    ...add(get(A), get(E)),
+    ...set(AE),
+    ...store2(OX0, X, weighted(S0, S1, S2)),
+    ...store2(OX1, X, add(mul(get(T1), sub(get(B), get(D))), mul(get(T2), sub(get(A), get(E))))),
+    ...store2(OX2, X, weighted(Q0, Q1, Q2)),
+    ...store2(OXD, X, weighted(D0, D1, D2)),
+    ...[...get(X), op.i32Const, 16, op.i32Add, ...set(X)],
+    ...[op.br, 0, op.end, op.end],
+  );
+  return functionBody(
+    [
+      [1, I32],
+      [18, V128],
+    ],
+    code,
+  );
+}
+
+export const GRADIENT_ROWS_PARAMS = 11;
+
+/**
+ * The fused stage's gradient of one row: params x0, x1 (plane bases), ra, rb, rm, rd, re (byte offsets of the
+ * rows y−2 … y+2 at the first column), gx, gy (output rows), nBytes, weights (the 11 of fusedCoreBody).
+ */
+export function gradientRowsBody(): number[] {
+  const [PX0, PX1, RA, RB, RM, RD, RE, OGX, OGY, N, WT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const X = 11;
+  const [S0, S1, S2, T1, T2] = [12, 13, 14, 15, 16];
+  const row = (plane: number, offset: number) => [
+    ...get(plane),
+    ...get(offset),
+    op.i32Add,
+    ...get(X),
+    op.i32Add,
+    ...V128_LOAD,
+  ];
+  const code: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    code.push(...get(WT), op.i32Const, 4 * i, op.i32Add, ...F32_LOAD, ...F32X4_SPLAT, ...set(S0 + i));
+  }
+  code.push(
+    ...[op.i32Const, 0, ...set(X)],
+    ...[op.block, 0x40, op.loop, 0x40],
+    ...[...get(X), ...get(N), op.i32GeS, op.brIf, 1],
+    ...store2(
+      OGX,
+      X,
+      add(
+        add(mul(get(S0), row(PX1, RM)), mul(get(S1), add(row(PX1, RB), row(PX1, RD)))),
+        mul(get(S2), add(row(PX1, RA), row(PX1, RE))),
+      ),
+    ),
+    ...store2(
+      OGY,
+      X,
+      add(mul(get(T1), sub(row(PX0, RB), row(PX0, RD))), mul(get(T2), sub(row(PX0, RA), row(PX0, RE)))),
+    ),
+    ...[...get(X), op.i32Const, 16, op.i32Add, ...set(X)],
+    ...[op.br, 0, op.end, op.end],
+  );
+  return functionBody(
+    [
+      [1, I32],
+      [5, V128],
+    ],
+    code,
+  );
+}
