@@ -93,6 +93,9 @@ async function main(): Promise<void> {
       await page.mouse.up();
     };
     const sites = strokeSites(1024, 2, STROKES + 1);
+    // Figures scale with how busy the machine is; print it so runs can be compared.
+    const load = loadavg().map((l) => l.toFixed(1));
+    console.log(`machine: ${availableParallelism()} cores, load average ${load.join(' ')}`);
     console.log(
       `view: 1024 × 1024 image pixels at ${view.scale.toFixed(2)} screen px per pixel (16 tiles of 256²)`,
     );
