@@ -69,16 +69,10 @@ export function fusedFilterStage(
 }
 
 /** x-filters of the source over `xr`: smoothing, first and second derivative, DoG inner smoothing. */
-export function sweepRows(
-  source: Field,
-  k: FilterKernels,
-  xr: Rect,
-  ctx: ScaleContext,
-  into?: XPlanes,
-): XPlanes {
+function sweepRows(source: Field, k: FilterKernels, xr: Rect, ctx: ScaleContext): XPlanes {
   const { imageWidth: W, scratch } = ctx;
   const n = xr.width * xr.height;
-  const planes: XPlanes = into ?? {
+  const planes: XPlanes = {
     rect: xr,
     x0: scratch.plane(n),
     x1: scratch.plane(n),
@@ -131,16 +125,14 @@ export function rowStarts(x: XPlanes, y: number, H: number, out: Int32Array): vo
   }
 }
 
-/** ∂x = smooth_y(∂x-filtered), ∂y = ∂_y(smoothed-along-x), over gradRect, as float32 (row stride `outStride`). */
-export function gradientSweep(
+/** ∂x = smooth_y(∂x-filtered), ∂y = ∂_y(smoothed-along-x), over gradRect, as float32. */
+function gradientSweep(
   x: XPlanes,
   k: FilterKernels,
   gradRect: Rect,
   H: number,
   gx: Float32Array,
   gy: Float32Array,
-  outStride = gradRect.width,
-  outOffset = 0,
 ): void {
   const [s0, s1, s2] = taps(k.g0);
   const [, t1, t2] = taps(k.g1);
@@ -154,7 +146,7 @@ export function gradientSweep(
     const rm = rows[2] + gradRect.x;
     const rd = rows[3] + gradRect.x;
     const re = rows[4] + gradRect.x;
-    let o = y * outStride + outOffset;
+    let o = y * w;
     for (let i = 0; i < w; i++, o++) {
       gx[o] = s0 * x1[rm + i] + s1 * (x1[rb + i] + x1[rd + i]) + s2 * (x1[ra + i] + x1[re + i]);
       gy[o] = t1 * (x0[rb + i] - x0[rd + i]) + t2 * (x0[ra + i] - x0[re + i]);
