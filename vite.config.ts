@@ -13,6 +13,8 @@ export default defineConfig({
     // Keep the module preload polyfill out: it is an inline script the CSP would block.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    // One ~700 kB bundle (React, Konva, zod) loaded from disk or 127.0.0.1: splitting it gains nothing here.
+    chunkSizeWarningLimit: 1024,
     sourcemap: true,
   },
 });
