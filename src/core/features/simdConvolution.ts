@@ -1,13 +1,14 @@
 /**
- * A WebAssembly SIMD inner loop for long 1-D kernels (radius ≥ 3: ilastik's pre-smoothing, and every filter
- * of the direct convention): four outputs per instruction, float32 lanes. JavaScript has no SIMD, and these
- * loops are most of the feature bank's time. The module is a few hundred bytes, assembled here (no build
- * step, no dependency); where WebAssembly SIMD is missing, `simdConvolver()` returns null and the plain
- * JavaScript loop runs instead.
+ * The feature bank's WebAssembly SIMD module (four pixels per instruction, float32 lanes; JavaScript has no
+ * SIMD, and these loops are most of the feature bank's time): the 1-D loop for long kernels (radius ≥ 3:
+ * ilastik's pre-smoothing, every filter of the direct convention), built here, and the sweeps of the fused
+ * ilastik stage (simdFusedCore.ts). A few kilobytes, assembled at start-up by wasmAssembler.ts (no build step,
+ * no dependency); where WebAssembly SIMD is missing, `simdConvolver()` returns null and the plain JavaScript
+ * loops run instead.
  *
  * Numerics: sums in float32 (as vigra's own loops) instead of float64; the difference is a few float32 ulps
  * of the result, far below the 10⁻³-of-range tolerance of the vigra goldens. Which path runs depends only on
- * the kernel, so tiles stay identical to the whole image.
+ * the kernel and the selected features, so tiles stay identical to the whole image.
  */
 
 import {
