@@ -52,7 +52,7 @@ export const featureMatrixSchema = z.object({
 });
 
 export const classifierSettingsSchema = z.object({
-  maxComponents: z.number().int().min(1).max(20),
+  components: z.number().int().min(1).max(20),
   semiSupervised: z.boolean(),
 });
 

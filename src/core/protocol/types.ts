@@ -37,8 +37,8 @@ export interface FeatureMatrix {
 }
 
 export interface ClassifierSettings {
-  /** Largest number of Gaussian components per class; the fit picks up to this many. */
-  readonly maxComponents: number;
+  /** Gaussian components per class. */
+  readonly components: number;
   /** Refine the mixtures with the unlabeled pixels (semi-supervised EM). */
   readonly semiSupervised: boolean;
 }

@@ -34,6 +34,7 @@ import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js'
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { exportOneImage } from './exportImage.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
+import { defaultClassifierSettings } from './poolEngine.js';
 import { loadProjectImage, type LoadedPixels, type OpenImage } from './projectImage.js';
 import { clipRect, forEachLimited, newController, quantize } from './tileHelpers.js';
 import { TilePredictor } from './TilePredictor.js';
@@ -61,7 +62,7 @@ export const DEFAULT_CLASSES: readonly LabelClass[] = [
   { id: 2, name: 'Foreground', color: '#2080ff' },
 ];
 
-export const DEFAULT_CLASSIFIER: ClassifierSettings = { maxComponents: 3, semiSupervised: false };
+export const DEFAULT_CLASSIFIER: ClassifierSettings = defaultClassifierSettings();
 
 export class LocalMixelService implements MixelService {
   private readonly progress = new Emitter<Progress>();

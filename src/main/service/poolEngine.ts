@@ -79,8 +79,21 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
 /** The window's two settings mapped onto the classifier's options; everything else keeps its default. */
 export function classifierOptions(settings: ClassifierSettings): Partial<ClassifierOptions> {
   return {
-    maxComponents: settings.maxComponents,
+    components: settings.components,
+    maxComponents: Math.max(settings.components, DEFAULT_CLASSIFIER_OPTIONS.maxComponents),
     semiSupervised: { ...DEFAULT_CLASSIFIER_OPTIONS.semiSupervised, enabled: settings.semiSupervised },
+  };
+}
+
+/**
+ * The window starts from the classifier's own defaults (chosen on the accuracy benchmark), so a project
+ * trained in the window behaves as `mixel train` would.
+ */
+export function defaultClassifierSettings(): ClassifierSettings {
+  const d = DEFAULT_CLASSIFIER_OPTIONS;
+  return {
+    components: typeof d.components === 'number' ? d.components : d.maxComponents,
+    semiSupervised: d.semiSupervised.enabled !== false,
   };
 }
 

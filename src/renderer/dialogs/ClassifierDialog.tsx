@@ -1,4 +1,4 @@
-/** Classifier settings: the largest number of Gaussian components per class, and semi-supervised EM. */
+/** Classifier settings: Gaussian components per class, and semi-supervised EM. */
 import { useState } from 'react';
 import * as app from '../state/controller.js';
 import { getApp, setApp } from '../state/store.js';
@@ -6,12 +6,12 @@ import { Modal } from './Modal.js';
 
 export function ClassifierDialog() {
   const current = getApp().project!.classifier;
-  const [maxComponents, setMaxComponents] = useState(current.maxComponents);
+  const [components, setComponents] = useState(current.components);
   const [semiSupervised, setSemiSupervised] = useState(current.semiSupervised);
   const apply = async () => {
     setApp({ dialog: null });
     const next = await app.runAndShow('Changing classifier…', () =>
-      app.service().setClassifierSettings({ maxComponents, semiSupervised }),
+      app.service().setClassifierSettings({ components, semiSupervised }),
     );
     if (next) {
       setApp({ project: next });
@@ -33,13 +33,13 @@ export function ClassifierDialog() {
       }
     >
       <label className="field">
-        Gaussian components per class (at most; chosen by BIC)
+        Gaussian components per class (fewer: a faster update after each stroke)
         <input
           type="number"
           min={1}
           max={20}
-          value={maxComponents}
-          onChange={(e) => setMaxComponents(Math.max(1, Math.min(20, Number(e.target.value) || 1)))}
+          value={components}
+          onChange={(e) => setComponents(Math.max(1, Math.min(20, Number(e.target.value) || 1)))}
         />
       </label>
       <label className="toggle">
