@@ -70,6 +70,7 @@ export function fusedStageSimd(
   const outAt = CORE_OUTPUTS.map(() => take(nc));
   const tensorAt = [take(hasTensor ? nc : 0), take(hasTensor ? nc : 0)];
   const heap = simd.reserve(at - SIMD_WORK_START);
+  if (!heap) return false;
   const view = (start: number, length: number) => heap.subarray(start, start + length);
 
   const planes: XPlanes = {

@@ -43,8 +43,8 @@ export function convolveColumnsTransposed(
   // With SIMD the transposed planes live in the module's memory, where its loop reads and writes them.
   const tinAt = SIMD_WORK_START;
   const toutAt = tinAt + w * span + SIMD_SLACK;
-  if (simd) {
-    const heap = simd.reserve(w * span + w * h + 2 * SIMD_SLACK);
+  const heap = simd?.reserve(w * span + w * h + 2 * SIMD_SLACK) ?? null;
+  if (heap) {
     loadKernel(heap, kernel);
     tin = heap.subarray(tinAt, tinAt + w * span);
     tout = heap.subarray(toutAt, toutAt + w * h);
@@ -62,7 +62,7 @@ export function convolveColumnsTransposed(
       }
     }
   }
-  if (simd) {
+  if (simd && heap) {
     for (let x = 0; x < w; x++) simd.run(kernel.isOdd, tinAt + x * span, toutAt + x * h, h, r);
   } else {
     for (let x = 0; x < w; x++) convolveLine(tin, x * span + r, 1, kernel, tout, x * h, h);
@@ -92,7 +92,10 @@ function loadKernel(heap: Float32Array, kernel: GaussianKernel): void {
   if (kernel.isOdd) heap[0] = 0;
 }
 
-/** convolveRows through the SIMD loop: each (reflected) source row is copied into the module's memory. */
+/**
+ * convolveRows through the SIMD loop: each (reflected) source row is copied into the module's memory.
+ * Returns false, having done nothing, if that memory cannot grow enough.
+ */
 export function convolveRowsSimd(
   simd: SimdConvolver,
   src: Field,
@@ -101,12 +104,13 @@ export function convolveRowsSimd(
   imageWidth: number,
   isInside: boolean,
   out: Float32Array,
-): void {
+): boolean {
   const r = kernel.radius;
   const w = outRect.width;
   const inAt = SIMD_WORK_START;
   const outAt = inAt + w + 2 * r + SIMD_SLACK;
   const heap = simd.reserve(2 * w + 2 * r + 2 * SIMD_SLACK);
+  if (!heap) return false;
   loadKernel(heap, kernel);
   const sw = src.rect.width;
   const x0 = outRect.x - r;
@@ -123,4 +127,5 @@ export function convolveRowsSimd(
     simd.run(kernel.isOdd, inAt, outAt, w, r);
     out.set(heap.subarray(outAt, outAt + w), y * w);
   }
+  return true;
 }

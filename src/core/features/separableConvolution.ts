@@ -126,8 +126,7 @@ export function convolveRows(
   const x1 = outRect.x + w + r;
   const isInside = x0 >= src.rect.x && x1 <= src.rect.x + sw;
   const simd = longKernelSimd(kernel);
-  if (simd) {
-    convolveRowsSimd(simd, src, kernel, outRect, imageWidth, isInside, data);
+  if (simd && convolveRowsSimd(simd, src, kernel, outRect, imageWidth, isInside, data)) {
     return { data, rect: outRect };
   }
   const padded = scratch.paddedRow(w + 2 * r);

@@ -45,8 +45,11 @@ import {
 export interface SimdConvolver {
   /** Float32 view of the module's memory; renewed when the memory grows. */
   heap: Float32Array;
-  /** Makes room for `floats` values of working memory after the kernel area; returns the heap. */
-  reserve(floats: number): Float32Array;
+  /**
+   * Makes room for `floats` values of working memory after the kernel area; returns the heap, or null when
+   * the module's 32-bit memory cannot grow that far (callers then run their JavaScript loops).
+   */
+  reserve(floats: number): Float32Array | null;
   /**
    * out[i] = Σₖ kernel[k]·in[i − k] for i in [0, n) rounded up to a multiple of 4 (the caller leaves slack):
    * `inIndex` is where in[−r] sits in the heap, `outIndex` where out[0] goes, the kernel's weights (offsets
@@ -184,10 +187,14 @@ export function simdConvolver(): SimdConvolver | null {
     const gradientRows = instance.exports.gradientRows as (...args: number[]) => void;
     const c: SimdConvolver = {
       heap: new Float32Array(memory.buffer),
-      reserve(floats: number): Float32Array {
+      reserve(floats: number): Float32Array | null {
         const needed = (SIMD_WORK_START + floats) * 4;
         if (needed > memory.buffer.byteLength) {
-          memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+          try {
+            memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+          } catch {
+            return null; // past wasm32's 4 GiB, or the engine's limit
+          }
           c.heap = new Float32Array(memory.buffer);
         }
         return c.heap;
