@@ -243,3 +243,26 @@ describe('export', () => {
     expect(seg.channels[0][300 * 512 + 320]).toBe(1);
   });
 });
+
+describe('the live loop', () => {
+  it('previews with a quick fit, refits properly for full resolution, and refits only when labels change', async () => {
+    const service = backend.service;
+    const project = await service.openSampleProject();
+    const imageId = project.images[0].id;
+    await service.applyLabelChange({
+      added: [stroke(imageId, 1, [300, 300, 340, 300], 'l1'), stroke(imageId, 2, [100, 100, 104, 100], 'l2')],
+      removed: [],
+    });
+    const tiles = [{ x: 0, y: 0, width: 256, height: 256 }];
+    const predict = (requestId: number, stride: number) =>
+      service.predictTiles({ requestId, imageId, tiles, retrain: true, stride });
+    const preview = await predict(200, 4);
+    expect(preview.trainMs).toBeGreaterThan(0);
+    const full = await predict(201, 1);
+    expect(full.trainMs).toBeGreaterThan(0); // the quick model is replaced by the proper one
+    const again = await predict(202, 1);
+    expect(again.trainMs).toBe(0); // labels unchanged: no refit
+    const previewAgain = await predict(203, 4);
+    expect(previewAgain.trainMs).toBe(0); // the proper model serves previews too
+  });
+});

@@ -10,6 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { rasterizeStroke, rerasterizeRect } from '../../core/labels/rasterizeStroke.js';
 import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
+import { MAX_TRAINING_SAMPLES_PER_CLASS, QUICK_FIT_SAMPLES_PER_CLASS } from './constants.js';
 import { Emitter } from '../../core/protocol/Event.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
@@ -82,6 +83,8 @@ export class LocalMixelService implements MixelService {
   /** Bumped on every change that invalidates the model; the model remembers the version it was fit on. */
   private labelsVersion = 0;
   private modelVersion = -1;
+  /** The model is the quick one fitted for a preview; a full-resolution request refits properly. */
+  private isModelQuick = false;
   private readonly running = new Map<number, AbortController>();
   private currentPredict: AbortController | null = null;
 
@@ -139,9 +142,8 @@ export class LocalMixelService implements MixelService {
     if (!target)
       throw new ServiceError('no-path', 'this project has never been saved: choose a file to save it to');
     // The file carries a model current with its labels, so `mixel predict` can run it as saved.
-    if (this.modelVersion !== this.labelsVersion)
-      await this.train(newController().signal).catch(() => undefined);
-    const isModelCurrent = this.model !== null && this.modelVersion === this.labelsVersion;
+    if (!this.isModelFinal()) await this.train(newController().signal).catch(() => undefined);
+    const isModelCurrent = this.model !== null && this.isModelFinal();
     await writeProjectFile(target, {
       classes: this.classes,
       images: [...this.images.values()],
@@ -303,9 +305,11 @@ export class LocalMixelService implements MixelService {
     let tilesDone = 0;
     try {
       const image = this.requireImage(request.imageId);
-      if (request.retrain && (this.model === null || this.modelVersion !== this.labelsVersion)) {
+      const isPreview = (request.stride ?? 1) > 1;
+      const isStale = this.model === null || this.modelVersion !== this.labelsVersion;
+      if (request.retrain && (isStale || (this.isModelQuick && !isPreview))) {
         const t0 = performance.now();
-        await this.train(signal);
+        await this.train(signal, isPreview);
         trainMs = performance.now() - t0;
       }
       const model = this.model;
@@ -390,7 +394,7 @@ export class LocalMixelService implements MixelService {
     try {
       const report = (p: Omit<Progress, 'requestId' | 'task' | 'total'>) =>
         this.progress.fire({ requestId: request.requestId, task: 'Exporting', total, ...p });
-      if (this.model === null || this.modelVersion !== this.labelsVersion) await this.train(signal);
+      if (!this.isModelFinal()) await this.train(signal);
       for (const [i, imageId] of request.imageIds.entries()) {
         if (signal.aborted) break;
         const image = this.images.get(imageId);
@@ -456,7 +460,16 @@ export class LocalMixelService implements MixelService {
     return this.predictor.predictPreview(image, rect, model, stride, this.classes, this.features, signal);
   }
 
-  private async train(signal: AbortSignal): Promise<void> {
+  /** A model fitted on the current labels with the full settings (not a preview's quick fit). */
+  private isModelFinal(): boolean {
+    return this.model !== null && this.modelVersion === this.labelsVersion && !this.isModelQuick;
+  }
+
+  /**
+   * Fits the classifier on the labels of every image. `quick` (for a preview) fits on a small subsample,
+   * supervised only, so the preview appears fast; the full-resolution pass then refits properly.
+   */
+  private async train(signal: AbortSignal, quick = false): Promise<void> {
     const version = this.labelsVersion;
     const matrix = await collectTrainingSamples(
       [...this.images.values()].map((im) => ({
@@ -468,23 +481,26 @@ export class LocalMixelService implements MixelService {
       this.classes.map((c) => c.id),
       PREDICTION_TILE_SIZE,
       (im, core) => this.tileFeatures(this.images.get(im.id)!, core, signal),
+      quick ? QUICK_FIT_SAMPLES_PER_CLASS : MAX_TRAINING_SAMPLES_PER_CLASS,
     );
     if (!matrix || matrix.classIds.length < 2) {
       this.model = null;
       this.modelVersion = version;
+      this.isModelQuick = false;
       return;
     }
     const trained = await this.options.engine.fit(
       matrix.samples,
       matrix.labels,
       matrix.featureCount,
-      this.classifier,
+      quick ? { ...this.classifier, semiSupervised: false } : this.classifier,
       matrix.unlabeled,
       signal,
     );
     if (signal.aborted) return;
     this.model = trained;
     this.modelVersion = version;
+    this.isModelQuick = quick;
   }
 
   private invalidateModel(): void {

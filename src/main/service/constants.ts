@@ -16,3 +16,10 @@ export const TRAINING_SAMPLE_SEED = 7;
  * semi-supervised EM: ~1 % of a tile, enough context around the strokes without making the fit slow.
  */
 export const UNLABELED_STRIDE = 97;
+
+/**
+ * Labeled pixels per class for the quick fit behind the preview after a stroke: a fifth of the full fit's,
+ * supervised only, so the coarse overlay follows the stroke at once; the full-resolution pass refits
+ * with MAX_TRAINING_SAMPLES_PER_CLASS and the project's settings.
+ */
+export const QUICK_FIT_SAMPLES_PER_CLASS = 300;
