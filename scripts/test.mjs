@@ -28,7 +28,8 @@ let failed = 0;
 try {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed = result.numPassedTests;
-  failed = result.numFailedTests + (result.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(result);
+  // A test file that failed without a failing test (an import or setup error) counts as one failure.
+  failed = result.numFailedTests + countFilesFailedOutsideTests(result);
 } catch {
   failed = 1;
 }
@@ -38,9 +39,8 @@ failed += Number(process.env.MIXEL_CHECKS_FAILED ?? 0);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && vitest.status === 0 ? 0 : 1);
 
-/** A suite that failed only because its tests failed is already counted by its tests. */
-function countSuitesWithFailedTests(result) {
+function countFilesFailedOutsideTests(result) {
   return (result.testResults ?? []).filter(
-    (s) => s.status === 'failed' && (s.assertionResults ?? []).some((t) => t.status === 'failed'),
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
   ).length;
 }

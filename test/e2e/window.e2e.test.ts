@@ -6,13 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { decodePalettePng } from '../../src/main/io/decodePalettePng.js';
 import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
 import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
 import { fitView } from '../../src/renderer/viewer/rendering.js';
@@ -211,7 +212,10 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     await page.locator('[data-action="save-project"]').click();
     await page.getByTestId('path-input').fill(projectPath);
     await page.getByTestId('path-ok').click();
-    await expect.poll(textOf('status'), { timeout: 30_000 }).toContain('Saved');
+    // The status line may already show a later live update; the saved file and its name in the
+    // footer are what the user relies on.
+    await expect.poll(() => existsSync(projectPath), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.locator('footer').innerText(), { timeout: 30_000 }).toContain(projectPath);
     await page.locator('[data-action="new-project"]').click();
     await expect.poll(textOf('image-list')).not.toContain('sample.tif');
     await expect.poll(() => page.locator('.class-name').first().inputValue()).toBe('Background');
@@ -239,12 +243,14 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     await shot('06-exported');
     const file = join(dir, 'export', 'sample_simple-segmentation.png');
     await expect.poll(textOf('export-path'), { timeout: 10_000 }).toContain(file);
-    const meta = await sharp(file).metadata();
-    expect([meta.width, meta.height, meta.channels]).toEqual([512, 512, 1]);
-    // sharp expands grey to RGB when decoding unless told otherwise.
-    const data = await sharp(file).extractChannel(0).raw().toBuffer();
-    expect(data[nucleus[1] * 512 + nucleus[0]]).toBe(2);
-    expect(data[background[1] * 512 + background[0]]).toBe(1);
+    // A palette PNG: the stored values are the class values, the palette shows the class colours.
+    const decoded = decodePalettePng(await readFile(file));
+    expect([decoded.width, decoded.height]).toEqual([512, 512]);
+    expect(decoded.indices[nucleus[1] * 512 + nucleus[0]]).toBe(2);
+    expect(decoded.indices[background[1] * 512 + background[0]]).toBe(1);
+    const { data: shown } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+    const at = (nucleus[1] * 512 + nucleus[0]) * 3;
+    expect(Array.from(shown.subarray(at, at + 3))).toEqual([255, 0, 0]); // the nucleus class, recoloured red
     await page.locator('.modal-footer button', { hasText: 'Close' }).click();
   });
 

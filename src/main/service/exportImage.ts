@@ -11,6 +11,7 @@ import type { ExportRequest, ExportSource, LabelClass, ProjectImage } from '../.
 import { tileGrid, type Rect } from '../../core/tiling.js';
 import { writeFloat32Tiff } from '../io/writeFloat32Tiff.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
+import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
 
 export interface ExportOneImage {
   readonly image: ProjectImage;
@@ -88,10 +89,16 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   // TIFF keeps probabilities and uncertainty exact (float32, one page per class, as ilastik exports);
   // PNG holds 8 bits, so they are scaled to 0..255 there, one file per class.
   const toBytes = (plane: Float32Array) => Uint8Array.from(plane, (v) => Math.round(v * 255));
+  // Class values as they are; as PNG with a palette in the class colours, so a viewer does not show black.
+  const classColors: string[] = [];
+  for (const c of classes) classColors[c.id - 1] = c.color;
+  const writeClassValues = async (path: string, values: Uint8Array) =>
+    isTiff
+      ? writeIntegerImage(path, values, width, height)
+      : writeSegmentationPng(path, values, width, height, classColors);
   for (const source of request.sources) {
-    if (source === 'simple-segmentation')
-      await writeIntegerImage(await target(source), segmentation, width, height);
-    if (source === 'labels') await writeIntegerImage(await target(source), job.labels, width, height);
+    if (source === 'simple-segmentation') await writeClassValues(await target(source), segmentation);
+    if (source === 'labels') await writeClassValues(await target(source), job.labels);
     if (source === 'uncertainty') {
       if (isTiff)
         await writeFloat32Tiff(await target(source), [uncertainty], width, height, {
