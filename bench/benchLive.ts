@@ -11,7 +11,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_PATH, hasChromium, launchHeadlessChromium } from '../test/helpers/headlessChromium.js';
 import { makeSyntheticSample } from '../src/core/sample/syntheticCells.js';
 import { rendererDir } from '../src/main/server/rendererDir.js';
 import { serveBrowserMode } from '../src/main/server/serveBrowserMode.js';
@@ -19,17 +20,6 @@ import { createBackend } from '../src/main/service/createBackend.js';
 import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
 import { fitView } from '../src/renderer/viewer/rendering.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const STROKES = 10;
 
 type Point = [number, number];
@@ -56,8 +46,8 @@ function strokeSites(size: number, seed: number, count: number): { nuclei: Point
 
 async function main(): Promise<void> {
   const renderer = rendererDir();
-  if (!existsSync(CHROMIUM))
-    return console.log(`bench:live skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+  if (!hasChromium())
+    return console.log(`bench:live skipped: ${CHROMIUM_PATH} is not installed (apt-get install chromium)`);
   if (!existsSync(join(renderer, 'index.html')))
     return console.log('bench:live skipped: the window is not built (npm run build)');
 
@@ -68,11 +58,7 @@ async function main(): Promise<void> {
   await backend.service.newProject();
   await backend.service.addImage(small.image);
   const server = await serveBrowserMode({ service: backend.service, rendererDir: renderer });
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    viewport: { width: 1420, height: 1160 },
-  });
+  const context = await launchHeadlessChromium(join(dir, 'profile'), { width: 1420, height: 1160 });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(server.url);

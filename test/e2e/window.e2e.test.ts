@@ -9,27 +9,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { hasChromium, launchHeadlessChromium } from '../helpers/headlessChromium.js';
 import { decodePalettePng } from '../../src/main/io/decodePalettePng.js';
 import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
 import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
 import { fitView } from '../../src/renderer/viewer/rendering.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = resolve('test-output/e2e');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let dir: string;
 let backend: Backend;
@@ -107,9 +97,7 @@ async function shot(name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
-const hasChromium = existsSync(CHROMIUM);
-
-describe.skipIf(!hasChromium)('the window in a browser', () => {
+describe.skipIf(!hasChromium())('the window in a browser', () => {
   beforeAll(async () => {
     const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
     if (build.status !== 0) throw new Error('vite build failed');
@@ -117,12 +105,7 @@ describe.skipIf(!hasChromium)('the window in a browser', () => {
     dir = await mkdtemp(join(tmpdir(), 'mixel-e2e-'));
     backend = createBackend({ dataDir: dir, threads: 2 });
     server = await serveBrowserMode({ service: backend.service, rendererDir: 'dist-renderer' });
-    // A fresh profile per run (Playwright's way of passing --user-data-dir).
-    browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      args: ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
+    browser = await launchHeadlessChromium(join(dir, 'chromium-profile'), { width: 1280, height: 800 });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (err) => console.error('page error:', err.message));
   });
