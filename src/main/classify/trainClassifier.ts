@@ -1,7 +1,7 @@
 /**
  * Trains the pixel classifier on scribbles from one or several images: features are computed only for
  * tiles that hold labels (in the worker pool), reduced there to the labeled rows plus a subsample of
- * unlabeled ones, and EM then runs in a worker too.
+ * unlabeled ones, and EM then runs in workers too, one class per job (fitClassifierOnPool).
  */
 import {
   DEFAULT_CLASSIFIER_OPTIONS,
@@ -17,6 +17,7 @@ import {
 import type { PlanarImage } from '../../core/image.js';
 import { DEFAULT_TILE_SIZE, tileGrid } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
+import { fitClassifierOnPool } from './fitClassifierOnPool.js';
 import { cropLabels, cropTile } from './tileCrops.js';
 import type { TrainingSamples } from './trainingSamplesJob.js';
 
@@ -102,19 +103,19 @@ export async function trainClassifier(
   );
   const merged = mergeSamples(parts);
   onProgress?.('fit', 0, 1);
-  const { model } = await pool.run(
-    'fitClassifier',
+  const model = await fitClassifierOnPool(
+    pool,
     {
       samples: merged.samples,
       labels: merged.labels,
       nFeatures: merged.nFeatures,
-      options,
       unlabeled: merged.unlabeled,
       sampleGroups: merged.groups,
     },
-    { signal },
+    options,
+    (fitDone, fitTotal) => onProgress?.('fit', fitDone, fitTotal),
+    signal,
   );
-  onProgress?.('fit', 1, 1);
   return { ...model, featureNames: featureChannelNames(selection, channelCount) };
 }
 

@@ -7,6 +7,9 @@ import { echoJob } from './echoJob.js';
 import { featureTileJob } from './featureTileJob.js';
 import { classifyTileJob } from './classifyTileJob.js';
 import { fitClassifierJob } from './fitClassifierJob.js';
+import { prepareTrainingJob } from './prepareTrainingJob.js';
+import { fitClassMixtureJob } from './fitClassMixtureJob.js';
+import { finishTrainingJob } from './finishTrainingJob.js';
 import { trainingSamplesJob } from '../../classify/trainingSamplesJob.js';
 import { predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
 
@@ -15,6 +18,9 @@ export const jobs = {
   featureTile: featureTileJob,
   classifyTile: classifyTileJob,
   fitClassifier: fitClassifierJob,
+  prepareTraining: prepareTrainingJob,
+  fitClassMixture: fitClassMixtureJob,
+  finishTraining: finishTrainingJob,
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
 };

@@ -1,0 +1,48 @@
+/**
+ * Fits the pixel classifier with its per-class mixtures in parallel on the worker pool: one job prepares
+ * the model space, one job per class fits that class's mixture (the bulk of the time), and one job joins
+ * them and runs semi-supervised EM. The steps are those fitPixelClassifier runs in sequence, so the model
+ * is identical to the single-job fit for the same seed.
+ */
+import type { ClassifierOptions } from '../../core/classifier/classifierOptions.js';
+import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import { classMixtureInput } from '../../core/classifier/trainingSteps.js';
+import type { WorkerPool } from '../engine/WorkerPool.js';
+
+export interface TrainingRows {
+  /** nSamples × nFeatures, row-major. */
+  readonly samples: Float32Array;
+  /** 1..K per sample. */
+  readonly labels: Uint8Array;
+  readonly nFeatures: number;
+  /** Unlabeled rows for semi-supervised EM. */
+  readonly unlabeled?: Float32Array;
+  /** Spatial group per labeled row, for cross-validation. */
+  readonly sampleGroups?: Int32Array;
+}
+
+/** onProgress counts fit steps: preparing, each class, finishing. */
+export async function fitClassifierOnPool(
+  pool: WorkerPool,
+  rows: TrainingRows,
+  options: Partial<ClassifierOptions> = {},
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<FittedClassifier> {
+  const prepared = await pool.run('prepareTraining', { ...rows, options }, { signal });
+  const total = prepared.classes.length + 2;
+  let done = 1;
+  onProgress?.(done, total);
+  const classMixtures = await Promise.all(
+    prepared.classes.map(async (_, k) => {
+      const input = classMixtureInput(prepared, k);
+      const transfer = [input.Z.buffer as ArrayBuffer, input.classIndex.buffer as ArrayBuffer];
+      const mixture = await pool.run('fitClassMixture', input, { signal, transfer });
+      onProgress?.(++done, total);
+      return mixture;
+    }),
+  );
+  const { model } = await pool.run('finishTraining', { prepared, classMixtures }, { signal });
+  onProgress?.(total, total);
+  return model;
+}
