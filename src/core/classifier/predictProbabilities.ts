@@ -8,6 +8,7 @@
 import { gmmParameters } from './GaussianMixture.js';
 import type { GmmParameters } from './gmmParameters.js';
 import type { FittedClassifier } from './PixelClassifier.js';
+import { simdDiagonalKernel } from './simdDiagonalLogDensity.js';
 
 export interface PreparedClassifier {
   readonly nClasses: number;
@@ -81,11 +82,15 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
   };
 }
 
-/** One Float32Array of probabilities per class (in model.classes order) for pixelCount pixels. */
+/**
+ * One Float32Array of probabilities per class (in model.classes order) for pixelCount pixels. `useSimd`
+ * false forces the JavaScript kernel (tests and benchmarks compare the two).
+ */
 export function predictProbabilities(
   model: FittedClassifier | PreparedClassifier,
   featurePlanes: Float32Array[],
   pixelCount: number,
+  useSimd = true,
 ): Float32Array[] {
   const p = 'params' in model ? model : prepareClassifier(model);
   const { featureCount: d, dims: r, nClasses } = p;
@@ -104,9 +109,16 @@ export function predictProbabilities(
   const y = new Float64Array(CHUNK_PIXELS);
   const logDensity = new Float64Array(k * CHUNK_PIXELS);
   const classSum = new Float64Array(nClasses * CHUNK_PIXELS);
+  // WebAssembly SIMD for diagonal models where available (simdDiagonalLogDensity.ts), else the JS kernel.
+  const simdLogDensities =
+    useSimd && p.params.covariance === 'diag'
+      ? (simdDiagonalKernel()?.forModel(p, CHUNK_PIXELS) ?? null)
+      : null;
   for (let start = 0; start < pixelCount; start += CHUNK_PIXELS) {
     const m = Math.min(CHUNK_PIXELS, pixelCount - start);
-    if (p.params.covariance === 'diag') {
+    if (simdLogDensities) {
+      simdLogDensities(featurePlanes, start, m, logDensity, CHUNK_PIXELS);
+    } else if (p.params.covariance === 'diag') {
       toModelSpaceRows(p, featurePlanes, start, m, z, z2);
       diagonalLogDensities(p, z, z2, m, logDensity);
     } else {
