@@ -109,23 +109,26 @@ export function predictProbabilities(
   const y = new Float64Array(CHUNK_PIXELS);
   const logDensity = new Float64Array(k * CHUNK_PIXELS);
   const classSum = new Float64Array(nClasses * CHUNK_PIXELS);
-  // WebAssembly SIMD for diagonal models where available (simdDiagonalLogDensity.ts), else the JS kernel.
-  const simdLogDensities =
+  // Diagonal models: distances and posteriors in WebAssembly SIMD where available (simdDiagonalLogDensity.ts,
+  // simdPosteriors.ts), else the JavaScript loops below.
+  const simdModel =
     useSimd && p.params.covariance === 'diag'
       ? (simdDiagonalKernel()?.forModel(p, CHUNK_PIXELS) ?? null)
       : null;
   for (let start = 0; start < pixelCount; start += CHUNK_PIXELS) {
     const m = Math.min(CHUNK_PIXELS, pixelCount - start);
-    if (simdLogDensities) {
-      simdLogDensities(featurePlanes, start, m, logDensity, CHUNK_PIXELS);
-    } else if (p.params.covariance === 'diag') {
-      toModelSpaceRows(p, featurePlanes, start, m, z, z2);
-      diagonalLogDensities(p, z, z2, m, logDensity);
+    if (simdModel) {
+      simdModel.classProbabilities(featurePlanes, start, m, classSum, CHUNK_PIXELS);
     } else {
-      toModelSpacePlanar(p, featurePlanes, start, m, z);
-      fullLogDensities(p, z, m, y, logDensity);
+      if (p.params.covariance === 'diag') {
+        toModelSpaceRows(p, featurePlanes, start, m, z, z2);
+        diagonalLogDensities(p, z, z2, m, logDensity);
+      } else {
+        toModelSpacePlanar(p, featurePlanes, start, m, z);
+        fullLogDensities(p, z, m, y, logDensity);
+      }
+      posteriors(p, logDensity, m, classSum);
     }
-    posteriors(p, logDensity, m, classSum);
     for (let c = 0; c < nClasses; c++) {
       const plane = out[c];
       const base = c * CHUNK_PIXELS;

@@ -127,13 +127,52 @@ describe('simdDiagonalKernel', () => {
     const start = 200;
     const m = n - start;
     const out = new Float64Array(10 * m);
-    evaluate?.(planes, start, m, out, m);
+    evaluate?.logDensities(planes, start, m, out, m);
     for (let j = 0; j < 10; j++) {
       for (let i = 0; i < m; i++) {
         const want = expected[(start + i) * 10 + j];
         expect(Math.abs(out[j * m + i] - want)).toBeLessThan(1e-9 * Math.max(1, Math.abs(want)));
       }
     }
+  });
+
+  it('turns log densities into class posteriors as Bayes rule does in float64 (its exp() to 1e-12)', () => {
+    const rng = new SeededRandom(5);
+    const perClass = [2, 3, 1];
+    const overlapping = randomDiagonalModel(rng, 12, perClass);
+    // Components further apart than the shared test model's, so terms spread over exp()'s range.
+    const { means, covariances } = overlapping.mixture;
+    const model: FittedClassifier = {
+      ...overlapping,
+      mixture: {
+        ...overlapping.mixture,
+        means: means.map((v, t) => v + 1.5 * Math.sqrt(covariances[t]) * rng.nextNormal()),
+      },
+    };
+    const prepared = prepareClassifier(model);
+    const n = 777;
+    const planes = featurePlanes(rng, model, n);
+    const evaluate = simd?.forModel(prepared, 1024);
+    const logDensity = new Float64Array(6 * n);
+    const probabilities = new Float64Array(3 * n);
+    evaluate?.logDensities(planes, 0, n, logDensity, n);
+    evaluate?.classProbabilities(planes, 0, n, probabilities, n);
+    let spread = 0;
+    for (let i = 0; i < n; i++) {
+      let max = -Infinity;
+      for (let j = 0; j < 6; j++) max = Math.max(max, logDensity[j * n + i]);
+      const sums = [0, 0, 0];
+      for (let j = 0; j < 6; j++) {
+        const shifted = logDensity[j * n + i] - max;
+        if (shifted > -80) sums[model.componentClass[j]] += Math.exp(shifted);
+        if (shifted < -20 && shifted > -80) spread++;
+      }
+      const total = sums[0] + sums[1] + sums[2];
+      for (let c = 0; c < 3; c++)
+        expect(Math.abs(probabilities[c * n + i] - sums[c] / total)).toBeLessThan(1e-12);
+    }
+    // Terms deep in exp()'s range were exercised, not just values near 1.
+    expect(spread).toBeGreaterThan(50);
   });
 
   it('declines models it does not evaluate (projection), which then run in JavaScript', () => {

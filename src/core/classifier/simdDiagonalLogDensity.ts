@@ -24,6 +24,7 @@ import {
   vec,
 } from '../features/wasmAssembler.js';
 import type { PreparedClassifier } from './predictProbabilities.js';
+import { POSTERIORS_PARAMS, posteriorsBody } from './simdPosteriors.js';
 
 /** Lanes per v128 for float64 values, and the vectors processed per step (independent add chains). */
 const LANES = 2;
@@ -178,8 +179,11 @@ function standardizeBody(): number[] {
 function moduleBytes(): Uint8Array {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([i32FunctionType(PARAMS), i32FunctionType(STANDARDIZE_PARAMS)])),
-    ...section(3, vec([[0], [1]])),
+    ...section(
+      1,
+      vec([i32FunctionType(PARAMS), i32FunctionType(STANDARDIZE_PARAMS), i32FunctionType(POSTERIORS_PARAMS)]),
+    ),
+    ...section(3, vec([[0], [1], [2]])),
     ...section(5, vec([[0x00, 1]])),
     ...section(
       7,
@@ -187,9 +191,10 @@ function moduleBytes(): Uint8Array {
         [...name('memory'), 0x02, 0],
         [...name('squaredDistances'), 0x00, 0],
         [...name('standardize'), 0x00, 1],
+        [...name('posteriors'), 0x00, 2],
       ]),
     ),
-    ...section(10, vec([kernelBody(), standardizeBody()])),
+    ...section(10, vec([kernelBody(), standardizeBody(), posteriorsBody()])),
   ]);
 }
 
@@ -206,8 +211,8 @@ type KernelFn = (...args: number[]) => void;
 
 const PAGE_BYTES = 65536;
 
-/** Writes log wⱼ + log N(z; μⱼ, Σⱼ) (component j at out[j·outStride + i]) for m pixels from `start`. */
-export type DiagonalLogDensities = (
+/** Evaluates m pixels from `start` of the planes into planes of `out` (plane t at out[t·outStride]). */
+export type ChunkEvaluator = (
   featurePlanes: Float32Array[],
   start: number,
   m: number,
@@ -215,9 +220,16 @@ export type DiagonalLogDensities = (
   outStride: number,
 ) => void;
 
+export interface DiagonalEvaluator {
+  /** log wⱼ + log N(z; μⱼ, Σⱼ), one plane per component. */
+  readonly logDensities: ChunkEvaluator;
+  /** p(class | x), one plane per class (predictProbabilities' posteriors, in SIMD too: simdPosteriors.ts). */
+  readonly classProbabilities: ChunkEvaluator;
+}
+
 export interface SimdDiagonalKernel {
-  /** A log-density evaluator for this model and chunks of up to `chunk` pixels (null: memory cannot grow). */
-  forModel(p: PreparedClassifier, chunk: number): DiagonalLogDensities | null;
+  /** An evaluator for this model and chunks of up to `chunk` pixels (null: memory cannot grow). */
+  forModel(p: PreparedClassifier, chunk: number): DiagonalEvaluator | null;
 }
 
 let kernel: SimdDiagonalKernel | null | undefined;
@@ -230,8 +242,9 @@ export function simdDiagonalKernel(): SimdDiagonalKernel | null {
   if (!api) return null;
   try {
     const instance = new api.Instance(new api.Module(moduleBytes()), {});
-    const { memory, squaredDistances, standardize } = instance.exports;
-    kernel = makeKernel(memory as WasmMemory, squaredDistances as KernelFn, standardize as KernelFn);
+    const { memory, squaredDistances, standardize, posteriors } = instance.exports;
+    const fns = [squaredDistances, standardize, posteriors] as KernelFn[];
+    kernel = makeKernel(memory as WasmMemory, fns[0], fns[1], fns[2]);
   } catch {
     kernel = null;
   }
@@ -242,6 +255,7 @@ function makeKernel(
   memory: WasmMemory,
   squaredDistances: KernelFn,
   standardize: KernelFn,
+  posteriors: KernelFn,
 ): SimdDiagonalKernel {
   const reserve = (bytes: number): boolean => {
     if (bytes <= memory.buffer.byteLength) return true;
@@ -265,14 +279,19 @@ function makeKernel(
       const zStart = xStart + r * xStride;
       const zStride = stride * ELEMENT_BYTES;
       const outStart = zStart + r * zStride;
-      if (!reserve(outStart + k * zStride)) return null;
+      const constStart = outStart + k * zStride;
+      const classOffsetStart = constStart + k * 16;
+      const classStart = classOffsetStart + Math.ceil(k / 4) * 16;
+      const nClasses = p.nClasses;
+      if (!reserve(classStart + nClasses * zStride)) return null;
       // Without the squared-distance term, which the kernel supplies: log wⱼ − ½ d log 2π + ½ log det Σⱼ⁻¹.
       const constant = new Float64Array(k);
       for (let j = 0; j < k; j++) {
         constant[j] =
           Math.log(params.weights[j]) - 0.5 * r * Math.log(2 * Math.PI) + params.halfLogDetPrecision[j];
       }
-      return (featurePlanes, start, m, out, outStride) => {
+      /** Writes the squared distances D_j (planes at outStart); returns the pixels done (m rounded up). */
+      const distances = (featurePlanes: Float32Array[], start: number, m: number): number => {
         // The memory may have grown (another model's call) since this evaluator was made: view it anew.
         const heap = new Float64Array(memory.buffer);
         const heap32 = new Float32Array(memory.buffer);
@@ -293,12 +312,53 @@ function makeKernel(
         const padded = Math.ceil(m / STEP_PIXELS) * STEP_PIXELS;
         standardize(xStart, zStart, woStart, padded * ELEMENT_BYTES, r, xStride, zStride);
         squaredDistances(zStart, 0, outStart, padded * ELEMENT_BYTES, r, k, zStride);
-        for (let j = 0; j < k; j++) {
-          const src = (outStart + j * zStride) / ELEMENT_BYTES;
-          const dst = j * outStride;
-          const cj = constant[j];
-          for (let i = 0; i < m; i++) out[dst + i] = cj - 0.5 * heap[src + i];
+        return padded;
+      };
+      const copyOut = (
+        first: number,
+        planes: number,
+        m: number,
+        out: Float64Array,
+        outStride: number,
+      ): void => {
+        const heap = new Float64Array(memory.buffer);
+        for (let t = 0; t < planes; t++) {
+          const src = (first + t * zStride) / ELEMENT_BYTES;
+          out.set(heap.subarray(src, src + m), t * outStride);
         }
+      };
+      return {
+        logDensities(featurePlanes, start, m, out, outStride) {
+          distances(featurePlanes, start, m);
+          const heap = new Float64Array(memory.buffer);
+          for (let j = 0; j < k; j++) {
+            const src = (outStart + j * zStride) / ELEMENT_BYTES;
+            const dst = j * outStride;
+            const cj = constant[j];
+            for (let i = 0; i < m; i++) out[dst + i] = cj - 0.5 * heap[src + i];
+          }
+        },
+        classProbabilities(featurePlanes, start, m, out, outStride) {
+          const padded = distances(featurePlanes, start, m);
+          const heap = new Float64Array(memory.buffer);
+          const classOffsets = new Int32Array(memory.buffer, classOffsetStart, k);
+          for (let j = 0; j < k; j++) {
+            heap[constStart / ELEMENT_BYTES + 2 * j] = constant[j];
+            heap[constStart / ELEMENT_BYTES + 2 * j + 1] = constant[j];
+            classOffsets[j] = p.componentClass[j] * zStride;
+          }
+          posteriors(
+            outStart,
+            constStart,
+            classOffsetStart,
+            classStart,
+            padded * ELEMENT_BYTES,
+            k,
+            nClasses,
+            zStride,
+          );
+          copyOut(classStart, nClasses, m, out, outStride);
+        },
       };
     },
   };
