@@ -18,12 +18,12 @@ import {
   V128,
   functionBody,
   get,
-  i32FunctionType,
-  name,
   op,
-  section,
   set,
-  vec,
+  assembleModule,
+  growMemoryTo,
+  instantiateModule,
+  type WasmMemory,
 } from '../features/wasmAssembler.js';
 import type { PreparedClassifier } from './predictProbabilities.js';
 import { POSTERIORS_PARAMS, posteriorsBody } from './simdPosteriors.js';
@@ -179,39 +179,14 @@ function standardizeBody(): number[] {
 }
 
 function moduleBytes(): Uint8Array {
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(
-      1,
-      vec([i32FunctionType(PARAMS), i32FunctionType(STANDARDIZE_PARAMS), i32FunctionType(POSTERIORS_PARAMS)]),
-    ),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(5, vec([[0x00, 1]])),
-    ...section(
-      7,
-      vec([
-        [...name('memory'), 0x02, 0],
-        [...name('squaredDistances'), 0x00, 0],
-        [...name('standardize'), 0x00, 1],
-        [...name('posteriors'), 0x00, 2],
-      ]),
-    ),
-    ...section(10, vec([kernelBody(), standardizeBody(), posteriorsBody()])),
+  return assembleModule([
+    { name: 'squaredDistances', params: PARAMS, body: kernelBody() },
+    { name: 'standardize', params: STANDARDIZE_PARAMS, body: standardizeBody() },
+    { name: 'posteriors', params: POSTERIORS_PARAMS, body: posteriorsBody() },
   ]);
 }
 
-// --- instantiation, typed without the DOM or Node typings that src/core does not load ---
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
 type KernelFn = (...args: number[]) => void;
-
-const PAGE_BYTES = 65536;
 
 /** Evaluates m pixels from `start` of the planes into planes of `out` (plane t at out[t·outStride]). */
 export type ChunkEvaluator = (
@@ -240,16 +215,10 @@ let kernel: SimdDiagonalKernel | null | undefined;
 export function simdDiagonalKernel(): SimdDiagonalKernel | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return null;
-  try {
-    const instance = new api.Instance(new api.Module(moduleBytes()), {});
-    const { memory, squaredDistances, standardize, posteriors } = instance.exports;
-    const fns = [squaredDistances, standardize, posteriors] as KernelFn[];
-    kernel = makeKernel(memory as WasmMemory, fns[0], fns[1], fns[2]);
-  } catch {
-    kernel = null;
-  }
+  const wasm = instantiateModule(moduleBytes());
+  if (!wasm) return null;
+  const { squaredDistances, standardize, posteriors } = wasm.functions;
+  kernel = makeKernel(wasm.memory, squaredDistances, standardize, posteriors);
   return kernel;
 }
 
@@ -259,15 +228,7 @@ function makeKernel(
   standardize: KernelFn,
   posteriors: KernelFn,
 ): SimdDiagonalKernel {
-  const reserve = (bytes: number): boolean => {
-    if (bytes <= memory.buffer.byteLength) return true;
-    try {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const reserve = (bytes: number): boolean => growMemoryTo(memory, bytes);
   return {
     forModel(p, chunk) {
       const { dims: r, featureCount: d, weights, offset, params } = p;

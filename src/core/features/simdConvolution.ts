@@ -22,11 +22,10 @@ import {
   V128_LOAD,
   V128_STORE,
   functionBody,
-  i32FunctionType,
-  name,
   op,
-  section,
-  vec,
+  assembleModule,
+  growMemoryTo,
+  instantiateModule,
 } from './wasmAssembler.js';
 import {
   FUSED_CORE_PARAMS,
@@ -111,106 +110,46 @@ function loopBody(isOdd: boolean): number[] {
 }
 
 function moduleBytes(): Uint8Array {
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(
-      1,
-      vec([
-        i32FunctionType(5),
-        i32FunctionType(FUSED_CORE_PARAMS),
-        i32FunctionType(TENSOR_ROWS_PARAMS),
-        i32FunctionType(TENSOR_COLUMNS_PARAMS),
-        i32FunctionType(X_ROWS_PARAMS),
-        i32FunctionType(GRADIENT_ROWS_PARAMS),
-      ]),
-    ),
-    ...section(3, vec([[0], [0], [1], [2], [3], [4], [5]])),
-    ...section(5, vec([[0x00, 1]])),
-    ...section(
-      7,
-      vec([
-        [...name('memory'), 0x02, 0],
-        [...name('even'), 0x00, 0],
-        [...name('odd'), 0x00, 1],
-        [...name('fusedCore'), 0x00, 2],
-        [...name('tensorRows'), 0x00, 3],
-        [...name('tensorColumns'), 0x00, 4],
-        [...name('xRows'), 0x00, 5],
-        [...name('gradientRows'), 0x00, 6],
-      ]),
-    ),
-    ...section(
-      10,
-      vec([
-        loopBody(false),
-        loopBody(true),
-        fusedCoreBody(),
-        tensorRowsBody(),
-        tensorColumnsBody(),
-        xRowsBody(),
-        gradientRowsBody(),
-      ]),
-    ),
-  ];
-  return Uint8Array.from(bytes);
+  return assembleModule([
+    { name: 'even', params: 5, body: loopBody(false) },
+    { name: 'odd', params: 5, body: loopBody(true) },
+    { name: 'fusedCore', params: FUSED_CORE_PARAMS, body: fusedCoreBody() },
+    { name: 'tensorRows', params: TENSOR_ROWS_PARAMS, body: tensorRowsBody() },
+    { name: 'tensorColumns', params: TENSOR_COLUMNS_PARAMS, body: tensorColumnsBody() },
+    { name: 'xRows', params: X_ROWS_PARAMS, body: xRowsBody() },
+    { name: 'gradientRows', params: GRADIENT_ROWS_PARAMS, body: gradientRowsBody() },
+  ]);
 }
 
-// --- instantiation, typed without the DOM or Node typings that src/core does not load ---
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
 type LoopFn = (inAddr: number, outAddr: number, n: number, kernelAddr: number, radius: number) => void;
 
-const PAGE_BYTES = 65536;
 let convolver: SimdConvolver | null | undefined;
 
 /** The SIMD convolver of this thread, or null where WebAssembly SIMD is unavailable. */
 export function simdConvolver(): SimdConvolver | null {
   if (convolver !== undefined) return convolver;
   convolver = null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return null;
-  try {
-    const instance = new api.Instance(new api.Module(moduleBytes()), {});
-    const memory = instance.exports.memory as WasmMemory;
-    const even = instance.exports.even as LoopFn;
-    const odd = instance.exports.odd as LoopFn;
-    const fusedCore = instance.exports.fusedCore as (...args: number[]) => void;
-    const tensorRows = instance.exports.tensorRows as (...args: number[]) => void;
-    const tensorColumns = instance.exports.tensorColumns as (...args: number[]) => void;
-    const xRows = instance.exports.xRows as (...args: number[]) => void;
-    const gradientRows = instance.exports.gradientRows as (...args: number[]) => void;
-    const c: SimdConvolver = {
-      heap: new Float32Array(memory.buffer),
-      reserve(floats: number): Float32Array | null {
-        const needed = (SIMD_WORK_START + floats) * 4;
-        if (needed > memory.buffer.byteLength) {
-          try {
-            memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
-          } catch {
-            return null; // past wasm32's 4 GiB, or the engine's limit
-          }
-          c.heap = new Float32Array(memory.buffer);
-        }
-        return c.heap;
-      },
-      run(isOdd, inIndex, outIndex, n, radius) {
-        (isOdd ? odd : even)(inIndex * 4, outIndex * 4, n, 0, radius);
-      },
-      fusedCore,
-      tensorRows,
-      tensorColumns,
-      xRows,
-      gradientRows,
-    };
-    convolver = c;
-  } catch {
-    convolver = null;
-  }
+  const wasm = instantiateModule(moduleBytes());
+  if (!wasm) return null;
+  const { memory, functions } = wasm;
+  const even = functions.even as LoopFn;
+  const odd = functions.odd as LoopFn;
+  const c: SimdConvolver = {
+    heap: new Float32Array(memory.buffer),
+    reserve(floats: number): Float32Array | null {
+      if (!growMemoryTo(memory, (SIMD_WORK_START + floats) * 4)) return null;
+      if (c.heap.buffer !== memory.buffer) c.heap = new Float32Array(memory.buffer);
+      return c.heap;
+    },
+    run(isOdd, inIndex, outIndex, n, radius) {
+      (isOdd ? odd : even)(inIndex * 4, outIndex * 4, n, 0, radius);
+    },
+    fusedCore: functions.fusedCore,
+    tensorRows: functions.tensorRows,
+    tensorColumns: functions.tensorColumns,
+    xRows: functions.xRows,
+    gradientRows: functions.gradientRows,
+  };
+  convolver = c;
   return convolver;
 }

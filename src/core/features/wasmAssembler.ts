@@ -1,6 +1,7 @@
 /**
  * A tiny WebAssembly assembler: the binary encoding of just the instructions the feature bank's SIMD loops
- * use (simdConvolution.ts, simdFusedCore.ts), so the module needs no build step and no dependency.
+ * use (simdConvolution.ts, simdFusedCore.ts, the classifier's simdDiagonalLogDensity.ts), so the modules need
+ * no build step and no dependency.
  */
 export const I32 = 0x7f;
 export const V128 = 0x7b;
@@ -70,3 +71,73 @@ export const i32FunctionType = (params: number): number[] => [
   ...vec(Array.from({ length: params }, () => [I32])),
   ...vec([]),
 ];
+
+/** An exported function of an assembled module: i32 parameters, no result. */
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: number;
+  /** Its body from `functionBody`. */
+  readonly body: number[];
+}
+
+/** A module exporting one growable memory (`memory`, one page to start) and the given functions. */
+export function assembleModule(functions: readonly WasmFunction[]): Uint8Array {
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(functions.map((f) => i32FunctionType(f.params)))),
+    ...section(3, vec(functions.map((_, i) => unsignedLeb(i)))),
+    ...section(5, vec([[0x00, 1]])),
+    ...section(
+      7,
+      vec([
+        [...name('memory'), 0x02, 0],
+        ...functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb(i)]),
+      ]),
+    ),
+    ...section(10, vec(functions.map((f) => f.body))),
+  ]);
+}
+
+// --- instantiation, typed without the DOM or Node typings that src/core does not load ---
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+export interface WasmInstance {
+  readonly memory: WasmMemory;
+  readonly functions: Readonly<Record<string, (...args: number[]) => void>>;
+}
+
+/** Instantiates a module synchronously; null where WebAssembly (or its SIMD) is unavailable. */
+export function instantiateModule(bytes: Uint8Array): WasmInstance | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!api) return null;
+  try {
+    const { exports } = new api.Instance(new api.Module(bytes), {});
+    return {
+      memory: exports.memory as WasmMemory,
+      functions: exports as Record<string, (...args: number[]) => void>,
+    };
+  } catch {
+    return null; // an engine without SIMD rejects the module: callers fall back to JavaScript
+  }
+}
+
+const WASM_PAGE_BYTES = 65536;
+
+/** Grows `memory` to hold at least `bytes`; false past wasm32's 4 GiB or the engine's limit. */
+export function growMemoryTo(memory: WasmMemory, bytes: number): boolean {
+  if (bytes <= memory.buffer.byteLength) return true;
+  try {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE_BYTES));
+    return true;
+  } catch {
+    return false;
+  }
+}
