@@ -1,8 +1,8 @@
 /**
  * The ClassifierEngine over the worker pool: features with the shared feature bank (job 'featureTile',
- * written straight into shared memory that the service caches), fits with job 'fitClassifier', and
- * predictions from cached features with job 'predictFeatures'. Image pixels are copied once into shared
- * memory, so no job copies them again.
+ * written straight into shared memory that the service caches), fits with the per-class jobs of
+ * fitClassifierOnPool, and predictions from cached features with job 'predictFeatures'. Image pixels are
+ * copied once into shared memory, so no job copies them again.
  */
 import {
   featureChannelCount,
@@ -16,6 +16,7 @@ import { DEFAULT_CLASSIFIER_OPTIONS } from '../../core/classifier/classifierOpti
 import type { PlanarImage } from '../../core/image.js';
 import type { ClassifierSettings, FeatureMatrix } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
+import { fitClassifierOnPool } from '../classify/fitClassifierOnPool.js';
 import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
@@ -52,16 +53,17 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
       return planes;
     },
     async fit(samples, labels, featureCount, settings, unlabeled, signal) {
-      const { model } = await pool.run(
-        'fitClassifier',
+      const model = await fitClassifierOnPool(
+        pool,
         {
           samples,
           labels,
           nFeatures: featureCount,
-          options: classifierOptions(settings),
           unlabeled: settings.semiSupervised ? unlabeled : undefined,
         },
-        { signal },
+        classifierOptions(settings),
+        undefined,
+        signal,
       );
       return { classIds: model.classes, featureCount, fitted: model, key: `${processTag}-${++modelCounter}` };
     },
