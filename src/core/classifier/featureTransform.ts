@@ -5,6 +5,11 @@ export interface FeatureTransform {
   readonly scale: number[];
   /** r × d row-major projection applied after standardization, or null to model the d features directly. */
   readonly projection: { readonly dims: number; readonly matrix: number[] } | null;
+  /**
+   * Diagonal models: per model dimension, the weight of its term in each component's log density
+   * (a relevance-weighted naive Bayes inside every component); absent or null = all 1.
+   */
+  readonly relevance?: number[] | null;
 }
 
 /**

@@ -7,7 +7,12 @@
  * Every value passed between steps is structured-cloneable (typed arrays, plain objects).
  */
 import { SeededRandom } from '../random.js';
-import { resolveClassifierOptions, MIN_FEATURE_SCALE, type ClassifierOptions } from './classifierOptions.js';
+import {
+  resolveClassifierOptions,
+  FISHER_RELEVANCE_EXPONENT,
+  MIN_FEATURE_SCALE,
+  type ClassifierOptions,
+} from './classifierOptions.js';
 import { discriminantProjection } from './discriminantProjection.js';
 import type { FittedGmm } from './GaussianMixture.js';
 import { jointMixture, semiSupervisedRefinement } from './semiSupervised.js';
@@ -104,7 +109,10 @@ export function prepareTraining(
   const classIndex = Int32Array.from(rows, (i) => classes.indexOf(labels[i]));
   const groups = sampleGroups ? Int32Array.from(rows, (i) => sampleGroups[i]) : null;
 
-  const { mean, scale } = standardization(samples, rows, d);
+  const useImageSpread = o.standardizeOn === 'image' && unlabeled && unlabeled.length >= d;
+  const { mean, scale } = useImageSpread
+    ? standardization(unlabeled, allRows(unlabeled.length / d), d)
+    : standardization(samples, rows, d);
   const standardized = new Float64Array(n * d);
   rows.forEach((row, i) => {
     for (let c = 0; c < d; c++) standardized[i * d + c] = (samples[row * d + c] - mean[c]) / scale[c];
@@ -176,13 +184,17 @@ export function finishTraining(prepared: PreparedTraining, classMixtures: Fitted
     ({ lambda, lambdaScores } = result);
     if (lambda > 0) mixture = result.mixture;
   }
+  const relevance =
+    o.featureWeighting === 'fisher' && o.covariance === 'diag'
+      ? fisherRelevance(Z, classIndex, n, dims, classes.length, o.regCovar)
+      : null;
   return {
     format: 'mixel-gmm-classifier',
     version: 1,
     classes,
     featureCount: prepared.featureCount,
     featureNames: null,
-    transform,
+    transform: relevance ? { ...transform, relevance } : transform,
     mixture,
     componentClass,
     training: {
@@ -194,6 +206,49 @@ export function finishTraining(prepared: PreparedTraining, classMixtures: Fitted
       options: o,
     },
   };
+}
+
+/**
+ * Per model dimension: between-class variance of the class means over the mean within-class variance
+ * (+ regCovar, so a constant feature gets weight 0, not 0/0), to the power FISHER_RELEVANCE_EXPONENT,
+ * scaled to mean 1. Classes count equally, whatever their pixel counts.
+ */
+function fisherRelevance(
+  Z: Float64Array,
+  classIndex: Int32Array,
+  n: number,
+  r: number,
+  nClasses: number,
+  regCovar: number,
+): number[] {
+  const count = new Float64Array(nClasses);
+  const sum = new Float64Array(nClasses * r);
+  const sumSq = new Float64Array(nClasses * r);
+  for (let i = 0; i < n; i++) {
+    const k = classIndex[i];
+    count[k]++;
+    for (let q = 0; q < r; q++) {
+      const v = Z[i * r + q];
+      sum[k * r + q] += v;
+      sumSq[k * r + q] += v * v;
+    }
+  }
+  const ratio = new Float64Array(r);
+  for (let q = 0; q < r; q++) {
+    let grand = 0;
+    let within = 0;
+    const means: number[] = [];
+    for (let k = 0; k < nClasses; k++) {
+      const m = sum[k * r + q] / count[k];
+      means.push(m);
+      grand += m / nClasses;
+      within += Math.max(0, sumSq[k * r + q] / count[k] - m * m) / nClasses;
+    }
+    const between = means.reduce((s, m) => s + (m - grand) ** 2, 0) / nClasses;
+    ratio[q] = (between / (within + regCovar)) ** FISHER_RELEVANCE_EXPONENT;
+  }
+  const mean = ratio.reduce((s, v) => s + v, 0) / r;
+  return Array.from(ratio, (v) => (mean > 0 ? v / mean : 1));
 }
 
 /** Row indices of the labeled samples, at most maxPerClass per class (seeded random subsample). */
@@ -218,6 +273,10 @@ function balancedRows(
     out.push(...idx);
   }
   return out;
+}
+
+function allRows(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
 }
 
 function standardization(
