@@ -99,7 +99,10 @@ async function accuracy(pool: WorkerPool, options: Partial<ClassifierOptions>): 
 function describe(model: FittedClassifier): string {
   const t = model.training;
   const cv = t.lambdaScores.map((s) => `${s.lambda}:${s.score.toFixed(3)}`).join(' ');
-  return `components ${t.componentsPerClass.join('+')} λ ${t.lambda}${cv ? ` (cv ${cv})` : ''}`;
+  const classWeight = model.classes.map(() => 0);
+  model.mixture.weights.forEach((w, j) => (classWeight[model.componentClass[j]] += w));
+  const priors = classWeight.map((w) => w.toFixed(3)).join('/');
+  return `components ${t.componentsPerClass.join('+')} λ ${t.lambda}${cv ? ` (cv ${cv})` : ''} priors ${priors}`;
 }
 
 async function speed(pool: WorkerPool, options: Partial<ClassifierOptions>): Promise<void> {

@@ -35,6 +35,9 @@ export interface EmResult {
 /** scikit-learn adds 10·eps to each component's weight so that an empty one does not divide by zero. */
 const WEIGHT_EPS = 10 * 2.220446049250313e-16;
 
+/** log of the responsibility below which a sample is left out of a component's sums (e^−28 ≈ 7e-13). */
+const LOG_RESPONSIBILITY_FLOOR = -28;
+
 /**
  * A component whose total responsibility falls below this fraction of the total sample weight is treated
  * as empty and re-seeded at the worst-explained sample: it would otherwise sit on a handful of points,
@@ -94,7 +97,10 @@ export function mStep(
     const w = sampleWeight ? sampleWeight[i] : 1;
     weightSum += w;
     for (let j = 0; j < k; j++) {
-      const r = w * Math.exp(logResp[i * k + j]);
+      const lr = logResp[i * k + j];
+      // Below the floor a sample's share cannot move a sum (relative effect < 1e-12 per sample), and
+      // skipping it spares most of the M-step: each sample is mostly explained by one or two components.
+      const r = lr < LOG_RESPONSIBILITY_FLOOR ? 0 : w * Math.exp(lr);
       resp[i * k + j] = r;
       nk[j] += r;
     }

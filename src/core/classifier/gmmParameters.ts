@@ -154,3 +154,27 @@ export function freeParameterCount(covariance: CovarianceType, d: number, k: num
   const perCov = covariance === 'full' ? (d * (d + 1)) / 2 : d;
   return k - 1 + k * d + k * perCov;
 }
+
+/**
+ * Folds relevance weights w into a diagonal model: component log densities become
+ * Σ_q w_q log N(z_q | μ_q, σ_q²) (up to a constant shared by all components), i.e. precision factors
+ * √w_q / σ_q and ½ log det Σ⁻¹ = Σ_q w_q log(1/σ_q). Prediction kernels (JavaScript and SIMD) and
+ * the image-prior estimate read these.
+ */
+export function withRelevance(params: GmmParameters, relevance: readonly number[] | null): GmmParameters {
+  if (!relevance) return params;
+  if (params.covariance !== 'diag') {
+    throw new RangeError('feature relevance weights apply to diagonal models only');
+  }
+  const r = params.dim;
+  const precisionCholesky = new Float64Array(params.precisionCholesky.length);
+  const halfLogDetPrecision = new Float64Array(params.nComponents);
+  for (let j = 0; j < params.nComponents; j++) {
+    for (let q = 0; q < r; q++) {
+      const p = params.precisionCholesky[j * r + q];
+      precisionCholesky[j * r + q] = Math.sqrt(relevance[q]) * p;
+      halfLogDetPrecision[j] += relevance[q] * Math.log(p);
+    }
+  }
+  return { ...params, precisionCholesky, halfLogDetPrecision };
+}

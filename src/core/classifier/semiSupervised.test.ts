@@ -62,7 +62,17 @@ describe('semi-supervised EM', () => {
       p.samples,
       p.labels,
       2,
-      { components: 1, projectionDims: 'none', regCovar: 0.1, ...options },
+      // Counts priors, the labeled pixels' spread and no relevance weights: EM alone is under test here
+      // (image priors: imagePriors.test.ts).
+      {
+        components: 1,
+        projectionDims: 'none',
+        regCovar: 0.1,
+        priors: 'counts',
+        standardizeOn: 'labeled',
+        relevance: { weighting: 'none' },
+        ...options,
+      },
       p.unlabeled,
     );
     const seg = simpleSegmentation(predictProbabilities(model, planes, p.truth.length), model.classes);

@@ -36,6 +36,9 @@ export function deserializeClassifier(json: string): FittedClassifier {
   if (!t || !isNumbers(t.mean, d) || !isNumbers(t.scale, d)) fail('transform.mean/scale');
   const r = t.projection ? t.projection.dims : d;
   if (t.projection && !isNumbers(t.projection.matrix, r * d)) fail('transform.projection');
+  if (t.relevance != null && (!isNumbers(t.relevance, r) || t.relevance.some((w) => w < 0))) {
+    fail('transform.relevance');
+  }
   const g = m.mixture;
   const k = g?.weights?.length ?? 0;
   if (!g || g.dim !== r || k < 1 || !isNumbers(g.weights, k) || !isNumbers(g.means, k * r)) fail('mixture');

@@ -9,12 +9,14 @@
 import { SeededRandom } from '../random.js';
 import {
   resolveClassifierOptions,
-  FISHER_RELEVANCE_EXPONENT,
   MIN_FEATURE_SCALE,
   type ClassifierOptions,
+  type RelevanceOptions,
+  usesUnlabeled,
 } from './classifierOptions.js';
 import { discriminantProjection } from './discriminantProjection.js';
 import type { FittedGmm } from './GaussianMixture.js';
+import { estimateImagePriors, withClassPriors } from './imagePriors.js';
 import { jointMixture, semiSupervisedRefinement } from './semiSupervised.js';
 import { toModelSpace, type FeatureTransform } from './featureTransform.js';
 import type { FittedClassifier } from './PixelClassifier.js';
@@ -133,10 +135,9 @@ export function prepareTraining(
   const Z = toModelSpace(transform, standardized, n, d, true);
   const dims = transform.projection ? transform.projection.dims : d;
   const counts = classes.map((_, k) => classIndex.reduce((s, c) => s + (c === k ? 1 : 0), 0));
-  const semi = o.semiSupervised;
   const U =
-    semi.enabled !== false && unlabeled && unlabeled.length >= d
-      ? unlabeledInModelSpace(transform, unlabeled, d, semi.sampleCount, rng)
+    usesUnlabeled(o) && unlabeled && unlabeled.length >= d
+      ? unlabeledInModelSpace(transform, unlabeled, d, o.semiSupervised.sampleCount, rng)
       : null;
   return {
     options: o,
@@ -165,9 +166,13 @@ export function finishTraining(prepared: PreparedTraining, classMixtures: Fitted
   const componentClass = joint.componentClass;
   let mixture = joint.mixture;
 
+  const relevance =
+    o.relevance.weighting === 'fisher' && o.covariance === 'diag'
+      ? fisherRelevance(Z, classIndex, n, dims, classes.length, o.regCovar, o.relevance)
+      : null;
   let lambda = 0;
   let lambdaScores: { lambda: number; score: number }[] = [];
-  if (prepared.unlabeled) {
+  if (prepared.unlabeled && o.semiSupervised.enabled !== false) {
     const result = semiSupervisedRefinement(
       Z,
       classIndex,
@@ -184,10 +189,16 @@ export function finishTraining(prepared: PreparedTraining, classMixtures: Fitted
     ({ lambda, lambdaScores } = result);
     if (lambda > 0) mixture = result.mixture;
   }
-  const relevance =
-    o.featureWeighting === 'fisher' && o.covariance === 'diag'
-      ? fisherRelevance(Z, classIndex, n, dims, classes.length, o.regCovar)
-      : null;
+  if (o.priors === 'image' && prepared.unlabeled) {
+    const imagePriors = estimateImagePriors(
+      mixture,
+      componentClass,
+      classes.length,
+      prepared.unlabeled,
+      relevance,
+    );
+    mixture = withClassPriors(mixture, componentClass, imagePriors);
+  }
   return {
     format: 'mixel-gmm-classifier',
     version: 1,
@@ -210,7 +221,7 @@ export function finishTraining(prepared: PreparedTraining, classMixtures: Fitted
 
 /**
  * Per model dimension: between-class variance of the class means over the mean within-class variance
- * (+ regCovar, so a constant feature gets weight 0, not 0/0), to the power FISHER_RELEVANCE_EXPONENT,
+ * (+ regCovar, so a constant feature gets weight 0, not 0/0), to the power `exponent`,
  * scaled to mean 1. Classes count equally, whatever their pixel counts.
  */
 function fisherRelevance(
@@ -220,6 +231,7 @@ function fisherRelevance(
   r: number,
   nClasses: number,
   regCovar: number,
+  { exponent, total }: RelevanceOptions,
 ): number[] {
   const count = new Float64Array(nClasses);
   const sum = new Float64Array(nClasses * r);
@@ -245,10 +257,10 @@ function fisherRelevance(
       within += Math.max(0, sumSq[k * r + q] / count[k] - m * m) / nClasses;
     }
     const between = means.reduce((s, m) => s + (m - grand) ** 2, 0) / nClasses;
-    ratio[q] = (between / (within + regCovar)) ** FISHER_RELEVANCE_EXPONENT;
+    ratio[q] = (between / (within + regCovar)) ** exponent;
   }
-  const mean = ratio.reduce((s, v) => s + v, 0) / r;
-  return Array.from(ratio, (v) => (mean > 0 ? v / mean : 1));
+  const ratioSum = ratio.reduce((s, v) => s + v, 0);
+  return Array.from(ratio, (v) => (ratioSum > 0 ? (v / ratioSum) * total : total / r));
 }
 
 /** Row indices of the labeled samples, at most maxPerClass per class (seeded random subsample). */

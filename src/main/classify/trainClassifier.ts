@@ -5,6 +5,7 @@
  */
 import {
   DEFAULT_CLASSIFIER_OPTIONS,
+  usesUnlabeled,
   type ClassifierOptions,
 } from '../../core/classifier/classifierOptions.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
@@ -76,8 +77,9 @@ export async function trainClassifier(
   if (jobs.length === 0) throw new RangeError('there are no labels to train on: paint at least two classes');
   const sampleCount =
     options.semiSupervised?.sampleCount ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.sampleCount;
-  const isSemiOff = options.semiSupervised?.enabled === false;
-  const unlabeledFraction = isSemiOff ? 0 : Math.min(1, sampleCount / Math.max(1, unlabeledInLabeledTiles));
+  const unlabeledFraction = usesUnlabeled(options)
+    ? Math.min(1, sampleCount / Math.max(1, unlabeledInLabeledTiles))
+    : 0;
   let done = 0;
   const parts = await Promise.all(
     jobs.map(async (job, index) => {

@@ -40,9 +40,9 @@ export function registerTrain(program: Command): void {
     .option('--normalize <mode>', 'none (raw values) or percentile (per image 0.1–99.9 % → 0..1)', 'none')
     .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
     .option('--threads <n>', 'worker threads (default: one per core)')
-    // Defaults follow DEFAULT_CLASSIFIER_OPTIONS (5 components, semi-supervised on), the settings measured
+    // Defaults follow DEFAULT_CLASSIFIER_OPTIONS (8 components, semi-supervised on), the settings measured
     // best by bench:accuracy; 'auto' (BIC, cross-validation) is slower and measured worse there.
-    .option('--components <n>', 'Gaussian components per class: a number, or auto (by BIC, up to 5)', '5')
+    .option('--components <n>', 'Gaussian components per class: a number, or auto (by BIC, up to 8)', '8')
     .option(
       '--semi-supervised <mode>',
       'refine with unlabeled pixels: on, off, or auto (if cross-validation over held-out scribbles says so)',
