@@ -108,7 +108,12 @@ export function weightedLogProb(
   n: number,
   params: GmmParameters,
   out: Float64Array,
+  groups?: { readonly sampleGroup?: Int32Array; readonly componentGroup?: Int32Array },
 ): void {
+  // Diagonal models: a sample of group g ≥ 0 gets −∞ for components of other groups without computing
+  // them (semi-supervised EM: a labeled pixel's other classes), which the caller would mask anyway.
+  const sampleGroup = groups?.componentGroup ? groups.sampleGroup : undefined;
+  const componentGroup = groups?.componentGroup;
   const { dim: d, nComponents: k, means, precisionCholesky: pc } = params;
   const constant = new Float64Array(k);
   for (let j = 0; j < k; j++) {
@@ -118,7 +123,12 @@ export function weightedLogProb(
   if (params.covariance === 'diag') {
     for (let i = 0; i < n; i++) {
       const row = i * d;
+      const g = sampleGroup ? sampleGroup[i] : -1;
       for (let j = 0; j < k; j++) {
+        if (g >= 0 && componentGroup![j] !== g) {
+          out[i * k + j] = -Infinity;
+          continue;
+        }
         let m = 0;
         const base = j * d;
         for (let c = 0; c < d; c++) {

@@ -10,8 +10,9 @@ import { gmmParameters, type FittedGmm } from './GaussianMixture.js';
 import { weightedLogProb, withRelevance } from './gmmParameters.js';
 import { logSumExp } from './linalg.js';
 
-/** Prior-only EM steps; the proportions move by < 1e-4 well before this on every benchmark image. */
-export const IMAGE_PRIOR_ITERATIONS = 50;
+/** At most this many prior-only EM steps; they stop once no proportion moves by more than the tolerance. */
+export const IMAGE_PRIOR_ITERATIONS = 100;
+export const IMAGE_PRIOR_TOLERANCE = 1e-5;
 /** No class's prior falls below this, so a class the image seems to lack can still be predicted. */
 export const MIN_IMAGE_PRIOR = 1e-3;
 
@@ -51,9 +52,11 @@ export function estimateImagePriors(
       const norm = logSumExp(row, 0, nClasses);
       for (let c = 0; c < nClasses; c++) next[c] += Math.exp(row[c] - norm);
     }
-    priors = Array.from(next, (v) => Math.max(MIN_IMAGE_PRIOR, v / U.n));
-    const sum = priors.reduce((s, v) => s + v, 0);
-    priors = priors.map((v) => v / sum);
+    const clamped = Array.from(next, (v) => Math.max(MIN_IMAGE_PRIOR, v / U.n));
+    const sum = clamped.reduce((s, v) => s + v, 0);
+    const previous = priors;
+    priors = clamped.map((v) => v / sum);
+    if (priors.every((v, c) => Math.abs(v - previous[c]) < IMAGE_PRIOR_TOLERANCE)) break;
   }
   return priors;
 }
