@@ -1,11 +1,12 @@
 /**
  * `npm run bench:predict`: prediction's speed per pixel and thread (one thread, this process), default-sized
- * diagonal model (2 classes × 5 components, 49 feature channels, no projection) on synthetic feature planes,
+ * diagonal model (2 classes × the default components, 49 feature channels, no projection) on synthetic feature planes,
  * the WebAssembly SIMD kernel against the JavaScript one. Best of a few runs (the machine is shared).
  *
  *   npm run bench:predict [-- --pixels 1048576 --runs 3]
  */
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_CLASSIFIER_OPTIONS } from '../src/core/classifier/classifierOptions.js';
 import type { FittedClassifier } from '../src/core/classifier/PixelClassifier.js';
 import { predictProbabilities, prepareClassifier } from '../src/core/classifier/predictProbabilities.js';
 import { simdDiagonalKernel } from '../src/core/classifier/simdDiagonalLogDensity.js';
@@ -17,7 +18,7 @@ function arg(name: string, fallback: number): number {
 }
 
 const FEATURES = 49;
-const COMPONENTS_PER_CLASS = 5;
+const COMPONENTS_PER_CLASS = Number(DEFAULT_CLASSIFIER_OPTIONS.components);
 
 function model(rng: SeededRandom): FittedClassifier {
   const k = 2 * COMPONENTS_PER_CLASS;
