@@ -70,7 +70,7 @@ describe('semi-supervised EM', () => {
         regCovar: 0.1,
         priors: 'counts',
         standardizeOn: 'labeled',
-        relevance: { weighting: 'none' },
+        relevance: { weighting: 'none', exponent: 1, total: 2 },
         ...options,
       },
       p.unlabeled,
