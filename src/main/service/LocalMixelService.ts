@@ -9,8 +9,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { rasterizeStroke, rerasterizeRect } from '../../core/labels/rasterizeStroke.js';
 import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
-import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
-import { MAX_TRAINING_SAMPLES_PER_CLASS, QUICK_FIT_SAMPLES_PER_CLASS } from './constants.js';
 import { Emitter } from '../../core/protocol/Event.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
@@ -33,14 +31,15 @@ import type {
 import type { Rect } from '../../core/tiling.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
-import { exportOneImage } from './exportImage.js';
+import { LiveModel } from './LiveModel.js';
+import { exportImagesInTurn } from './exportImages.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
 import { defaultClassifierSettings } from './poolEngine.js';
-import { loadProjectImage, type LoadedPixels, type OpenImage } from './projectImage.js';
-import { clipRect, forEachLimited, newController, quantize } from './tileHelpers.js';
+import { imageTile, loadProjectImage, type LoadedPixels, type OpenImage } from './projectImage.js';
+import { newController } from './tileHelpers.js';
+import { streamPredictedTiles } from './streamPredictedTiles.js';
 import { TilePredictor } from './TilePredictor.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
-import { collectTrainingSamples } from './trainingSamples.js';
 
 export interface LocalMixelServiceOptions {
   readonly engine: ClassifierEngine;
@@ -55,8 +54,6 @@ export interface LocalMixelServiceOptions {
 }
 
 const DEFAULT_TILE_CONCURRENCY = 2;
-/** Progress for a prediction is reported once it has run this long (a cached-feature update never shows one). */
-const PROGRESS_AFTER_MS = 1000;
 
 export const DEFAULT_CLASSES: readonly LabelClass[] = [
   { id: 1, name: 'Background', color: '#e0c020' },
@@ -79,18 +76,14 @@ export class LocalMixelService implements MixelService {
   private classifier: ClassifierSettings = DEFAULT_CLASSIFIER;
   private readonly cache = new FeatureTileCache();
   private readonly predictor: TilePredictor;
-  private model: TrainedModel | null = null;
-  /** Bumped on every change that invalidates the model; the model remembers the version it was fit on. */
-  private labelsVersion = 0;
-  private modelVersion = -1;
-  /** The model is the quick one fitted for a preview; a full-resolution request refits properly. */
-  private isModelQuick = false;
+  private readonly live: LiveModel;
   private readonly running = new Map<number, AbortController>();
   private currentPredict: AbortController | null = null;
 
   constructor(private readonly options: LocalMixelServiceOptions) {
     this.features = options.engine.defaultFeatures();
     this.predictor = new TilePredictor(options.engine, this.cache);
+    this.live = new LiveModel(options.engine);
   }
 
   async getProject(): Promise<ProjectState> {
@@ -102,7 +95,7 @@ export class LocalMixelService implements MixelService {
       features: this.features,
       featureNames: this.options.engine.featureNames,
       classifier: this.classifier,
-      hasModel: this.model !== null,
+      hasModel: this.live.current !== null,
     };
   }
 
@@ -133,7 +126,7 @@ export class LocalMixelService implements MixelService {
     const doc = await readProjectFile(full, this.options.engine, (p, id) => this.readProjectImage(p, id));
     this.reset(full, doc.classes, doc.features, this.classifier);
     for (const im of doc.images) this.images.set(im.info.id, im);
-    this.labelsVersion++;
+    this.live.labelsChanged();
     return this.getProject();
   }
 
@@ -142,13 +135,13 @@ export class LocalMixelService implements MixelService {
     if (!target)
       throw new ServiceError('no-path', 'this project has never been saved: choose a file to save it to');
     // The file carries a model current with its labels, so `mixel predict` can run it as saved.
-    if (!this.isModelFinal()) await this.train(newController().signal).catch(() => undefined);
-    const isModelCurrent = this.model !== null && this.isModelFinal();
+    if (!this.live.isFinal()) await this.train(newController().signal).catch(() => undefined);
+    const isModelCurrent = this.live.isFinal();
     await writeProjectFile(target, {
       classes: this.classes,
       images: [...this.images.values()],
       features: this.features,
-      model: isModelCurrent ? (this.model!.fitted as FittedClassifier) : null,
+      model: isModelCurrent ? (this.live.current!.fitted as FittedClassifier) : null,
     });
     this.path = target;
     return { path: target };
@@ -187,25 +180,12 @@ export class LocalMixelService implements MixelService {
     this.images.delete(imageId);
     for (const [id, s] of this.strokes) if (s.imageId === imageId) this.strokes.delete(id);
     this.cache.clear(imageId);
-    this.labelsVersion++;
+    this.live.labelsChanged();
     return this.getProject();
   }
 
   async getImageTile(request: ImageTileRequest): Promise<ImageTile> {
-    const image = this.requireImage(request.imageId);
-    const rect = clipRect(request.rect, image.info.width, image.info.height);
-    const step = 2 ** request.level;
-    const width = Math.max(1, Math.ceil(rect.width / step));
-    const height = Math.max(1, Math.ceil(rect.height / step));
-    const channels = image.pixels.channels.map((plane) => {
-      const out = new Float32Array(width * height);
-      for (let y = 0; y < height; y++) {
-        const row = (rect.y + y * step) * image.info.width + rect.x;
-        for (let x = 0; x < width; x++) out[y * width + x] = plane[row + x * step];
-      }
-      return out;
-    });
-    return { imageId: request.imageId, level: request.level, rect, width, height, channels };
+    return imageTile(this.requireImage(request.imageId), request);
   }
 
   async setClasses(classes: LabelClass[]): Promise<ProjectState> {
@@ -228,7 +208,7 @@ export class LocalMixelService implements MixelService {
       }
     }
     for (const imageId of touched) this.rebuildLabels(this.images.get(imageId)!);
-    if (touched.size > 0 || classes.length !== this.classes.length) this.invalidateModel();
+    if (touched.size > 0 || classes.length !== this.classes.length) this.live.invalidate();
     this.classes = classes;
     return this.getProject();
   }
@@ -265,7 +245,7 @@ export class LocalMixelService implements MixelService {
       const image = this.images.get(s.imageId)!;
       rasterizeStroke(image.labels, image.info.width, image.info.height, s);
     }
-    if (change.added.length > 0 || change.removed.length > 0) this.labelsVersion++;
+    if (change.added.length > 0 || change.removed.length > 0) this.live.labelsChanged();
   }
 
   async setFeatureSelection(features: FeatureMatrix): Promise<ProjectState> {
@@ -284,13 +264,13 @@ export class LocalMixelService implements MixelService {
     }
     this.features = features;
     this.cache.clear();
-    this.invalidateModel();
+    this.live.invalidate();
     return this.getProject();
   }
 
   async setClassifierSettings(settings: ClassifierSettings): Promise<ProjectState> {
     this.classifier = settings;
-    this.invalidateModel();
+    this.live.invalidate();
     return this.getProject();
   }
 
@@ -302,82 +282,44 @@ export class LocalMixelService implements MixelService {
     this.running.set(request.requestId, controller);
     const { signal } = controller;
     let trainMs = 0;
-    let tilesDone = 0;
+    const delivered = { count: 0 };
+    const result = (isCancelled: boolean): PredictResult => ({
+      requestId: request.requestId,
+      tilesDone: delivered.count,
+      isCancelled,
+      hasModel: this.live.current !== null,
+      trainMs,
+      totalMs: performance.now() - started,
+    });
     try {
       const image = this.requireImage(request.imageId);
-      const isPreview = (request.stride ?? 1) > 1;
-      const isStale = this.model === null || this.modelVersion !== this.labelsVersion;
-      if (request.retrain && (isStale || (this.isModelQuick && !isPreview))) {
+      if (request.retrain && this.live.needsTraining((request.stride ?? 1) > 1)) {
         const t0 = performance.now();
-        await this.train(signal, isPreview);
+        await this.train(signal, (request.stride ?? 1) > 1);
         trainMs = performance.now() - t0;
       }
-      const model = this.model;
-      if (!model) {
-        return {
-          requestId: request.requestId,
-          tilesDone: 0,
-          isCancelled: false,
-          hasModel: false,
-          trainMs,
-          totalMs: performance.now() - started,
-        };
-      }
-      // A few tiles at a time (one per worker): each tile goes features → prediction → screen before the
-      // later ones start, so the first probabilities appear after one tile's work, not after all features.
-      await forEachLimited(
-        request.tiles,
-        this.options.concurrency ?? DEFAULT_TILE_CONCURRENCY,
-        signal,
-        async (tile) => {
-          const rect = clipRect(tile, image.info.width, image.info.height);
-          const stride = request.stride ?? 1;
-          const probabilities =
+      const model = this.live.current;
+      if (!model) return result(false);
+      await streamPredictedTiles(
+        request,
+        {
+          image,
+          classCount: this.classes.length,
+          concurrency: this.options.concurrency ?? DEFAULT_TILE_CONCURRENCY,
+          started,
+          predict: (rect, stride) =>
             stride > 1
-              ? await this.predictPreview(image, rect, model, stride, signal)
-              : await this.predictRect(image, rect, model, signal);
-          if (signal.aborted) return;
-          this.tiles.fire({
-            requestId: request.requestId,
-            imageId: image.info.id,
-            rect,
-            stride,
-            width: Math.ceil(rect.width / stride),
-            height: Math.ceil(rect.height / stride),
-            classCount: this.classes.length,
-            probabilities: quantize(probabilities),
-          });
-          tilesDone++;
-          // Only slow requests (features still being computed) are worth a progress bar.
-          if (performance.now() - started > PROGRESS_AFTER_MS) {
-            this.progress.fire({
-              requestId: request.requestId,
-              task: 'Predicting tiles',
-              done: tilesDone,
-              total: request.tiles.length,
-            });
-          }
+              ? this.predictor.predictPreview(image, rect, model, stride, this.classes, this.features, signal)
+              : this.predictRect(image, rect, model, signal),
+          onTile: (tile) => this.tiles.fire(tile),
+          onProgress: (progress) => this.progress.fire(progress),
         },
+        signal,
+        delivered,
       );
-      return {
-        requestId: request.requestId,
-        tilesDone,
-        isCancelled: false,
-        hasModel: true,
-        trainMs,
-        totalMs: performance.now() - started,
-      };
+      return result(false);
     } catch (err) {
-      if (signal.aborted) {
-        return {
-          requestId: request.requestId,
-          tilesDone,
-          isCancelled: true,
-          hasModel: this.model !== null,
-          trainMs,
-          totalMs: performance.now() - started,
-        };
-      }
+      if (signal.aborted) return result(true);
       throw err;
     } finally {
       this.running.delete(request.requestId);
@@ -389,39 +331,16 @@ export class LocalMixelService implements MixelService {
     const controller = newController();
     this.running.set(request.requestId, controller);
     const { signal } = controller;
-    const results: ExportResult['images'][number][] = [];
-    const total = request.imageIds.length;
     try {
-      const report = (p: Omit<Progress, 'requestId' | 'task' | 'total'>) =>
-        this.progress.fire({ requestId: request.requestId, task: 'Exporting', total, ...p });
-      if (!this.isModelFinal()) await this.train(signal);
-      for (const [i, imageId] of request.imageIds.entries()) {
-        if (signal.aborted) break;
-        const image = this.images.get(imageId);
-        try {
-          if (!image) throw new Error(`image ${imageId} is not in the project`);
-          const model = this.model;
-          if (request.sources.some((s) => s !== 'labels') && !model) {
-            throw new Error('no classifier yet: paint labels for at least two classes first');
-          }
-          const paths = await exportOneImage({
-            image: image.info,
-            labels: image.labels,
-            classes: this.classes,
-            request,
-            predict: (rect) => this.predictRect(image, rect, model!, signal),
-            onFraction: (imageFraction) => report({ done: i, imageId, imageFraction }),
-          });
-          results.push({ imageId, paths });
-          report({ done: i + 1, imageId, imageFraction: 1 });
-        } catch (err) {
-          if (signal.aborted) break;
-          const error = (err as Error).message;
-          results.push({ imageId, paths: [], error });
-          report({ done: i + 1, imageId, error });
-        }
-      }
-      return { requestId: request.requestId, images: results, isCancelled: signal.aborted };
+      if (!this.live.isFinal()) await this.train(signal);
+      const model = this.live.current;
+      const images = await exportImagesInTurn(request, signal, {
+        image: (imageId) => this.images.get(imageId),
+        classes: this.classes,
+        predict: model && ((image, rect) => this.predictRect(image, rect, model, signal)),
+        onProgress: (progress) => this.progress.fire(progress),
+      });
+      return { requestId: request.requestId, images, isCancelled: signal.aborted };
     } finally {
       this.running.delete(request.requestId);
     }
@@ -450,62 +369,24 @@ export class LocalMixelService implements MixelService {
     return this.predictor.predictRect(image, rect, model, this.classes, this.features, signal);
   }
 
-  private predictPreview(
-    image: OpenImage,
-    rect: Rect,
-    model: TrainedModel,
-    stride: number,
-    signal?: AbortSignal,
-  ): Promise<Float32Array> {
-    return this.predictor.predictPreview(image, rect, model, stride, this.classes, this.features, signal);
-  }
-
-  /** A model fitted on the current labels with the full settings (not a preview's quick fit). */
-  private isModelFinal(): boolean {
-    return this.model !== null && this.modelVersion === this.labelsVersion && !this.isModelQuick;
-  }
-
-  /**
-   * Fits the classifier on the labels of every image. `quick` (for a preview) fits on a small subsample,
-   * supervised only, so the preview appears fast; the full-resolution pass then refits properly.
-   */
-  private async train(signal: AbortSignal, quick = false): Promise<void> {
-    const version = this.labelsVersion;
-    const matrix = await collectTrainingSamples(
-      [...this.images.values()].map((im) => ({
-        id: im.info.id,
-        width: im.info.width,
-        height: im.info.height,
-        labels: im.labels,
-      })),
-      this.classes.map((c) => c.id),
-      PREDICTION_TILE_SIZE,
-      (im, core) => this.tileFeatures(this.images.get(im.id)!, core, signal),
-      quick ? QUICK_FIT_SAMPLES_PER_CLASS : MAX_TRAINING_SAMPLES_PER_CLASS,
-    );
-    if (!matrix || matrix.classIds.length < 2) {
-      this.model = null;
-      this.modelVersion = version;
-      this.isModelQuick = false;
-      return;
-    }
-    const trained = await this.options.engine.fit(
-      matrix.samples,
-      matrix.labels,
-      matrix.featureCount,
-      quick ? { ...this.classifier, semiSupervised: false } : this.classifier,
-      matrix.unlabeled,
+  /** Fits the live model on every image's labels (see LiveModel.train). */
+  private train(signal: AbortSignal, quick = false): Promise<void> {
+    const images = [...this.images.values()];
+    return this.live.train(
+      {
+        images: images.map((im) => ({
+          id: im.info.id,
+          width: im.info.width,
+          height: im.info.height,
+          labels: im.labels,
+        })),
+        classIds: this.classes.map((c) => c.id),
+        tileFeatures: (im, core) => this.tileFeatures(this.images.get(im.id)!, core, signal),
+      },
+      this.classifier,
       signal,
+      quick,
     );
-    if (signal.aborted) return;
-    this.model = trained;
-    this.modelVersion = version;
-    this.isModelQuick = quick;
-  }
-
-  private invalidateModel(): void {
-    this.model = null;
-    this.labelsVersion++;
   }
 
   private reset(
@@ -522,7 +403,7 @@ export class LocalMixelService implements MixelService {
     this.features = features;
     this.classifier = classifier;
     this.cache.clear();
-    this.invalidateModel();
+    this.live.invalidate();
   }
 
   private rebuildLabels(image: OpenImage): void {
@@ -531,7 +412,7 @@ export class LocalMixelService implements MixelService {
     for (const s of this.strokes.values()) {
       if (s.imageId === image.info.id) rasterizeStroke(image.labels, image.info.width, image.info.height, s);
     }
-    this.labelsVersion++;
+    this.live.labelsChanged();
   }
 
   private requireImage(imageId: string): OpenImage {

@@ -6,8 +6,9 @@ import { basename } from 'node:path';
 import type { PlanarImage } from '../../core/image.js';
 import type { ImageInfo } from '../../core/imageSource.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
-import type { ProjectImage } from '../../core/protocol/types.js';
+import type { ImageTile, ImageTileRequest, ProjectImage } from '../../core/protocol/types.js';
 import { toSharedImage } from './poolEngine.js';
+import { clipRect } from './tileHelpers.js';
 
 export interface LoadedPixels {
   readonly pixels: PlanarImage;
@@ -63,4 +64,21 @@ export async function loadProjectImage(
     base: null,
     labels: new Uint8Array(pixels.width * pixels.height),
   };
+}
+
+/** The pixels of `request.rect` (clipped to the image), every 2^level-th pixel, for the viewer. */
+export function imageTile(image: OpenImage, request: ImageTileRequest): ImageTile {
+  const rect = clipRect(request.rect, image.info.width, image.info.height);
+  const step = 2 ** request.level;
+  const width = Math.max(1, Math.ceil(rect.width / step));
+  const height = Math.max(1, Math.ceil(rect.height / step));
+  const channels = image.pixels.channels.map((plane) => {
+    const out = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) {
+      const row = (rect.y + y * step) * image.info.width + rect.x;
+      for (let x = 0; x < width; x++) out[y * width + x] = plane[row + x * step];
+    }
+    return out;
+  });
+  return { imageId: request.imageId, level: request.level, rect, width, height, channels };
 }
