@@ -107,6 +107,28 @@ describe('mixel train', () => {
     expect(r3.stderr.trim()).toMatch(/nan_train\.tif: contains NaN or infinite values/);
     expect((await readdir(dir)).filter((f) => f.includes('never'))).toEqual([]);
   });
+
+  it('estimates class priors on the image by default; --priors counts keeps the scribbles’ shares', async () => {
+    type Model = { mixture: { weights: number[] }; componentClass: number[] };
+    const backgroundShare = (model: Model) =>
+      model.mixture.weights.reduce((s, w, j) => s + (model.componentClass[j] === 0 ? w : 0), 0);
+    const truth = (await readImage(sample.truth)).image.channels[0];
+    const truthShare = truth.filter((v) => v === 1).length / truth.length;
+    const fromImage = backgroundShare((await loadProject(projectPath)).model as Model);
+    const out = join(dir, 'counts.mixel');
+    const base = ['train', '--image', sample.image, '--labels', sample.scribbles, '--out', out];
+    // Without semi-supervised EM nothing else moves the class weights away from the counts.
+    expect((await runMixel([...base, '--priors', 'counts', '--semi-supervised', 'off'])).code).toBe(0);
+    const scribbles = (await readImage(sample.scribbles)).image.channels[0];
+    const labeled = scribbles.filter((v) => v > 0);
+    const countsShare = labeled.filter((v) => v === 1).length / labeled.length;
+    expect(backgroundShare((await loadProject(out)).model as Model)).toBeCloseTo(countsShare, 6);
+    // The sample's scribbles are 75 % background, its pixels 87 %: the image's estimate is much closer.
+    expect(Math.abs(fromImage - truthShare)).toBeLessThan(Math.abs(countsShare - truthShare) / 3);
+    const bad = await runMixel([...base, '--priors', 'guess']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--priors guess is not known: use image, counts or uniform');
+  });
 });
 
 describe('mixel predict', () => {

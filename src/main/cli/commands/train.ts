@@ -15,6 +15,7 @@ interface TrainOptions {
   json?: boolean;
   components: string;
   semiSupervised: string;
+  priors: string;
   seed: string;
 }
 
@@ -48,6 +49,11 @@ export function registerTrain(program: Command): void {
       'refine with unlabeled pixels: on, off, or auto (if cross-validation over held-out scribbles says so)',
       'on',
     )
+    .option(
+      '--priors <mode>',
+      'class priors: image (class shares estimated on the images), counts (of labeled pixels) or uniform',
+      'image',
+    )
     .option('--seed <n>', 'random seed of the fit', '0')
     .option('--json', 'progress and result as JSON lines on stdout')
     .requiredOption('--out <file>', 'the project file to write (.mixel)')
@@ -72,6 +78,9 @@ export function registerTrain(program: Command): void {
         boolean | 'auto' | undefined;
       if (semi === undefined) {
         throw new UserError(`--semi-supervised ${opts.semiSupervised} is not known: use auto, on or off`);
+      }
+      if (!['image', 'counts', 'uniform'].includes(opts.priors)) {
+        throw new UserError(`--priors ${opts.priors} is not known: use image, counts or uniform`);
       }
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number (got ${opts.seed})`);
@@ -120,6 +129,7 @@ export function registerTrain(program: Command): void {
           classifierOptions: {
             components,
             seed,
+            priors: opts.priors as 'image',
             semiSupervised: { ...DEFAULT_CLASSIFIER_OPTIONS.semiSupervised, enabled: semi },
           },
           onDidRead: () => (stageStarted.features = performance.now()),
