@@ -33,10 +33,10 @@ export interface EmResult {
 }
 
 /** scikit-learn adds 10·eps to each component's weight so that an empty one does not divide by zero. */
-const WEIGHT_EPS = 10 * 2.220446049250313e-16;
+export const WEIGHT_EPS = 10 * 2.220446049250313e-16;
 
 /** log of the responsibility below which a sample is left out of a component's sums (e^−28 ≈ 7e-13). */
-const LOG_RESPONSIBILITY_FLOOR = -28;
+export const LOG_RESPONSIBILITY_FLOOR = -28;
 
 /**
  * A component whose total responsibility falls below this fraction of the total sample weight is treated

@@ -13,6 +13,13 @@ import {
   type ClassifierOptions,
 } from './classifierOptions.js';
 import { logClassPosteriors } from './classPosteriors.js';
+import {
+  applyBlockStatistics,
+  blockCount,
+  blockStatistics,
+  hasConverged,
+  semiSupervisedRows,
+} from './blockEm.js';
 import { runEm } from './em.js';
 import { gmmParameters, toFittedGmm, type FittedGmm } from './GaussianMixture.js';
 import { fitClassMixture } from './fitClassMixture.js';
@@ -50,7 +57,11 @@ export function jointMixture(
   return { mixture, componentClass };
 }
 
-/** Runs clamped, weighted EM over labeled rows Z (n × r) and unlabeled rows U, starting from `start`. */
+/**
+ * Runs clamped, weighted EM over labeled rows Z (n × r) and unlabeled rows U, starting from `start`.
+ * Diagonal mixtures run in blocks (blockEm.ts), which fitClassifierOnPool spreads over the pool with the
+ * same result; full ones run the plain EM loop.
+ */
 export function refineWithUnlabeled(
   start: FittedGmm,
   componentClass: number[],
@@ -61,24 +72,29 @@ export function refineWithUnlabeled(
   lambda: number,
   o: ClassifierOptions,
 ): FittedGmm {
-  const r = start.dim;
-  const total = n + U.n;
-  const X = new Float64Array(total * r);
-  X.set(Z.subarray(0, n * r));
-  X.set(U.Z.subarray(0, U.n * r), n * r);
-  const sampleGroup = new Int32Array(total).fill(-1);
-  sampleGroup.set(classIndex.subarray(0, n));
-  const sampleWeight = new Float64Array(total).fill(1);
-  sampleWeight.fill((lambda * n) / Math.max(1, U.n), n);
-  const constraints = { sampleGroup, sampleWeight, componentGroup: Int32Array.from(componentClass) };
+  const maxIter = refinementIterations(o);
+  if (maxIter <= 0) return start;
+  const rows = semiSupervisedRows(Z, classIndex, n, start.dim, U, lambda, componentClass);
   const params = gmmParameters(start);
-  const result = runEm(X, total, params, constraints, {
-    ...o,
-    maxIter: o.semiSupervised.iterations ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.iterations!,
-  });
+  if (start.covariance === 'diag') {
+    let lowerBound = -Infinity;
+    for (let iter = 1; iter <= maxIter; iter++) {
+      const blocks = Array.from({ length: blockCount(rows.n) }, (_, b) => blockStatistics(rows, b, params));
+      const step = applyBlockStatistics(params, blocks, rows, o.regCovar);
+      const converged = hasConverged(lowerBound, step, o.tol);
+      lowerBound = step.lowerBound;
+      if (converged || iter === maxIter) return toFittedGmm(params, lowerBound, iter, converged);
+    }
+  }
+  const result = runEm(rows.X, rows.n, params, rows, { ...o, maxIter });
   // The last E-step's log-likelihood (scikit-learn's lower_bound_): one more E-step over every row only
   // to report it would cost a sixth of the refinement.
   return toFittedGmm(params, result.lowerBound, result.nIter, result.converged);
+}
+
+/** EM steps of the semi-supervised refinement. */
+export function refinementIterations(o: ClassifierOptions): number {
+  return o.semiSupervised.iterations ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.iterations!;
 }
 
 export interface SemiSupervisedResult {
