@@ -154,16 +154,44 @@ export function prepareTraining(
   };
 }
 
-/** Joins the per-class mixtures (in class order) and refines them with the unlabeled rows, if any. */
-export function finishTraining(prepared: PreparedTraining, classMixtures: FittedGmm[]): FittedClassifier {
-  const { options: o, classes, Z, classIndex, n, dims, groups, counts, transform } = prepared;
+/** The per-class mixtures joined into one, weights scaled by the class priors (of counts or uniform). */
+export function jointStart(
+  prepared: PreparedTraining,
+  classMixtures: FittedGmm[],
+): { mixture: FittedGmm; componentClass: number[]; priors: number[] } {
+  const { options: o, classes, n, counts } = prepared;
   if (classMixtures.length !== classes.length) {
     throw new RangeError(`expected ${classes.length} class mixtures, got ${classMixtures.length}`);
   }
-  const componentsPerClass = classMixtures.map((m) => m.weights.length);
   const priors = counts.map((c) => (o.priors === 'uniform' ? 1 / classes.length : c / n));
-  const joint = jointMixture(classMixtures, priors);
-  const componentClass = joint.componentClass;
+  return { ...jointMixture(classMixtures, priors), priors };
+}
+
+/**
+ * λ when the semi-supervised refinement runs as plain block EM (diagonal mixture, fixed λ > 0, no
+ * cross-validation), which fitClassifierOnPool then spreads over the pool; otherwise null.
+ */
+export function blockRefinementLambda(prepared: PreparedTraining): number | null {
+  const { options: o, unlabeled } = prepared;
+  const semi = o.semiSupervised;
+  const isPlain = semi.enabled === true && typeof semi.lambda === 'number' && semi.lambda > 0;
+  return unlabeled && isPlain && o.covariance === 'diag' ? (semi.lambda as number) : null;
+}
+
+/**
+ * Joins the per-class mixtures (in class order), refines them with the unlabeled rows if asked, and
+ * estimates the image priors. `refined`: the refinement already run elsewhere (fitClassifierOnPool),
+ * for a prepared training whose blockRefinementLambda is not null.
+ */
+export function finishTraining(
+  prepared: PreparedTraining,
+  classMixtures: FittedGmm[],
+  refined?: FittedGmm,
+): FittedClassifier {
+  const { options: o, classes, Z, classIndex, n, dims, groups, counts, transform } = prepared;
+  const joint = jointStart(prepared, classMixtures);
+  const { componentClass, priors } = joint;
+  const componentsPerClass = classMixtures.map((m) => m.weights.length);
   let mixture = joint.mixture;
 
   const relevance =
@@ -172,7 +200,12 @@ export function finishTraining(prepared: PreparedTraining, classMixtures: Fitted
       : null;
   let lambda = 0;
   let lambdaScores: { lambda: number; score: number }[] = [];
-  if (prepared.unlabeled && o.semiSupervised.enabled !== false) {
+  if (refined) {
+    const fixed = blockRefinementLambda(prepared);
+    if (fixed === null) throw new RangeError('this training has no plain semi-supervised refinement');
+    lambda = fixed;
+    mixture = refined;
+  } else if (prepared.unlabeled && o.semiSupervised.enabled !== false) {
     const result = semiSupervisedRefinement(
       Z,
       classIndex,

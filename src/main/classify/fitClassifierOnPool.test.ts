@@ -81,6 +81,24 @@ describe('fitClassifierOnPool', () => {
     expect(serializeClassifier(model)).toBe(serializeClassifier(parallel));
   });
 
+  it('gives the sequential model exactly with the defaults: semi-supervised EM in row blocks on the pool', async () => {
+    // 900 labeled + 12 000 unlabeled rows: 4 blocks, shared out over both workers.
+    const big = makeThreeClassProblem(300, 6, 12);
+    const unlabeled = new Float32Array(12000 * 6);
+    for (let i = 0; i < unlabeled.length; i++)
+      unlabeled[i] = big.unlabeled![i % big.unlabeled!.length] + (i % 7) * 0.01;
+    const withMore = { ...big, unlabeled };
+    const options: Partial<ClassifierOptions> = {
+      seed: 3,
+      semiSupervised: { enabled: true, lambda: 1, sampleCount: 12000, iterations: 5 },
+    };
+    const parallel = await fitClassifierOnPool(pool, withMore, options);
+    expect(parallel.training.mode).toBe('semi-supervised');
+    expect(parallel.training.lambda).toBe(1);
+    expect(parallel.transform.relevance).toHaveLength(6);
+    expect(serializeClassifier(parallel)).toBe(sequentialFit(withMore, options));
+  });
+
   it('fails with the user-facing message when only one class is labeled', async () => {
     const one = { ...rows, labels: new Uint8Array(rows.labels.length).fill(2) };
     await expect(fitClassifierOnPool(pool, one)).rejects.toThrow(/at least two classes/);

@@ -1,12 +1,13 @@
 /**
  * Fits the pixel classifier with its per-class mixtures in parallel on the worker pool: one job prepares
- * the model space, one job per class fits that class's mixture (the bulk of the time), and one job joins
- * them and runs semi-supervised EM. The steps are those fitPixelClassifier runs in sequence, so the model
+ * the model space, one job per class fits that class's mixture (the bulk of the time), semi-supervised EM
+ * runs in row blocks spread over the workers (refineOnPool), and one job joins it all. The steps are those fitPixelClassifier runs in sequence, so the model
  * is identical to the single-job fit for the same seed.
  */
 import type { ClassifierOptions } from '../../core/classifier/classifierOptions.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
-import { classMixtureInput } from '../../core/classifier/trainingSteps.js';
+import { blockRefinementLambda, classMixtureInput, jointStart } from '../../core/classifier/trainingSteps.js';
+import { refineOnPool } from './refineOnPool.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 
 export interface TrainingRows {
@@ -42,7 +43,13 @@ export async function fitClassifierOnPool(
       return mixture;
     }),
   );
-  const { model } = await pool.run('finishTraining', { prepared, classMixtures }, { signal });
+  // Semi-supervised EM of a diagonal mixture (the default) runs in row blocks over the pool too.
+  const lambda = blockRefinementLambda(prepared);
+  const refined =
+    lambda === null
+      ? undefined
+      : await refineOnPool(pool, prepared, jointStart(prepared, classMixtures), lambda, signal);
+  const { model } = await pool.run('finishTraining', { prepared, classMixtures, refined }, { signal });
   onProgress?.(total, total);
   return model;
 }

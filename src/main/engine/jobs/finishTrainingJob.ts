@@ -1,4 +1,4 @@
-/** Job 'finishTraining': joins the per-class mixtures and runs semi-supervised EM (the last fit step). */
+/** Job 'finishTraining': joins the per-class mixtures, runs semi-supervised EM unless done, image priors. */
 import type { FittedGmm } from '../../../core/classifier/GaussianMixture.js';
 import type { FittedClassifier } from '../../../core/classifier/PixelClassifier.js';
 import { finishTraining, type PreparedTraining } from '../../../core/classifier/trainingSteps.js';
@@ -7,8 +7,10 @@ export interface FinishTrainingInput {
   readonly prepared: PreparedTraining;
   /** One mixture per class, in the order of prepared.classes. */
   readonly classMixtures: FittedGmm[];
+  /** The semi-supervised refinement, when it already ran on the pool (refineOnPool). */
+  readonly refined?: FittedGmm;
 }
 
 export function finishTrainingJob(input: FinishTrainingInput): { model: FittedClassifier } {
-  return { model: finishTraining(input.prepared, input.classMixtures) };
+  return { model: finishTraining(input.prepared, input.classMixtures, input.refined) };
 }

@@ -10,6 +10,7 @@ import { fitClassifierJob } from './fitClassifierJob.js';
 import { prepareTrainingJob } from './prepareTrainingJob.js';
 import { fitClassMixtureJob } from './fitClassMixtureJob.js';
 import { finishTrainingJob } from './finishTrainingJob.js';
+import { emBlocksJob } from './emBlocksJob.js';
 import { trainingSamplesJob } from '../../classify/trainingSamplesJob.js';
 import { predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
 
@@ -21,6 +22,7 @@ export const jobs = {
   prepareTraining: prepareTrainingJob,
   fitClassMixture: fitClassMixtureJob,
   finishTraining: finishTrainingJob,
+  emBlocks: emBlocksJob,
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
 };

@@ -1,0 +1,78 @@
+/**
+ * Semi-supervised EM of a diagonal mixture on the pool: the rows go to shared memory once, and every EM
+ * step sends each worker a contiguous range of row blocks and the current parameters (a few kB), then
+ * applies the summed block statistics here. Blocks are summed in block order, so the result is the one
+ * refineWithUnlabeled computes in a single thread (blockEm.ts).
+ */
+import {
+  applyBlockStatistics,
+  blockCount,
+  hasConverged,
+  semiSupervisedRows,
+} from '../../core/classifier/blockEm.js';
+import { gmmParameters, toFittedGmm, type FittedGmm } from '../../core/classifier/GaussianMixture.js';
+import { refinementIterations } from '../../core/classifier/semiSupervised.js';
+import type { PreparedTraining } from '../../core/classifier/trainingSteps.js';
+import type { WorkerPool } from '../engine/WorkerPool.js';
+
+function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
+function sharedCopy<T extends Int32Array | Float64Array>(array: T): T {
+  const Kind = array.constructor as { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+  const copy = new Kind(new SharedArrayBuffer(array.length * Kind.BYTES_PER_ELEMENT));
+  copy.set(array as never);
+  return copy;
+}
+
+export async function refineOnPool(
+  pool: WorkerPool,
+  prepared: PreparedTraining,
+  start: { mixture: FittedGmm; componentClass: number[] },
+  lambda: number,
+  signal?: AbortSignal,
+): Promise<FittedGmm> {
+  const o = prepared.options;
+  const maxIter = refinementIterations(o);
+  if (maxIter <= 0 || !prepared.unlabeled) return start.mixture;
+  const built = semiSupervisedRows(
+    prepared.Z,
+    prepared.classIndex,
+    prepared.n,
+    prepared.dims,
+    prepared.unlabeled,
+    lambda,
+    start.componentClass,
+    sharedFloat64,
+  );
+  const rows = {
+    ...built,
+    sampleGroup: sharedCopy(built.sampleGroup),
+    sampleWeight: sharedCopy(built.sampleWeight),
+    componentGroup: sharedCopy(built.componentGroup),
+  };
+  const blocks = blockCount(rows.n);
+  const parts = Math.max(1, Math.min(pool.threads, blocks));
+  const ranges = Array.from({ length: parts }, (_, p) => [
+    Math.floor((p * blocks) / parts),
+    Math.floor(((p + 1) * blocks) / parts),
+  ]);
+  const params = gmmParameters(start.mixture);
+  let lowerBound = -Infinity;
+  for (let iter = 1; ; iter++) {
+    const mixture = toFittedGmm(params, lowerBound, iter - 1, false);
+    const results = await Promise.all(
+      ranges.map(([first, end]) => pool.run('emBlocks', { rows, mixture, first, end }, { signal })),
+    );
+    const step = applyBlockStatistics(
+      params,
+      results.flatMap((r) => r.blocks),
+      rows,
+      o.regCovar,
+    );
+    const converged = hasConverged(lowerBound, step, o.tol);
+    lowerBound = step.lowerBound;
+    if (converged || iter >= maxIter) return toFittedGmm(params, lowerBound, iter, converged);
+  }
+}
