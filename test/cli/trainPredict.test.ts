@@ -2,6 +2,8 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { computeFeatures } from '../../src/core/features/computeFeatures.js';
+import { presetSelection } from '../../src/core/features/selection.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/main/project/projectFile.js';
 import { readImage } from '../../src/main/io/openImage.js';
@@ -164,6 +166,13 @@ describe('mixel predict', () => {
     const features = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Features.tif'))));
     expect(features).toHaveLength(49);
     expect(features[0].pageName).toMatch(/Gaussian Smoothing/);
+    // Computed tile by tile on the pool, the pages equal the feature bank over the whole image.
+    const whole = computeFeatures(
+      (await readImage(sample.image)).image,
+      presetSelection('default'),
+      'ilastik',
+    );
+    for (const c of [0, 20, 48]) expect(Array.from(features[c].values)).toEqual(Array.from(whole[c]));
   });
 
   it('gives the same probabilities whatever the tile size (tiles with halos are exact)', async () => {

@@ -4,7 +4,7 @@
  * channel count, NaN) fails alone: its partial outputs are removed and the batch goes on.
  */
 import { createHash } from 'node:crypto';
-import { computeFeatures, featureHaloPx } from '../../core/features/computeFeatures.js';
+import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import { featureChannelCount, featureChannelNames } from '../../core/features/selection.js';
 import { deserializeClassifier, type FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import { normalizeForFeatures } from '../../core/normalization.js';
@@ -164,13 +164,15 @@ async function predictOneImage(
           );
           return result.probabilities;
         },
-        computeTileFeatures: async (tile: TileRequest) =>
-          computeFeatures(
-            { width: tile.width, height: tile.height, channels: tile.planes },
-            selection,
-            convention,
-            tile.core,
-          ),
+        // On the pool like the probabilities, so a Features export uses every thread.
+        computeTileFeatures: async (tile: TileRequest) => {
+          const result = await pool.run(
+            'featureTile',
+            { ...tile, selection, convention },
+            { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+          );
+          return result.planes;
+        },
         classValues: model.classes,
         outputs,
         onTile: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
