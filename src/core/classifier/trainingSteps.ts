@@ -255,7 +255,7 @@ export function finishTraining(
 /**
  * Per model dimension: between-class variance of the class means over the mean within-class variance
  * (+ regCovar, so a constant feature gets weight 0, not 0/0), to the power `exponent`,
- * scaled to mean 1. Classes count equally, whatever their pixel counts.
+ * scaled to sum to `total`. Classes count equally, whatever their pixel counts.
  */
 function fisherRelevance(
   Z: Float64Array,
