@@ -1,6 +1,7 @@
 /** The window: toolbar, sidebar, viewer, status bar, dialogs; keyboard shortcuts and file drops. */
 import { useEffect, useState } from 'react';
 import { ClassifierDialog } from './dialogs/ClassifierDialog.js';
+import { DeleteClassDialog } from './dialogs/DeleteClassDialog.js';
 import { ExportDialog } from './dialogs/ExportDialog.js';
 import { FeatureMatrixDialog } from './dialogs/FeatureMatrixDialog.js';
 import { PathDialog } from './dialogs/PathDialog.js';
@@ -51,6 +52,7 @@ export function App() {
       {dialog?.kind === 'features' ? <FeatureMatrixDialog /> : null}
       {dialog?.kind === 'classifier' ? <ClassifierDialog /> : null}
       {dialog?.kind === 'export' ? <ExportDialog /> : null}
+      {dialog?.kind === 'delete-class' ? <DeleteClassDialog dialog={dialog} /> : null}
     </div>
   );
 }

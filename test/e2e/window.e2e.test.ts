@@ -273,4 +273,21 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
     await shot('08-dropped-image');
   });
+
+  it('asks before deleting a class with labels; keeping it keeps them, confirming removes both', async () => {
+    const { nucleus, background } = samplePoints();
+    await page.getByTestId('image-list').getByRole('button', { name: 'sample.tif' }).click();
+    await expect.poll(async () => (await layerPixel('labels', nucleus))[3]).toBe(255);
+    await page.locator('[data-class-id="2"] button.danger').click();
+    await expect.poll(textOf('delete-class-message')).toMatch(/^[\d,]+ labeled pixels of “nucleus”/);
+    await shot('09-delete-class');
+    await page.getByTestId('delete-class-cancel').click();
+    expect(await page.locator('.class-name').count()).toBe(2);
+    expect(await layerPixel('labels', nucleus)).toEqual([255, 0, 0, 255]);
+    await page.locator('[data-class-id="2"] button.danger').click();
+    await page.getByTestId('delete-class-ok').click();
+    await expect.poll(() => page.locator('.class-name').count()).toBe(1);
+    await expect.poll(async () => (await layerPixel('labels', nucleus))[3]).toBe(0);
+    expect((await layerPixel('labels', background))[3]).toBe(255);
+  });
 });

@@ -94,6 +94,15 @@ export class LabelSession {
     return imageId ? (this.images.get(imageId)?.history.canRedo ?? false) : false;
   }
 
+  /** Labeled pixels of a class over every image loaded in the window. */
+  pixelsOfClass(classId: number): number {
+    let count = 0;
+    for (const labels of this.images.values()) {
+      for (let i = 0; i < labels.raster.length; i++) if (labels.raster[i] === classId) count++;
+    }
+    return count;
+  }
+
   strokeCount(imageId: string): number {
     return this.images.get(imageId)?.strokes.size ?? 0;
   }

@@ -305,9 +305,19 @@ export function updateClass(id: number, change: Partial<Omit<LabelClass, 'id'>>)
   return setClasses(classes.map((c) => (c.id === id ? { ...c, ...change } : c)));
 }
 
-export function deleteClass(id: number): Promise<void> {
+/**
+ * Deletes a class; a class with labels is deleted only once the user confirms, because its labels go
+ * with it and deleting a class cannot be undone.
+ */
+export function deleteClass(id: number, isConfirmed = false): Promise<void> {
   const classes = getApp().project?.classes ?? [];
-  if (classes.length <= 1) return Promise.resolve();
+  const target = classes.find((c) => c.id === id);
+  if (classes.length <= 1 || !target) return Promise.resolve();
+  const labeledPixels = labels.pixelsOfClass(id);
+  if (labeledPixels > 0 && !isConfirmed) {
+    setApp({ dialog: { kind: 'delete-class', classId: id, name: target.name, labeledPixels } });
+    return Promise.resolve();
+  }
   if (getApp().activeClassId === id) setApp({ activeClassId: classes.find((c) => c.id !== id)!.id });
   return setClasses(classes.filter((c) => c.id !== id));
 }

@@ -41,6 +41,7 @@ export type DialogState =
   | { kind: 'features' }
   | { kind: 'classifier' }
   | { kind: 'export' }
+  | { kind: 'delete-class'; classId: number; name: string; labeledPixels: number }
   | null;
 
 export interface ProgressState {
