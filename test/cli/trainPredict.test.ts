@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample
 import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { parseNpy, parseTiff } from '../io/parseTiff.js';
-import { runMixel } from './cliHarness.js';
+import { MIXEL_BIN, runMixel } from './cliHarness.js';
 
 const SIZE = 160;
 let dir: string;
@@ -232,6 +233,28 @@ describe('mixel predict', () => {
     for (let i = 0; i < SIZE * SIZE; i += 101) {
       expect(Math.abs(parsed.values[i] + parsed.values[SIZE * SIZE + i] - 255)).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('finishes its outputs when the reader of its --json lines goes away (… | head)', async () => {
+    const out = join(dir, 'piped');
+    const child = spawn(process.execPath, [
+      MIXEL_BIN,
+      'predict',
+      '--project',
+      projectPath,
+      '--json',
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      sample.image,
+    ]);
+    // Read the first line, then close the pipe as `head -1` would.
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(code).toBe(0);
+    // The default export, complete, and no temporary file left behind.
+    expect(await readdir(out)).toEqual(['sample_Probabilities.tif']);
+    expect(parseTiff(new Uint8Array(await readFile(join(out, 'sample_Probabilities.tif'))))).toHaveLength(2);
   });
 
   it('isolates failures: bad images fail alone with their name, good ones are written, exit 1', async () => {

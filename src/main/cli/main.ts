@@ -7,7 +7,20 @@ import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { UserError } from './UserError.js';
 
+/**
+ * A reader that stops reading (`mixel predict --json … | head`) must not kill a run half-way, which
+ * would leave partial outputs behind: the run goes on to the end without its remaining messages.
+ */
+function ignoreClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+}
+
 export async function runCli(argv: string[]): Promise<number> {
+  ignoreClosedOutput();
   const program = new Command()
     .name('mixel')
     .description(
