@@ -5,6 +5,7 @@
  * Mahalanobis distance is ‖P (x − μ)‖² and log det Σ⁻¹ = 2 Σ log Pᵢᵢ; for diagonal ones it holds 1/σ.
  */
 import { choleskyLower, invertLowerTriangular } from './linalg.js';
+import { simdDiagonalKernel } from './simdDiagonalLogDensity.js';
 
 export type CovarianceType = 'full' | 'diag';
 
@@ -121,6 +122,17 @@ export function weightedLogProb(
   }
   const diff = new Float64Array(d);
   if (params.covariance === 'diag') {
+    // The same sums in WebAssembly SIMD where available (bit for bit: same operations, same order).
+    if (simdDiagonalKernel()?.rowSquaredDistances(params, X, n, out)) {
+      for (let i = 0; i < n; i++) {
+        const g = sampleGroup ? sampleGroup[i] : -1;
+        for (let j = 0; j < k; j++) {
+          const t = i * k + j;
+          out[t] = g >= 0 && componentGroup![j] !== g ? -Infinity : constant[j] - 0.5 * out[t];
+        }
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const row = i * d;
       const g = sampleGroup ? sampleGroup[i] : -1;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random.js';
 import type { FittedClassifier } from './PixelClassifier.js';
 import { predictProbabilities, prepareClassifier } from './predictProbabilities.js';
-import { weightedLogProb } from './gmmParameters.js';
+import { makeGmmParameters, weightedLogProb } from './gmmParameters.js';
 import { simdDiagonalKernel } from './simdDiagonalLogDensity.js';
 
 /**
@@ -173,6 +173,37 @@ describe('simdDiagonalKernel', () => {
     }
     // Terms deep in exp()'s range were exercised, not just values near 1.
     expect(spread).toBeGreaterThan(50);
+  });
+
+  it("gives EM's E-step (weightedLogProb) bit for bit the JavaScript loop's sums, over chunk edges too", () => {
+    const rng = new SeededRandom(17);
+    const d = 13;
+    const k = 5;
+    const n = 2 * 1024 + 37;
+    const params = makeGmmParameters(
+      'diag',
+      d,
+      Array.from({ length: k }, () => 0.1 + rng.next()).map((w, _, a) => w / a.reduce((x, y) => x + y, 0)),
+      Array.from({ length: k * d }, () => 2 * rng.nextNormal()),
+      Array.from({ length: k * d }, () => 10 ** (2 * rng.next() - 1.5)),
+    );
+    const X = Float64Array.from({ length: n * d }, () => 3 * rng.nextNormal());
+    const got = new Float64Array(n * k);
+    weightedLogProb(X, n, params, got);
+    const expected = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < k; j++) {
+        let m = 0;
+        for (let c = 0; c < d; c++) {
+          const y = (X[i * d + c] - params.means[j * d + c]) * params.precisionCholesky[j * d + c];
+          m += y * y;
+        }
+        const constant =
+          Math.log(params.weights[j]) - 0.5 * d * Math.log(2 * Math.PI) + params.halfLogDetPrecision[j];
+        expected[i * k + j] = constant - 0.5 * m;
+      }
+    }
+    expect(got).toEqual(expected);
   });
 
   it('declines models it does not evaluate (projection), which then run in JavaScript', () => {

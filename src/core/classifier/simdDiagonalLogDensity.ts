@@ -25,6 +25,7 @@ import {
   instantiateModule,
   type WasmMemory,
 } from '../features/wasmAssembler.js';
+import type { GmmParameters } from './gmmParameters.js';
 import type { PreparedClassifier } from './predictProbabilities.js';
 import { POSTERIORS_PARAMS, posteriorsBody } from './simdPosteriors.js';
 
@@ -207,7 +208,16 @@ export interface DiagonalEvaluator {
 export interface SimdDiagonalKernel {
   /** An evaluator for this model and chunks of up to `chunk` pixels (null: memory cannot grow). */
   forModel(p: PreparedClassifier, chunk: number): DiagonalEvaluator | null;
+  /**
+   * EM's E-step loop on float64 rows: out[i·K + j] = Σ_c ((X[i·d + c] − μ_jc) · p_jc)² for the n rows of X,
+   * with the JavaScript loop's arithmetic in the same order, so the sums are bit for bit the same. False
+   * (nothing written) when the memory cannot grow.
+   */
+  rowSquaredDistances(params: GmmParameters, X: ArrayLike<number>, n: number, out: Float64Array): boolean;
 }
+
+/** Rows per call of the kernel in rowSquaredDistances: its planes stay in cache. */
+const ROW_CHUNK = 1024;
 
 let kernel: SimdDiagonalKernel | null | undefined;
 
@@ -323,6 +333,38 @@ function makeKernel(
           copyOut(classStart, nClasses, m, out, outStride);
         },
       };
+    },
+    rowSquaredDistances(params, X, n, out) {
+      const { dim: r, nComponents: k } = params;
+      const stride = planeStride(ROW_CHUNK);
+      const zStart = k * r * 2 * 16;
+      const zStride = stride * ELEMENT_BYTES;
+      const outStart = zStart + r * zStride;
+      if (!reserve(outStart + k * zStride)) return false;
+      const heap = new Float64Array(memory.buffer);
+      for (let t = 0; t < k * r; t++) {
+        for (let l = 0; l < LANES; l++) {
+          heap[t * 2 * LANES + l] = params.means[t];
+          heap[t * 2 * LANES + LANES + l] = params.precisionCholesky[t];
+        }
+      }
+      const zBase = zStart / ELEMENT_BYTES;
+      const outBase = outStart / ELEMENT_BYTES;
+      for (let start = 0; start < n; start += ROW_CHUNK) {
+        const m = Math.min(ROW_CHUNK, n - start);
+        for (let i = 0; i < m; i++) {
+          const row = (start + i) * r;
+          for (let q = 0; q < r; q++) heap[zBase + q * stride + i] = X[row + q];
+        }
+        // Lanes past m (up to the step) compute from stale values: finite or not, their results are dropped.
+        const padded = Math.ceil(m / STEP_PIXELS) * STEP_PIXELS;
+        squaredDistances(zStart, 0, outStart, padded * ELEMENT_BYTES, r, k, zStride);
+        for (let j = 0; j < k; j++) {
+          const src = outBase + j * stride;
+          for (let i = 0; i < m; i++) out[(start + i) * k + j] = heap[src + i];
+        }
+      }
+      return true;
     },
   };
 }
