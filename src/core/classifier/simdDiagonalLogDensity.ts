@@ -20,6 +20,9 @@ import {
   get,
   op,
   set,
+  signedLeb,
+  simd,
+  unsignedLeb,
   assembleModule,
   growMemoryTo,
   instantiateModule,
@@ -40,43 +43,14 @@ const STEP_PIXELS = LANES * VECTORS;
  */
 const planeStride = (chunk: number): number => Math.ceil(chunk / STEP_PIXELS) * STEP_PIXELS + 2 * STEP_PIXELS;
 
-const simd = (code: number): number[] => [
-  0xfd,
-  ...(code < 0x80 ? [code] : [(code & 0x7f) | 0x80, code >> 7]),
-];
-const load = (offset: number): number[] => [...simd(0x00), 3, ...leb(offset)];
-const store = (offset: number): number[] => [...simd(0x0b), 3, ...leb(offset)];
+const load = (offset: number): number[] => [...simd(0x00), 3, ...unsignedLeb(offset)];
+const store = (offset: number): number[] => [...simd(0x0b), 3, ...unsignedLeb(offset)];
 const LOAD_TWO_F32 = [...simd(0x5d), 3];
 const F64X2_PROMOTE_LOW_F32X4 = simd(0x5f);
 const F64X2_ADD = simd(0xf0);
 const F64X2_SUB = simd(0xf1);
 const F64X2_MUL = simd(0xf2);
 const ZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
-
-function leb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-/** i32.const immediates are signed LEB128 (a single byte ≥ 64 would read as negative). */
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      bytes.push(byte);
-      return bytes;
-    }
-    bytes.push(byte | 0x80);
-  }
-}
 
 // Params (byte addresses except counts): z planes, coefficients (per component and feature: μ splat, p
 // splat), output planes, bytes of pixels to do, features, components, plane stride in bytes.
@@ -147,7 +121,7 @@ function standardizeBody(): number[] {
   const [W, O] = [13, 14];
   const half = (offset: number): number[] => [
     ...get(ZQ),
-    ...[...get(XQ), ...LOAD_TWO_F32, ...leb(offset), ...F64X2_PROMOTE_LOW_F32X4],
+    ...[...get(XQ), ...LOAD_TWO_F32, ...unsignedLeb(offset), ...F64X2_PROMOTE_LOW_F32X4],
     ...[...get(W), ...F64X2_MUL, ...get(O), ...F64X2_ADD],
     ...store(offset * 2),
   ];

@@ -13,14 +13,10 @@
  * component the byte offset of its class's plane (i32), the class planes, bytes per plane to do,
  * components, classes, plane stride in bytes.
  */
-import { I32, V128, functionBody, get, op, set, tee } from '../features/wasmAssembler.js';
+import { I32, V128, functionBody, get, op, set, simd, tee } from '../features/wasmAssembler.js';
 
 export const POSTERIORS_PARAMS = 8;
 
-const simd = (code: number): number[] => [
-  0xfd,
-  ...(code < 0x80 ? [code] : [(code & 0x7f) | 0x80, code >> 7]),
-];
 const LOAD = [...simd(0x00), 3, 0];
 const STORE = [...simd(0x0b), 3, 0];
 const I32_LOAD = [0x28, 2, 0];

@@ -35,7 +35,22 @@ export function unsignedLeb(value: number): number[] {
   return bytes;
 }
 
-const simd = (code: number): number[] => [0xfd, ...unsignedLeb(code)];
+/** i32.const immediates are signed LEB128 (a single byte ≥ 64 would read as negative). */
+export function signedLeb(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      bytes.push(byte);
+      return bytes;
+    }
+    bytes.push(byte | 0x80);
+  }
+}
+
+/** A SIMD instruction: the 0xfd prefix and its opcode as unsigned LEB128. */
+export const simd = (code: number): number[] => [0xfd, ...unsignedLeb(code)];
 export const V128_LOAD = [...simd(0x00), 0, 0];
 export const V128_STORE = [...simd(0x0b), 0, 0];
 export const F32X4_SPLAT = simd(0x13);
