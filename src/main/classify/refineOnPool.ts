@@ -13,18 +13,8 @@ import {
 import { gmmParameters, toFittedGmm, type FittedGmm } from '../../core/classifier/GaussianMixture.js';
 import { refinementIterations } from '../../core/classifier/semiSupervised.js';
 import type { PreparedTraining } from '../../core/classifier/trainingSteps.js';
+import { sharedArray, toShared } from '../engine/sharedMemory.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
-
-function sharedFloat64(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
-}
-
-function sharedCopy<T extends Int32Array | Float64Array>(array: T): T {
-  const Kind = array.constructor as { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
-  const copy = new Kind(new SharedArrayBuffer(array.length * Kind.BYTES_PER_ELEMENT));
-  copy.set(array as never);
-  return copy;
-}
 
 export async function refineOnPool(
   pool: WorkerPool,
@@ -44,13 +34,13 @@ export async function refineOnPool(
     prepared.unlabeled,
     lambda,
     start.componentClass,
-    sharedFloat64,
+    (length) => sharedArray(Float64Array, length),
   );
   const rows = {
     ...built,
-    sampleGroup: sharedCopy(built.sampleGroup),
-    sampleWeight: sharedCopy(built.sampleWeight),
-    componentGroup: sharedCopy(built.componentGroup),
+    sampleGroup: toShared(built.sampleGroup),
+    sampleWeight: toShared(built.sampleWeight),
+    componentGroup: toShared(built.componentGroup),
   };
   const blocks = blockCount(rows.n);
   const parts = Math.max(1, Math.min(pool.threads, blocks));

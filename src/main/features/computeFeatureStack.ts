@@ -14,6 +14,7 @@ import {
 } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
 import { tileGrid } from '../../core/tiling.js';
+import { sharedArray, toShared } from '../engine/sharedMemory.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 
 /**
@@ -27,17 +28,6 @@ export interface FeatureStackOptions {
   tileSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}
-
-function sharedPlane(length: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
-}
-
-function toShared(plane: Float32Array): Float32Array {
-  if (plane.buffer instanceof SharedArrayBuffer) return plane;
-  const shared = sharedPlane(plane.length);
-  shared.set(plane);
-  return shared;
 }
 
 /** Computes the selected features of `image` in tiles on `pool`; planes in featureChannelNames order. */
@@ -55,7 +45,7 @@ export async function computeFeatureStack(
   if (channelCount === 0) return [];
   const input = image.channels.map(toShared);
   const output: Float32Array[] = [];
-  for (let c = 0; c < channelCount; c++) output.push(sharedPlane(width * height));
+  for (let c = 0; c < channelCount; c++) output.push(sharedArray(Float32Array, width * height));
   const tiles = tileGrid(width, height, tileSize, featureHaloPx(sel, convention));
   let done = 0;
   options.onProgress?.(0, tiles.length);
