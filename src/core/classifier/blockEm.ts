@@ -6,6 +6,7 @@
  * the pool, fitPixelClassifier in one thread).
  */
 import { eStep, EMPTY_COMPONENT_FRACTION, LOG_RESPONSIBILITY_FLOOR, WEIGHT_EPS } from './em.js';
+import { gmmParameters, toFittedGmm, type FittedGmm } from './GaussianMixture.js';
 import { updatePrecision, type GmmParameters } from './gmmParameters.js';
 
 /** Rows per block: big enough that a worker job is mostly arithmetic, small enough to split over cores. */
@@ -164,11 +165,43 @@ export function semiSupervisedRows(
   return { X, n: total, d, sampleGroup, sampleWeight, componentGroup: Int32Array.from(componentClass) };
 }
 
-/** Whether the last step changed the mean log-likelihood by less than tol (and restarted nothing). */
-export function hasConverged(
-  previous: number,
-  step: { lowerBound: number; reseeded: number },
-  tol: number,
-): boolean {
-  return step.reseeded === 0 && Math.abs(step.lowerBound - previous) < tol;
+/**
+ * One run of block EM from `start`: whoever computes the blocks (this thread or the pool) calls step()
+ * with the statistics of every block under `params`, in block order, until isDone.
+ */
+export class BlockEmRun {
+  readonly params: GmmParameters;
+  private lowerBound = -Infinity;
+  private iterations = 0;
+  private converged = false;
+
+  constructor(
+    readonly rows: EmRows,
+    private readonly start: FittedGmm,
+    private readonly settings: { readonly regCovar: number; readonly tol: number; readonly maxIter: number },
+  ) {
+    this.params = gmmParameters(start);
+  }
+
+  get isDone(): boolean {
+    return this.converged || this.iterations >= this.settings.maxIter;
+  }
+
+  /** The parameters the next blocks are to be computed with, as a structured-cloneable mixture. */
+  current(): FittedGmm {
+    return toFittedGmm(this.params, this.lowerBound, this.iterations, this.converged);
+  }
+
+  /** The M-step from this iteration's blocks; converged when the log-likelihood moved by < tol. */
+  step(blocks: readonly BlockStatistics[]): void {
+    const step = applyBlockStatistics(this.params, blocks, this.rows, this.settings.regCovar);
+    this.converged = step.reseeded === 0 && Math.abs(step.lowerBound - this.lowerBound) < this.settings.tol;
+    this.lowerBound = step.lowerBound;
+    this.iterations++;
+  }
+
+  /** The refined mixture (the start itself when no step ran). */
+  result(): FittedGmm {
+    return this.iterations === 0 ? this.start : this.current();
+  }
 }

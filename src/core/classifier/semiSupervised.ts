@@ -13,13 +13,7 @@ import {
   type ClassifierOptions,
 } from './classifierOptions.js';
 import { logClassPosteriors } from './classPosteriors.js';
-import {
-  applyBlockStatistics,
-  blockCount,
-  blockStatistics,
-  hasConverged,
-  semiSupervisedRows,
-} from './blockEm.js';
+import { BlockEmRun, blockCount, blockStatistics, semiSupervisedRows } from './blockEm.js';
 import { runEm } from './em.js';
 import { gmmParameters, toFittedGmm, type FittedGmm } from './GaussianMixture.js';
 import { fitClassMixture } from './fitClassMixture.js';
@@ -75,17 +69,14 @@ export function refineWithUnlabeled(
   const maxIter = refinementIterations(o);
   if (maxIter <= 0) return start;
   const rows = semiSupervisedRows(Z, classIndex, n, start.dim, U, lambda, componentClass);
-  const params = gmmParameters(start);
   if (start.covariance === 'diag') {
-    let lowerBound = -Infinity;
-    for (let iter = 1; iter <= maxIter; iter++) {
-      const blocks = Array.from({ length: blockCount(rows.n) }, (_, b) => blockStatistics(rows, b, params));
-      const step = applyBlockStatistics(params, blocks, rows, o.regCovar);
-      const converged = hasConverged(lowerBound, step, o.tol);
-      lowerBound = step.lowerBound;
-      if (converged || iter === maxIter) return toFittedGmm(params, lowerBound, iter, converged);
+    const run = new BlockEmRun(rows, start, { ...o, maxIter });
+    while (!run.isDone) {
+      run.step(Array.from({ length: blockCount(rows.n) }, (_, b) => blockStatistics(rows, b, run.params)));
     }
+    return run.result();
   }
+  const params = gmmParameters(start);
   const result = runEm(rows.X, rows.n, params, rows, { ...o, maxIter });
   // The last E-step's log-likelihood (scikit-learn's lower_bound_): one more E-step over every row only
   // to report it would cost a sixth of the refinement.

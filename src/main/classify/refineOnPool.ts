@@ -4,13 +4,8 @@
  * applies the summed block statistics here. Blocks are summed in block order, so the result is the one
  * refineWithUnlabeled computes in a single thread (blockEm.ts).
  */
-import {
-  applyBlockStatistics,
-  blockCount,
-  hasConverged,
-  semiSupervisedRows,
-} from '../../core/classifier/blockEm.js';
-import { gmmParameters, toFittedGmm, type FittedGmm } from '../../core/classifier/GaussianMixture.js';
+import { BlockEmRun, blockCount, semiSupervisedRows } from '../../core/classifier/blockEm.js';
+import type { FittedGmm } from '../../core/classifier/GaussianMixture.js';
 import { refinementIterations } from '../../core/classifier/semiSupervised.js';
 import type { PreparedTraining } from '../../core/classifier/trainingSteps.js';
 import { sharedArray, toShared } from '../engine/sharedMemory.js';
@@ -48,21 +43,13 @@ export async function refineOnPool(
     Math.floor((p * blocks) / parts),
     Math.floor(((p + 1) * blocks) / parts),
   ]);
-  const params = gmmParameters(start.mixture);
-  let lowerBound = -Infinity;
-  for (let iter = 1; ; iter++) {
-    const mixture = toFittedGmm(params, lowerBound, iter - 1, false);
+  const run = new BlockEmRun(rows, start.mixture, { ...o, maxIter });
+  while (!run.isDone) {
+    const mixture = run.current();
     const results = await Promise.all(
       ranges.map(([first, end]) => pool.run('emBlocks', { rows, mixture, first, end }, { signal })),
     );
-    const step = applyBlockStatistics(
-      params,
-      results.flatMap((r) => r.blocks),
-      rows,
-      o.regCovar,
-    );
-    const converged = hasConverged(lowerBound, step, o.tol);
-    lowerBound = step.lowerBound;
-    if (converged || iter >= maxIter) return toFittedGmm(params, lowerBound, iter, converged);
+    run.step(results.flatMap((r) => r.blocks));
   }
+  return run.result();
 }
