@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassifierOptions } from '../src/core/classifier/classifierOptions.js';
 import type { FittedClassifier } from '../src/core/classifier/PixelClassifier.js';
+import { classWeights } from '../src/core/classifier/imagePriors.js';
 import { presetSelection } from '../src/core/features/selection.js';
 import type { PlanarImage } from '../src/core/image.js';
 import { applyNormalization, percentiles } from '../src/core/normalization.js';
@@ -99,9 +100,9 @@ async function accuracy(pool: WorkerPool, options: Partial<ClassifierOptions>): 
 function describe(model: FittedClassifier): string {
   const t = model.training;
   const cv = t.lambdaScores.map((s) => `${s.lambda}:${s.score.toFixed(3)}`).join(' ');
-  const classWeight = model.classes.map(() => 0);
-  model.mixture.weights.forEach((w, j) => (classWeight[model.componentClass[j]] += w));
-  const priors = classWeight.map((w) => w.toFixed(3)).join('/');
+  const priors = classWeights(model.mixture.weights, model.componentClass, model.classes.length)
+    .map((w) => w.toFixed(3))
+    .join('/');
   return `components ${t.componentsPerClass.join('+')} λ ${t.lambda}${cv ? ` (cv ${cv})` : ''} priors ${priors}`;
 }
 

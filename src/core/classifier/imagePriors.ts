@@ -16,6 +16,17 @@ export const IMAGE_PRIOR_TOLERANCE = 1e-5;
 /** No class's prior falls below this, so a class the image seems to lack can still be predicted. */
 export const MIN_IMAGE_PRIOR = 1e-3;
 
+/** Each class's share of a joint mixture: the sum of its components' weights. */
+export function classWeights(
+  weights: readonly number[],
+  componentClass: readonly number[],
+  nClasses: number,
+): number[] {
+  const out = new Array<number>(nClasses).fill(0);
+  weights.forEach((w, j) => (out[componentClass[j]] += w));
+  return out;
+}
+
 /** The class proportions of the rows U under the mixture's class densities. */
 export function estimateImagePriors(
   mixture: FittedGmm,
@@ -29,8 +40,7 @@ export function estimateImagePriors(
   const logProb = new Float64Array(U.n * k);
   weightedLogProb(U.Z, U.n, params, logProb);
   // Class log densities: each class's components, weights renormalized within the class.
-  const classWeight = new Float64Array(nClasses);
-  for (let j = 0; j < k; j++) classWeight[componentClass[j]] += mixture.weights[j];
+  const classWeight = classWeights(mixture.weights, componentClass, nClasses);
   const classLogDensity = new Float64Array(U.n * nClasses);
   const scratch = new Float64Array(k);
   for (let i = 0; i < U.n; i++) {
@@ -67,8 +77,7 @@ export function withClassPriors(
   componentClass: readonly number[],
   priors: readonly number[],
 ): FittedGmm {
-  const classWeight = new Float64Array(priors.length);
-  mixture.weights.forEach((w, j) => (classWeight[componentClass[j]] += w));
+  const classWeight = classWeights(mixture.weights, componentClass, priors.length);
   const weights = mixture.weights.map(
     (w, j) => (w / classWeight[componentClass[j]]) * priors[componentClass[j]],
   );

@@ -293,9 +293,10 @@ export class LocalMixelService implements MixelService {
     });
     try {
       const image = this.requireImage(request.imageId);
-      if (request.retrain && this.live.needsTraining((request.stride ?? 1) > 1)) {
+      const isPreview = (request.stride ?? 1) > 1;
+      if (request.retrain && this.live.needsTraining(isPreview)) {
         const t0 = performance.now();
-        await this.train(signal, (request.stride ?? 1) > 1);
+        await this.train(signal, isPreview);
         trainMs = performance.now() - t0;
       }
       const model = this.live.current;
