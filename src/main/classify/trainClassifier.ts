@@ -3,6 +3,7 @@
  * tiles that hold labels (in the worker pool), reduced there to the labeled rows plus a subsample of
  * unlabeled ones, and EM then runs in workers too, one class per job (fitClassifierOnPool).
  */
+import { concatArrays } from '../../core/concatArrays.js';
 import {
   DEFAULT_CLASSIFIER_OPTIONS,
   usesUnlabeled,
@@ -123,34 +124,22 @@ export async function trainClassifier(
 
 function mergeSamples(parts: TrainingSamples[]): TrainingSamples {
   const d = parts[0].nFeatures;
-  const concat = <T extends Float32Array | Uint8Array | Int32Array>(
-    pick: (p: TrainingSamples) => T,
-    make: (n: number) => T,
-  ): T => {
-    const out = make(parts.reduce((s, p) => s + pick(p).length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      out.set(pick(p) as never, offset);
-      offset += pick(p).length;
-    }
-    return out;
-  };
   return {
-    samples: concat(
-      (p) => p.samples,
-      (n) => new Float32Array(n),
+    samples: concatArrays(
+      Float32Array,
+      parts.map((p) => p.samples),
     ),
-    labels: concat(
-      (p) => p.labels,
-      (n) => new Uint8Array(n),
+    labels: concatArrays(
+      Uint8Array,
+      parts.map((p) => p.labels),
     ),
-    groups: concat(
-      (p) => p.groups,
-      (n) => new Int32Array(n),
+    groups: concatArrays(
+      Int32Array,
+      parts.map((p) => p.groups),
     ),
-    unlabeled: concat(
-      (p) => p.unlabeled,
-      (n) => new Float32Array(n),
+    unlabeled: concatArrays(
+      Float32Array,
+      parts.map((p) => p.unlabeled),
     ),
     nFeatures: d,
   };

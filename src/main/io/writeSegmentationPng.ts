@@ -5,6 +5,7 @@
  * IHDR (colour type 3), PLTE, IDAT (zlib), IEND.
  */
 import { deflateSync } from 'node:zlib';
+import { concatArrays } from '../../core/concatArrays.js';
 import { DEFAULT_CLASS_COLORS } from '../../core/project/Project.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
@@ -38,7 +39,7 @@ export function encodeSegmentationPng(
   const raw = new Uint8Array(height * (width + 1)); // each row: filter byte 0 (none), then the indices
   for (let y = 0; y < height; y++) raw.set(values.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
 
-  return concat([
+  return concatArrays(Uint8Array, [
     PNG_SIGNATURE,
     chunk('IHDR', header),
     chunk('PLTE', palette),
@@ -71,16 +72,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
   return out;
 }
 

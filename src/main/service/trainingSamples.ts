@@ -4,6 +4,7 @@
  * that class (deterministic and spread over all strokes and images). Features come from the tile cache,
  * so only tiles that hold selected pixels are ever computed.
  */
+import { concatArrays } from '../../core/concatArrays.js';
 import { tileGrid, type Rect } from '../../core/tiling.js';
 import { MAX_TRAINING_SAMPLES_PER_CLASS, UNLABELED_STRIDE } from './constants.js';
 
@@ -92,16 +93,6 @@ export async function collectTrainingSamples(
     labels: labelsOut.subarray(0, row),
     featureCount,
     classIds: present,
-    unlabeled: concat(unlabeledRows),
+    unlabeled: concatArrays(Float32Array, unlabeledRows),
   };
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

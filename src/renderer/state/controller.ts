@@ -3,6 +3,7 @@
  * committing strokes, undo/redo, live prediction of the visible tiles, classes, saving, exporting.
  * Components and the action table call these; nothing here touches React.
  */
+import { concatArrays } from '../../core/concatArrays.js';
 import type { Stroke } from '../../core/labels/Stroke.js';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { LabelClass, ProjectImage, ProjectState, Rect } from '../../core/protocol/types.js';
@@ -400,11 +401,5 @@ export function imageTileValues(imageId: string, channel: number): Float32Array 
   const parts = [...imageTiles.entries.values()]
     .filter((e) => e.tile?.imageId === imageId)
     .map((e) => e.tile!.channels[channel]);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatArrays(Float32Array, parts);
 }
