@@ -16,6 +16,17 @@ export interface Tile {
   readonly outer: Rect;
 }
 
+/**
+ * What a worker gets to compute one tile's features: the outer rectangle's pixels of each channel
+ * (width × height; possibly views of shared memory) and the core to compute, relative to that crop.
+ */
+export interface TileCrop {
+  readonly planes: Float32Array[];
+  readonly width: number;
+  readonly height: number;
+  readonly core: Rect;
+}
+
 /** Default tile edge in pixels: large enough to amortize the halo (≤ 35 px at σ = 10), small enough to stay in cache-sized chunks. */
 export const DEFAULT_TILE_SIZE = 512;
 

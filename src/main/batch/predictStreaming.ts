@@ -7,21 +7,15 @@
  */
 import { cropPlane, type PlanarImage } from '../../core/image.js';
 import { findNonFinite, type ImageSource } from '../../core/imageSource.js';
-import type { Rect } from '../../core/tiling.js';
+import type { TileCrop } from '../../core/tiling.js';
 import { simpleSegmentation, uncertainty } from '../../core/classifier/outputs.js';
 import type { RasterArray, RasterSampleType } from '../io/TiffStripWriter.js';
 import { ImageReadError } from '../io/ImageReadError.js';
 import type { ResultType } from './exportTargets.js';
 import type { RasterSink } from './RasterSink.js';
 
-export interface TileRequest {
-  /** The tile's outer region (core + halo, clipped to the image), one plane per input channel. */
-  readonly planes: Float32Array[];
-  readonly width: number;
-  readonly height: number;
-  /** The core, relative to the outer region. */
-  readonly core: Rect;
-}
+/** One tile's crop (core + halo, clipped to the image) to classify or take features of. */
+export type TileRequest = TileCrop;
 
 /** Per-class probability planes of the tile's core. */
 export type ClassifyTile = (tile: TileRequest) => Promise<Float32Array[]>;

@@ -1,15 +1,8 @@
 /** Tile geometry shared by training and prediction: which pixels a worker needs for a tile's features. */
 import { cropPlane, type PlanarImage } from '../../core/image.js';
-import type { Rect, Tile } from '../../core/tiling.js';
+import type { Rect, Tile, TileCrop } from '../../core/tiling.js';
 
-export interface TileCrop {
-  /** The outer rectangle's pixels of each channel. */
-  readonly planes: Float32Array[];
-  readonly width: number;
-  readonly height: number;
-  /** The core relative to the crop. */
-  readonly core: Rect;
-}
+export type { TileCrop };
 
 export function cropTile(image: PlanarImage, tile: Tile): TileCrop {
   const { outer, core } = tile;

@@ -6,7 +6,7 @@
 import { computeFeatures } from '../../core/features/computeFeatures.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
 import { SeededRandom } from '../../core/random.js';
-import type { Rect } from '../../core/tiling.js';
+import type { TileCrop } from '../../core/tiling.js';
 
 /**
  * Edge of the square blocks that group labeled pixels for cross-validation: neighbouring pixels of a
@@ -14,12 +14,7 @@ import type { Rect } from '../../core/tiling.js';
  */
 export const CROSS_VALIDATION_BLOCK_PX = 64;
 
-export interface TrainingSamplesInput {
-  readonly planes: Float32Array[];
-  readonly width: number;
-  readonly height: number;
-  /** The core, relative to the crop. */
-  readonly core: Rect;
+export interface TrainingSamplesInput extends TileCrop {
   /** Core-sized labels: 0 = unlabeled, 1..K. */
   readonly labels: Uint8Array;
   readonly selection: FeatureSelection;

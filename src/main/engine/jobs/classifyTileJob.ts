@@ -11,15 +11,9 @@ import {
   type FittedClassifier,
   type PreparedClassifier,
 } from '../../../core/classifier/PixelClassifier.js';
-import type { Rect } from '../../../core/tiling.js';
+import type { TileCrop } from '../../../core/tiling.js';
 
-export interface ClassifyTileInput {
-  /** The tile's outer crop (core + halo) of each input channel, width × height each. */
-  readonly planes: Float32Array[];
-  readonly width: number;
-  readonly height: number;
-  /** The core, relative to the crop. */
-  readonly core: Rect;
+export interface ClassifyTileInput extends TileCrop {
   readonly selection: FeatureSelection;
   readonly convention: FeatureConvention;
   readonly model: FittedClassifier;

@@ -6,15 +6,9 @@
  */
 import { computeFeatures } from '../../../core/features/computeFeatures.js';
 import type { FeatureConvention, FeatureSelection } from '../../../core/features/selection.js';
-import type { Rect } from '../../../core/tiling.js';
+import type { TileCrop } from '../../../core/tiling.js';
 
-export interface FeatureTileInput {
-  /** One plane per input channel, width × height (may be views of SharedArrayBuffers). */
-  readonly planes: Float32Array[];
-  readonly width: number;
-  readonly height: number;
-  /** The rectangle to compute, in the crop's coordinates; the rest of the crop is context. */
-  readonly core: Rect;
+export interface FeatureTileInput extends TileCrop {
   readonly selection: FeatureSelection;
   readonly convention: FeatureConvention;
   /** Optional shared output: full-size planes (one per feature channel) of `width` columns; the core lands at (x, y). */
