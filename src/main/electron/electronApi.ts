@@ -31,6 +31,8 @@ export interface DialogResult {
 
 export interface ElectronModule {
   app: {
+    /** False when run from source (`electron .`), true in an installed build. */
+    readonly isPackaged: boolean;
     whenReady(): Promise<void>;
     enableSandbox(): void;
     quit(): void;

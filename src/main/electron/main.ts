@@ -11,7 +11,12 @@ import { rendererDir } from '../server/rendererDir.js';
 import { createBackend } from '../service/createBackend.js';
 import { ElectronIpcProtocol } from '../transports/ElectronIpcProtocol.js';
 import { loadElectron } from './electronApi.js';
-import { buildMenuTemplate, IMAGE_FILE_FILTER, PROJECT_FILE_FILTER } from './menuTemplate.js';
+import {
+  buildMenuTemplate,
+  developerToolsEnabled,
+  IMAGE_FILE_FILTER,
+  PROJECT_FILE_FILTER,
+} from './menuTemplate.js';
 import { denyWindowOpen, isNavigationAllowed, isPermissionGranted, mainWindowOptions } from './security.js';
 
 const electron = await loadElectron();
@@ -34,9 +39,10 @@ session.defaultSession.setPermissionRequestHandler((_contents, permission, callb
 );
 session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
 
+const developerTools = developerToolsEnabled(app.isPackaged, process.env);
 const backend = createBackend();
 const here = dirname(fileURLToPath(import.meta.url));
-const window = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs')));
+const window = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs'), developerTools));
 const indexHtml = join(rendererDir(), 'index.html');
 const appUrl = pathToFileURL(indexHtml).href;
 for (const event of ['will-navigate', 'will-redirect'] as const) {
@@ -48,6 +54,7 @@ serveService(backend.service, new ElectronIpcProtocol(ipcMain, window.webContent
 
 const menu = buildMenuTemplate({
   isMac: process.platform === 'darwin',
+  developerTools,
   send: (command) => window.webContents.send(MENU_CHANNEL, command),
   chooseFiles: async (kind) => {
     const result = await dialog.showOpenDialog(window, {

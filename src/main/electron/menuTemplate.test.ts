@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuCommand } from '../../core/protocol/ipcChannel.js';
-import { buildMenuTemplate, type MenuItem } from './menuTemplate.js';
+import { buildMenuTemplate, developerToolsEnabled, type MenuItem } from './menuTemplate.js';
 
 function menus(overrides: Partial<Parameters<typeof buildMenuTemplate>[0]> = {}) {
   const sent: MenuCommand[] = [];
   const template = buildMenuTemplate({
     isMac: false,
+    developerTools: false,
     send: (c) => sent.push(c),
     chooseFiles: async () => ['/data/a.tif', '/data/b.tif'],
     chooseSavePath: async () => '/data/cells.mixel',
@@ -68,6 +69,25 @@ describe('the native menus', () => {
     find('save-project-as').click!();
     await new Promise((r) => setTimeout(r, 10));
     expect(sent).toEqual([]);
+  });
+
+  it('shows DevTools and reload only to developers, never in the shipped app', () => {
+    const roles = (developerTools: boolean) =>
+      menus({ developerTools })
+        .template.flatMap((m) => m.submenu ?? [])
+        .map((i) => i.role)
+        .filter(Boolean);
+    expect(roles(false)).not.toContain('toggleDevTools');
+    expect(roles(false)).not.toContain('reload');
+    expect(roles(false)).not.toContain('forceReload');
+    expect(roles(true)).toEqual(expect.arrayContaining(['toggleDevTools', 'reload', 'forceReload']));
+  });
+
+  it('turns developer tools on when unpackaged or with MIXEL_DEV=1 only', () => {
+    expect(developerToolsEnabled(true, {})).toBe(false);
+    expect(developerToolsEnabled(true, { MIXEL_DEV: '0' })).toBe(false);
+    expect(developerToolsEnabled(true, { MIXEL_DEV: '1' })).toBe(true);
+    expect(developerToolsEnabled(false, {})).toBe(true);
   });
 
   it('puts the app menu first on macOS', () => {

@@ -12,7 +12,7 @@ export interface MenuItem {
   readonly accelerator?: string;
   readonly registerAccelerator?: boolean;
   readonly type?: 'separator' | 'normal';
-  readonly role?: 'quit' | 'toggleDevTools' | 'togglefullscreen' | 'about';
+  readonly role?: 'quit' | 'toggleDevTools' | 'reload' | 'forceReload' | 'togglefullscreen' | 'about';
   readonly submenu?: MenuItem[];
   readonly click?: () => void;
 }
@@ -25,6 +25,17 @@ export interface MenuHandlers {
   /** Native save dialog; resolves to the chosen path or null. */
   chooseSavePath(): Promise<string | null>;
   readonly isMac: boolean;
+  /**
+   * Developer items (DevTools, reload) in the View menu: only for a build run from source or with
+   * MIXEL_DEV=1 (see `developerToolsEnabled`). In a shipped app DevTools would hand anyone at the keyboard,
+   * or a page script that tricks them, the renderer's whole bridge to the backend.
+   */
+  readonly developerTools: boolean;
+}
+
+/** Developer tools are on when the app runs unpackaged (`electron .`) or MIXEL_DEV=1 asks for them. */
+export function developerToolsEnabled(isPackaged: boolean, env: Record<string, string | undefined>): boolean {
+  return !isPackaged || env.MIXEL_DEV === '1';
 }
 
 export const PROJECT_FILE_FILTER = { name: 'Mixel project', extensions: ['mixel'] };
@@ -115,7 +126,14 @@ export function buildMenuTemplate(h: MenuHandlers): MenuItem[] {
         item('update-now', 'Update Now', 'U'),
         separator,
         { role: 'togglefullscreen' },
-        { role: 'toggleDevTools' },
+        ...(h.developerTools
+          ? [
+              separator,
+              { role: 'reload' as const },
+              { role: 'forceReload' as const },
+              { role: 'toggleDevTools' as const },
+            ]
+          : []),
       ],
     },
   ];

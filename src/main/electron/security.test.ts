@@ -9,7 +9,7 @@ import {
 
 describe('the window’s security settings', () => {
   it('isolates the page: context isolation and sandbox on, no Node anywhere, no webviews', () => {
-    const { webPreferences: w } = mainWindowOptions('/app/preload.cjs');
+    const { webPreferences: w } = mainWindowOptions('/app/preload.cjs', false);
     expect(w.preload).toBe('/app/preload.cjs');
     expect(w.contextIsolation).toBe(true);
     expect(w.sandbox).toBe(true);
@@ -20,6 +20,8 @@ describe('the window’s security settings', () => {
     expect(w.allowRunningInsecureContent).toBe(false);
     expect(w.webviewTag).toBe(false);
     expect(w.navigateOnDragDrop).toBe(false);
+    expect(w.devTools).toBe(false);
+    expect(mainWindowOptions('/app/preload.cjs', true).webPreferences.devTools).toBe(true);
   });
 
   it('has a strict Content-Security-Policy: nothing by default, no inline or eval scripts, no remote hosts', () => {

@@ -43,11 +43,16 @@ export interface MainWindowOptions {
     readonly webviewTag: false;
     readonly navigateOnDragDrop: false;
     readonly spellcheck: false;
+    /** False in the shipped app: no DevTools by menu, shortcut or `openDevTools()`. */
+    readonly devTools: boolean;
   };
 }
 
-/** The BrowserWindow options of the one Mixel window. */
-export function mainWindowOptions(preloadPath: string): MainWindowOptions {
+/**
+ * The BrowserWindow options of the one Mixel window. `developerTools` comes from
+ * `developerToolsEnabled` (menuTemplate.ts): unpackaged or MIXEL_DEV=1.
+ */
+export function mainWindowOptions(preloadPath: string, developerTools: boolean): MainWindowOptions {
   return {
     width: 1400,
     height: 900,
@@ -69,6 +74,7 @@ export function mainWindowOptions(preloadPath: string): MainWindowOptions {
       // Dropping a file on the window must reach our drop handler, not navigate to the file.
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: developerTools,
     },
   };
 }
