@@ -6,13 +6,16 @@
  * in flight, so reading the next band overlaps classifying the current one.
  */
 import { cropPlane, type PlanarImage } from '../../core/image.js';
-import { findNonFinite, type ImageSource } from '../../core/imageSource.js';
+import type { ImageSource } from '../../core/imageSource.js';
 import type { TileCrop } from '../../core/tiling.js';
 import { simpleSegmentation, uncertainty } from '../../core/classifier/outputs.js';
 import type { RasterArray, RasterSampleType } from '../io/TiffStripWriter.js';
-import { ImageReadError } from '../io/ImageReadError.js';
+import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import type { ResultType } from './exportTargets.js';
 import type { RasterSink } from './RasterSink.js';
+
+const PREDICT_RANGE_REMEDY =
+  'rescale the image like the training images (or clip its outliers if the project normalizes by percentiles)';
 
 /** One tile's crop (core + halo, clipped to the image) to classify or take features of. */
 export type TileRequest = TileCrop;
@@ -96,16 +99,9 @@ async function classifyBand(
   const outerY0 = Math.max(0, y - haloPx);
   const outerY1 = Math.min(height, y + rows + haloPx);
   const raw = await source.readRegion({ x: 0, y: outerY0, width, height: outerY1 - outerY0 }, plane);
-  const bad = findNonFinite(raw);
-  if (bad) {
-    const px = bad.index % width;
-    const py = outerY0 + Math.floor(bad.index / width);
-    throw new ImageReadError(
-      source.name,
-      `contains NaN or infinite values (first at x=${px}, y=${py}, channel ${bad.channel})`,
-    );
-  }
+  assertFiniteSamples(source.name, raw, { y: outerY0 });
   const band = options.normalize(raw);
+  assertFeatureInput(source.name, band, PREDICT_RANGE_REMEDY, { y: outerY0 });
   const wantsFeatures = options.outputs.some((o) => o.result === 'Features');
   const tiles: Promise<{
     x: number;

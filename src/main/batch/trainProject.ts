@@ -5,7 +5,6 @@
  */
 import type { ClassifierOptions } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
-import { findNonFinite } from '../../core/imageSource.js';
 import { normalizeForFeatures } from '../../core/normalization.js';
 import {
   addImage,
@@ -18,6 +17,7 @@ import {
 } from '../../core/project/Project.js';
 import { trainClassifier, type TrainingInput, type TrainingProgress } from '../classify/trainClassifier.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
+import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { ImageReadError } from '../io/ImageReadError.js';
 import { measureChannelRange } from '../io/imageStatistics.js';
 import { readImage } from '../io/openImage.js';
@@ -45,18 +45,20 @@ export interface TrainProjectOptions {
   readonly onDidRead?: () => void;
 }
 
+/** What to do about values too large for the features, under each normalization mode. */
+const TRAIN_RANGE_REMEDY = {
+  none: 'rescale the image or train with --normalize percentile',
+  percentile:
+    'the 0.1–99.9 % percentiles are mapped to 0..1, so this pixel is an extreme outlier: clip the outliers',
+} as const;
+
 export async function trainProject(options: TrainProjectOptions): Promise<Project> {
   if (options.pairs.length === 0) throw new RangeError('give at least one --image with its --labels');
   const loaded = [];
   let maxLabel = 0;
   for (const pair of options.pairs) {
     const { info, image, source } = await readImage(pair.image, { axes: options.axes });
-    const bad = findNonFinite(image);
-    if (bad)
-      throw new ImageReadError(
-        pair.image,
-        'contains NaN or infinite values; fix or mask them before training',
-      );
+    assertFiniteSamples(pair.image, image);
     const labels = await readLabelImage(pair.labels, info.width, info.height, pair.image);
     for (let i = 0; i < labels.length; i++) if (labels[i] > maxLabel) maxLabel = labels[i];
     loaded.push({ pair, info, image, source, labels });
@@ -96,7 +98,9 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
         : await measureChannelRange(source, options.normalization);
     project = addImage(project, { ...record, normalization: range });
     project = setLabels(project, record.id, labels);
-    inputs.push({ image: normalizeForFeatures(image, options.normalization, range), labels });
+    const normalized = normalizeForFeatures(image, options.normalization, range);
+    assertFeatureInput(pair.image, normalized, TRAIN_RANGE_REMEDY[options.normalization.mode]);
+    inputs.push({ image: normalized, labels });
   }
   options.onDidRead?.();
   const model = await trainClassifier(

@@ -8,6 +8,7 @@ import type { PlanarImage } from '../../core/image.js';
 import { applyNormalization, percentiles } from '../../core/normalization.js';
 import { UserError } from '../cli/UserError.js';
 import { WorkerPool } from '../engine/WorkerPool.js';
+import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { ImageReadError } from '../io/ImageReadError.js';
 import { readImage } from '../io/openImage.js';
 import { TiffStripWriter } from '../io/TiffStripWriter.js';
@@ -36,7 +37,13 @@ export interface SegmentRequest {
 const NORMALIZE_PERCENTILES = [0.1, 99.9];
 
 export async function runSegment(req: SegmentRequest): Promise<string[]> {
-  const image = normalize(await readOrExplain(req.imagePath));
+  const raw = await readOrExplain(req.imagePath);
+  const image = explainImageErrors(() => {
+    assertFiniteSamples(req.imagePath, raw);
+    const normalized = normalize(raw);
+    assertFeatureInput(req.imagePath, normalized, SEGMENT_RANGE_REMEDY);
+    return normalized;
+  });
   const labels = checkLabels(await readOrExplain(req.labelsPath), image, req.labelsPath);
   const selection = presetSelection(req.preset);
   const convention = 'ilastik' as const;
@@ -74,12 +81,25 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
   }
 }
 
+/** Outliers far outside the percentiles stay outside after normalization (see applyNormalization). */
+const SEGMENT_RANGE_REMEDY =
+  'segment maps the 0.1–99.9 % percentiles to 0..1 first, so this pixel is an extreme outlier: clip the outliers';
+
 async function readOrExplain(path: string): Promise<PlanarImage> {
-  try {
-    return (await readImage(path)).image;
-  } catch (err) {
+  return explainImageErrors(async () => (await readImage(path)).image);
+}
+
+/** Image problems become one-line user errors naming the file. */
+function explainImageErrors<T>(run: () => T): T {
+  const explain = (err: unknown): never => {
     if (err instanceof ImageReadError) throw new UserError(err.message);
     throw err;
+  };
+  try {
+    const result = run();
+    return result instanceof Promise ? (result.catch(explain) as T) : result;
+  } catch (err) {
+    return explain(err);
   }
 }
 

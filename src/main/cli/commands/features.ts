@@ -54,6 +54,7 @@ export function registerFeatures(program: Command): void {
 
       const { readImage } = await import('../../io/openImage.js');
       const { ImageReadError } = await import('../../io/ImageReadError.js');
+      const { assertFeatureInput } = await import('../../io/checkImageValues.js');
       const { WorkerPool } = await import('../../engine/WorkerPool.js');
       const { computeFeatureStack } = await import('../../features/computeFeatureStack.js');
       const { writeFloat32Tiff } = await import('../../io/writeFloat32Tiff.js');
@@ -61,6 +62,7 @@ export function registerFeatures(program: Command): void {
       let image;
       try {
         image = (await readImage(opts.image)).image;
+        assertFeatureInput(opts.image, image, 'features are computed on raw values: rescale the image');
       } catch (err) {
         if (err instanceof ImageReadError) throw new UserError(err.message);
         throw err;
