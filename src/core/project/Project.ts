@@ -5,106 +5,24 @@
  * Records are plain JSON and never mutated: every helper returns a new project. Loading and saving live
  * in src/main/project/projectFile.ts; this module is pure and also runs in the window.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SampleType } from '../image.js';
 import type { FeatureConvention, FeatureSelection } from '../features/selection.js';
 import { decodeLabelRuns, encodeLabelRuns } from './labelCodec.js';
+import { MAX_CLASSES, SUPPORTED_PROJECT_VERSIONS } from './projectLimits.js';
+import {
+  PROJECT_FORMAT,
+  projectSchema,
+  type channelRangeSchema,
+  type imageRecordSchema,
+  type labelClassSchema,
+  type labelRasterSchema,
+  type normalizationSchema,
+} from './projectSchema.js';
 
-export const PROJECT_FORMAT = 'mixel-project';
+export { MAX_CLASSES, PROJECT_FORMAT };
 /** Bumped when the file layout changes; older files are rejected with a message saying which version reads them. */
 export const PROJECT_VERSION = 1;
-/** Label values are bytes (0 = unlabeled), so at most 255 classes. */
-export const MAX_CLASSES = 255;
-
-const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #rrggbb');
-
-export const labelClassSchema = z.object({
-  name: z.string().min(1),
-  color: colorSchema,
-});
-
-export const normalizationSchema = z.object({
-  /** `none`: raw intensities; `percentile`: per image and channel, low → 0 and high → 1. */
-  mode: z.enum(['none', 'percentile']),
-  lowPercentile: z.number().min(0).max(100),
-  highPercentile: z.number().min(0).max(100),
-});
-
-export const channelRangeSchema = z.object({ low: z.array(z.number()), high: z.array(z.number()) });
-
-export const imageRecordSchema = z.object({
-  id: z.string().min(1),
-  /** Relative to the project file's folder, with forward slashes; absolute only if on another drive. */
-  path: z.string().min(1),
-  nickname: z.string().min(1),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  channels: z.number().int().positive(),
-  planes: z.number().int().positive(),
-  sampleType: z.enum(['uint8', 'uint16', 'float32']),
-  axes: z.string(),
-  fileSize: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Per-channel intensities mapped to 0 and 1 when normalization is `percentile`, computed when added. */
-  normalization: channelRangeSchema.optional(),
-});
-
-export const labelRasterSchema = z.object({
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  encoding: z.literal('rle8-base64'),
-  data: z.string(),
-});
-
-export const featureSelectionSchema = z
-  .object({
-    scales: z.array(z.number().positive()).min(1),
-    enabled: z.array(z.array(z.boolean())),
-  })
-  .refine((sel) => sel.enabled.every((row) => row.length === sel.scales.length), {
-    message: 'every row of the feature matrix needs one cell per scale',
-  });
-
-export const featureSettingsSchema = z.object({
-  convention: z.enum(['ilastik', 'direct']),
-  /** The FeatureSelection of src/core/features/selection.ts (features × scales matrix). */
-  selection: featureSelectionSchema,
-});
-
-export const projectSchema = z
-  .object({
-    format: z.literal(PROJECT_FORMAT),
-    version: z.number().int(),
-    classes: z.array(labelClassSchema).min(1).max(MAX_CLASSES),
-    features: featureSettingsSchema,
-    normalization: normalizationSchema,
-    images: z.array(imageRecordSchema),
-    /** Label rasters by image id. */
-    labels: z.record(z.string(), labelRasterSchema),
-    /** The FittedClassifier (src/core/classifier/PixelClassifier.ts) as serialized, or null before training. */
-    model: z.unknown().nullable(),
-  })
-  .superRefine((project, ctx) => {
-    const ids = new Set<string>();
-    for (const image of project.images) {
-      if (ids.has(image.id))
-        ctx.addIssue({ code: 'custom', message: `image id "${image.id}" is used twice` });
-      ids.add(image.id);
-    }
-    for (const [id, raster] of Object.entries(project.labels)) {
-      const image = project.images.find((im) => im.id === id);
-      if (!image) {
-        ctx.addIssue({ code: 'custom', message: `labels for image "${id}", which is not in the project` });
-        continue;
-      }
-      if (raster.width !== image.width || raster.height !== image.height) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `labels of image "${id}" are ${raster.width} × ${raster.height} but the image is ${image.width} × ${image.height}`,
-        });
-      }
-    }
-  });
 
 export type LabelClass = z.infer<typeof labelClassSchema>;
 export type NormalizationSettings = z.infer<typeof normalizationSchema>;
@@ -166,10 +84,9 @@ export function createProject(options: {
 export function validateProject(value: unknown): Project {
   if (typeof value === 'object' && value !== null && 'version' in value) {
     const version = (value as { version: unknown }).version;
-    if (typeof version === 'number' && version > PROJECT_VERSION) {
-      throw new Error(
-        `project version ${version} is newer than this Mixel reads (${PROJECT_VERSION}): update Mixel`,
-      );
+    const newest = Math.max(...SUPPORTED_PROJECT_VERSIONS);
+    if (typeof version === 'number' && version > newest && Number.isFinite(version)) {
+      throw new Error(`project version ${version} is newer than this Mixel reads (${newest}): update Mixel`);
     }
   }
   const result = projectSchema.safeParse(value);

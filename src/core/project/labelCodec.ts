@@ -25,16 +25,43 @@ export function encodeLabelRuns(labels: Uint8Array): string {
 
 /** Decodes runs into a raster of `pixelCount` values; throws a RangeError if the runs do not add up. */
 export function decodeLabelRuns(encoded: string, pixelCount: number): Uint8Array {
-  const bytes = decodeBase64(encoded);
   const out = new Uint8Array(pixelCount);
+  forEachLabelRun(encoded, pixelCount, (value, start, end) => {
+    if (value !== 0) out.fill(value, start, end);
+  });
+  return out;
+}
+
+/**
+ * Checks encoded runs without building the raster: they must decode, cover exactly `pixelCount` pixels
+ * and hold no value above `maxValue` (the class count). Throws a RangeError saying what is wrong.
+ */
+export function checkLabelRuns(encoded: string, pixelCount: number, maxValue: number): void {
+  forEachLabelRun(encoded, pixelCount, (value, start) => {
+    if (value > maxValue) {
+      throw new RangeError(`label value ${value} at pixel ${start} is above the ${maxValue} classes`);
+    }
+  });
+}
+
+/** A varint longer than this cannot be a run length of a raster below 2^35 pixels. */
+const MAX_VARINT_BYTES = 5;
+
+function forEachLabelRun(
+  encoded: string,
+  pixelCount: number,
+  visit: (value: number, start: number, end: number) => void,
+): void {
+  const bytes = decodeBase64(encoded);
   let pos = 0;
   let i = 0;
   while (i < bytes.length) {
     const value = bytes[i++];
     let run = 0;
     let scale = 1;
-    for (;;) {
+    for (let k = 0; ; k++) {
       if (i >= bytes.length) throw new RangeError('label runs are cut short');
+      if (k >= MAX_VARINT_BYTES) throw new RangeError('a label run length is too long');
       const b = bytes[i++];
       run += (b & 0x7f) * scale;
       scale *= 128;
@@ -42,12 +69,11 @@ export function decodeLabelRuns(encoded: string, pixelCount: number): Uint8Array
     }
     if (pos + run > pixelCount)
       throw new RangeError(`label runs cover more than the ${pixelCount} pixels of the image`);
-    if (value !== 0) out.fill(value, pos, pos + run);
+    visit(value, pos, pos + run);
     pos += run;
   }
   if (pos !== pixelCount)
     throw new RangeError(`label runs cover ${pos} of the ${pixelCount} pixels of the image`);
-  return out;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

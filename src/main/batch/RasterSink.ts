@@ -1,14 +1,17 @@
 /**
  * Where an export goes, band by band (a row of tiles at a time): TIFF and .npy stream to disk; PNG (one
  * channel only) is assembled in memory and encoded at the end, since PNG rows are compressed as one stream.
- * Every sink writes under a temporary name and renames on `close`; `abort` leaves nothing behind.
+ * Every sink writes under a temporary name: `finish` completes it there, `commit` renames it into place
+ * (so the outputs of a whole image can be committed together), `close` does both; `abort` leaves nothing
+ * behind that was not committed.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ExportFormat } from './exportTargets.js';
 import { NpyWriter } from '../io/NpyWriter.js';
 import { TiffStripWriter, type RasterArray, type RasterSampleType } from '../io/TiffStripWriter.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
+import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 
 /** PNG rows are compressed as one stream, so the image is held whole: up to 1 G pixels (1–2 GB). */
 const MAX_PNG_PIXELS = 2 ** 30;
@@ -17,6 +20,11 @@ export interface RasterSink {
   readonly path: string;
   /** Writes rows y0.. of every channel (one array of rows × width per channel). Bands arrive top to bottom. */
   writeBand(y0: number, channels: RasterArray[]): Promise<void>;
+  /** Completes the file under its temporary name, flushed to disk. */
+  finish(): Promise<void>;
+  /** Renames the finished file into place. */
+  commit(): Promise<void>;
+  /** finish, then commit. */
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -54,6 +62,8 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
       writeBand: async (_y0, planes) => {
         for (let c = 0; c < planes.length; c++) await writer.writeRows(c, planes[c]);
       },
+      finish: () => writer.finish(),
+      commit: () => writer.commit(),
       close: () => writer.close(),
       abort: () => writer.abort(),
     };
@@ -65,6 +75,8 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
       writeBand: async (y0, planes) => {
         for (let c = 0; c < planes.length; c++) await writer.writeRows(c, y0, planes[c]);
       },
+      finish: () => writer.finish(),
+      commit: () => writer.commit(),
       close: () => writer.close(),
       abort: () => writer.abort(),
     };
@@ -79,12 +91,29 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
   }
   const pixels = sampleType === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height);
   const writePng = options.writePng ?? writeIntegerImage;
+  // The PNG is encoded at `finish` into a name reserved now (exclusive create), and renamed at `commit`.
+  const { tmpPath, handle } = await createTemporaryFile(path);
+  await handle.close();
+  let isCommitted = false;
+  const finish = () => writePng(tmpPath, pixels, width, height);
+  const commit = async () => {
+    if (isCommitted) return;
+    await commitTemporaryFile(tmpPath, path);
+    isCommitted = true;
+  };
   return {
     path,
     writeBand: async (y0, planes) => {
       pixels.set(planes[0] as typeof pixels, y0 * width);
     },
-    close: () => writePng(path, pixels, width, height),
-    abort: async () => undefined,
+    finish,
+    commit,
+    close: async () => {
+      await finish();
+      await commit();
+    },
+    abort: async () => {
+      if (!isCommitted) await rm(tmpPath, { force: true });
+    },
   };
 }

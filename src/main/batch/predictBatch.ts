@@ -98,7 +98,7 @@ async function predictOneImage(
   model: FittedClassifier,
   modelKey: string,
 ): Promise<string[]> {
-  const { project, pool } = options;
+  const { project } = options;
   const { selection, convention } = project.features;
   const { info } = source;
   const expected = featureChannelCount(selection, info.channels);
@@ -110,81 +110,103 @@ async function predictOneImage(
   }
   const haloPx = featureHaloPx(selection, convention);
   const classNames = model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`);
-  const written: string[] = [];
-  for (let plane = 0; plane < info.planes; plane++) {
-    const range =
-      project.normalization.mode === 'none'
-        ? undefined
-        : await measureChannelRange(source, project.normalization, plane);
-    const sinks: RasterSink[] = [];
-    try {
-      const outputs: StreamOutput[] = [];
-      for (const target of options.targets) {
-        const channels =
-          target.result === 'Probabilities'
-            ? model.classes.length
-            : target.result === 'Features'
-              ? model.featureCount
-              : 1;
-        const channelNames =
-          target.result === 'Probabilities'
-            ? classNames
-            : target.result === 'Features'
-              ? featureChannelNames(selection, info.channels)
-              : undefined;
-        const sink = await createRasterSink({
-          path: outputPath(options.outputTemplate, {
-            imagePath: source.name,
-            result: target.result,
-            format: target.format,
-            plane: info.planes > 1 ? plane : undefined,
-          }),
-          format: target.format,
-          width: info.width,
-          height: info.height,
-          channels,
-          sampleType: target.sampleType,
-          channelNames,
-          writePng: target.result === 'Simple Segmentation' ? options.writeSegmentationPng : undefined,
-        });
-        sinks.push(sink);
-        outputs.push({ result: target.result, sampleType: target.sampleType, sink });
-      }
-      await predictStreaming({
-        source,
-        plane,
-        tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
-        haloPx,
-        normalize: (image) => normalizeForFeatures(image, project.normalization, range),
-        classifyTile: async (tile: TileRequest) => {
-          const result = await pool.run(
-            'classifyTile',
-            { ...tile, selection, convention, model, modelKey },
-            { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
-          );
-          return result.probabilities;
-        },
-        // On the pool like the probabilities, so a Features export uses every thread.
-        computeTileFeatures: async (tile: TileRequest) => {
-          const result = await pool.run(
-            'featureTile',
-            { ...tile, selection, convention },
-            { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
-          );
-          return result.planes;
-        },
-        classValues: model.classes,
-        outputs,
-        onTile: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
-      });
-      for (const sink of sinks) {
-        await sink.close();
-        written.push(sink.path);
-      }
-    } catch (err) {
-      await Promise.all(sinks.map((s) => s.abort()));
-      throw err;
+  // Every plane's outputs are finished under temporary names and committed together at the end, so an
+  // image failing at its last plane leaves no output at all (and a rerun's old outputs stay whole).
+  const finished: RasterSink[] = [];
+  try {
+    for (let plane = 0; plane < info.planes; plane++) {
+      finished.push(...(await predictOnePlane(options, source, model, modelKey, plane, haloPx, classNames)));
     }
+    for (const sink of finished) await sink.commit();
+  } catch (err) {
+    await Promise.all(finished.map((s) => s.abort()));
+    throw err;
   }
-  return written;
+  return finished.map((sink) => sink.path);
+}
+
+/** Predicts one plane into its outputs and finishes them (not yet committed); on failure removes them. */
+async function predictOnePlane(
+  options: PredictBatchOptions,
+  source: OpenedImage,
+  model: FittedClassifier,
+  modelKey: string,
+  plane: number,
+  haloPx: number,
+  classNames: string[],
+): Promise<RasterSink[]> {
+  const { project, pool } = options;
+  const { selection, convention } = project.features;
+  const { info } = source;
+  const range =
+    project.normalization.mode === 'none'
+      ? undefined
+      : await measureChannelRange(source, project.normalization, plane);
+  const sinks: RasterSink[] = [];
+  try {
+    const outputs: StreamOutput[] = [];
+    for (const target of options.targets) {
+      const channels =
+        target.result === 'Probabilities'
+          ? model.classes.length
+          : target.result === 'Features'
+            ? model.featureCount
+            : 1;
+      const channelNames =
+        target.result === 'Probabilities'
+          ? classNames
+          : target.result === 'Features'
+            ? featureChannelNames(selection, info.channels)
+            : undefined;
+      const sink = await createRasterSink({
+        path: outputPath(options.outputTemplate, {
+          imagePath: source.name,
+          result: target.result,
+          format: target.format,
+          plane: info.planes > 1 ? plane : undefined,
+        }),
+        format: target.format,
+        width: info.width,
+        height: info.height,
+        channels,
+        sampleType: target.sampleType,
+        channelNames,
+        writePng: target.result === 'Simple Segmentation' ? options.writeSegmentationPng : undefined,
+      });
+      sinks.push(sink);
+      outputs.push({ result: target.result, sampleType: target.sampleType, sink });
+    }
+    await predictStreaming({
+      source,
+      plane,
+      tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
+      haloPx,
+      normalize: (image) => normalizeForFeatures(image, project.normalization, range),
+      classifyTile: async (tile: TileRequest) => {
+        const result = await pool.run(
+          'classifyTile',
+          { ...tile, selection, convention, model, modelKey },
+          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+        );
+        return result.probabilities;
+      },
+      // On the pool like the probabilities, so a Features export uses every thread.
+      computeTileFeatures: async (tile: TileRequest) => {
+        const result = await pool.run(
+          'featureTile',
+          { ...tile, selection, convention },
+          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+        );
+        return result.planes;
+      },
+      classValues: model.classes,
+      outputs,
+      onTile: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
+    });
+    for (const sink of sinks) await sink.finish();
+    return sinks;
+  } catch (err) {
+    await Promise.all(sinks.map((s) => s.abort()));
+    throw err;
+  }
 }

@@ -82,6 +82,8 @@ function memorySink(width: number, height: number, channels: number) {
       data.forEach((d, c) => planes[c].set(d, y0 * width));
       nextRow = y0 + data[0].length / width;
     },
+    async finish() {},
+    async commit() {},
     async close() {
       sink.isClosed = true;
     },

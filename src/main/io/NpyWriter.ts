@@ -3,9 +3,9 @@
  * Layout is C order: (channels, height, width) for several channels — napari opens it with one slider
  * over the channels — and (height, width) for one. Written under a temporary name, renamed on `close`.
  */
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { rm, type FileHandle } from 'node:fs/promises';
 import type { RasterArray, RasterSampleType } from './TiffStripWriter.js';
-import { temporaryPathFor } from './writeFileAtomic.js';
+import { commitTemporaryFile, createTemporaryFile } from './writeFileAtomic.js';
 
 const DESCR: Record<RasterSampleType, string> = { uint8: '|u1', uint16: '<u2', float32: '<f4' };
 const BYTES: Record<RasterSampleType, number> = { uint8: 1, uint16: 2, float32: 4 };
@@ -26,6 +26,7 @@ export function npyHeader(sampleType: RasterSampleType, shape: readonly number[]
 export class NpyWriter {
   private readonly headerLength: number;
   private isFinished = false;
+  private isCommitted = false;
 
   private constructor(
     readonly path: string,
@@ -46,8 +47,7 @@ export class NpyWriter {
     const { width, height, channels, sampleType } = options;
     const shape = channels === 1 ? [height, width] : [channels, height, width];
     const header = npyHeader(sampleType, shape);
-    const tmpPath = temporaryPathFor(path);
-    const handle = await open(tmpPath, 'w');
+    const { tmpPath, handle } = await createTemporaryFile(path);
     await handle.write(header, 0, header.length, 0);
     // Sizing the file up front keeps it valid (zeros) even if bands arrive out of order.
     await handle.truncate(header.length + channels * width * height * BYTES[sampleType]);
@@ -67,12 +67,30 @@ export class NpyWriter {
   }
 
   async close(): Promise<void> {
+    await this.finish();
+    await this.commit();
+  }
+
+  /** Flushes the complete file under its temporary name, so several outputs can be committed together. */
+  async finish(): Promise<void> {
     if (this.isFinished) return;
     this.isFinished = true;
     try {
       await this.handle.sync();
       await this.handle.close();
-      await rename(this.tmpPath, this.path);
+    } catch (err) {
+      await rm(this.tmpPath, { force: true });
+      throw err;
+    }
+  }
+
+  /** Renames the finished file into place. */
+  async commit(): Promise<void> {
+    if (!this.isFinished) throw new Error(`${this.path}: commit before finish`);
+    if (this.isCommitted) return;
+    try {
+      await commitTemporaryFile(this.tmpPath, this.path);
+      this.isCommitted = true;
     } catch (err) {
       await rm(this.tmpPath, { force: true });
       throw err;
@@ -84,6 +102,6 @@ export class NpyWriter {
       this.isFinished = true;
       await this.handle.close().catch(() => undefined);
     }
-    await rm(this.tmpPath, { force: true });
+    if (!this.isCommitted) await rm(this.tmpPath, { force: true });
   }
 }

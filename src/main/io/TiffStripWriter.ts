@@ -6,10 +6,10 @@
  * read as is. Files that could pass 4 GB are written as BigTIFF. The file is written under a temporary
  * name and renamed on `close`, so a failed run leaves no partial output.
  */
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { rm, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
-import { temporaryPathFor } from './writeFileAtomic.js';
+import { commitTemporaryFile, createTemporaryFile } from './writeFileAtomic.js';
 
 export type RasterSampleType = 'uint8' | 'uint16' | 'float32';
 export type RasterArray = Uint8Array | Uint16Array | Float32Array;
@@ -68,6 +68,7 @@ export class TiffStripWriter {
   private readonly pageStates: PageState[];
   private position: number;
   private isFinished = false;
+  private isCommitted = false;
 
   private constructor(
     readonly path: string,
@@ -95,8 +96,7 @@ export class TiffStripWriter {
       if (!Number.isInteger(v) || v < 1)
         throw new RangeError(`TIFF ${name} must be a whole number ≥ 1 (got ${v})`);
     }
-    const tmpPath = temporaryPathFor(path);
-    const handle = await open(tmpPath, 'w');
+    const { tmpPath, handle } = await createTemporaryFile(path);
     return new TiffStripWriter(path, tmpPath, handle, options);
   }
 
@@ -127,6 +127,15 @@ export class TiffStripWriter {
 
   /** Writes the directories, flushes to disk and renames the file into place. */
   async close(): Promise<void> {
+    await this.finish();
+    await this.commit();
+  }
+
+  /**
+   * Completes the file under its temporary name (directories written, flushed to disk) without renaming
+   * it, so several outputs can be committed together; on failure the temporary file is removed.
+   */
+  async finish(): Promise<void> {
     if (this.isFinished) return;
     try {
       this.pageStates.forEach((s, page) => {
@@ -138,20 +147,32 @@ export class TiffStripWriter {
       await this.handle.sync();
       await this.handle.close();
       this.isFinished = true;
-      await rename(this.tmpPath, this.path);
     } catch (err) {
       await this.abort();
       throw err;
     }
   }
 
-  /** Drops the partial file. */
+  /** Renames the finished file into place. */
+  async commit(): Promise<void> {
+    if (!this.isFinished) throw new Error(`${this.path}: commit before finish`);
+    if (this.isCommitted) return;
+    try {
+      await commitTemporaryFile(this.tmpPath, this.path);
+      this.isCommitted = true;
+    } catch (err) {
+      await rm(this.tmpPath, { force: true });
+      throw err;
+    }
+  }
+
+  /** Drops the partial (or finished but uncommitted) file; a committed file stays. */
   async abort(): Promise<void> {
     if (!this.isFinished) {
       this.isFinished = true;
       await this.handle.close().catch(() => undefined);
     }
-    await rm(this.tmpPath, { force: true });
+    if (!this.isCommitted) await rm(this.tmpPath, { force: true });
   }
 
   private async flushStrip(state: PageState): Promise<void> {

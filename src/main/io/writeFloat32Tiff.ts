@@ -5,9 +5,9 @@
  * Pages are streamed to a temporary file beside the target, which is renamed when complete, so memory stays at
  * one plane and readers never see half a file. Classic TIFF: the file must stay under 4 GiB.
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { commitTemporaryFile, createTemporaryFile } from './writeFileAtomic.js';
 
 const TAG = {
   imageWidth: 256,
@@ -75,8 +75,7 @@ export async function writeFloat32Tiff(
     );
   }
 
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const file = await open(tmp, 'w');
+  const { tmpPath: tmp, handle: file } = await createTemporaryFile(path);
   try {
     const header = Buffer.alloc(8);
     header.write('II', 0, 'latin1');
@@ -88,8 +87,9 @@ export async function writeFloat32Tiff(
       const isLast = p === pages.length - 1;
       offset = await writePage(file, offset, pages[p], width, height, names?.[p], isLast);
     }
+    await file.sync();
     await file.close();
-    await rename(tmp, path);
+    await commitTemporaryFile(tmp, path);
   } catch (err) {
     await file.close().catch(() => undefined);
     await rm(tmp, { force: true });
