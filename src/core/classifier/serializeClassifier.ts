@@ -82,7 +82,7 @@ export function validateClassifier(data: unknown): FittedClassifier {
   if (g.covariance !== 'full' && g.covariance !== 'diag') fail('mixture.covariance');
   const k = Array.isArray(g.weights) ? g.weights.length : 0;
   if (!isCount(k, MAX_MODEL_COMPONENTS) || !isNumbers(g.weights, k, Number.MIN_VALUE, 1))
-    fail('mixture.weights must be positive');
+    fail('mixture.weights must be in (0, 1]');
   const weightSum = g.weights.reduce((s, w) => s + w, 0);
   if (Math.abs(weightSum - 1) > WEIGHT_SUM_TOLERANCE) fail(`mixture.weights sum to ${weightSum}, not 1`);
   if (!isNumbers(g.means, k * r, -MAX_MODEL_MAGNITUDE, MAX_MODEL_MAGNITUDE)) fail('mixture.means');

@@ -1,0 +1,148 @@
+/**
+ * Hostile project files (issue 10, defect 9): every number a `.mixel` file holds is bounded to what
+ * Mixel can honour. Each mutated file below was accepted before (and made `predict` run forever, predict
+ * NaN, or fail with a stack trace); now it is refused on load with one line naming the file and field,
+ * by the loader, by `mixel predict` and by the window's open.
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeLabelRuns } from '../../src/core/project/labelCodec.js';
+import { loadProject, ProjectFileError } from '../../src/main/project/projectFile.js';
+import { createBackend } from '../../src/main/service/createBackend.js';
+import { runMixel } from '../cli/cliHarness.js';
+import { FIXTURE_HEIGHT, FIXTURE_WIDTH, trainFixture, type TrainedFixture } from './projectFixture.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let dir: string;
+let fixture: TrainedFixture;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-hostile-project-'));
+  fixture = await trainFixture(dir);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes a mutated copy of the trained project beside it (same folder, so image paths still resolve). */
+async function hostileProject(name: string, mutate: (p: Json) => void): Promise<string> {
+  const copy = structuredClone(fixture.json) as Json;
+  mutate(copy);
+  const path = join(dir, `${name}.mixel`);
+  await writeFile(path, JSON.stringify(copy));
+  return path;
+}
+
+const imageId = () => (fixture.json as Json).images[0].id as string;
+
+const HOSTILE: [string, RegExp, (p: Json) => void][] = [
+  ['scale 1e6', /scales/, (p) => (p.features.selection.scales[0] = 1e6)],
+  ['scale 0', /scales/, (p) => (p.features.selection.scales[0] = 0)],
+  ['version 0', /version/, (p) => (p.version = 0)],
+  ['version 1.5', /version/, (p) => (p.version = 1.5)],
+  ['version "1"', /version/, (p) => (p.version = '1')],
+  ['300 classes', /classes/, (p) => (p.classes = Array.from({ length: 300 }, () => p.classes[0]))],
+  ['width 1e9', /width/, (p) => (p.images[0].width = 1e9)],
+  ['7 feature rows', /enabled/, (p) => p.features.selection.enabled.push(p.features.selection.enabled[0])],
+  [
+    'label value above the class count',
+    /label value 9 .* above the 2 classes/,
+    (p) => {
+      const labels = new Uint8Array(FIXTURE_WIDTH * FIXTURE_HEIGHT);
+      labels[5] = 9;
+      p.labels[imageId()].data = encodeLabelRuns(labels);
+    },
+  ],
+  [
+    'label runs cut short',
+    /label runs/,
+    (p) => (p.labels[imageId()].data = p.labels[imageId()].data.slice(0, 8)),
+  ],
+  ['label runs not base64', /base64/, (p) => (p.labels[imageId()].data = '!!!!')],
+  ['all weights 0', /weights/, (p) => p.model.mixture.weights.fill(0)],
+  ['weights not summing to 1', /weights sum/, (p) => (p.model.mixture.weights[0] *= 0.5)],
+  ['transform.scale 0', /transform\.scale/, (p) => p.model.transform.scale.fill(0)],
+  ['transform.scale -1', /transform\.scale/, (p) => (p.model.transform.scale[0] = -1)],
+  ['covariances 0', /covariances/, (p) => p.model.mixture.covariances.fill(0)],
+  ['covariance negative', /covariances/, (p) => (p.model.mixture.covariances[0] = -2)],
+  ['mean 1e308', /mixture\.means/, (p) => (p.model.mixture.means[0] = 1e308)],
+  ['model class 7 of 2', /class 7/, (p) => (p.model.classes = [1, 7])],
+  ['featureCount 1e6', /featureCount/, (p) => (p.model.featureCount = 1e6)],
+  ['componentClass 5', /componentClass/, (p) => (p.model.componentClass[0] = 5)],
+];
+
+describe('a hostile project file is refused on load with one line naming the file and the field', () => {
+  for (const [name, reason, mutate] of HOSTILE) {
+    it(name, async () => {
+      const path = await hostileProject(name.replace(/\W+/g, '_'), mutate);
+      const error = await loadProject(path).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(ProjectFileError);
+      const message = (error as Error).message;
+      expect(message.startsWith(`${path}: `)).toBe(true);
+      expect(message).toMatch(reason);
+      expect(message).not.toContain('\n');
+    });
+  }
+
+  it('the unmodified trained project loads', async () => {
+    await expect(loadProject(fixture.projectPath)).resolves.toMatchObject({ version: 1 });
+  });
+});
+
+describe('mixel predict on a hostile project', () => {
+  it('refuses scale 1e6 at once (it ran forever) and writes nothing', async () => {
+    const path = await hostileProject('huge_scale_cli', (p) => (p.features.selection.scales[0] = 1e6));
+    const out = join(dir, 'out-huge');
+    const started = performance.now();
+    const run = await runMixel([
+      'predict',
+      '--project',
+      path,
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      '--threads',
+      '1',
+      fixture.imagePath,
+    ]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(path);
+    expect(lines[0]).toMatch(/scales/);
+    await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 30_000);
+
+  it('refuses a model whose weights are all 0 (it predicted 100 % NaN with exit 0)', async () => {
+    const path = await hostileProject('zero_weights_cli', (p) => p.model.mixture.weights.fill(0));
+    const run = await runMixel(['predict', '--project', path, '--threads', '1', fixture.imagePath]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(path);
+    expect(run.stderr).toMatch(/weights/);
+  }, 30_000);
+});
+
+describe('the window opening a hostile project', () => {
+  it('gets project-unreadable naming the file for broken label runs (was `internal`, no file name)', async () => {
+    const path = await hostileProject('broken_runs_window', (p) => {
+      p.labels[imageId()].data = p.labels[imageId()].data.slice(0, 8);
+    });
+    const backend = createBackend({ dataDir: join(dir, 'data'), threads: 1 });
+    try {
+      await expect(backend.service.openProject(path)).rejects.toMatchObject({
+        code: 'project-unreadable',
+        message: expect.stringContaining(path),
+      });
+    } finally {
+      await backend.close();
+    }
+  });
+});
