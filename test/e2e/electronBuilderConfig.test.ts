@@ -37,6 +37,24 @@ describe('electron-builder.yml', () => {
     expect(c.files).toContain('dist-renderer/**');
   });
 
+  it('flips every fuse that would let the shipped app run other code or a debugger', async () => {
+    const schema = JSON.parse(await readFile('node_modules/app-builder-lib/scheme.json', 'utf8'));
+    const known = Object.keys(schema.definitions.FuseOptionsV1.properties as object);
+    const fuses = (await config()).electronFuses as Record<string, boolean>;
+    const expected: Record<string, boolean> = {
+      runAsNode: false, // ELECTRON_RUN_AS_NODE=1 would turn the app into a plain Node
+      enableNodeOptionsEnvironmentVariable: false, // NODE_OPTIONS=--require evil.js
+      enableNodeCliInspectArguments: false, // --inspect / SIGUSR1 attach a debugger
+      enableEmbeddedAsarIntegrityValidation: true, // an edited app.asar refuses to load
+      onlyLoadAppFromAsar: true, // no app/ folder next to app.asar is tried first
+      enableCookieEncryption: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: false, // the window is served on mixel://, not file://
+    };
+    for (const name of Object.keys(expected)) expect(known, `fuse ${name}`).toContain(name);
+    expect(fuses).toEqual(expected);
+  });
+
   it('rejects a misspelt option (the check can fail)', async () => {
     const schema = JSON.parse(await readFile('node_modules/app-builder-lib/scheme.json', 'utf8'));
     const validate = new Ajv({ strict: false }).compile(schema);

@@ -19,7 +19,7 @@ export interface WebContents extends WebContentsLike {
 
 export interface BrowserWindowInstance {
   readonly webContents: WebContents;
-  loadFile(path: string): Promise<void>;
+  loadURL(url: string): Promise<void>;
   once(event: 'ready-to-show', listener: () => void): void;
   show(): void;
 }
@@ -40,7 +40,17 @@ export interface ElectronModule {
     on(event: 'web-contents-created', listener: (event: unknown, contents: WebContents) => void): void;
   };
   BrowserWindow: new (options: MainWindowOptions) => BrowserWindowInstance;
-  ipcMain: IpcMainLike;
+  ipcMain: IpcMainLike & {
+    /** Answers `ipcRenderer.invoke` on `channel` with the listener's result. */
+    handle(
+      channel: string,
+      listener: (event: { sender: { id: number } }, ...args: unknown[]) => Promise<unknown>,
+    ): void;
+  };
+  protocol: {
+    registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void;
+    handle(scheme: string, handler: (request: { url: string }) => Promise<Response>): void;
+  };
   Menu: {
     buildFromTemplate(template: MenuItem[]): unknown;
     setApplicationMenu(menu: unknown): void;
@@ -48,12 +58,13 @@ export interface ElectronModule {
   dialog: {
     showOpenDialog(
       window: BrowserWindowInstance,
-      options: { properties: string[]; filters: { name: string; extensions: string[] }[] },
+      options: { properties: string[]; filters: { name: string; extensions: string[] }[]; title?: string },
     ): Promise<DialogResult>;
     showSaveDialog(
       window: BrowserWindowInstance,
       options: { filters: { name: string; extensions: string[] }[]; defaultPath?: string },
     ): Promise<{ canceled: boolean; filePath?: string }>;
+    showErrorBox(title: string, content: string): void;
   };
   session: {
     defaultSession: {

@@ -1,6 +1,7 @@
 /**
  * The window's preload (sandboxed, context-isolated). It exposes one narrow object: a pipe for protocol
- * frames (ArrayBuffers) and a listener for menu commands. The page never sees ipcRenderer or Node.
+ * frames (ArrayBuffers), a listener for menu commands and the native file dialogs (whose picks are the
+ * only paths the backend accepts from the window). The page never sees ipcRenderer or Node.
  * Sandboxed preloads cannot load our ES modules, so this file is CommonJS with no imports but Electron's;
  * its channel names are checked against src/core/protocol/ipcChannel.ts by a test.
  */
@@ -8,6 +9,7 @@ interface PreloadElectron {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
   ipcRenderer: {
     send(channel: string, ...args: unknown[]): void;
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
     on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void;
     removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void;
   };
@@ -15,6 +17,8 @@ interface PreloadElectron {
 
 const FRAME_CHANNEL = 'mixel:frame';
 const MENU_CHANNEL = 'mixel:menu';
+const DIALOG_CHANNEL = 'mixel:dialog';
+const NATIVE_DIALOG_KINDS = ['open-project', 'add-images', 'save-project', 'export-folder'];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { contextBridge, ipcRenderer } = require('electron') as PreloadElectron;
@@ -41,5 +45,10 @@ contextBridge.exposeInMainWorld('mixelIpc', {
     };
     ipcRenderer.on(MENU_CHANNEL, handler);
     return () => ipcRenderer.removeListener(MENU_CHANNEL, handler);
+  },
+  async chooseFiles(kind: string): Promise<string[]> {
+    if (!NATIVE_DIALOG_KINDS.includes(kind)) throw new TypeError(`mixelIpc.chooseFiles: no dialog "${kind}"`);
+    const paths = await ipcRenderer.invoke(DIALOG_CHANNEL, kind);
+    return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
   },
 });

@@ -5,16 +5,27 @@
 import { readFile } from 'node:fs/promises';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { IPC_CHANNEL, MENU_CHANNEL, type MixelIpcBridge } from '../../core/protocol/ipcChannel.js';
+import {
+  DIALOG_CHANNEL,
+  IPC_CHANNEL,
+  MENU_CHANNEL,
+  NATIVE_DIALOG_KINDS,
+  type MixelIpcBridge,
+} from '../../core/protocol/ipcChannel.js';
 
 async function loadPreload() {
   const exposed = new Map<string, unknown>();
   const sent: [string, unknown][] = [];
+  const invoked: unknown[][] = [];
   const listeners = new Map<string, ((event: unknown, ...args: unknown[]) => void)[]>();
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
     ipcRenderer: {
       send: (channel: string, payload: unknown) => sent.push([channel, payload]),
+      invoke: async (...args: unknown[]) => {
+        invoked.push(args);
+        return ['/data/a.tif', 42];
+      },
       on: (channel: string, l: (event: unknown, ...args: unknown[]) => void) =>
         listeners.set(channel, [...(listeners.get(channel) ?? []), l]),
       removeListener: (channel: string, l: unknown) =>
@@ -36,17 +47,19 @@ async function loadPreload() {
     ArrayBuffer,
     Uint8Array,
     TypeError,
+    Array,
   });
   const emit = (channel: string, ...args: unknown[]) =>
     (listeners.get(channel) ?? []).forEach((l) => l({}, ...args));
-  return { exposed, sent, emit, listeners };
+  return { exposed, sent, emit, listeners, invoked, code };
 }
 
 describe('the preload', () => {
-  it('exposes only window.mixelIpc with send, onFrame and onMenuCommand', async () => {
+  it('exposes only window.mixelIpc with send, onFrame, onMenuCommand and chooseFiles', async () => {
     const { exposed } = await loadPreload();
     expect([...exposed.keys()]).toEqual(['mixelIpc']);
     expect(Object.keys(exposed.get('mixelIpc') as object).sort()).toEqual([
+      'chooseFiles',
       'onFrame',
       'onMenuCommand',
       'send',
@@ -77,5 +90,16 @@ describe('the preload', () => {
     expect(commands).toEqual([{ id: 'undo', path: undefined }]);
     stop();
     expect(listeners.get(IPC_CHANNEL)).toHaveLength(0);
+  });
+
+  it('asks the main process for the native dialogs it knows, and returns only paths', async () => {
+    const { exposed, invoked, code } = await loadPreload();
+    const ipc = exposed.get('mixelIpc') as MixelIpcBridge;
+    expect(await ipc.chooseFiles('add-images')).toEqual(['/data/a.tif']);
+    expect(invoked).toEqual([[DIALOG_CHANNEL, 'add-images']]);
+    await expect(ipc.chooseFiles('read-any-file' as never)).rejects.toThrow(/read-any-file/);
+    expect(invoked).toHaveLength(1);
+    // The preload cannot import, so it spells the dialog kinds out: they must match the protocol's.
+    expect(code).toContain(JSON.stringify(NATIVE_DIALOG_KINDS).replaceAll('"', "'").replaceAll(',', ', '));
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MixelService } from '../../core/protocol/MixelService.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { ExportRequest, ProjectImage, ProjectState } from '../../core/protocol/types.js';
-import { GrantedPathsService, PATH_NOT_GRANTED } from './GrantedPathsService.js';
+import { PATH_NOT_GRANTED, withGrantedPaths } from './withGrantedPaths.js';
 import { PathGrants } from './pathGrants.js';
 
 let root: string;
@@ -82,12 +82,12 @@ async function refusal(call: Promise<unknown>): Promise<ServiceError> {
   return err as ServiceError;
 }
 
-describe('GrantedPathsService (the Electron window’s file access)', () => {
+describe('withGrantedPaths (the Electron window’s file access)', () => {
   it('passes paths the user picked and refuses any other with path-not-granted naming it', async () => {
     const grants = new PathGrants();
     await grants.grantFile(join(root, 'picked', 'a.tif'));
     const { inner, reached } = fakeBackend();
-    const service = new GrantedPathsService(inner, grants);
+    const service = withGrantedPaths(inner, grants);
 
     await service.addImage(join(root, 'picked', 'a.tif'));
     const err = await refusal(service.addImage('/etc/passwd'));
@@ -108,7 +108,7 @@ describe('GrantedPathsService (the Electron window’s file access)', () => {
     await grants.grantFolder(join(root, 'picked'));
     await symlink(join(root, 'elsewhere'), join(root, 'picked', 'link'));
     const { inner, reached } = fakeBackend();
-    const service = new GrantedPathsService(inner, grants);
+    const service = withGrantedPaths(inner, grants);
     for (const path of [
       `${root}/picked/../elsewhere/b.tif`,
       `${root}/picked/link/b.tif`,
@@ -123,7 +123,7 @@ describe('GrantedPathsService (the Electron window’s file access)', () => {
     const grants = new PathGrants();
     await grants.grantFile(join(root, 'project', 'p.mixel'));
     const { inner, reached } = fakeBackend();
-    const service = new GrantedPathsService(inner, grants);
+    const service = withGrantedPaths(inner, grants);
     await service.openProject(join(root, 'project', 'p.mixel'));
     // Its image (outside the project folder) and files in its folder may now be named.
     await service.addImage(join(root, 'elsewhere', 'b.tif'));
@@ -141,7 +141,7 @@ describe('GrantedPathsService (the Electron window’s file access)', () => {
     const grants = new PathGrants();
     await grants.grantFile(join(root, 'picked', 'a.tif'));
     const { inner, reached } = fakeBackend();
-    const service = new GrantedPathsService(inner, grants);
+    const service = withGrantedPaths(inner, grants);
     await service.addImage(join(root, 'picked', 'a.tif'));
     const request = (outputPattern: string, format: 'png' | 'tiff' = 'png'): ExportRequest => ({
       requestId: 1,
@@ -175,7 +175,7 @@ describe('GrantedPathsService (the Electron window’s file access)', () => {
     await grants.grantFile(join(root, 'picked', 'a.tif'));
     await grants.grantFolder(join(root, 'out', 'probabilities'));
     const { inner } = fakeBackend();
-    const service = new GrantedPathsService(inner, grants);
+    const service = withGrantedPaths(inner, grants);
     await service.addImage(join(root, 'picked', 'a.tif'));
     const err = await refusal(
       service.exportImages({

@@ -1,0 +1,61 @@
+/**
+ * The window's own URL scheme, `mixel://app/…`, serving the built renderer (dist-renderer/). Electron's
+ * security guide asks apps not to load from file://: a file:// page may fetch any other file:// URL, and
+ * the `grantFileProtocolExtraPrivileges` fuse (electron-builder.yml) takes those powers away. Here the
+ * page's origin is `mixel://app`, so CSP `'self'` means the app's own files and nothing on disk besides.
+ */
+import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from './security.js';
+
+export const APP_SCHEME = 'mixel';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * `standard` gives the scheme origins and relative URLs like https; `secure` makes it a secure context;
+ * `supportFetchAPI` lets the page's module scripts load. No CORS bypass, no service workers.
+ */
+export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The file under `rendererDir` a `mixel://app/…` URL names, or null for another host or scheme, a path
+ * that leaves the folder (`..`, encoded or not) or one that cannot be decoded.
+ */
+export function appFileForUrl(url: string, rendererDir: string): string | null {
+  let pathname: string;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== 'app') return null;
+    pathname = decodeURIComponent(parsed.pathname);
+  } catch {
+    return null;
+  }
+  if (pathname.includes('\0')) return null;
+  const root = normalize(rendererDir);
+  const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
+  return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : null;
+}
+
+/**
+ * Headers of a served file: its type, no sniffing, and on the page the full CSP — as a header it can
+ * also carry `frame-ancestors`, which the page's meta tag cannot.
+ */
+export function appResponseHeaders(file: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'x-content-type-options': 'nosniff',
+  };
+  if (extname(file) === '.html') headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
+  return headers;
+}

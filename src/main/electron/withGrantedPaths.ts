@@ -1,0 +1,119 @@
+/**
+ * The backend as the desktop window sees it: the shared service behind a check that every path the
+ * renderer names was granted by the user (pathGrants.ts). Used only by the Electron transport; browser
+ * mode has its own token guard and no native dialogs.
+ *
+ * What counts as granted:
+ *  - paths chosen in a native dialog or given on the command line (`userGrants`, kept for the session);
+ *  - the open project: its file, its folder (with everything under it) and its images — read from the
+ *    backend at each check, so closing a project withdraws them;
+ *  - for export outputs only: the folder of each project image and below (the default pattern
+ *    `{dir}/{name}_{source}.{ext}` writes beside the image).
+ * Other paths fail with code `path-not-granted` and one line naming the path.
+ */
+import { dirname } from 'node:path';
+import { MIXEL_EVENTS, MIXEL_METHODS, type MixelService } from '../../core/protocol/MixelService.js';
+import { ServiceError } from '../../core/protocol/ServiceError.js';
+import type { ExportRequest, LabelClass, ProjectState } from '../../core/protocol/types.js';
+import { outputPath } from '../service/exportImage.js';
+import { canonicalPath, PathGrants } from './pathGrants.js';
+
+export const PATH_NOT_GRANTED = 'path-not-granted';
+
+function refuse(path: string, what: string): ServiceError {
+  return new ServiceError(
+    PATH_NOT_GRANTED,
+    `${path}: the window may only ${what} files you chose in a Mixel dialog or that belong to the open project`,
+  );
+}
+
+type PathMethods = Pick<MixelService, 'openProject' | 'saveProject' | 'addImage' | 'exportImages'>;
+
+/**
+ * `inner` with its four path-taking methods checked; every other member is passed through by name
+ * (MIXEL_METHODS), so methods added to the service later need no change here. `userGrants` is shared with
+ * the main process, which adds what its dialogs return.
+ */
+export function withGrantedPaths(inner: MixelService, userGrants: PathGrants): MixelService {
+  /** The canonical form of `path` when granted; else a `path-not-granted` error naming it. */
+  const check = async (path: string, what: string): Promise<string> => {
+    const c = await canonicalPath(path);
+    if (c === null) throw refuse(path, what);
+    if (userGrants.allows(c)) return c;
+    if ((await projectGrants(await inner.getProject())).files.allows(c)) return c;
+    throw refuse(path, what);
+  };
+  const checked: PathMethods = {
+    // The backend gets the canonical path it was checked as, so no link can be swapped in between.
+    openProject: async (path) => inner.openProject(await check(path, 'open')),
+    saveProject: async (path) =>
+      inner.saveProject(path === undefined ? undefined : await check(path, 'save to')),
+    addImage: async (path) => inner.addImage(await check(path, 'open')),
+    /** Every output file must land in a granted folder (a dialog's, the project's, or beside its image). */
+    exportImages: async (request) => {
+      const state = await inner.getProject();
+      const project = await projectGrants(state);
+      const byId = new Map(state.images.map((im) => [im.id, im]));
+      for (const imageId of request.imageIds) {
+        const image = byId.get(imageId);
+        if (!image) continue; // the service reports an unknown image per image, as it always has
+        for (const path of exportOutputs(request, image.path, state.classes)) {
+          const c = await canonicalPath(path);
+          const granted =
+            c !== null &&
+            (userGrants.allowsInside(c) ||
+              project.files.allowsInside(c) ||
+              project.imageFolders.allowsInside(c));
+          if (!granted) throw refuse(path, 'export to folders');
+        }
+      }
+      return inner.exportImages(request);
+    },
+  };
+  const guarded: Record<string, unknown> = {};
+  for (const method of MIXEL_METHODS) {
+    const fn = inner[method] as (...args: unknown[]) => Promise<unknown>;
+    guarded[method] = (...args: unknown[]) => fn.apply(inner, args);
+  }
+  for (const event of MIXEL_EVENTS) guarded[event] = inner[event];
+  return Object.assign(guarded, checked) as unknown as MixelService;
+}
+
+/**
+ * What the open project grants, read when a path is checked (so a closed project grants nothing): its
+ * file, its folder and its images; for export outputs also its images' folders.
+ */
+async function projectGrants(state: ProjectState): Promise<{ files: PathGrants; imageFolders: PathGrants }> {
+  const files = new PathGrants();
+  const imageFolders = new PathGrants();
+  if (state.path !== null) {
+    await files.grantFile(state.path);
+    await files.grantFolder(dirname(state.path));
+  }
+  for (const image of state.images) {
+    await files.grantFile(image.path);
+    await imageFolders.grantFolder(dirname(image.path));
+  }
+  return { files, imageFolders };
+}
+
+/**
+ * The files an export of one image would write, as exportImage.ts names them (PNG probabilities get one
+ * file per class, suffixed with the class name made file-safe the same way).
+ */
+function exportOutputs(request: ExportRequest, imagePath: string, classes: readonly LabelClass[]): string[] {
+  const ext = request.format === 'tiff' ? 'tif' : 'png';
+  return request.sources.flatMap((source) =>
+    source === 'probabilities' && request.format === 'png'
+      ? classes.map((c) =>
+          outputPath(
+            request.outputPattern,
+            imagePath,
+            source,
+            ext,
+            `-${c.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`,
+          ),
+        )
+      : [outputPath(request.outputPattern, imagePath, source, ext)],
+  );
+}
