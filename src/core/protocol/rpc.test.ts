@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, decodeFrame } from './binaryCodec.js';
+import { MAX_CALLS_IN_FLIGHT_PER_CONNECTION, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './constants.js';
 import { Emitter } from './Event.js';
 import { createInMemoryProtocolPair } from './InMemoryProtocol.js';
 import type { MixelService } from './MixelService.js';
@@ -17,6 +18,7 @@ function fakeService() {
     onDidUpdateTile: tiles.event,
     async addImage(path: string) {
       calls.push(['addImage', [path]]);
+      if (path === '/hang') return new Promise(() => {});
       if (path.endsWith('.bmp'))
         throw new ServiceError('image-unreadable', `cannot open image ${path}: use TIFF, PNG or JPEG`);
       return {
@@ -95,6 +97,7 @@ describe('calls over a protocol', () => {
     await new Promise((r) => setTimeout(r, 5));
     const tile = {
       requestId: 1,
+      viewId: 'view',
       imageId: 'a',
       rect: { x: 0, y: 0, width: 2, height: 1 },
       stride: 1,
@@ -113,5 +116,77 @@ describe('calls over a protocol', () => {
     tiles.fire(tile);
     await new Promise((r) => setTimeout(r, 5));
     expect(got).toHaveLength(1);
+  });
+});
+
+describe('a hostile client on one connection', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+  function listen(raw: ReturnType<typeof connect>['raw']) {
+    const answers: { type: string; id: number; error?: { code: string; message: string } }[] = [];
+    raw.onMessage((f) => answers.push(decodeFrame(f) as (typeof answers)[number]));
+    return answers;
+  }
+
+  it(`keeps at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions and answers the rest busy`, async () => {
+    const { raw, tiles } = connect();
+    const answers = listen(raw);
+    for (let id = 1; id <= 3000; id++)
+      raw.send(encodeFrame({ type: 'subscribe', id, event: 'onDidUpdateTile' }));
+    await settle();
+    const busy = answers.filter((a) => a.type === 'error' && a.error?.code === 'busy');
+    expect(busy).toHaveLength(3000 - MAX_SUBSCRIPTIONS_PER_CONNECTION);
+    answers.length = 0;
+    tiles.fire({ requestId: 1 } as unknown as ProbabilityTile);
+    await settle();
+    expect(answers.filter((a) => a.type === 'event')).toHaveLength(MAX_SUBSCRIPTIONS_PER_CONNECTION);
+  });
+
+  it(`answers busy beyond ${MAX_CALLS_IN_FLIGHT_PER_CONNECTION} calls running at once`, async () => {
+    const { raw } = connect();
+    const answers = listen(raw);
+    for (let id = 1; id <= MAX_CALLS_IN_FLIGHT_PER_CONNECTION + 1; id++) {
+      raw.send(encodeFrame({ type: 'call', id, method: 'addImage', args: ['/hang'] }));
+    }
+    await settle();
+    expect(answers).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        id: MAX_CALLS_IN_FLIGHT_PER_CONNECTION + 1,
+        error: expect.objectContaining({ code: 'busy' }),
+      }),
+    ]);
+  });
+
+  it('a cancel for a call that is not running does not swallow a later answer with that id', async () => {
+    const { raw } = connect();
+    const answers = listen(raw);
+    raw.send(encodeFrame({ type: 'cancel', id: 5 }));
+    raw.send(encodeFrame({ type: 'call', id: 5, method: 'addImage', args: ['/data/a.tif'] }));
+    await settle();
+    expect(answers).toEqual([expect.objectContaining({ type: 'result', id: 5 })]);
+  });
+
+  it('drops frames it cannot read and refuses names that are not strings, then still answers', async () => {
+    const { raw, client } = connect();
+    const answers = listen(raw);
+    const junk = [
+      new Uint8Array([1, 2]).buffer,
+      new Uint8Array([255, 255, 255, 255, 0]).buffer,
+      encodeFrame('call'),
+      encodeFrame({ type: 'call', method: 'getProject', args: [] }),
+      encodeFrame({ type: 'call', id: 1.5, method: 'getProject', args: [] }),
+      encodeFrame({ type: 'explode', id: 2 }),
+    ];
+    for (const frame of junk) raw.send(frame);
+    raw.send(encodeFrame({ type: 'call', id: 3, method: { toString: 1 }, args: [] }));
+    raw.send(encodeFrame({ type: 'subscribe', id: 4, event: { toString: 1 } }));
+    raw.send(encodeFrame({ type: 'call', id: 6, method: 'addImage', args: 'not a list' }));
+    await settle();
+    expect(answers.map((a) => [a.id, a.error?.code])).toEqual([
+      [3, 'unknown-method'],
+      [4, 'unknown-event'],
+      [6, 'invalid-argument'],
+    ]);
+    expect((await client.addImage('/data/b.tif')).path).toBe('/data/b.tif');
   });
 });

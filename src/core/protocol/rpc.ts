@@ -4,6 +4,11 @@
  * carries a numeric id; only names listed in MIXEL_METHODS / MIXEL_EVENTS are dispatched.
  */
 import { decodeFrame, encodeFrame } from './binaryCodec.js';
+import {
+  MAX_CALL_BYTES_IN_FLIGHT_PER_CONNECTION,
+  MAX_CALLS_IN_FLIGHT_PER_CONNECTION,
+  MAX_SUBSCRIPTIONS_PER_CONNECTION,
+} from './constants.js';
 import type { Disposable, Event } from './Event.js';
 import {
   MIXEL_EVENTS,
@@ -31,66 +36,111 @@ export type ServerMessage =
 const methodNames = new Set<string>(MIXEL_METHODS);
 const eventNames = new Set<string>(MIXEL_EVENTS);
 
+/** How much of an unknown method name an error message repeats. */
+const MAX_NAME_IN_MESSAGE = 64;
+
 /**
- * Answers calls arriving on `protocol` with `service`. Arguments are validated before dispatch. Returns a
- * disposable that drops this connection's event subscriptions.
+ * Answers calls arriving on `protocol` with `service`. Everything a client sends is untrusted: frames that
+ * do not decode or do not have the shape of a message are dropped, arguments are validated before
+ * dispatch, and one connection's subscriptions and running calls are bounded (constants.ts), so a client
+ * gets an error answer where it would otherwise grow memory without end. Returns a disposable that drops
+ * this connection's event subscriptions.
  */
 export function serveService(service: MixelService, protocol: Protocol): Disposable {
   const subscriptions = new Map<number, Disposable>();
+  /** Running calls by id, with the size of the frame that brought each. */
+  const running = new Map<number, number>();
+  let runningBytes = 0;
   const cancelled = new Set<number>();
   const send = (message: ServerMessage) => protocol.send(encodeFrame(message));
+  const refuse = (id: number, code: string, message: string) =>
+    send({ type: 'error', id, error: { name: 'ServiceError', code, message } });
 
-  const onCall = async (id: number, method: string, args: unknown) => {
-    if (!methodNames.has(method)) {
-      send({
-        type: 'error',
+  const onCall = async (id: number, method: unknown, args: unknown, frameBytes: number) => {
+    if (typeof method !== 'string' || !methodNames.has(method)) {
+      const name = JSON.stringify(method ?? null).slice(0, MAX_NAME_IN_MESSAGE);
+      refuse(id, 'unknown-method', `unknown method ${name}`);
+      return;
+    }
+    if (running.has(id)) {
+      refuse(id, 'invalid-argument', `call id ${id} is already running on this connection`);
+      return;
+    }
+    if (
+      running.size >= MAX_CALLS_IN_FLIGHT_PER_CONNECTION ||
+      runningBytes + frameBytes > MAX_CALL_BYTES_IN_FLIGHT_PER_CONNECTION
+    ) {
+      refuse(
         id,
-        error: { name: 'ServiceError', code: 'unknown-method', message: `unknown method "${method}"` },
-      });
+        'busy',
+        `too many calls at once on this connection (${running.size} running): wait for their answers`,
+      );
       return;
     }
     const checked = validateArguments(method as MixelMethod, args);
     if (!checked.ok) {
-      send({
-        type: 'error',
-        id,
-        error: { name: 'ServiceError', code: 'invalid-argument', message: checked.message },
-      });
+      refuse(id, 'invalid-argument', checked.message);
       return;
     }
+    running.set(id, frameBytes);
+    runningBytes += frameBytes;
     try {
       const fn = service[method as MixelMethod] as (...a: unknown[]) => Promise<unknown>;
       const value = await fn.apply(service, checked.args);
-      if (!cancelled.delete(id)) send({ type: 'result', id, value });
+      if (!cancelled.has(id)) send({ type: 'result', id, value });
     } catch (err) {
-      if (!cancelled.delete(id)) send({ type: 'error', id, error: toWireError(err) });
+      if (!cancelled.has(id)) send({ type: 'error', id, error: toWireError(err) });
+    } finally {
+      running.delete(id);
+      runningBytes -= frameBytes;
+      cancelled.delete(id);
     }
   };
 
-  const listener = protocol.onMessage((frame) => {
-    let message: ClientMessage;
-    try {
-      message = decodeFrame(frame) as ClientMessage;
-    } catch {
-      return; // a frame we cannot read has no id to answer to
+  const onSubscribe = (id: number, eventName: unknown) => {
+    if (typeof eventName !== 'string' || !eventNames.has(eventName)) {
+      const name = JSON.stringify(eventName ?? null).slice(0, MAX_NAME_IN_MESSAGE);
+      refuse(id, 'unknown-event', `unknown event ${name}`);
+      return;
     }
-    if (typeof message !== 'object' || message === null || typeof message.id !== 'number') return;
+    if (subscriptions.has(id)) return; // a repeated id is the same subscription
+    if (subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      refuse(
+        id,
+        'busy',
+        `too many event subscriptions on this connection (at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION})`,
+      );
+      return;
+    }
+    const event = service[eventName as MixelEventName] as Event<unknown>;
+    subscriptions.set(
+      id,
+      event((value) => send({ type: 'event', id, value })),
+    );
+  };
+
+  const listener = protocol.onMessage((frame) => {
+    const message = readClientMessage(frame);
+    if (!message) return; // a frame we cannot read has no id to answer to
     switch (message.type) {
       case 'call':
-        void onCall(message.id, message.method, message.args);
+        onCall(message.id, message.method, message.args, frame.byteLength).catch((err: unknown) => {
+          // Only a failure to send the answer lands here: try once more with the error, then give up
+          // on this call (never on the process: a rejection nobody handles would end it).
+          try {
+            send({ type: 'error', id: message.id, error: toWireError(err) });
+          } catch {
+            // the connection is gone
+          }
+        });
         break;
       case 'cancel':
-        cancelled.add(message.id);
+        // Only a running call can be cancelled; remembering other ids would grow without end.
+        if (running.has(message.id)) cancelled.add(message.id);
         break;
-      case 'subscribe': {
-        if (!eventNames.has(message.event) || subscriptions.has(message.id)) return;
-        const event = service[message.event as MixelEventName] as Event<unknown>;
-        subscriptions.set(
-          message.id,
-          event((value) => send({ type: 'event', id: message.id, value })),
-        );
+      case 'subscribe':
+        onSubscribe(message.id, message.event);
         break;
-      }
       case 'unsubscribe':
         subscriptions.get(message.id)?.dispose();
         subscriptions.delete(message.id);
@@ -105,6 +155,21 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
     subscriptions.clear();
   };
   return { dispose };
+}
+
+/** A decoded client message with a usable id and a known type, or null. Never throws. */
+function readClientMessage(frame: ArrayBuffer): ClientMessage | null {
+  let message: unknown;
+  try {
+    message = decodeFrame(frame);
+  } catch {
+    return null;
+  }
+  if (typeof message !== 'object' || message === null) return null;
+  const { type, id } = message as { type?: unknown; id?: unknown };
+  if (!Number.isSafeInteger(id)) return null;
+  if (type !== 'call' && type !== 'cancel' && type !== 'subscribe' && type !== 'unsubscribe') return null;
+  return message as ClientMessage;
 }
 
 export class CallCancelledError extends Error {

@@ -54,7 +54,9 @@ const transports: [string, () => Promise<{ client: MixelService; close: () => Pr
     'WebSocket',
     async () => {
       const server = await serveBrowserMode({ service: backend.service, rendererDir: dir, token: 'secret' });
-      const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=secret`);
+      const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=secret`, {
+        origin: server.origin,
+      });
       await new Promise((ok, fail) => socket.once('open', ok).once('error', fail));
       return {
         client: connectService(new WebSocketProtocol(socket)),

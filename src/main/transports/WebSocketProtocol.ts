@@ -6,6 +6,13 @@ import type { WebSocket } from 'ws';
 import { Emitter, type Disposable } from '../../core/protocol/Event.js';
 import type { Protocol } from '../../core/protocol/Protocol.js';
 
+/**
+ * Bytes sent but not yet taken by the other side before the connection is closed: a client that asks for
+ * tiles and never reads them would otherwise grow our memory without end. 64 MiB is over a hundred
+ * probability tiles, far more than a window has on screen.
+ */
+export const MAX_UNSENT_BYTES = 64 * 1024 ** 2;
+
 export class WebSocketProtocol implements Protocol {
   private readonly messages = new Emitter<ArrayBuffer>();
   private readonly closed = new Emitter<void>();
@@ -17,10 +24,19 @@ export class WebSocketProtocol implements Protocol {
       this.messages.fire(toArrayBuffer(data));
     });
     socket.on('close', () => this.closed.fire());
+    // `ws` reports protocol errors (bad opcode, unmasked frame, oversized message, …) as 'error' events
+    // and closes the connection itself; without a listener the event would end the process.
+    socket.on('error', () => {});
   }
 
   send(frame: ArrayBuffer): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary: true });
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount + frame.byteLength > MAX_UNSENT_BYTES) {
+      // A polite close would queue behind the unread bytes; dropping the connection frees them now.
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(frame, { binary: true });
   }
 
   onMessage(listener: (frame: ArrayBuffer) => void): Disposable {

@@ -1,0 +1,98 @@
+/**
+ * The HTTP side of browser mode: the built renderer as static files. The scripts and styles hold no
+ * secret and are served to any request with our own Host header; the page itself (index.html) asks for
+ * the token in its URL, so someone who opens the bare address learns which URL to use. The token is never
+ * put in a cookie: cookies ignore ports, so every other local server would receive it.
+ */
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../electron/security.js';
+import {
+  SERVER_HOST,
+  decodePath,
+  hasToken,
+  isOwnHost,
+  parseRequestTarget,
+  serverOrigin,
+  type Refusal,
+  type ServerIdentity,
+} from './requestGuard.js';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const NO_TOKEN_MESSAGE = 'Forbidden: open the URL that `mixel serve` printed (it carries the access token).';
+
+export async function serveStaticFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rendererDir: string,
+  identity: ServerIdentity,
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const found = locate(req, rendererDir, identity);
+  if ('status' in found) {
+    res.writeHead(found.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${found.message}\n`);
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readFile(found.file);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    return;
+  }
+  const headers: Record<string, string> = {
+    'content-type': MIME[extname(found.file)] ?? 'application/octet-stream',
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+  if (extname(found.file) === '.html') {
+    headers['content-security-policy'] = CONTENT_SECURITY_POLICY.replace(
+      "connect-src 'self'",
+      `connect-src 'self' ws://${SERVER_HOST}:${identity.port}`,
+    );
+    headers['x-frame-options'] = 'DENY';
+  }
+  res.writeHead(200, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** The file a request names inside the renderer folder, or why it is refused. */
+function locate(
+  req: IncomingMessage,
+  rendererDir: string,
+  identity: ServerIdentity,
+): { file: string } | Refusal {
+  if (!isOwnHost(req, identity.port)) {
+    return {
+      status: 403,
+      message: `Forbidden: wrong Host header; open ${serverOrigin(identity.port)}/ as printed.`,
+    };
+  }
+  const url = parseRequestTarget(req.url);
+  if (!url) return { status: 400, message: 'Bad request: malformed request target.' };
+  const path = decodePath(url);
+  if (path === null) return { status: 400, message: 'Bad request: malformed percent-encoding in the path.' };
+  const indexFile = join(rendererDir, 'index.html');
+  const file = path === '/' ? indexFile : normalize(join(rendererDir, path));
+  if (!file.startsWith(rendererDir + sep) || file.includes('\0')) {
+    return { status: 404, message: 'not found' };
+  }
+  if (file === indexFile && !hasToken(url, identity.token)) return { status: 403, message: NO_TOKEN_MESSAGE };
+  return { file };
+}
