@@ -1,8 +1,9 @@
 /**
  * A fixed pool of worker threads running jobs from the job table (jobs/index.ts), first in, first out.
  * Heavy work (features, EM, prediction) goes here so the Electron main thread, the server and the
- * renderer never freeze. Cancellation: a queued job is dropped at once; a running job finishes in its
- * thread but its result is discarded.
+ * renderer never freeze. Cancellation: a queued job is dropped at once; a running job that has not ended
+ * CANCELLED_JOB_GRACE_MS after its cancel is stopped by terminating its thread, which is replaced by a
+ * fresh one, so a cancelled job never keeps burning a core (a hostile or huge job could run for hours).
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -40,6 +41,13 @@ export class JobCancelledError extends Error {
     super('the job was cancelled');
   }
 }
+
+/**
+ * How long a cancelled running job may go on before its thread is terminated. Most tile jobs end within
+ * this (tens of ms), keeping the thread and its caches (prepared models, compiled kernels); a respawned
+ * thread costs ~50 ms of start-up.
+ */
+export const CANCELLED_JOB_GRACE_MS = 200;
 
 export function defaultThreadCount(): number {
   return Math.max(1, availableParallelism());
@@ -89,10 +97,30 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
+  /** Threads busy with a job (cancelled jobs count until their thread has stopped or been replaced). */
+  get busyThreads(): number {
+    return this.workers.filter((w) => w.job !== null).length;
+  }
+
   private cancel(job: PendingJob): void {
     const index = this.queue.indexOf(job);
     if (index >= 0) this.queue.splice(index, 1);
     job.reject(new JobCancelledError());
+    if (index >= 0) return;
+    setTimeout(() => {
+      const slot = this.workers.find((w) => w.job === job);
+      if (slot && !this.isClosed) this.replace(slot);
+    }, CANCELLED_JOB_GRACE_MS).unref();
+  }
+
+  /** Terminates a thread stuck in a cancelled job and puts a fresh one in its place. */
+  private replace(slot: PoolWorker): void {
+    const index = this.workers.indexOf(slot);
+    if (index < 0) return;
+    slot.job = null;
+    this.workers[index] = this.spawn();
+    void slot.worker.terminate();
+    this.dispatch();
   }
 
   private dispatch(): void {
