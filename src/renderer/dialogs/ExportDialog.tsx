@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ExportFormat, ExportResult, ExportSource, Progress } from '../../core/protocol/types.js';
 import * as app from '../state/controller.js';
 import { getApp, setApp } from '../state/store.js';
+import { nativeFileDialog } from '../transport/connectBackend.js';
 import { Modal } from './Modal.js';
 
 const SOURCES: [ExportSource, string][] = [
@@ -29,7 +30,15 @@ export function ExportDialog() {
   >({});
   const [overall, setOverall] = useState(0);
   const [result, setResult] = useState<ExportResult | null>(null);
+  // A refused plan (unknown {field}, two outputs on one file): shown under the pattern, nothing written.
+  const [planError, setPlanError] = useState<string | null>(null);
   const requestRef = useRef<number | null>(null);
+  // In the desktop app the backend writes only beside the images or into a folder picked natively.
+  const chooseFiles = nativeFileDialog();
+  const chooseFolder = async () => {
+    const [folder] = await chooseFiles!('export-folder');
+    if (folder) setPattern(`${folder.replace(/[\\/]+$/, '')}/{name}_{source}.{ext}`);
+  };
 
   useEffect(() => {
     const sub = app.service().onDidProgress((p: Progress) => {
@@ -59,6 +68,7 @@ export function ExportDialog() {
     requestRef.current = requestId;
     setRunning(requestId);
     setResult(null);
+    setPlanError(null);
     setPerImage({});
     setOverall(0);
     try {
@@ -78,7 +88,9 @@ export function ExportDialog() {
           : `Exported ${r.images.length - failed} images${failed ? `, ${failed} failed` : ''}`,
       });
     } catch (err) {
-      app.showError(err);
+      const code = (err as { code?: unknown }).code;
+      if (code === 'export-pattern' || code === 'export-collision') setPlanError((err as Error).message);
+      else app.showError(err);
     } finally {
       setRunning(null);
     }
@@ -176,9 +188,27 @@ export function ExportDialog() {
           data-testid="export-pattern"
           value={pattern}
           disabled={running !== null}
-          onChange={(e) => setPattern(e.target.value)}
+          onChange={(e) => {
+            setPattern(e.target.value);
+            setPlanError(null);
+          }}
         />
       </label>
+      {planError ? (
+        <div className="error-text" role="alert" data-testid="export-plan-error">
+          {planError}
+        </div>
+      ) : null}
+      {chooseFiles ? (
+        <button
+          type="button"
+          data-testid="export-choose-folder"
+          disabled={running !== null}
+          onClick={() => void chooseFolder().catch((err: unknown) => app.showError(err))}
+        >
+          Export to folder…
+        </button>
+      ) : null}
       <div className="overall">
         Overall{' '}
         <progress max={1} value={running !== null || result ? overall : 0} data-testid="export-overall" />

@@ -4,6 +4,7 @@
  */
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import { fitView, zoomAt } from '../viewer/rendering.js';
+import { askForPath } from '../dialogs/askForPath.js';
 import * as app from './controller.js';
 import { getApp, MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp } from './store.js';
 
@@ -35,14 +36,12 @@ export const actions: readonly Action[] = [
     run: (path) =>
       path
         ? void app.openProject(path)
-        : setApp({
-            dialog: {
-              kind: 'path',
-              title: 'Open project',
-              label: 'Project file (.mixel)',
-              initial: '',
-              action: 'open-project',
-            },
+        : void askForPath({
+            kind: 'path',
+            title: 'Open project',
+            label: 'Project file (.mixel)',
+            initial: '',
+            action: 'open-project',
           }),
   },
   { id: 'open-sample', label: 'Open sample project', isEnabled: always, run: () => void app.openSample() },
@@ -55,14 +54,12 @@ export const actions: readonly Action[] = [
       const current = getApp().project?.path;
       if (path || current) void app.saveProject(path);
       else
-        setApp({
-          dialog: {
-            kind: 'path',
-            title: 'Save project',
-            label: 'Save to (.mixel)',
-            initial: '',
-            action: 'save-project',
-          },
+        void askForPath({
+          kind: 'path',
+          title: 'Save project',
+          label: 'Save to (.mixel)',
+          initial: '',
+          action: 'save-project',
         });
     },
   },
@@ -74,14 +71,12 @@ export const actions: readonly Action[] = [
     run: (path) =>
       path
         ? void app.saveProject(path)
-        : setApp({
-            dialog: {
-              kind: 'path',
-              title: 'Save project as',
-              label: 'Save to (.mixel)',
-              initial: getApp().project?.path ?? '',
-              action: 'save-project',
-            },
+        : void askForPath({
+            kind: 'path',
+            title: 'Save project as',
+            label: 'Save to (.mixel)',
+            initial: getApp().project?.path ?? '',
+            action: 'save-project',
           }),
   },
   {
@@ -91,14 +86,12 @@ export const actions: readonly Action[] = [
     run: (path) =>
       path
         ? void app.addImagePath(path)
-        : setApp({
-            dialog: {
-              kind: 'path',
-              title: 'Add image',
-              label: 'Image file (TIFF, PNG, JPEG)',
-              initial: '',
-              action: 'add-image',
-            },
+        : void askForPath({
+            kind: 'path',
+            title: 'Add image',
+            label: 'Image file (TIFF, PNG, JPEG)',
+            initial: '',
+            action: 'add-image',
           }),
   },
   {

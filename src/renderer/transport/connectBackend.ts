@@ -3,7 +3,7 @@
  * WebSocket to the browser-mode server that served this page (its token is in the page URL).
  */
 import { Emitter } from '../../core/protocol/Event.js';
-import type { MenuCommand, MixelIpcBridge } from '../../core/protocol/ipcChannel.js';
+import type { MenuCommand, MixelIpcBridge, NativeDialogKind } from '../../core/protocol/ipcChannel.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
 import type { Protocol } from '../../core/protocol/Protocol.js';
 import { connectService } from '../../core/protocol/rpc.js';
@@ -19,6 +19,12 @@ export interface Backend {
   /** 'electron' when native menus and dialogs exist; 'browser' in browser mode. */
   readonly host: 'electron' | 'browser';
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+}
+
+/** The desktop app's native file dialogs (through the preload), or null in browser mode. */
+export function nativeFileDialog(): ((kind: NativeDialogKind) => Promise<string[]>) | null {
+  const ipc = typeof window === 'undefined' ? undefined : window.mixelIpc;
+  return ipc ? (kind) => ipc.chooseFiles(kind) : null;
 }
 
 export async function connectBackend(): Promise<Backend> {
