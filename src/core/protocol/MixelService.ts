@@ -50,10 +50,27 @@ export interface MixelService {
   addImage(path: string): Promise<ProjectImage>;
 
   /**
-   * Adds an image from bytes the window holds (drag and drop in browser mode): the backend writes them
-   * to its upload folder, then reads them as `addImage` does.
+   * Starts adding an image from bytes the window holds (drag and drop in browser mode), sent in pieces so
+   * no message is large (uploadInChunks.ts does the whole exchange). Returns the upload's id. Refused with
+   * code `upload-refused` when the name is not a plain file name, the size is 0 or over
+   * MAX_UPLOAD_FILE_BYTES, the upload folder would pass its cap, or too many uploads are running.
    */
-  uploadImage(fileName: string, bytes: ArrayBuffer): Promise<ProjectImage>;
+  beginUpload(fileName: string, totalBytes: number): Promise<string>;
+
+  /**
+   * Appends bytes to an upload: `offset` is the number of bytes sent before (pieces go in order), at most
+   * UPLOAD_CHUNK_BYTES each. An upload left without a piece for a while is aborted.
+   */
+  uploadChunk(uploadId: string, offset: number, bytes: Uint8Array): Promise<void>;
+
+  /**
+   * Completes an upload whose bytes all arrived: writes it to the upload folder and reads it as `addImage`
+   * does. When it is not a readable image (or is truncated) nothing stays on disk.
+   */
+  finishUpload(uploadId: string): Promise<ProjectImage>;
+
+  /** Drops an unfinished upload and its bytes. Unknown ids are ignored. */
+  abortUpload(uploadId: string): Promise<void>;
 
   /** Removes an image and its strokes from the project. Does not touch the file. */
   removeImage(imageId: string): Promise<ProjectState>;
@@ -70,7 +87,11 @@ export interface MixelService {
   /** Replaces the class list (add, rename, recolour, delete). Deleting a class also deletes its strokes. */
   setClasses(classes: LabelClass[]): Promise<ProjectState>;
 
-  /** Applies strokes added or removed in the window (painting, undo, redo). Does not retrain. */
+  /**
+   * Applies strokes added or removed in the window (painting, undo, redo), in the order the calls arrive.
+   * Does not retrain. Refused (`invalid-argument`) when a stroke lies further than
+   * STROKE_COORDINATE_MARGIN_PX outside its image or the change is more painting than one call may ask.
+   */
   applyLabelChange(change: LabelChange): Promise<void>;
 
   /** Sets which features are computed. Drops cached features and the model; does not retrain. */
@@ -82,7 +103,8 @@ export interface MixelService {
   /**
    * Retrains if asked and the labels changed, then predicts the given tiles, visible first. Each tile is
    * delivered through `onDidUpdateTile` as soon as it is ready; the promise resolves when all are done.
-   * A newer call supersedes this one: its remaining tiles are skipped (`isCancelled`).
+   * A newer call from the same view (`viewId`) supersedes this one: its remaining tiles are skipped
+   * (`isCancelled`); other views' calls run on.
    */
   predictTiles(request: PredictRequest): Promise<PredictResult>;
 
@@ -110,7 +132,10 @@ export const MIXEL_METHODS = [
   'openSampleProject',
   'saveProject',
   'addImage',
-  'uploadImage',
+  'beginUpload',
+  'uploadChunk',
+  'finishUpload',
+  'abortUpload',
   'removeImage',
   'getImageTile',
   'getBaseLabels',

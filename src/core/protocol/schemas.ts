@@ -4,16 +4,40 @@
  * reaches the service.
  */
 import { z } from 'zod';
+import {
+  MAX_POINTS_PER_CHANGE,
+  MAX_STROKE_POINTS,
+  MAX_STROKE_RADIUS_PX,
+  MAX_STROKES_PER_CHANGE,
+  MAX_UPLOAD_FILE_BYTES,
+  MAX_UPLOAD_NAME_LENGTH,
+  MAX_VIEW_ID_LENGTH,
+  UPLOAD_CHUNK_BYTES,
+} from './constants.js';
 import type { MixelMethod } from './MixelService.js';
 
 /** Limits that keep one message from exhausting the backend. */
 const MAX_PATH_LENGTH = 4096;
 const MAX_CLASSES = 64;
-/** Points per stroke (x, y pairs): a long, dense stroke is a few thousand points. */
-const MAX_STROKE_FLOATS = 2_000_000;
 const MAX_TILES_PER_REQUEST = 4096;
-/** 4 GiB: uploads larger than this should be opened by path. */
-const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+/**
+ * Largest |coordinate| of a stroke point: float32 holds every integer up to 2^24 exactly, so pixel
+ * positions stay exact (the service then checks the point against its image).
+ */
+const MAX_STROKE_COORDINATE = 2 ** 24;
+
+/**
+ * Why `name` cannot be an upload's file name, or null when it can: a plain name (no folder, no NUL or
+ * control characters), so the backend writes only inside its upload folder.
+ */
+export function uploadNameProblem(name: string): string | null {
+  if (name.length === 0 || name.length > MAX_UPLOAD_NAME_LENGTH)
+    return `the file name must have 1 to ${MAX_UPLOAD_NAME_LENGTH} characters`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'the file name holds a control character';
+  if (/[\\/]/.test(name) || name === '.' || name === '..') return 'a file name, not a path';
+  return null;
+}
 
 const path = z.string().min(1).max(MAX_PATH_LENGTH);
 const id = z.string().min(1).max(200);
@@ -36,15 +60,29 @@ export const strokeSchema = z.object({
   kind: z.literal('stroke'),
   imageId: id,
   classId: z.number().int().min(1).max(255),
-  radiusPx: z.number().positive().max(1000),
+  radiusPx: z.number().positive().max(MAX_STROKE_RADIUS_PX),
   mode: z.enum(['paint', 'erase']),
   points: z
     .instanceof(Float32Array)
-    .refine((p) => p.length >= 2 && p.length % 2 === 0 && p.length <= MAX_STROKE_FLOATS, {
-      message: 'points must hold x, y pairs',
+    .refine((p) => p.length >= 2 && p.length % 2 === 0, { message: 'points must hold x, y pairs' })
+    .refine((p) => p.length <= 2 * MAX_STROKE_POINTS, {
+      message: `a stroke may have at most ${MAX_STROKE_POINTS} points`,
     })
-    .refine((p) => p.every(Number.isFinite), { message: 'points must be finite' }),
+    .refine((p) => p.every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_STROKE_COORDINATE), {
+      message: `points must be finite and within ±${MAX_STROKE_COORDINATE}`,
+    }),
 });
+
+const labelChangeSchema = z
+  .object({
+    added: z.array(strokeSchema).max(MAX_STROKES_PER_CHANGE),
+    removed: z.array(id).max(MAX_STROKES_PER_CHANGE),
+  })
+  .refine((c) => c.added.reduce((n, s) => n + s.points.length / 2, 0) <= MAX_POINTS_PER_CHANGE, {
+    message: `one change may hold at most ${MAX_POINTS_PER_CHANGE} points`,
+  });
+
+const uploadId = z.string().uuid();
 
 export const featureMatrixSchema = z.object({
   scales: z.array(z.number().positive().max(100)).min(1).max(20),
@@ -72,16 +110,29 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   openSampleProject: z.tuple([]),
   saveProject: z.union([z.tuple([]), z.tuple([path.optional()])]),
   addImage: z.tuple([path]),
-  uploadImage: z.tuple([
+  beginUpload: z.tuple([
+    z.string().superRefine((name, ctx) => {
+      const problem = uploadNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     z
-      .string()
-      .min(1)
-      .max(255)
-      .refine((n) => !/[\\/]/.test(n) && n !== '..' && n !== '.', 'a file name, not a path'),
-    z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0 && b.byteLength <= MAX_UPLOAD_BYTES, {
-      message: 'the upload is empty or too large (open large files by path)',
+      .number()
+      .int()
+      .positive('the file is empty')
+      .max(
+        MAX_UPLOAD_FILE_BYTES,
+        `uploads are limited to ${MAX_UPLOAD_FILE_BYTES} bytes: open big images by path`,
+      ),
+  ]),
+  uploadChunk: z.tuple([
+    uploadId,
+    z.number().int().nonnegative().max(MAX_UPLOAD_FILE_BYTES),
+    z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength <= UPLOAD_CHUNK_BYTES, {
+      message: `a piece of an upload holds 1 to ${UPLOAD_CHUNK_BYTES} bytes`,
     }),
   ]),
+  finishUpload: z.tuple([uploadId]),
+  abortUpload: z.tuple([uploadId]),
   removeImage: z.tuple([id]),
   getImageTile: z.tuple([z.object({ imageId: id, level: z.number().int().min(0).max(16), rect })]),
   getBaseLabels: z.tuple([id]),
@@ -92,14 +143,13 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
       .max(MAX_CLASSES)
       .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'class ids must be unique'),
   ]),
-  applyLabelChange: z.tuple([
-    z.object({ added: z.array(strokeSchema).max(10_000), removed: z.array(id).max(100_000) }),
-  ]),
+  applyLabelChange: z.tuple([labelChangeSchema]),
   setFeatureSelection: z.tuple([featureMatrixSchema]),
   setClassifierSettings: z.tuple([classifierSettingsSchema]),
   predictTiles: z.tuple([
     z.object({
       requestId,
+      viewId: z.string().min(1).max(MAX_VIEW_ID_LENGTH),
       imageId: id,
       tiles: z.array(rect).max(MAX_TILES_PER_REQUEST),
       retrain: z.boolean(),

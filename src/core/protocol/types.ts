@@ -83,8 +83,13 @@ export interface ImageTile {
 }
 
 export interface PredictRequest {
-  /** Chosen by the caller; a newer request supersedes every older one still running. */
+  /** Chosen by the caller; a newer request of the same view supersedes every older one still running. */
   readonly requestId: number;
+  /**
+   * The window (tab) asking, random per window: a newer request cancels only older ones with the same
+   * view id, so one window panning never cancels another's tiles. Tiles carry it back.
+   */
+  readonly viewId: string;
   readonly imageId: string;
   /** Tiles to predict, in full-resolution pixels, visible ones first. */
   readonly tiles: readonly Rect[];
@@ -110,6 +115,8 @@ export interface PredictResult {
 /** Per-class probabilities of one tile, quantized to 0..255: plenty for display, 4× smaller than float32. */
 export interface ProbabilityTile {
   readonly requestId: number;
+  /** The view whose request this tile answers (PredictRequest.viewId). */
+  readonly viewId: string;
   readonly imageId: string;
   readonly rect: Rect;
   /** 1 at full resolution; s when every s-th pixel was predicted (planes of ⌈w/s⌉ × ⌈h/s⌉). */

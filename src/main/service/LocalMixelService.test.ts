@@ -105,6 +105,7 @@ describe.each(transports)('the service over %s', (_name, connect) => {
       const sub = client.onDidUpdateTile((t) => tiles.push(t));
       const result = await client.predictTiles({
         requestId: 1,
+        viewId: 'test-view',
         imageId: image.id,
         tiles: [
           { x: 0, y: 0, width: 256, height: 256 },
@@ -193,6 +194,7 @@ describe('several images', () => {
     });
     const result = await service.predictTiles({
       requestId: 77,
+      viewId: 'test-view',
       imageId: second,
       tiles: [{ x: 0, y: 0, width: 256, height: 256 }],
       retrain: true,
@@ -257,7 +259,7 @@ describe('the live loop', () => {
     });
     const tiles = [{ x: 0, y: 0, width: 256, height: 256 }];
     const predict = (requestId: number, stride: number) =>
-      service.predictTiles({ requestId, imageId, tiles, retrain: true, stride });
+      service.predictTiles({ requestId, viewId: 'test-view', imageId, tiles, retrain: true, stride });
     const preview = await predict(200, 4);
     expect(preview.trainMs).toBeGreaterThan(0);
     const full = await predict(201, 1);

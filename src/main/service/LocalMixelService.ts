@@ -5,12 +5,10 @@
  * browser-mode server stay responsive.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { rasterizeStroke, rerasterizeRect } from '../../core/labels/rasterizeStroke.js';
-import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
+import { join, resolve } from 'node:path';
 import { Emitter } from '../../core/protocol/Event.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
+import { uploadNameProblem } from '../../core/protocol/schemas.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type {
   ClassifierSettings,
@@ -40,6 +38,10 @@ import { newController } from './tileHelpers.js';
 import { streamPredictedTiles } from './streamPredictedTiles.js';
 import { TilePredictor } from './TilePredictor.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
+import { ProjectStrokes } from './ProjectStrokes.js';
+import { UploadFolder, type UploadLimits } from './UploadFolder.js';
+import { MAX_CONCURRENT_UPLOADS, MAX_UPLOAD_FOLDER_BYTES, UPLOAD_IDLE_MS } from './constants.js';
+import { MAX_UPLOAD_FILE_BYTES } from '../../core/protocol/constants.js';
 
 export interface LocalMixelServiceOptions {
   readonly engine: ClassifierEngine;
@@ -51,6 +53,8 @@ export interface LocalMixelServiceOptions {
   readonly writeSample: (dir: string) => Promise<string>;
   /** Tiles predicted at once; one per worker thread keeps every thread busy without queueing far ahead. */
   readonly concurrency?: number;
+  /** Bounds of uploads; the defaults are the named constants (tests lower them). */
+  readonly uploadLimits?: Partial<UploadLimits>;
 }
 
 const DEFAULT_TILE_CONCURRENCY = 2;
@@ -71,19 +75,28 @@ export class LocalMixelService implements MixelService {
   private path: string | null = null;
   private classes: LabelClass[] = [...DEFAULT_CLASSES];
   private images = new Map<string, OpenImage>();
-  private strokes = new Map<string, Stroke>();
+  private readonly strokes = new ProjectStrokes(() => this.images);
   private features: FeatureMatrix;
   private classifier: ClassifierSettings = DEFAULT_CLASSIFIER;
   private readonly cache = new FeatureTileCache();
   private readonly predictor: TilePredictor;
   private readonly live: LiveModel;
   private readonly running = new Map<number, AbortController>();
-  private currentPredict: AbortController | null = null;
+  /** The running predictTiles of each view: a newer call of the same view supersedes it. */
+  private readonly currentPredicts = new Map<string, AbortController>();
+  private readonly uploads: UploadFolder;
 
   constructor(private readonly options: LocalMixelServiceOptions) {
     this.features = options.engine.defaultFeatures();
     this.predictor = new TilePredictor(options.engine, this.cache);
     this.live = new LiveModel(options.engine);
+    this.uploads = new UploadFolder(join(options.dataDir, 'uploads'), {
+      maxFileBytes: MAX_UPLOAD_FILE_BYTES,
+      maxFolderBytes: MAX_UPLOAD_FOLDER_BYTES,
+      maxConcurrent: MAX_CONCURRENT_UPLOADS,
+      idleMs: UPLOAD_IDLE_MS,
+      ...options.uploadLimits,
+    });
   }
 
   async getProject(): Promise<ProjectState> {
@@ -91,7 +104,7 @@ export class LocalMixelService implements MixelService {
       path: this.path,
       classes: this.classes,
       images: [...this.images.values()].map((im) => im.info),
-      strokes: [...this.strokes.values()],
+      strokes: this.strokes.all(),
       features: this.features,
       featureNames: this.options.engine.featureNames,
       classifier: this.classifier,
@@ -167,18 +180,35 @@ export class LocalMixelService implements MixelService {
     return image.info;
   }
 
-  async uploadImage(fileName: string, bytes: ArrayBuffer): Promise<ProjectImage> {
-    const dir = join(this.options.dataDir, 'uploads', randomUUID());
-    await mkdir(dir, { recursive: true });
-    const target = join(dir, basename(fileName));
-    await writeFile(target, new Uint8Array(bytes));
-    return this.addImage(target);
+  async beginUpload(fileName: string, totalBytes: number): Promise<string> {
+    const problem = uploadNameProblem(fileName);
+    if (problem)
+      throw new ServiceError('upload-refused', `cannot upload ${JSON.stringify(fileName)}: ${problem}`);
+    return this.uploads.begin(fileName, totalBytes);
+  }
+
+  async uploadChunk(uploadId: string, offset: number, bytes: Uint8Array): Promise<void> {
+    await this.uploads.write(uploadId, offset, bytes);
+  }
+
+  async finishUpload(uploadId: string): Promise<ProjectImage> {
+    const received = await this.uploads.finish(uploadId);
+    try {
+      return await this.addImage(received.path);
+    } catch (err) {
+      await received.discard();
+      throw err;
+    }
+  }
+
+  async abortUpload(uploadId: string): Promise<void> {
+    await this.uploads.abort(uploadId);
   }
 
   async removeImage(imageId: string): Promise<ProjectState> {
     this.requireImage(imageId);
     this.images.delete(imageId);
-    for (const [id, s] of this.strokes) if (s.imageId === imageId) this.strokes.delete(id);
+    this.strokes.removeImage(imageId);
     this.cache.clear(imageId);
     this.live.labelsChanged();
     return this.getProject();
@@ -188,64 +218,19 @@ export class LocalMixelService implements MixelService {
     return imageTile(this.requireImage(request.imageId), request);
   }
 
-  async setClasses(classes: LabelClass[]): Promise<ProjectState> {
-    const kept = new Set(classes.map((c) => c.id));
-    const touched = new Set<string>();
-    for (const [id, s] of this.strokes) {
-      if (s.mode === 'paint' && !kept.has(s.classId)) {
-        this.strokes.delete(id);
-        touched.add(s.imageId);
-      }
-    }
-    for (const image of this.images.values()) {
-      const base = image.base;
-      if (!base) continue;
-      for (let i = 0; i < base.length; i++) {
-        if (base[i] !== 0 && !kept.has(base[i])) {
-          base[i] = 0;
-          touched.add(image.info.id);
-        }
-      }
-    }
-    for (const imageId of touched) this.rebuildLabels(this.images.get(imageId)!);
-    if (touched.size > 0 || classes.length !== this.classes.length) this.live.invalidate();
-    this.classes = classes;
-    return this.getProject();
+  setClasses(classes: LabelClass[]): Promise<ProjectState> {
+    return this.strokes.inTurn(async () => {
+      const isLabelChanged = await this.strokes.keepClasses(new Set(classes.map((c) => c.id)));
+      if (isLabelChanged || classes.length !== this.classes.length) this.live.invalidate();
+      this.classes = classes;
+      return this.getProject();
+    });
   }
 
-  async applyLabelChange(change: LabelChange): Promise<void> {
-    for (const s of change.added) {
-      this.requireImage(s.imageId);
-      if (s.mode === 'paint' && !this.classes.some((c) => c.id === s.classId)) {
-        throw new ServiceError(
-          'unknown-class',
-          `stroke ${s.id} paints class ${s.classId}, which the project does not have`,
-        );
-      }
-    }
-    for (const id of change.removed) {
-      const s = this.strokes.get(id);
-      if (!s) continue;
-      this.strokes.delete(id);
-      const image = this.images.get(s.imageId)!;
-      const bounds = strokeBounds(s, image.info.width, image.info.height);
-      const remaining = [...this.strokes.values()].filter((o) => o.imageId === s.imageId);
-      if (bounds)
-        rerasterizeRect(
-          image.labels,
-          image.info.width,
-          image.info.height,
-          remaining,
-          bounds,
-          image.base ?? undefined,
-        );
-    }
-    for (const s of change.added) {
-      this.strokes.set(s.id, s);
-      const image = this.images.get(s.imageId)!;
-      rasterizeStroke(image.labels, image.info.width, image.info.height, s);
-    }
-    if (change.added.length > 0 || change.removed.length > 0) this.live.labelsChanged();
+  applyLabelChange(change: LabelChange): Promise<void> {
+    return this.strokes.inTurn(async () => {
+      if (await this.strokes.apply(change, this.classes)) this.live.labelsChanged();
+    });
   }
 
   async setFeatureSelection(features: FeatureMatrix): Promise<ProjectState> {
@@ -276,9 +261,9 @@ export class LocalMixelService implements MixelService {
 
   async predictTiles(request: PredictRequest): Promise<PredictResult> {
     const started = performance.now();
-    this.currentPredict?.abort();
+    this.currentPredicts.get(request.viewId)?.abort();
     const controller = newController();
-    this.currentPredict = controller;
+    this.currentPredicts.set(request.viewId, controller);
     this.running.set(request.requestId, controller);
     const { signal } = controller;
     let trainMs = 0;
@@ -323,8 +308,10 @@ export class LocalMixelService implements MixelService {
       if (signal.aborted) return result(true);
       throw err;
     } finally {
-      this.running.delete(request.requestId);
-      if (this.currentPredict === controller) this.currentPredict = null;
+      // Another window may have reused this request id meanwhile: only this call's own entries go.
+      if (this.running.get(request.requestId) === controller) this.running.delete(request.requestId);
+      if (this.currentPredicts.get(request.viewId) === controller)
+        this.currentPredicts.delete(request.viewId);
     }
   }
 
@@ -343,7 +330,7 @@ export class LocalMixelService implements MixelService {
       });
       return { requestId: request.requestId, images, isCancelled: signal.aborted };
     } finally {
-      this.running.delete(request.requestId);
+      if (this.running.get(request.requestId) === controller) this.running.delete(request.requestId);
     }
   }
 
@@ -352,8 +339,9 @@ export class LocalMixelService implements MixelService {
   }
 
   /** Stops running work; the engine (worker pool) is closed by whoever created it. */
-  dispose(): void {
+  dispose(): Promise<void> {
     for (const c of this.running.values()) c.abort();
+    return this.uploads.dispose();
   }
 
   /** Features of one prediction tile, from the cache or computed in the pool. */
@@ -396,24 +384,15 @@ export class LocalMixelService implements MixelService {
     features: FeatureMatrix,
     classifier: ClassifierSettings,
   ): void {
-    this.currentPredict?.abort();
+    for (const c of this.currentPredicts.values()) c.abort();
     this.path = path;
     this.classes = classes;
     this.images = new Map();
-    this.strokes = new Map();
+    this.strokes.clear();
     this.features = features;
     this.classifier = classifier;
     this.cache.clear();
     this.live.invalidate();
-  }
-
-  private rebuildLabels(image: OpenImage): void {
-    if (image.base) image.labels.set(image.base);
-    else image.labels.fill(0);
-    for (const s of this.strokes.values()) {
-      if (s.imageId === image.info.id) rasterizeStroke(image.labels, image.info.width, image.info.height, s);
-    }
-    this.live.labelsChanged();
   }
 
   private requireImage(imageId: string): OpenImage {

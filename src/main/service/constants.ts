@@ -23,3 +23,27 @@ export const UNLABELED_STRIDE = 97;
  * with MAX_TRAINING_SAMPLES_PER_CLASS and the project's settings.
  */
 export const QUICK_FIT_SAMPLES_PER_CLASS = 300;
+
+/**
+ * Bytes the upload folder (<data dir>/uploads) may hold, counting uploads under way at their declared size.
+ * Uploaded images stay there while projects refer to them; past this a user opens images by path instead.
+ */
+export const MAX_UPLOAD_FOLDER_BYTES = 2 * 1024 ** 3;
+
+/** Uploads one service receives at once (over every window): dropping a few files at a time is plenty. */
+export const MAX_CONCURRENT_UPLOADS = 4;
+
+/** An upload that receives no piece for this long is aborted and its bytes removed (a window closed mid-way). */
+export const UPLOAD_IDLE_MS = 30_000;
+
+/**
+ * Longest stretch of stroke rasterizing between two turns of the event loop: other windows' calls wait at
+ * most about this long behind one window's large label change.
+ */
+export const LABEL_SLICE_MS = 15;
+
+/**
+ * Pixels one label change may ask to paint (an upper bound over its strokes' brush sweeps, see strokeWork):
+ * a minute-long stroke of the largest brush is ~2·10^8; 10^9 takes a few seconds, spread over slices.
+ */
+export const MAX_LABEL_CHANGE_PIXELS = 1e9;

@@ -9,6 +9,7 @@ import { WorkerPool } from '../engine/WorkerPool.js';
 import { readImage } from '../io/openImage.js';
 import { writeSyntheticSample } from '../sample/writeSyntheticSample.js';
 import { LocalMixelService } from './LocalMixelService.js';
+import { prepareDataDir } from './dataDir.js';
 import { createPoolEngine } from './poolEngine.js';
 
 export interface BackendConfig {
@@ -31,8 +32,12 @@ export function defaultDataDir(): string {
   return process.env.MIXEL_DATA_DIR ?? join(homedir(), '.mixel');
 }
 
+/**
+ * Throws a ServiceError (`data-dir-unusable`, one line naming the folder) when the data folder cannot hold
+ * files, before any worker starts.
+ */
 export function createBackend(config: BackendConfig = {}): Backend {
-  const dataDir = config.dataDir ?? defaultDataDir();
+  const dataDir = prepareDataDir(config.dataDir ?? defaultDataDir());
   const pool = new WorkerPool({ threads: config.threads });
   const service = new LocalMixelService({
     engine: createPoolEngine(pool),
@@ -54,7 +59,7 @@ export function createBackend(config: BackendConfig = {}): Backend {
     pool,
     dataDir,
     async close() {
-      service.dispose();
+      await service.dispose();
       await pool.close();
     },
   };

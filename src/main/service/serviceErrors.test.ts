@@ -68,6 +68,7 @@ describe('service errors', () => {
     const project = await backend.service.openSampleProject();
     const result = await backend.service.predictTiles({
       requestId: 1,
+      viewId: 'test-view',
       imageId: project.images[0].id,
       tiles: [{ x: 0, y: 0, width: 256, height: 256 }],
       retrain: true,

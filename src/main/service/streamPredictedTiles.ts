@@ -38,6 +38,7 @@ export async function streamPredictedTiles(
     if (signal.aborted) return;
     stream.onTile({
       requestId: request.requestId,
+      viewId: request.viewId,
       imageId: image.info.id,
       rect,
       stride,

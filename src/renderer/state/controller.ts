@@ -6,6 +6,7 @@
 import { concatArrays } from '../../core/concatArrays.js';
 import type { Stroke } from '../../core/labels/Stroke.js';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
+import { uploadInChunks } from '../../core/protocol/uploadInChunks.js';
 import type { LabelClass, ProjectImage, ProjectState, Rect } from '../../core/protocol/types.js';
 import type { Backend } from '../transport/connectBackend.js';
 import { LabelSession, type LabelEdit } from '../labels/LabelSession.js';
@@ -30,6 +31,8 @@ const PREVIEW_STRIDE = 4;
 const MAX_STRIDE = 16;
 
 let backend: Backend | null = null;
+/** This window's id for predictTiles: its newer requests supersede its older ones, not other windows'. */
+const VIEW_ID = crypto.randomUUID();
 let nextRequestId = 1;
 let currentPredictRequest = 0;
 let viewTimer: ReturnType<typeof setTimeout> | null = null;
@@ -46,7 +49,7 @@ export function host(): Backend['host'] {
 export async function start(connected: Backend): Promise<void> {
   backend = connected;
   connected.service.onDidUpdateTile((tile) => {
-    if (tile.requestId < predictions.currentFrom) return;
+    if (tile.viewId !== VIEW_ID || tile.requestId < predictions.currentFrom) return;
     predictions.put(tile);
     setApp((s) => ({ predictionVersion: s.predictionVersion + 1 }));
   });
@@ -180,6 +183,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
     try {
       const preview = await service().predictTiles({
         requestId,
+        viewId: VIEW_ID,
         imageId: image.id,
         tiles: all,
         retrain: true,
@@ -203,6 +207,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
   try {
     const result = await service().predictTiles({
       requestId,
+      viewId: VIEW_ID,
       imageId: image.id,
       tiles,
       retrain,
@@ -364,8 +369,13 @@ export async function addImagePath(path: string): Promise<void> {
 }
 
 export async function uploadImageFile(file: File): Promise<void> {
-  const image = await runAndShow(`Uploading ${file.name}…`, async () =>
-    service().uploadImage(file.name, await file.arrayBuffer()),
+  const image = await runAndShow(`Uploading ${file.name}…`, () =>
+    uploadInChunks(
+      service(),
+      file.name,
+      file.size,
+      async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+    ),
   );
   if (image) await imageAdded(image);
 }
