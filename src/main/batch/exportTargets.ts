@@ -2,7 +2,7 @@
  * What `mixel predict` writes: export sources (ilastik's names), file format, sample type, and the output
  * file name template — checked once, before any image is read, so a typo fails the run at once.
  */
-import { dirname, extname, basename } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { nicknameOf } from '../../core/project/Project.js';
 import type { RasterSampleType } from '../io/TiffStripWriter.js';
 
@@ -101,5 +101,35 @@ export function checkDistinctNames(template: string, targets: readonly ExportTar
   const names = targets.map((t) => basename(outputPath(template, { imagePath: 'x/img.tif', ...t })));
   if (new Set(names).size !== names.length) {
     throw new RangeError('--output gives several exports the same file name: include {result_type}');
+  }
+}
+
+/**
+ * Fails before any image is read if two inputs would write the same output file (`a/x.tif` and
+ * `b/x.tif` under an `--output` without {dir}: the second silently replaced the first), or an output
+ * would replace an input. Names both inputs and the file.
+ */
+export function checkOutputCollisions(
+  images: readonly string[],
+  template: string,
+  targets: readonly ExportTarget[],
+): void {
+  const inputs = new Set(images.map((image) => resolve(image)));
+  const owners = new Map<string, string>();
+  for (const image of images) {
+    for (const target of targets) {
+      const path = outputPath(template, { imagePath: image, ...target });
+      const key = resolve(path);
+      if (inputs.has(key)) {
+        throw new RangeError(`the output of ${image} would overwrite the input ${path}: change --output`);
+      }
+      const previous = owners.get(key);
+      if (previous !== undefined && previous !== image) {
+        throw new RangeError(
+          `${previous} and ${image} would both write ${path}: add {dir} to --output or rename one`,
+        );
+      }
+      owners.set(key, image);
+    }
   }
 }

@@ -13,7 +13,7 @@ import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { openImage, type OpenedImage } from '../io/openImage.js';
 import { measureChannelRange } from '../io/imageStatistics.js';
-import { outputPath, type ExportTarget } from './exportTargets.js';
+import { checkOutputCollisions, outputPath, type ExportTarget } from './exportTargets.js';
 import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
 import { createRasterSink, type RasterSink, type SinkOptions } from './RasterSink.js';
 
@@ -62,6 +62,7 @@ export function projectModel(project: Project): FittedClassifier {
 export async function predictBatch(options: PredictBatchOptions): Promise<BatchSummary> {
   const started = performance.now();
   const model = projectModel(options.project);
+  checkOutputCollisions(options.images, options.outputTemplate, options.targets);
   const modelKey = createHash('sha256').update(JSON.stringify(model)).digest('hex').slice(0, 16);
   const summary: BatchSummary = { succeeded: [], failed: [], seconds: 0 };
   for (let index = 0; index < options.images.length; index++) {

@@ -23,6 +23,39 @@ export interface ExportOneImage {
   readonly onFraction: (fraction: number) => void;
 }
 
+/** The fields an output pattern may hold; anything else in braces is refused, not written literally. */
+export const EXPORT_PATTERN_FIELDS = ['dir', 'name', 'source', 'ext'] as const;
+
+/** The first `{field}` of a pattern that is not one of EXPORT_PATTERN_FIELDS, or null. */
+export function unknownPatternField(pattern: string): string | null {
+  for (const match of pattern.matchAll(/\{([^}]*)\}/g)) {
+    if (!(EXPORT_PATTERN_FIELDS as readonly string[]).includes(match[1])) return match[1];
+  }
+  return null;
+}
+
+/** PNG probabilities get one file per class, suffixed with the class name made file-safe. */
+function classSuffix(cls: LabelClass): string {
+  return `-${cls.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+}
+
+/** Every file an export of one image writes, with the source each holds, in writing order. */
+export function exportOutputs(
+  request: Pick<ExportRequest, 'sources' | 'format' | 'outputPattern'>,
+  imagePath: string,
+  classes: readonly LabelClass[],
+): { source: ExportSource; path: string }[] {
+  const ext = request.format === 'tiff' ? 'tif' : 'png';
+  return request.sources.flatMap((source) =>
+    source === 'probabilities' && request.format === 'png'
+      ? classes.map((c) => ({
+          source,
+          path: outputPath(request.outputPattern, imagePath, source, ext, classSuffix(c)),
+        }))
+      : [{ source, path: outputPath(request.outputPattern, imagePath, source, ext) }],
+  );
+}
+
 /** Fills the output pattern for one image and source. */
 export function outputPath(
   pattern: string,
@@ -113,8 +146,12 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
         });
       } else {
         for (const [c, cls] of classes.entries()) {
-          const suffix = `-${cls.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
-          await writeIntegerImage(await target(source, suffix), toBytes(probabilities[c]), width, height);
+          await writeIntegerImage(
+            await target(source, classSuffix(cls)),
+            toBytes(probabilities[c]),
+            width,
+            height,
+          );
         }
       }
     }

@@ -2,9 +2,11 @@
  * The window's batch export: the requested images one after another, each with its own progress, a
  * failing image reported with its error while the others go on, and a cancel that stops between images.
  */
+import { resolve } from 'node:path';
+import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { ExportRequest, ExportResult, LabelClass, Progress } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
-import { exportOneImage } from './exportImage.js';
+import { EXPORT_PATTERN_FIELDS, exportOneImage, exportOutputs, unknownPatternField } from './exportImage.js';
 import type { OpenImage } from './projectImage.js';
 
 export interface ExportContext {
@@ -20,6 +22,7 @@ export async function exportImagesInTurn(
   signal: AbortSignal,
   context: ExportContext,
 ): Promise<ExportResult['images']> {
+  checkExportPlan(request, context);
   const results: ExportResult['images'][number][] = [];
   const total = request.imageIds.length;
   const report = (p: Omit<Progress, 'requestId' | 'task' | 'total'>) =>
@@ -51,4 +54,44 @@ export async function exportImagesInTurn(
     }
   }
   return results;
+}
+
+/**
+ * Refuses, before anything is written, a pattern with an unknown `{field}` (it was written literally)
+ * and a request in which two images, sources or classes map to one file (the later silently overwrote
+ * the earlier). The one-line message names both and the file.
+ */
+export function checkExportPlan(
+  request: ExportRequest,
+  context: Pick<ExportContext, 'image' | 'classes'>,
+): void {
+  const unknown = unknownPatternField(request.outputPattern);
+  if (unknown !== null) {
+    throw new ServiceError(
+      'export-pattern',
+      `the output pattern has an unknown field {${unknown}}: use ${EXPORT_PATTERN_FIELDS.map((f) => `{${f}}`).join(' ')}`,
+    );
+  }
+  const owners = new Map<string, string>();
+  for (const imageId of request.imageIds) {
+    const image = context.image(imageId);
+    if (!image) continue; // reported per image by the export itself
+    owners.set(resolve(image.info.path), `the image ${image.info.path}`);
+  }
+  for (const imageId of request.imageIds) {
+    const image = context.image(imageId);
+    if (!image) continue;
+    for (const { source, path } of exportOutputs(request, image.info.path, context.classes)) {
+      const key = resolve(path);
+      const owner = `${source} of ${image.info.path}`;
+      const previous = owners.get(key);
+      if (previous !== undefined) {
+        throw new ServiceError(
+          'export-collision',
+          `${previous} and ${owner} would both be written to ${path}: add {name}, {source} or {dir} to the pattern`,
+        );
+      }
+      owners.set(key, owner);
+    }
+  }
 }

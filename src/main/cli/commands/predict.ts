@@ -47,7 +47,7 @@ export function registerPredict(program: Command): void {
     .option('--tile-size <px>', 'tile edge in pixels', '512')
     .option('--json', 'progress as one JSON object per line on stdout')
     .action(async (images: string[], opts: PredictOptions) => {
-      const { resolveTargets, parseResultTypes, checkDistinctNames, EXPORT_FORMATS } =
+      const { resolveTargets, parseResultTypes, checkDistinctNames, checkOutputCollisions, EXPORT_FORMATS } =
         await import('../../batch/exportTargets.js');
       const { expandImageArguments, selectShard, parseShard } = await import('../../batch/imageList.js');
       const { loadProject, resolveImagePath } = await import('../../project/projectFile.js');
@@ -113,6 +113,12 @@ export function registerPredict(program: Command): void {
       }
       if (list.length === 0)
         throw new UserError('no images given and the project has none: name image files to predict');
+      // On the whole list, before sharding: shards running as separate jobs would overwrite each other too.
+      try {
+        checkOutputCollisions(list, opts.output, targets);
+      } catch (err) {
+        throw new UserError((err as Error).message);
+      }
       if (shard) list = selectShard(list, shard);
 
       const progress = createProgressReporter({ json: opts.json });

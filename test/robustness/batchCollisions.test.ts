@@ -1,0 +1,131 @@
+/**
+ * Silent overwrites (issue 10, defect 12): two inputs mapping to one output file were written one over
+ * the other with exit 0, and the window's export wrote an unknown `{field}` literally. Both are now
+ * refused before anything is written, in one line naming the colliding inputs and the file.
+ */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
+import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
+import { runMixel } from '../cli/cliHarness.js';
+import {
+  FIXTURE_HEIGHT,
+  FIXTURE_WIDTH,
+  fixturePixels,
+  trainFixture,
+  type TrainedFixture,
+} from './projectFixture.js';
+
+let dir: string;
+let fixture: TrainedFixture;
+let sameNames: [string, string];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-collisions-'));
+  fixture = await trainFixture(dir);
+  sameNames = [join(dir, 'a', 'x.tif'), join(dir, 'b', 'x.tif')];
+  for (const path of sameNames) {
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeIntegerImage(path, fixturePixels(), FIXTURE_WIDTH, FIXTURE_HEIGHT);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mixel predict with colliding outputs', () => {
+  it('refuses a/x.tif and b/x.tif into one folder, naming both and the file, writing nothing', async () => {
+    const out = join(dir, 'out');
+    const run = await runMixel([
+      'predict',
+      '--project',
+      fixture.projectPath,
+      '--threads',
+      '1',
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      ...sameNames,
+    ]);
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(sameNames[0]);
+    expect(lines[0]).toContain(sameNames[1]);
+    expect(lines[0]).toContain(join(out, 'x_Probabilities.tif'));
+    await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 30_000);
+
+  it('refuses an output that would replace an input image', async () => {
+    const run = await runMixel([
+      'predict',
+      '--project',
+      fixture.projectPath,
+      '--threads',
+      '1',
+      '--output',
+      '{dir}/{nickname}.{ext}',
+      fixture.imagePath,
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/would overwrite the input/);
+    expect(run.stderr).toContain(fixture.imagePath);
+  }, 30_000);
+
+  it('still writes both when {dir} keeps them apart', async () => {
+    const run = await runMixel(['predict', '--project', fixture.projectPath, '--threads', '1', ...sameNames]);
+    expect(run.code).toBe(0);
+    expect(await readdir(join(dir, 'a'))).toContain('x_Probabilities.tif');
+    expect(await readdir(join(dir, 'b'))).toContain('x_Probabilities.tif');
+  }, 30_000);
+});
+
+describe("the window's export", () => {
+  let backend: Backend;
+  let ids: string[];
+  beforeAll(async () => {
+    backend = createBackend({ dataDir: join(dir, 'data'), threads: 1 });
+    await backend.service.newProject();
+    ids = [];
+    for (const path of sameNames) ids.push((await backend.service.addImage(path)).id);
+  });
+  afterAll(async () => {
+    await backend.close();
+  });
+
+  const request = (outputPattern: string) => ({
+    requestId: 1,
+    imageIds: ids,
+    sources: ['labels' as const],
+    format: 'png' as const,
+    outputPattern,
+  });
+
+  it('refuses two images mapped to one file before writing anything', async () => {
+    const out = join(dir, 'window-out');
+    await expect(backend.service.exportImages(request(`${out}/{name}_{source}.{ext}`))).rejects.toMatchObject(
+      {
+        code: 'export-collision',
+        message: expect.stringMatching(/a\/x\.tif.*b\/x\.tif.*would both be written to .*x_labels\.png/),
+      },
+    );
+    await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses an unknown {field} instead of writing it literally', async () => {
+    const out = join(dir, 'window-out-2');
+    await expect(backend.service.exportImages(request(`${out}/{dir}/{nme}.{ext}`))).rejects.toMatchObject({
+      code: 'export-pattern',
+      message: expect.stringContaining('{nme}'),
+    });
+    await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('exports both when the pattern keeps them apart', async () => {
+    const result = await backend.service.exportImages(request('{dir}/{name}_{source}.{ext}'));
+    expect(result.images.map((im) => im.error)).toEqual([undefined, undefined]);
+    expect(await readdir(join(dir, 'a'))).toContain('x_labels.png');
+  });
+});
