@@ -13,9 +13,16 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 /**
  * `standard` gives the scheme origins and relative URLs like https; `secure` makes it a secure context;
- * `supportFetchAPI` lets the page's module scripts load. No CORS bypass, no service workers.
+ * `supportFetchAPI` and `corsEnabled` let the page's module scripts (fetched in CORS mode) load. The scheme
+ * serves only the app's own bundle and no other origin exists in the window, so CORS opens nothing else.
+ * No service workers, no CSP bypass.
  */
-export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
+export const APP_SCHEME_PRIVILEGES = {
+  standard: true,
+  secure: true,
+  supportFetchAPI: true,
+  corsEnabled: true,
+} as const;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
