@@ -27,7 +27,15 @@ export function registerServe(program: Command): void {
       }
       const { createBackend } = await import('../../service/createBackend.js');
       const { serveBrowserMode } = await import('../../server/serveBrowserMode.js');
-      const backend = createBackend({ threads: opts.threads ? Number(opts.threads) : undefined });
+      const { ServiceError } = await import('../../../core/protocol/ServiceError.js');
+      let backend;
+      try {
+        backend = createBackend({ threads: opts.threads ? Number(opts.threads) : undefined });
+      } catch (err) {
+        // An unusable data folder (MIXEL_DATA_DIR) is the user's to fix: one line, no stack trace.
+        if (err instanceof ServiceError) throw new UserError(err.message);
+        throw err;
+      }
       if (opts.project) await backend.service.openProject(opts.project);
       else await backend.service.openSampleProject();
       let server;
