@@ -38,6 +38,8 @@ export interface ElectronModule {
     quit(): void;
     on(event: 'window-all-closed', listener: () => void): void;
     on(event: 'web-contents-created', listener: (event: unknown, contents: WebContents) => void): void;
+    /** macOS: a file opened with the app (double-clicked `.mixel`), at launch or while running. */
+    on(event: 'open-file', listener: (event: { preventDefault(): void }, path: string) => void): void;
   };
   BrowserWindow: new (options: MainWindowOptions) => BrowserWindowInstance;
   ipcMain: IpcMainLike & {
@@ -72,6 +74,10 @@ export interface ElectronModule {
         handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
       ): void;
       setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
+      on(
+        event: 'will-download',
+        listener: (event: { preventDefault(): void }, item: { getURL(): string }) => void,
+      ): void;
     };
   };
 }

@@ -25,7 +25,13 @@ import { launchProjectPath } from './launchArguments.js';
 import { buildMenuTemplate, developerToolsEnabled } from './menuTemplate.js';
 import { chooseAndGrant, isNativeDialogKind, type DialogShower } from './nativeDialogs.js';
 import { PathGrants } from './pathGrants.js';
-import { denyWindowOpen, isNavigationAllowed, isPermissionGranted, mainWindowOptions } from './security.js';
+import {
+  denyWindowOpen,
+  isDownloadAllowed,
+  isNavigationAllowed,
+  isPermissionGranted,
+  mainWindowOptions,
+} from './security.js';
 import { withGrantedPaths } from './withGrantedPaths.js';
 
 const electron = await loadElectron();
@@ -40,6 +46,15 @@ const { app, BrowserWindow, ipcMain, Menu, dialog, session, protocol } = electro
 app.enableSandbox();
 // Before 'ready', as Electron requires: the page's origin is mixel://app, never file://.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+// macOS hands a double-clicked project over by event, possibly before 'ready': keep it until the window
+// can take it. Like `--project`, a file the user opened with the app is their choice, so it is granted.
+let openFileLater: string | null = null;
+let openFileNow: ((path: string) => void) | null = null;
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  if (openFileNow) openFileNow(path);
+  else openFileLater = path;
+});
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(denyWindowOpen);
@@ -49,6 +64,9 @@ session.defaultSession.setPermissionRequestHandler((_contents, permission, callb
   callback(isPermissionGranted(permission)),
 );
 session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
+session.defaultSession.on('will-download', (event, item) => {
+  if (!isDownloadAllowed(item.getURL())) event.preventDefault();
+});
 const pageDir = rendererDir();
 protocol.handle(APP_SCHEME, async (request) => {
   const file = appFileForUrl(request.url, pageDir);
@@ -64,7 +82,7 @@ const grants = new PathGrants();
 const service = withGrantedPaths(backend.service, grants);
 
 // `electron .` passes the app folder first; an installed app gets its arguments right after the binary.
-const launchProject = launchProjectPath(process.argv.slice(app.isPackaged ? 1 : 2));
+const launchProject = launchProjectPath(process.argv.slice(app.isPackaged ? 1 : 2)) ?? openFileLater;
 if (launchProject) {
   await grants.grantFile(launchProject);
   await service.openProject(launchProject).catch((err: unknown) => {
@@ -107,3 +125,8 @@ app.on('window-all-closed', () => {
   void backend.close().finally(() => app.quit());
 });
 await window.loadURL(APP_INDEX_URL);
+
+// Projects opened with the app once the page listens go to it as File ▸ Open would send them.
+openFileNow = (path) =>
+  void grants.grantFile(path).then(() => window.webContents.send(MENU_CHANNEL, { id: 'open-project', path }));
+if (openFileLater !== null && openFileLater !== launchProject) openFileNow(openFileLater);

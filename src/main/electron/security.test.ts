@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
   denyWindowOpen,
+  isDownloadAllowed,
   isNavigationAllowed,
   isPermissionGranted,
   mainWindowOptions,
@@ -55,6 +56,11 @@ describe('the window’s security settings', () => {
     expect(isNavigationAllowed('file:///home/me/cells.tif', app)).toBe(false);
     expect(isNavigationAllowed('not a url', app)).toBe(false);
     expect(denyWindowOpen()).toEqual({ action: 'deny' });
+  });
+
+  it('downloads nothing, whatever the page links to', () => {
+    expect(isDownloadAllowed('blob:mixel://app/1234')).toBe(false);
+    expect(isDownloadAllowed('https://example.com/payload.sh')).toBe(false);
   });
 
   it('grants no permission', () => {

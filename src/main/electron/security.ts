@@ -103,3 +103,11 @@ export function denyWindowOpen(): { action: 'deny' } {
 export function isPermissionGranted(_permission: string): boolean {
   return false;
 }
+
+/**
+ * The window never downloads (it has no download feature): a page script could otherwise write a file of
+ * its choosing through the download prompt. Exports go through the backend to granted folders.
+ */
+export function isDownloadAllowed(_url: string): boolean {
+  return false;
+}
