@@ -94,6 +94,9 @@ describe('withGrantedPaths (the Electron window’s file access)', () => {
     expect(err.code).toBe(PATH_NOT_GRANTED);
     expect(err.message).toMatch(/^\/etc\/passwd: /);
     expect(err.message).not.toContain('\n');
+    const twoLines = await refusal(service.addImage('/tmp/x\n/etc/passwd\0'));
+    expect(twoLines.message).toMatch(/^\/tmp\/x\\x0a\/etc\/passwd\\x00: /);
+    expect(twoLines.message).not.toMatch(/[\n\0]/);
     expect((await refusal(service.openProject(join(root, 'elsewhere', 'b.tif')))).code).toBe(
       PATH_NOT_GRANTED,
     );

@@ -20,10 +20,20 @@ import { canonicalPath, PathGrants } from './pathGrants.js';
 
 export const PATH_NOT_GRANTED = 'path-not-granted';
 
+/** The path as the message shows it: control characters (a newline, NUL) escaped, so it stays one line. */
+function shown(path: string): string {
+  return [...path]
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+    })
+    .join('');
+}
+
 function refuse(path: string, what: string): ServiceError {
   return new ServiceError(
     PATH_NOT_GRANTED,
-    `${path}: the window may only ${what} files you chose in a Mixel dialog or that belong to the open project`,
+    `${shown(path)}: the window may only ${what} files you chose in a Mixel dialog or that belong to the open project`,
   );
 }
 
