@@ -2,7 +2,7 @@
  * The `mixel segment` pipeline: read the image and its label image, normalize intensities, train on the
  * labeled pixels, predict every pixel and write the chosen outputs under ilastik's export names.
  */
-import { mkdir } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { presetSelection } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
 import { applyNormalization, percentiles } from '../../core/normalization.js';
@@ -10,7 +10,9 @@ import { UserError } from '../cli/UserError.js';
 import { WorkerPool } from '../engine/WorkerPool.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { ImageReadError } from '../io/ImageReadError.js';
+import { asOutputError } from '../io/fileErrors.js';
 import { readImage } from '../io/openImage.js';
+import { prepareOutputFolder } from '../io/prepareOutput.js';
 import { TiffStripWriter } from '../io/TiffStripWriter.js';
 import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
 import { predictImage } from './predictImage.js';
@@ -47,33 +49,43 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
   const labels = checkLabels(await readOrExplain(req.labelsPath), image, req.labelsPath);
   const selection = presetSelection(req.preset);
   const convention = 'ilastik' as const;
-  await mkdir(req.outDir, { recursive: true });
+  await prepareOutputFolder(req.outDir);
   const pool = new WorkerPool(req.threads ? { threads: req.threads } : {});
   try {
     const model = await trainClassifier(pool, [{ image, labels }], selection, convention, { seed: req.seed });
     const result = await predictImage(pool, image, model, selection, convention);
     const { width, height } = image;
-    const written: string[] = [];
+    const outputs: { path: string; write: (path: string) => Promise<void> }[] = [];
+    const outPath = (suffix: string) => req.join(req.outDir, `${req.name}_${suffix}`);
     if (req.exports.includes('segmentation')) {
-      const path = req.join(req.outDir, `${req.name}_Simple Segmentation.png`);
-      await writeSegmentationPng(path, result.segmentation, width, height);
-      written.push(path);
+      outputs.push({
+        path: outPath('Simple Segmentation.png'),
+        write: (path) => writeSegmentationPng(path, result.segmentation, width, height),
+      });
     }
     if (req.exports.includes('probabilities')) {
-      const path = req.join(req.outDir, `${req.name}_Probabilities.tif`);
-      await writeFloatTiff(
-        path,
-        result.probabilities,
-        width,
-        height,
-        model.classes.map((c) => `class ${c}`),
-      );
-      written.push(path);
+      const names = model.classes.map((c) => `class ${c}`);
+      outputs.push({
+        path: outPath('Probabilities.tif'),
+        write: (path) => writeFloatTiff(path, result.probabilities, width, height, names),
+      });
     }
     if (req.exports.includes('uncertainty')) {
-      const path = req.join(req.outDir, `${req.name}_Uncertainty.tif`);
-      await writeFloatTiff(path, [result.uncertainty], width, height, ['Uncertainty']);
-      written.push(path);
+      outputs.push({
+        path: outPath('Uncertainty.tif'),
+        write: (path) => writeFloatTiff(path, [result.uncertainty], width, height, ['Uncertainty']),
+      });
+    }
+    const written: string[] = [];
+    for (const { path, write } of outputs) {
+      try {
+        await write(path);
+        written.push(path);
+      } catch (err) {
+        // All outputs or none: a half-written set would pass for a finished run.
+        await Promise.all(written.map((done) => rm(done, { force: true })));
+        throw asOutputError(path, err);
+      }
     }
     return written;
   } finally {

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
-import { UserError } from './UserError.js';
+import { explainError } from './explainError.js';
 
 /**
  * A reader that stops reading (`mixel predict --json … | head`) must not kill a run half-way, which
@@ -19,8 +19,21 @@ function ignoreClosedOutput(): void {
   }
 }
 
+/** An error thrown outside the awaited command (a stray callback) still ends the run with one line. */
+function reportStrayErrors(): void {
+  const report = (err: unknown) => {
+    const { line, exitCode, stack } = explainError(err);
+    process.stderr.write(`mixel: ${line}\n`);
+    if (stack && process.env.MIXEL_DEBUG) process.stderr.write(`${stack}\n`);
+    process.exit(exitCode);
+  };
+  process.on('uncaughtException', report);
+  process.on('unhandledRejection', report);
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   ignoreClosedOutput();
+  reportStrayErrors();
   const program = new Command()
     .name('mixel')
     .description(
@@ -35,10 +48,10 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof UserError) {
-      process.stderr.write(`mixel: ${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
+    // One line, never a stack trace, unless MIXEL_DEBUG asks for it.
+    const { line, exitCode, stack } = explainError(err);
+    process.stderr.write(`mixel: ${line}\n`);
+    if (stack && process.env.MIXEL_DEBUG) process.stderr.write(`${stack}\n`);
+    return exitCode;
   }
 }

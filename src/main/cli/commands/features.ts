@@ -59,6 +59,11 @@ export function registerFeatures(program: Command): void {
       const { computeFeatureStack } = await import('../../features/computeFeatureStack.js');
       const { writeFloat32Tiff } = await import('../../io/writeFloat32Tiff.js');
 
+      const { prepareOutputFile } = await import('../../io/prepareOutput.js');
+      const { asOutputError } = await import('../../io/fileErrors.js');
+      const { explainWorkerFailure } = await import('../explainError.js');
+      await prepareOutputFile(opts.out);
+
       let image;
       try {
         image = (await readImage(opts.image)).image;
@@ -74,11 +79,18 @@ export function registerFeatures(program: Command): void {
       let planes: Float32Array[];
       try {
         planes = await computeFeatureStack(pool, image, sel, convention, { tileSize });
+      } catch (err) {
+        explainWorkerFailure(err, `computing the features of ${opts.image}`);
+        throw err;
       } finally {
         await pool.close();
       }
       const seconds = (performance.now() - started) / 1000;
-      await writeFloat32Tiff(opts.out, planes, image.width, image.height, { pageNames: names });
+      try {
+        await writeFloat32Tiff(opts.out, planes, image.width, image.height, { pageNames: names });
+      } catch (err) {
+        throw asOutputError(opts.out, err);
+      }
       const mpx = (image.width * image.height) / 1e6;
       console.log(
         `${opts.out}: ${names.length} float32 channels of ${image.width}×${image.height} ` +

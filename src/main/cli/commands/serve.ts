@@ -36,8 +36,20 @@ export function registerServe(program: Command): void {
         if (err instanceof ServiceError) throw new UserError(err.message);
         throw err;
       }
-      if (opts.project) await backend.service.openProject(opts.project);
-      else await backend.service.openSampleProject();
+      try {
+        if (opts.project) await backend.service.openProject(opts.project);
+        else await backend.service.openSampleProject();
+      } catch (err) {
+        await backend.close();
+        // The service's errors name the file and say what is wrong with it; bugs stay internal errors.
+        const e = err as Error & { code?: string };
+        if (opts.project && e.name === 'ServiceError' && e.code !== 'internal') {
+          throw new UserError(
+            e.message.includes(opts.project) ? e.message : `--project ${opts.project}: ${e.message}`,
+          );
+        }
+        throw err;
+      }
       let server;
       try {
         server = await serveBrowserMode({ service: backend.service, rendererDir: dir, port });

@@ -111,6 +111,10 @@ export function registerTrain(program: Command): void {
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean);
+      const { prepareOutputFile } = await import('../../io/prepareOutput.js');
+      const { asOutputError } = await import('../../io/fileErrors.js');
+      const { explainWorkerFailure } = await import('../explainError.js');
+      await prepareOutputFile(opts.out);
       const progress = createProgressReporter({ json: opts.json });
       const pool = new WorkerPool({ threads });
       const started = performance.now();
@@ -160,8 +164,9 @@ export function registerTrain(program: Command): void {
         });
       } catch (err) {
         const e = err as Error;
+        explainWorkerFailure(err, `training on ${opts.image.join(', ')}`);
         if (e.name === 'ImageReadError' || e instanceof RangeError) throw new UserError(e.message);
-        throw err;
+        throw asOutputError(opts.out, err);
       } finally {
         await pool.close();
       }
