@@ -32,6 +32,10 @@ function fakeService() {
         channelRanges: [],
       };
     },
+    async predictTiles(request: { requestId: number; viewId: string; imageId: string }) {
+      calls.push(['predictTiles', [request]]);
+      return { requestId: request.requestId, hasModel: true, isCancelled: false };
+    },
     async cancel(requestId: number) {
       calls.push(['cancel', [requestId]]);
     },
@@ -94,6 +98,8 @@ describe('calls over a protocol', () => {
     const { client, tiles } = connect();
     const got: ProbabilityTile[] = [];
     const sub = client.onDidUpdateTile((t) => got.push(t));
+    // Tiles go to the connection that predicted for their view.
+    await client.predictTiles({ requestId: 1, viewId: 'view', imageId: 'a', tiles: [], retrain: false });
     await new Promise((r) => setTimeout(r, 5));
     const tile = {
       requestId: 1,
@@ -188,5 +194,38 @@ describe('a hostile client on one connection', () => {
       [6, 'invalid-argument'],
     ]);
     expect((await client.addImage('/data/b.tif')).path).toBe('/data/b.tif');
+  });
+});
+
+describe('several windows on one service', () => {
+  it('sends each connection the tiles of its own views only, and progress to all', async () => {
+    const fake = fakeService();
+    const windows = ['left', 'right'].map((viewId) => {
+      const [server, client] = createInMemoryProtocolPair();
+      serveService(fake.service, server);
+      const service = connectService(client);
+      const tiles: string[] = [];
+      const progress: unknown[] = [];
+      service.onDidUpdateTile((t) => tiles.push(t.viewId));
+      service.onDidProgress((p) => progress.push(p));
+      return { viewId, service, tiles, progress };
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    for (const w of windows) {
+      await w.service.predictTiles({
+        requestId: 1,
+        viewId: w.viewId,
+        imageId: 'a',
+        tiles: [{ x: 0, y: 0, width: 2, height: 2 }],
+        retrain: false,
+      });
+    }
+    for (const viewId of ['left', 'right', 'nobody']) {
+      fake.tiles.fire({ requestId: 1, viewId } as unknown as ProbabilityTile);
+    }
+    fake.progress.fire({ task: 'predict' } as unknown as Progress);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(windows.map((w) => w.tiles)).toEqual([['left'], ['right']]);
+    expect(windows.map((w) => w.progress.length)).toEqual([1, 1]);
   });
 });

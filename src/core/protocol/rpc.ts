@@ -51,6 +51,7 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
   /** Running calls by id, with the size of the frame that brought each. */
   const running = new Map<number, number>();
   let runningBytes = 0;
+  const views = new ViewsOfConnection();
   const cancelled = new Set<number>();
   const send = (message: ServerMessage) => protocol.send(encodeFrame(message));
   const refuse = (id: number, code: string, message: string) =>
@@ -82,6 +83,7 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
       refuse(id, 'invalid-argument', checked.message);
       return;
     }
+    if (method === 'predictTiles' && Array.isArray(args)) views.add(args[0]);
     running.set(id, frameBytes);
     runningBytes += frameBytes;
     try {
@@ -115,7 +117,9 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
     const event = service[eventName as MixelEventName] as Event<unknown>;
     subscriptions.set(
       id,
-      event((value) => send({ type: 'event', id, value })),
+      event((value) => {
+        if (views.wants(value)) send({ type: 'event', id, value });
+      }),
     );
   };
 
@@ -155,6 +159,31 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
     subscriptions.clear();
   };
   return { dispose };
+}
+
+/** Views one connection remembers having predicted for (a window uses one; more are stale). */
+const MAX_VIEWS_PER_CONNECTION = 16;
+
+/**
+ * Predicted tiles go to the connection whose window asked for them (PredictRequest.viewId, carried back
+ * by each tile), not to every connection: with N windows open the server would otherwise encode and send
+ * every tile N times, and each window would receive tiles it throws away. Events without a view id
+ * (progress) go to every subscriber.
+ */
+class ViewsOfConnection {
+  private readonly ids = new Set<string>();
+
+  add(request: unknown): void {
+    const viewId = (request as { viewId?: unknown } | null)?.viewId;
+    if (typeof viewId !== 'string' || this.ids.has(viewId)) return;
+    if (this.ids.size >= MAX_VIEWS_PER_CONNECTION) this.ids.delete(this.ids.values().next().value!);
+    this.ids.add(viewId);
+  }
+
+  wants(event: unknown): boolean {
+    const viewId = (event as { viewId?: unknown } | null)?.viewId;
+    return typeof viewId !== 'string' || this.ids.has(viewId);
+  }
 }
 
 /** A decoded client message with a usable id and a known type, or null. Never throws. */
