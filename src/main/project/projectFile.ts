@@ -16,8 +16,17 @@ export class ProjectFileError extends Error {
     readonly path: string,
     reason: string,
   ) {
-    super(`${path}: ${reason}`);
+    super(`${path}: ${oneLine(reason)}`);
   }
+}
+
+/** Reasons quote the file (JSON.parse shows an excerpt): control characters and length are tamed. */
+const MAX_REASON_LENGTH = 400;
+
+function oneLine(reason: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = reason.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return flat.length > MAX_REASON_LENGTH ? `${flat.slice(0, MAX_REASON_LENGTH)}…` : flat;
 }
 
 export async function loadProject(path: string): Promise<Project> {

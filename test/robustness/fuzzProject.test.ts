@@ -1,0 +1,126 @@
+/**
+ * Fuzz loop for the project file (issue 10): a valid project trained by the real `mixel train` is
+ * damaged in seeded ways (fuzzProjectMutations.ts) and loaded with the real loader. Every case must be
+ * refused with a ProjectFileError — one line starting with the file's path — or accepted, and then the
+ * project's labels decode and its model predicts finite probabilities on a tiny image, as `predict`
+ * would (same normalization, feature bank and classifier code). Never a crash, a hang or a NaN.
+ * Bounded in time (MIXEL_FUZZ_SECONDS, 60 by default, as CI runs it) and count (MIXEL_FUZZ_CASES);
+ * seeded by MIXEL_FUZZ_SEED.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { predictProbabilities } from '../../src/core/classifier/PixelClassifier.js';
+import { computeFeatures } from '../../src/core/features/computeFeatures.js';
+import { featureChannelCount } from '../../src/core/features/selection.js';
+import { channelRangeOf, normalizeForFeatures } from '../../src/core/normalization.js';
+import { getLabels, type Project } from '../../src/core/project/Project.js';
+import { projectModel } from '../../src/main/batch/predictBatch.js';
+import { loadProject, ProjectFileError } from '../../src/main/project/projectFile.js';
+import { Random, mutatedProjectText } from './fuzzProjectMutations.js';
+import {
+  FIXTURE_HEIGHT,
+  FIXTURE_WIDTH,
+  fixturePixels,
+  trainFixture,
+  type TrainedFixture,
+} from './projectFixture.js';
+
+const SECONDS = Number(process.env.MIXEL_FUZZ_SECONDS ?? 60);
+const MAX_CASES = Number(process.env.MIXEL_FUZZ_CASES ?? 100_000);
+const SEED = Number(process.env.MIXEL_FUZZ_SEED ?? 20_261_127);
+/** A case (load, decode, features and prediction of 48 × 40 pixels) taking longer than this is a hang. */
+const MAX_CASE_MS = 5_000;
+
+let dir: string;
+let fixture: TrainedFixture;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-fuzz-project-'));
+  fixture = await trainFixture(dir);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Outcome = 'refused' | 'predicted' | 'no model' | 'channel mismatch';
+
+/** What `mixel predict` does with an accepted project on the fixture image, checked for finite output. */
+function predictTiny(project: Project): Outcome {
+  for (const id of Object.keys(project.labels)) getLabels(project, id); // the window decodes these
+  if (project.model === null || project.model === undefined) return 'no model';
+  const model = projectModel(project);
+  const { selection, convention } = project.features;
+  if (featureChannelCount(selection, 1) !== model.featureCount) return 'channel mismatch';
+  const image = {
+    width: FIXTURE_WIDTH,
+    height: FIXTURE_HEIGHT,
+    channels: [Float32Array.from(fixturePixels())],
+  };
+  const range =
+    project.normalization.mode === 'none' ? undefined : channelRangeOf(image.channels, project.normalization);
+  const planes = computeFeatures(
+    normalizeForFeatures(image, project.normalization, range),
+    selection,
+    convention,
+  );
+  const n = FIXTURE_WIDTH * FIXTURE_HEIGHT;
+  const probabilities = predictProbabilities(model, planes, n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (const plane of probabilities) {
+      const p = plane[i];
+      if (!(p >= 0 && p <= 1)) throw new Error(`probability ${p} at pixel ${i}`);
+      sum += p;
+    }
+    if (Math.abs(sum - 1) > 1e-3) throw new Error(`probabilities sum to ${sum} at pixel ${i}`);
+  }
+  return 'predicted';
+}
+
+it(
+  `a damaged project file is refused in one line or predicts finite values (${SECONDS} s, seed ${SEED})`,
+  async () => {
+    const random = new Random(SEED);
+    const outcomes = new Map<Outcome, number>();
+    const reasons = new Map<string, number>();
+    const deadline = performance.now() + SECONDS * 1000;
+    let slowest = 0;
+    let cases = 0;
+    for (; cases < MAX_CASES && performance.now() < deadline; cases++) {
+      const path = join(dir, `case-${cases % 8}.mixel`);
+      const text = mutatedProjectText(random, fixture.json as never);
+      await writeFile(path, text);
+      const started = performance.now();
+      let outcome: Outcome;
+      try {
+        outcome = predictTiny(await loadProject(path));
+      } catch (err) {
+        const message = (err as Error).message;
+        const where = `case ${cases} (seed ${SEED}): ${message}`;
+        expect(err, where).toBeInstanceOf(ProjectFileError);
+        expect(message.startsWith(`${path}: `), where).toBe(true);
+        expect(message, where).not.toContain('\n');
+        outcome = 'refused';
+        const reason = message
+          .slice(path.length + 2)
+          .replace(/\d+(\.\d+)?(e[-+]?\d+)?/g, 'N')
+          .slice(0, 60);
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      }
+      const ms = performance.now() - started;
+      slowest = Math.max(slowest, ms);
+      expect(ms, `case ${cases} took ${ms.toFixed(0)} ms`).toBeLessThan(MAX_CASE_MS);
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    console.log(
+      `project fuzz: ${cases} cases in ${SECONDS} s, ${JSON.stringify(Object.fromEntries(outcomes))}, slowest ${slowest.toFixed(0)} ms, ${reasons.size} distinct refusals`,
+    );
+    // The loop reached both sides: some damaged files were refused and some still predicted.
+    expect(outcomes.get('refused') ?? 0).toBeGreaterThan(0);
+    expect(outcomes.get('predicted') ?? 0).toBeGreaterThan(0);
+  },
+  (SECONDS + 60) * 1000,
+);
