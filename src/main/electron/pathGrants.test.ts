@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalPath, PathGrants } from './pathGrants.js';
+import { canonicalPath, memoizedCanonicalPath, PathGrants } from './pathGrants.js';
 
 let root: string;
 beforeEach(async () => {
@@ -79,5 +79,18 @@ describe('PathGrants', () => {
     expect(await canonicalPath('sub/../cells.tif', join(root, 'granted'))).toBe(
       join(root, 'granted', 'cells.tif'),
     );
+  });
+
+  it('remembers a project path as the file it named then: a link swapped in later grants nothing new', async () => {
+    const remembered = memoizedCanonicalPath(10);
+    const image = join(root, 'granted', 'cells.tif');
+    const grants = new PathGrants();
+    await grants.grantFile(image, remembered);
+    await unlink(image);
+    await symlink(join(root, 'secret', 'key'), image);
+    const again = new PathGrants();
+    await again.grantFile(image, remembered);
+    expect(again.allows((await canonicalPath(join(root, 'secret', 'key')))!)).toBe(false);
+    expect(await remembered(image)).toBe(join(root, 'granted', 'cells.tif'));
   });
 });

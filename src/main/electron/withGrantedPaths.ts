@@ -16,9 +16,12 @@ import { MIXEL_EVENTS, MIXEL_METHODS, type MixelService } from '../../core/proto
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { ExportRequest, LabelClass, ProjectState } from '../../core/protocol/types.js';
 import { outputPath } from '../service/exportImage.js';
-import { canonicalPath, PathGrants } from './pathGrants.js';
+import { canonicalPath, memoizedCanonicalPath, PathGrants, type Canonicalize } from './pathGrants.js';
 
 export const PATH_NOT_GRANTED = 'path-not-granted';
+
+/** Canonical forms of project paths kept between checks: 100 000 images and their folders, ~20 MB. */
+const MAX_REMEMBERED_PROJECT_PATHS = 200_000;
 
 /** The path as the message shows it: control characters (a newline, NUL) escaped, so it stays one line. */
 function shown(path: string): string {
@@ -45,6 +48,8 @@ type PathMethods = Pick<MixelService, 'openProject' | 'saveProject' | 'addImage'
  * the main process, which adds what its dialogs return.
  */
 export function withGrantedPaths(inner: MixelService, userGrants: PathGrants): MixelService {
+  const canonicalize = memoizedCanonicalPath(MAX_REMEMBERED_PROJECT_PATHS);
+  const projectGrants = (state: ProjectState) => grantsOfProject(state, canonicalize);
   /** The canonical form of `path` when granted; else a `path-not-granted` error naming it. */
   const check = async (path: string, what: string): Promise<string> => {
     const c = await canonicalPath(path);
@@ -93,17 +98,26 @@ export function withGrantedPaths(inner: MixelService, userGrants: PathGrants): M
  * What the open project grants, read when a path is checked (so a closed project grants nothing): its
  * file, its folder and its images; for export outputs also its images' folders.
  */
-async function projectGrants(state: ProjectState): Promise<{ files: PathGrants; imageFolders: PathGrants }> {
+async function grantsOfProject(
+  state: ProjectState,
+  canonicalize: Canonicalize,
+): Promise<{ files: PathGrants; imageFolders: PathGrants }> {
   const files = new PathGrants();
   const imageFolders = new PathGrants();
+  const grants: Promise<void>[] = [];
   if (state.path !== null) {
-    await files.grantFile(state.path);
-    await files.grantFolder(dirname(state.path));
+    grants.push(
+      files.grantFile(state.path, canonicalize),
+      files.grantFolder(dirname(state.path), canonicalize),
+    );
   }
   for (const image of state.images) {
-    await files.grantFile(image.path);
-    await imageFolders.grantFolder(dirname(image.path));
+    grants.push(
+      files.grantFile(image.path, canonicalize),
+      imageFolders.grantFolder(dirname(image.path), canonicalize),
+    );
   }
+  await Promise.all(grants);
   return { files, imageFolders };
 }
 
