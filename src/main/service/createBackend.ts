@@ -10,12 +10,15 @@ import { readImage } from '../io/openImage.js';
 import { writeSyntheticSample } from '../sample/writeSyntheticSample.js';
 import { LocalMixelService } from './LocalMixelService.js';
 import { prepareDataDir } from './dataDir.js';
+import type { UploadLimits } from './UploadFolder.js';
 import { createPoolEngine } from './poolEngine.js';
 
 export interface BackendConfig {
   /** Folder for the sample and uploads; default $MIXEL_DATA_DIR or ~/.mixel. */
   readonly dataDir?: string;
   readonly threads?: number;
+  /** Bounds of uploads, when not the named defaults (tests lower them). */
+  readonly uploadLimits?: Partial<UploadLimits>;
 }
 
 export interface Backend {
@@ -43,6 +46,7 @@ export function createBackend(config: BackendConfig = {}): Backend {
     engine: createPoolEngine(pool),
     concurrency: pool.threads,
     dataDir,
+    uploadLimits: config.uploadLimits,
     loadImage: async (path) => {
       const { image, info } = await readImage(path);
       return { pixels: image, info };

@@ -19,6 +19,14 @@ export function registerServe(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UserError(`--port ${opts.port} is not a port number: use 0..65535 (0 picks a free one)`);
       }
+      const { defaultDataDir } = await import('../../service/createBackend.js');
+      const { prepareDataDir } = await import('../../service/dataDir.js');
+      try {
+        prepareDataDir(defaultDataDir());
+      } catch (err) {
+        // An unusable data folder (MIXEL_DATA_DIR under /proc, a file, read-only) is the user's to fix.
+        throw new UserError((err as Error).message);
+      }
       const { existsSync } = await import('node:fs');
       const { rendererDir } = await import('../../server/rendererDir.js');
       const dir = rendererDir();
@@ -27,15 +35,7 @@ export function registerServe(program: Command): void {
       }
       const { createBackend } = await import('../../service/createBackend.js');
       const { serveBrowserMode } = await import('../../server/serveBrowserMode.js');
-      const { ServiceError } = await import('../../../core/protocol/ServiceError.js');
-      let backend;
-      try {
-        backend = createBackend({ threads: opts.threads ? Number(opts.threads) : undefined });
-      } catch (err) {
-        // An unusable data folder (MIXEL_DATA_DIR) is the user's to fix: one line, no stack trace.
-        if (err instanceof ServiceError) throw new UserError(err.message);
-        throw err;
-      }
+      const backend = createBackend({ threads: opts.threads ? Number(opts.threads) : undefined });
       try {
         if (opts.project) await backend.service.openProject(opts.project);
         else await backend.service.openSampleProject();
