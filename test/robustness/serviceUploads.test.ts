@@ -166,7 +166,9 @@ describe('what an upload may be', () => {
 
 describe('a failed upload leaves nothing on disk', () => {
   it('when the bytes are not an image', async () => {
-    await expect(upload(client.service, 'junk.png', new Uint8Array(randomBytes(100_000)))).rejects.toMatchObject({
+    await expect(
+      upload(client.service, 'junk.png', new Uint8Array(randomBytes(100_000))),
+    ).rejects.toMatchObject({
       code: 'image-unreadable',
       message: expect.stringContaining('junk.png'),
     });
