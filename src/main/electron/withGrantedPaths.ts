@@ -14,8 +14,8 @@
 import { dirname } from 'node:path';
 import { MIXEL_EVENTS, MIXEL_METHODS, type MixelService } from '../../core/protocol/MixelService.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
-import type { ExportRequest, LabelClass, ProjectState } from '../../core/protocol/types.js';
-import { outputPath } from '../service/exportImage.js';
+import type { ProjectState } from '../../core/protocol/types.js';
+import { exportOutputs } from '../service/exportImage.js';
 import { canonicalPath, memoizedCanonicalPath, PathGrants, type Canonicalize } from './pathGrants.js';
 
 export const PATH_NOT_GRANTED = 'path-not-granted';
@@ -72,7 +72,8 @@ export function withGrantedPaths(inner: MixelService, userGrants: PathGrants): M
       for (const imageId of request.imageIds) {
         const image = byId.get(imageId);
         if (!image) continue; // the service reports an unknown image per image, as it always has
-        for (const path of exportOutputs(request, image.path, state.classes)) {
+        // The same names exportImage.ts will write (one PNG per class for probabilities).
+        for (const { path } of exportOutputs(request, image.path, state.classes)) {
           const c = await canonicalPath(path);
           const granted =
             c !== null &&
@@ -119,25 +120,4 @@ async function grantsOfProject(
   }
   await Promise.all(grants);
   return { files, imageFolders };
-}
-
-/**
- * The files an export of one image would write, as exportImage.ts names them (PNG probabilities get one
- * file per class, suffixed with the class name made file-safe the same way).
- */
-function exportOutputs(request: ExportRequest, imagePath: string, classes: readonly LabelClass[]): string[] {
-  const ext = request.format === 'tiff' ? 'tif' : 'png';
-  return request.sources.flatMap((source) =>
-    source === 'probabilities' && request.format === 'png'
-      ? classes.map((c) =>
-          outputPath(
-            request.outputPattern,
-            imagePath,
-            source,
-            ext,
-            `-${c.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`,
-          ),
-        )
-      : [outputPath(request.outputPattern, imagePath, source, ext)],
-  );
 }
