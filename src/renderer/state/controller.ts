@@ -375,6 +375,7 @@ export async function uploadImageFile(file: File): Promise<void> {
       file.name,
       file.size,
       async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+      (sent, total) => setApp({ status: `Uploading ${file.name}… ${Math.round((100 * sent) / total)} %` }),
     ),
   );
   if (image) await imageAdded(image);
