@@ -4,12 +4,13 @@
  * NaN, or fail with a stack trace); now it is refused on load with one line naming the file and field,
  * by the loader, by `mixel predict` and by the window's open.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeLabelRuns } from '../../src/core/project/labelCodec.js';
 import { loadProject, ProjectFileError } from '../../src/main/project/projectFile.js';
+import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { createBackend } from '../../src/main/service/createBackend.js';
 import { runMixel } from '../cli/cliHarness.js';
 import { FIXTURE_HEIGHT, FIXTURE_WIDTH, trainFixture, type TrainedFixture } from './projectFixture.js';
@@ -140,6 +141,52 @@ describe('the window opening a hostile project', () => {
       await expect(backend.service.openProject(path)).rejects.toMatchObject({
         code: 'project-unreadable',
         message: expect.stringContaining(path),
+      });
+    } finally {
+      await backend.close();
+    }
+  });
+});
+
+describe('a project image whose content changed since training', () => {
+  let changed: TrainedFixture;
+  beforeAll(async () => {
+    const folder = join(dir, 'changed');
+    await mkdir(folder);
+    changed = await trainFixture(folder);
+    // Same size, other content: only the checksum tells.
+    const other = new Uint16Array(FIXTURE_WIDTH * FIXTURE_HEIGHT).fill(1234);
+    await writeIntegerImage(changed.imagePath, other, FIXTURE_WIDTH, FIXTURE_HEIGHT);
+  }, 60_000);
+
+  it('mixel predict of the project images refuses it, naming it (it was used without a word)', async () => {
+    const run = await runMixel(['predict', '--project', changed.projectPath, '--threads', '1']);
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(changed.imagePath);
+    expect(lines[0]).toMatch(/changed since the project was trained.*--accept-changed/);
+  }, 30_000);
+
+  it('--accept-changed predicts it with a one-line note', async () => {
+    const run = await runMixel([
+      'predict',
+      '--project',
+      changed.projectPath,
+      '--threads',
+      '1',
+      '--accept-changed',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`${changed.imagePath}: changed since the project was trained`);
+  }, 30_000);
+
+  it('the window refuses to open it with image-changed, naming it', async () => {
+    const backend = createBackend({ dataDir: join(dir, 'data-changed'), threads: 1 });
+    try {
+      await expect(backend.service.openProject(changed.projectPath)).rejects.toMatchObject({
+        code: 'image-changed',
+        message: expect.stringContaining(changed.imagePath),
       });
     } finally {
       await backend.close();

@@ -18,7 +18,7 @@ import {
   type Project,
 } from '../../core/project/Project.js';
 import { loadProject, resolveImagePath, saveProject } from '../project/projectFile.js';
-import { makeImageRecord } from '../project/projectImages.js';
+import { makeImageRecord, sha256File } from '../project/projectImages.js';
 import type { ClassifierEngine } from './ClassifierEngine.js';
 import type { OpenImage } from './projectImage.js';
 
@@ -78,6 +78,12 @@ export async function readProjectFile(
       throw new ServiceError(
         'image-changed',
         `${image.info.path} is ${image.info.width} × ${image.info.height} but the project expects ${record.width} × ${record.height}: relink it with \`mixel repair\``,
+      );
+    }
+    if ((await sha256File(image.info.path)) !== record.sha256) {
+      throw new ServiceError(
+        'image-changed',
+        `${image.info.path} changed since the project was saved (sha256 differs): relink it with \`mixel repair --accept-changed\``,
       );
     }
     if (doc.labels[record.id]) {

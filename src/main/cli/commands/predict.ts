@@ -12,6 +12,7 @@ interface PredictOptions {
   json?: boolean;
   axes?: string;
   tileSize: string;
+  acceptChanged?: boolean;
 }
 
 /**
@@ -45,6 +46,7 @@ export function registerPredict(program: Command): void {
     .option('--shard <i/n>', 'process only the i-th of n equal parts of the sorted file list (1 ≤ i ≤ n)')
     .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
     .option('--tile-size <px>', 'tile edge in pixels', '512')
+    .option('--accept-changed', 'predict project images whose content changed since training (sha256)')
     .option('--json', 'progress as one JSON object per line on stdout')
     .action(async (images: string[], opts: PredictOptions) => {
       const { resolveTargets, parseResultTypes, checkDistinctNames, checkOutputCollisions, EXPORT_FORMATS } =
@@ -110,6 +112,19 @@ export function registerPredict(program: Command): void {
             `${opts.project}: ${missing.length} project image(s) not found (first: ${missing[0]}); moved? run \`mixel repair ${opts.project}\``,
           );
         }
+        // The project's own images are predicted as it recorded them: a file whose content changed since
+        // (sha256) is refused unless accepted, as `mixel repair` does.
+        const { checkProjectImages } = await import('../../project/projectImages.js');
+        const changed = (await checkProjectImages(opts.project, project)).filter(
+          (c) => c.status === 'changed',
+        );
+        if (changed.length > 0 && !opts.acceptChanged) {
+          throw new UserError(
+            `${opts.project}: ${changed[0].path} changed since the project was trained (sha256 differs)${changed.length > 1 ? ` and ${changed.length - 1} more` : ''}; pass --accept-changed to predict anyway`,
+          );
+        }
+        for (const c of changed)
+          console.error(`${c.path}: changed since the project was trained; predicting it anyway`);
       }
       if (list.length === 0)
         throw new UserError('no images given and the project has none: name image files to predict');
