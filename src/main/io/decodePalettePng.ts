@@ -4,6 +4,7 @@
  * so indexed PNGs are decoded here: chunks, zlib, and the five PNG row filters; 1/2/4/8-bit indices.
  */
 import { inflateSync } from 'node:zlib';
+import { concatArrays } from '../../core/concatArrays.js';
 
 export interface PaletteImage {
   readonly width: number;
@@ -14,13 +15,46 @@ export interface PaletteImage {
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** Decodes the indices of an indexed PNG; throws an Error with a short reason if it is not one. */
-export function decodePalettePng(file: Uint8Array): PaletteImage {
+export interface PaletteHeader {
+  readonly width: number;
+  readonly height: number;
+  readonly bitDepth: number;
+}
+
+/**
+ * Indexed PNGs are decoded whole (rows depend on the rows above, and libvips cannot give us the indices):
+ * the inflated rows, the unfiltered rows and the indices peak at about 3 bytes per pixel, so 2²⁸ pixels
+ * (16384², plenty for label images) peak near 800 MB. Larger ones are refused from the header, before anything
+ * is inflated: a 194 KB 1-bit PNG can declare 40000² pixels, which took 2.2 GB to decode.
+ */
+export const MAX_PALETTE_PNG_PIXELS = 2 ** 28;
+
+/** Width, height and bit depth from the IHDR chunk, which the PNG format requires to come first. */
+export function readPaletteHeader(file: Uint8Array): PaletteHeader {
   if (file.length < 8 || SIGNATURE.some((b, i) => file[i] !== b)) throw new Error('not a PNG file');
+  if (file.length < 8 + 8 + 13) throw new Error('PNG header is cut short (truncated file)');
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  let width = 0;
-  let height = 0;
-  let bitDepth = 0;
+  const type = String.fromCharCode(file[12], file[13], file[14], file[15]);
+  if (type !== 'IHDR' || view.getUint32(8) !== 13) throw new Error('PNG header is missing or invalid');
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const bitDepth = file[24];
+  if (file[25] !== 3) throw new Error('PNG is not indexed (colour type 3)');
+  if (file[28] !== 0) throw new Error('interlaced indexed PNGs are not supported: save without interlacing');
+  if (!width || !height || ![1, 2, 4, 8].includes(bitDepth))
+    throw new Error('PNG header is missing or invalid');
+  return { width, height, bitDepth };
+}
+
+/** Decodes the indices of an indexed PNG; throws an Error with a short reason if it is not one or too large. */
+export function decodePalettePng(file: Uint8Array, maxPixels = MAX_PALETTE_PNG_PIXELS): PaletteImage {
+  const { width, height, bitDepth } = readPaletteHeader(file);
+  if (width * height > maxPixels) {
+    throw new Error(
+      `${width} × ${height} pixels is more than the ${maxPixels} an indexed PNG may have; save large label images as greyscale PNG or TIFF`,
+    );
+  }
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const idat: Uint8Array[] = [];
   let at = 8;
   while (at + 8 <= file.length) {
@@ -28,29 +62,23 @@ export function decodePalettePng(file: Uint8Array): PaletteImage {
     const type = String.fromCharCode(file[at + 4], file[at + 5], file[at + 6], file[at + 7]);
     const data = file.subarray(at + 8, at + 8 + length);
     if (data.length < length) throw new Error(`PNG chunk ${type} is cut short (truncated file)`);
-    if (type === 'IHDR') {
-      width = view.getUint32(at + 8);
-      height = view.getUint32(at + 12);
-      bitDepth = data[8];
-      if (data[9] !== 3) throw new Error('PNG is not indexed (colour type 3)');
-      if (data[12] !== 0)
-        throw new Error('interlaced indexed PNGs are not supported: save without interlacing');
-    } else if (type === 'IDAT') idat.push(data);
+    if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     at += 12 + length;
   }
-  if (!width || !height || ![1, 2, 4, 8].includes(bitDepth))
-    throw new Error('PNG header is missing or invalid');
-  const total = idat.reduce((n, d) => n + d.length, 0);
-  const compressed = new Uint8Array(total);
-  let offset = 0;
-  for (const d of idat) {
-    compressed.set(d, offset);
-    offset += d.length;
-  }
-  const raw = inflateSync(compressed);
   const stride = Math.ceil((width * bitDepth) / 8);
-  if (raw.length < height * (stride + 1)) throw new Error('PNG image data is cut short (truncated file)');
+  const expected = height * (stride + 1);
+  let raw: Uint8Array;
+  try {
+    // Never inflate more than the header promises: extra data would only be a bomb.
+    raw = inflateSync(concatArrays(Uint8Array, idat), { maxOutputLength: expected });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Error('PNG holds more image data than its header declares');
+    throw new Error(`PNG image data is corrupt (${(err as Error).message})`);
+  }
+  if (raw.length < expected) throw new Error('PNG image data is cut short (truncated file)');
   const rows = unfilter(raw, stride, height, bitDepth);
   const indices = new Uint8Array(width * height);
   const perByte = 8 / bitDepth;

@@ -16,7 +16,7 @@ import {
 } from '../../core/imageSource.js';
 import type { Rect } from '../../core/tiling.js';
 import { ImageReadError, describeSharpError } from './ImageReadError.js';
-import { decodePalettePng } from './decodePalettePng.js';
+import { MAX_PALETTE_PNG_PIXELS, decodePalettePng } from './decodePalettePng.js';
 
 // Decoded pixels are used once, region by region; libvips' operation cache would only hold memory.
 sharp.cache(false);
@@ -34,6 +34,13 @@ export interface OpenedImage extends ImageSource {
 /** Whole-image reads above this many bytes of float32 are refused: such images go through `openImage` tile by tile. */
 export const MAX_WHOLE_IMAGE_BYTES = 4 * 1024 ** 3;
 
+/**
+ * Largest plane (width × height) opened at all, and sharp's `limitInputPixels`: 2³² pixels (65536²) is beyond
+ * any microscope's single plane yet still streams region by region; a header declaring more is a bomb or a
+ * corrupt file, refused before any pixel is decoded.
+ */
+export const MAX_IMAGE_PIXELS = 2 ** 32;
+
 const SAMPLE_TYPES: Record<string, SampleType> = { uchar: 'uint8', ushort: 'uint16', float: 'float32' };
 const RAW_COLOUR_SPACES = new Set(['b-w', 'grey16', 'srgb', 'rgb16', 'scrgb', 'multiband']);
 
@@ -43,13 +50,19 @@ export async function openImage(path: string, options: OpenImageOptions = {}): P
   if (size === 0) throw new ImageReadError(path, 'the file is empty (0 bytes)');
   let meta: Metadata;
   try {
-    meta = await sharp(path, { limitInputPixels: false, unlimited: true }).metadata();
+    meta = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, unlimited: true }).metadata();
   } catch (err) {
     throw new ImageReadError(path, describeSharpError(err));
   }
   const { width, height } = meta;
   if (!width || !height) throw new ImageReadError(path, 'the header gives no image size');
-  if (meta.format === 'png' && meta.isPalette) return openPalettePng(path);
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ImageReadError(
+      path,
+      `its header declares ${width} × ${height} pixels, more than the ${MAX_IMAGE_PIXELS} Mixel opens (corrupt or a decompression bomb?)`,
+    );
+  }
+  if (meta.format === 'png' && meta.isPalette) return openPalettePng(path, width, height);
   const sampleType = SAMPLE_TYPES[meta.depth ?? ''];
   if (!sampleType) {
     throw new ImageReadError(
@@ -117,15 +130,36 @@ export async function readImage(
   return { info: source.info, image, source };
 }
 
-/** An indexed PNG is a label image: its pixels are the palette indices (class values), not colours. */
-async function openPalettePng(path: string): Promise<OpenedImage> {
-  let decoded;
-  try {
-    decoded = decodePalettePng(new Uint8Array(await readFile(path)));
-  } catch (err) {
-    throw new ImageReadError(path, `cannot decode the indexed PNG (${(err as Error).message})`);
-  }
-  const { width, height, indices } = decoded;
+/**
+ * An indexed PNG is a label image: its pixels are the palette indices (class values), not colours. They are
+ * decoded on the first read, after a size check from the header, so `mixel info` and the commands' memory
+ * estimates never decode them.
+ */
+async function openPalettePng(path: string, width: number, height: number): Promise<OpenedImage> {
+  let decoded: Promise<Uint8Array> | undefined;
+  const indices = (): Promise<Uint8Array> => {
+    if (width * height > MAX_PALETTE_PNG_PIXELS) {
+      throw new ImageReadError(
+        path,
+        `indexed PNG of ${width} × ${height} pixels is larger than the ${MAX_PALETTE_PNG_PIXELS} pixels Mixel decodes whole; save large label images as greyscale PNG or TIFF`,
+      );
+    }
+    decoded ??= readFile(path).then(
+      (file) => {
+        const image = decodePalettePng(new Uint8Array(file));
+        if (image.width !== width || image.height !== height)
+          throw new ImageReadError(path, 'the file changed while it was read');
+        return image.indices;
+      },
+      (err: unknown) => {
+        throw new ImageReadError(path, `cannot read it (${(err as NodeJS.ErrnoException).code ?? err})`);
+      },
+    );
+    return decoded.catch((err: unknown) => {
+      if (err instanceof ImageReadError) throw err;
+      throw new ImageReadError(path, `cannot decode the indexed PNG (${(err as Error).message})`);
+    });
+  };
   const info: ImageInfo = {
     width,
     height,
@@ -142,10 +176,11 @@ async function openPalettePng(path: string): Promise<OpenedImage> {
     isAxesGuessed: false,
     async readRegion(rect: Rect, plane: number): Promise<PlanarImage> {
       checkRegion(path, info, rect, plane);
+      const all = await indices();
       const out = createPlanarImage(rect.width, rect.height, 1);
       for (let y = 0; y < rect.height; y++) {
         const start = (rect.y + y) * width + rect.x;
-        out.channels[0].set(indices.subarray(start, start + rect.width), y * rect.width);
+        out.channels[0].set(all.subarray(start, start + rect.width), y * rect.width);
       }
       return out;
     },
@@ -162,7 +197,7 @@ async function readPageRegion(
   let data: Buffer;
   let channels: number;
   try {
-    let pipeline = sharp(path, { page, limitInputPixels: false, unlimited: true }).extract({
+    let pipeline = sharp(path, { page, limitInputPixels: MAX_IMAGE_PIXELS, unlimited: true }).extract({
       left: rect.x,
       top: rect.y,
       width: rect.width,

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { UserError } from '../UserError.js';
 
+/**
+ * Above this many pixels per plane (8192²) `mixel info` answers from the header alone: measuring the value
+ * range reads every pixel (a 40000² PNG is decoded from the top for every band), which `--range` still asks for.
+ */
+export const INFO_RANGE_MAX_PIXELS = 2 ** 26;
+
 /** `mixel info IMG…`: what Mixel sees in an image file — size, sample type, pages, channels, value range. */
 export function registerInfo(program: Command): void {
   program
@@ -9,7 +15,11 @@ export function registerInfo(program: Command): void {
     .argument('<images...>', 'image files (TIFF, PNG, JPEG)')
     .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx (guessed if absent)')
     .option('--json', 'one JSON object per image')
-    .action(async (images: string[], opts: { axes?: string; json?: boolean }) => {
+    .option(
+      '--range',
+      `measure the value range even of images above ${INFO_RANGE_MAX_PIXELS / 2 ** 20} Mpx (reads every pixel)`,
+    )
+    .action(async (images: string[], opts: { axes?: string; json?: boolean; range?: boolean }) => {
       const { openImage } = await import('../../io/openImage.js');
       const { scanImage } = await import('../../io/imageStatistics.js');
       const { ImageReadError } = await import('../../io/ImageReadError.js');
@@ -17,17 +27,25 @@ export function registerInfo(program: Command): void {
       for (const path of images) {
         try {
           const source = await openImage(path, { axes: opts.axes });
-          const stats = await scanImage(source);
           const { info } = source;
+          const measured = opts.range || info.width * info.height <= INFO_RANGE_MAX_PIXELS;
+          const stats = measured ? await scanImage(source) : null;
           if (opts.json) {
             console.log(
-              JSON.stringify({ path, ...info, valueRanges: stats.ranges, nonFinite: stats.nonFiniteCount }),
+              JSON.stringify({
+                path,
+                ...info,
+                valueRanges: stats?.ranges ?? null,
+                nonFinite: stats?.nonFiniteCount ?? null,
+              }),
             );
             continue;
           }
-          const ranges = stats.ranges.map(
-            (r, c) => `${stats.ranges.length > 1 ? `c${c} ` : ''}${r.min}..${r.max}`,
-          );
+          const ranges = stats
+            ? stats.ranges.map((r, c) => `${stats.ranges.length > 1 ? `c${c} ` : ''}${r.min}..${r.max}`)
+            : [
+                `not measured (more than ${INFO_RANGE_MAX_PIXELS / 2 ** 20} Mpx; add --range to read every pixel)`,
+              ];
           console.log(`${path}`);
           console.log(`  size      ${info.width} × ${info.height}`);
           console.log(`  dtype     ${info.sampleType} (${info.format})`);
@@ -38,7 +56,7 @@ export function registerInfo(program: Command): void {
           console.log(`  channels  ${info.channels}`);
           console.log(`  planes    ${info.planes}`);
           console.log(`  range     ${ranges.join(', ')}`);
-          if (stats.nonFiniteCount > 0)
+          if (stats && stats.nonFiniteCount > 0)
             console.log(`  warning   ${stats.nonFiniteCount} NaN or infinite values`);
         } catch (err) {
           if (!(err instanceof ImageReadError)) throw err;
