@@ -1,0 +1,67 @@
+/**
+ * A multi-plane image that fails at a later plane (issue 10, defect 11) left the outputs of its earlier
+ * planes, as if they were a result. Now every plane's outputs are committed together, after the last
+ * plane: a failed image leaves no output at all, and the batch reports it.
+ */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFloat32Tiff } from '../../src/main/io/writeFloat32Tiff.js';
+import { runMixel } from '../cli/cliHarness.js';
+import {
+  FIXTURE_HEIGHT,
+  FIXTURE_WIDTH,
+  fixturePixels,
+  trainFixture,
+  type TrainedFixture,
+} from './projectFixture.js';
+
+let dir: string;
+let fixture: TrainedFixture;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-planes-'));
+  fixture = await trainFixture(dir);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A three-plane z-stack of the fixture image; `poisonLast` puts a NaN into the last plane. */
+async function zStack(name: string, poisonLast: boolean): Promise<string> {
+  const folder = join(dir, name);
+  await mkdir(folder);
+  const pages = [0, 1, 2].map(() => Float32Array.from(fixturePixels()));
+  if (poisonLast) pages[2][FIXTURE_WIDTH * 20 + 10] = NaN;
+  const path = join(folder, 'stack.tif');
+  await writeFloat32Tiff(path, pages, FIXTURE_WIDTH, FIXTURE_HEIGHT);
+  return path;
+}
+
+const predict = (image: string) =>
+  runMixel([
+    'predict',
+    ...['--project', fixture.projectPath, '--threads', '1', '--axes', 'zyx'],
+    ...['--export', 'Probabilities,Simple Segmentation'],
+    image,
+  ]);
+
+describe('a multi-plane image', () => {
+  it('writes every plane when all planes are good', async () => {
+    const image = await zStack('good', false);
+    const run = await predict(image);
+    expect(run.code).toBe(0);
+    const outputs = (await readdir(join(dir, 'good'))).filter((f) => f !== 'stack.tif');
+    expect(outputs).toHaveLength(6);
+  }, 30_000);
+
+  it('failing at its last plane leaves no output at all (planes 0 and 1 stayed before)', async () => {
+    const image = await zStack('bad', true);
+    const run = await predict(image);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/NaN/);
+    expect(await readdir(join(dir, 'bad'))).toEqual(['stack.tif']);
+  }, 30_000);
+});
