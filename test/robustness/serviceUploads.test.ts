@@ -193,16 +193,30 @@ describe('a failed upload leaves nothing on disk', () => {
     expect(await served.uploadFolderContents()).toEqual([]);
   });
 
-  it('when the window goes away mid-upload (its slot is free again too)', async () => {
+  it('when the window goes away mid-upload (its slots are free again too)', async () => {
     const other = await connectClient(served.server);
     const ids = await Promise.all(
       [1, 2, 3, 4].map((n) => other.service.beginUpload(`gone${n}.bin`, (8 * MiB) / 4)),
     );
     await other.service.uploadChunk(ids[0], 0, new Uint8Array(randomBytes(UPLOAD_CHUNK_BYTES / 2)));
+    expect(await served.uploadFolderContents()).toHaveLength(4);
+    const closedAt = performance.now();
     other.close();
+    await expect
+      .poll(() => served.uploadFolderContents(), { timeout: IDLE_MS / 2, interval: 20 })
+      .toEqual([]);
+    console.log(`a closed window's 4 uploads removed within ${(performance.now() - closedAt).toFixed(0)} ms`);
+    await client.service.abortUpload(await client.service.beginUpload('next.tif', 1000));
+  });
+
+  it('when the window stops sending (but stays connected): aborted once idle', async () => {
+    const id = await client.service.beginUpload('stalled.bin', 2 * MiB);
+    await client.service.uploadChunk(id, 0, new Uint8Array(1000));
     await new Promise((r) => setTimeout(r, IDLE_MS + 700));
     expect(await served.uploadFolderContents()).toEqual([]);
-    await client.service.abortUpload(await client.service.beginUpload('next.tif', 1000));
+    await expect(client.service.uploadChunk(id, 1000, new Uint8Array(10))).rejects.toMatchObject({
+      code: 'unknown-upload',
+    });
   });
 
   it('when a process died mid-upload: the next upload removes its partial file', async () => {

@@ -53,6 +53,8 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
   let runningBytes = 0;
   const views = new ViewsOfConnection();
   const cancelled = new Set<number>();
+  /** Uploads this connection began and has not finished: a window that goes away leaves no bytes behind. */
+  const uploads = new Set<string>();
   const send = (message: ServerMessage) => protocol.send(encodeFrame(message));
   const refuse = (id: number, code: string, message: string) =>
     send({ type: 'error', id, error: { name: 'ServiceError', code, message } });
@@ -88,7 +90,9 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
     runningBytes += frameBytes;
     try {
       const fn = service[method as MixelMethod] as (...a: unknown[]) => Promise<unknown>;
+      if (method === 'finishUpload' || method === 'abortUpload') uploads.delete(checked.args[0] as string);
       const value = await fn.apply(service, checked.args);
+      if (method === 'beginUpload') uploads.add(value as string);
       if (!cancelled.has(id)) send({ type: 'result', id, value });
     } catch (err) {
       if (!cancelled.has(id)) send({ type: 'error', id, error: toWireError(err) });
@@ -157,6 +161,8 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
     closed.dispose();
     for (const s of subscriptions.values()) s.dispose();
     subscriptions.clear();
+    for (const uploadId of uploads) service.abortUpload(uploadId).catch(() => undefined);
+    uploads.clear();
   };
   return { dispose };
 }
