@@ -131,6 +131,28 @@ describe('mixel predict on a hostile project', () => {
   }, 30_000);
 });
 
+describe('mixel train with a hostile --features file', () => {
+  it('refuses scale 1e6 naming the file, before reading any image, and writes no project', async () => {
+    const features = join(dir, 'huge-scale.json');
+    const selection = { scales: [1e6], enabled: [[true], [false], [false], [false], [false], [false]] };
+    await writeFile(features, JSON.stringify(selection));
+    const out = join(dir, 'huge-scale.mixel');
+    const started = performance.now();
+    const run = await runMixel([
+      'train',
+      ...['--image', fixture.imagePath, '--labels', join(dir, 'disc_labels.png')],
+      ...['--features', features, '--out', out, '--threads', '1'],
+    ]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(features);
+    expect(lines[0]).toMatch(/scales/);
+    await expect(readdir(dir)).resolves.not.toContain('huge-scale.mixel');
+  }, 30_000);
+});
+
 describe('the window opening a hostile project', () => {
   it('gets project-unreadable naming the file for broken label runs (was `internal`, no file name)', async () => {
     const path = await hostileProject('broken_runs_window', (p) => {

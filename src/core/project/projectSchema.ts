@@ -95,6 +95,14 @@ export const featureSelectionSchema = z
     message: 'every row of the feature matrix needs one cell per scale',
   });
 
+/** Checks a feature selection (e.g. a `--features` file) against the project's bounds; throws one line. */
+export function checkFeatureSelection(value: unknown): void {
+  const result = featureSelectionSchema.safeParse(value);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  throw new RangeError(`${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+}
+
 export const featureSettingsSchema = z.object({
   convention: z.enum(['ilastik', 'direct']),
   /** The FeatureSelection of src/core/features/selection.ts (features × scales matrix). */

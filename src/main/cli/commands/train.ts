@@ -89,6 +89,7 @@ export function registerTrain(program: Command): void {
         throw new UserError(`--threads must be a whole number ≥ 1 (got ${opts.threads})`);
       }
       const { presetSelection, validateSelection } = await import('../../../core/features/selection.js');
+      const { checkFeatureSelection } = await import('../../../core/project/projectSchema.js');
       const { DEFAULT_NORMALIZATION } = await import('../../../core/project/Project.js');
       const { trainProject } = await import('../../batch/trainProject.js');
       const { DEFAULT_CLASSIFIER_OPTIONS } = await import('../../../core/classifier/classifierOptions.js');
@@ -101,6 +102,8 @@ export function registerTrain(program: Command): void {
         try {
           selection = JSON.parse(await readFile(opts.features, 'utf8'));
           validateSelection(selection);
+          // The bounds a project file must keep (scales up to 32 px, …): refused here, naming this file.
+          checkFeatureSelection(selection);
         } catch (err) {
           throw new UserError(
             `${opts.features}: not a feature selection (${(err as Error).message}); use default, all or a JSON file`,
@@ -115,6 +118,7 @@ export function registerTrain(program: Command): void {
       const { asOutputError } = await import('../../io/fileErrors.js');
       const { explainWorkerFailure } = await import('../explainError.js');
       await prepareOutputFile(opts.out);
+      await checkTrainingMemory(opts.image, opts.axes, opts.normalize !== 'none');
       const progress = createProgressReporter({ json: opts.json });
       const pool = new WorkerPool({ threads });
       const started = performance.now();
@@ -171,4 +175,25 @@ export function registerTrain(program: Command): void {
         await pool.close();
       }
     });
+}
+
+/** Refuses, from the image headers, a training set too large to hold in memory. */
+async function checkTrainingMemory(images: string[], axes: string | undefined, normalized: boolean) {
+  const { openImage } = await import('../../io/openImage.js');
+  const { checkMemoryBudget, trainPeakBytes } = await import('../memoryBudget.js');
+  const shapes = [];
+  for (const path of images) {
+    try {
+      shapes.push({ path, ...(await openImage(path, { axes })).info });
+    } catch (err) {
+      if ((err as Error).name === 'ImageReadError') throw new UserError((err as Error).message);
+      throw err;
+    }
+  }
+  const pixels = shapes.reduce((n, s) => n + s.width * s.height, 0);
+  checkMemoryBudget(
+    `training on ${images.length} image(s) of ${(pixels / 1e6).toFixed(0)} Mpx in all`,
+    trainPeakBytes(shapes, normalized),
+    'train holds every image whole; train on crops of the images (the labeled parts), then `mixel predict` streams any size',
+  );
 }
