@@ -1,13 +1,13 @@
 /**
  * The open project's strokes and the label rasters derived from them (STYLE.md §4: strokes are the truth,
- * rasters a cache). Every change runs in turn and paints in slices (labelSlices.ts), so one window's large
+ * rasters a cache). Every change runs in turn and paints in slices (LabelSlices.ts), so one window's large
  * change delays the other windows' calls by a slice at a time, not by all of its painting.
  */
 import { rasterizeStrokeSteps, rerasterizeRectSteps } from '../../core/labels/rasterizeStroke.js';
 import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { LabelChange, LabelClass } from '../../core/protocol/types.js';
-import { LabelSlices } from './labelSlices.js';
+import { LabelSlices } from './LabelSlices.js';
 import type { OpenImage } from './projectImage.js';
 import { checkPaintingWork, checkStrokeNearImage } from './strokeChecks.js';
 

@@ -9,7 +9,7 @@ import { WorkerPool } from '../engine/WorkerPool.js';
 import { readImage } from '../io/openImage.js';
 import { writeSyntheticSample } from '../sample/writeSyntheticSample.js';
 import { LocalMixelService } from './LocalMixelService.js';
-import { prepareDataDir } from './dataDir.js';
+import { prepareDataDir } from './prepareDataDir.js';
 import type { UploadLimits } from './UploadFolder.js';
 import { createPoolEngine } from './poolEngine.js';
 

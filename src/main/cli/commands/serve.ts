@@ -20,7 +20,7 @@ export function registerServe(program: Command): void {
         throw new UserError(`--port ${opts.port} is not a port number: use 0..65535 (0 picks a free one)`);
       }
       const { defaultDataDir } = await import('../../service/createBackend.js');
-      const { prepareDataDir } = await import('../../service/dataDir.js');
+      const { prepareDataDir } = await import('../../service/prepareDataDir.js');
       try {
         prepareDataDir(defaultDataDir());
       } catch (err) {
