@@ -52,10 +52,15 @@ it(
     const unanswered = new Map<number, string>();
     /** How the fuzzed calls were answered, by result or error code: shows the loop reached the service. */
     const answers = new Map<string, number>();
+    const internalErrors: string[] = [];
     client.socket.on('message', (data: ArrayBuffer) => {
       const message = decodeFrame(data) as { type: string; id: number; error?: { code: string } };
-      if (message.type === 'event' || !unanswered.delete(message.id)) return;
+      const call = unanswered.get(message.id);
+      if (message.type === 'event' || call === undefined) return;
+      unanswered.delete(message.id);
       const kind = message.error?.code ?? message.type;
+      // 'internal' means the service failed on an input it should have refused with a reason.
+      if (kind === 'internal') internalErrors.push(`${call} → ${JSON.stringify(message.error)}`);
       answers.set(kind, (answers.get(kind) ?? 0) + 1);
     });
     const deadline = Date.now() + SECONDS * 1000;
@@ -83,6 +88,7 @@ it(
     } finally {
       client.close();
     }
+    expect(internalErrors, `calls that failed with an internal error (seed ${SEED})`).toEqual([]);
     const tally = [...answers].map(([kind, n]) => `${kind} ${n}`).join(', ');
     console.log(`fuzz: ${cases} cases in ${batches} batches, seed ${SEED}, nothing found (calls: ${tally})`);
     expect(cases).toBeGreaterThan(0);

@@ -179,3 +179,43 @@ describe('one connection cannot hoard the service', () => {
     }
   });
 });
+
+describe('calls that race', () => {
+  it('removing an image while a prediction trains answers without an internal error', async () => {
+    const client = await connectClient(served.server);
+    try {
+      const outcomes: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        const image = (await client.service.openSampleProject()).images[0];
+        const stroke = (id: string, classId: number, y: number) => ({
+          id: `${id}${round}`,
+          kind: 'stroke' as const,
+          imageId: image.id,
+          classId,
+          radiusPx: 3,
+          mode: 'paint' as const,
+          points: new Float32Array([10, y, 200, y]),
+        });
+        await client.service.applyLabelChange({
+          added: [stroke('a', 1, 10), stroke('b', 2, 300)],
+          removed: [],
+        });
+        const [predicted] = await Promise.allSettled([
+          client.service.predictTiles({
+            requestId: round,
+            viewId: 'race',
+            imageId: image.id,
+            tiles: [{ x: 0, y: 0, width: 256, height: 256 }],
+            retrain: true,
+          }),
+          client.service.removeImage(image.id),
+        ]);
+        outcomes.push(predicted.status === 'fulfilled' ? 'ok' : (predicted.reason as { code: string }).code);
+      }
+      expect(outcomes.filter((code) => code === 'internal')).toEqual([]);
+    } finally {
+      await client.service.openSampleProject();
+      client.close();
+    }
+  });
+});

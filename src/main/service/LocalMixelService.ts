@@ -361,6 +361,9 @@ export class LocalMixelService implements MixelService {
   /** Fits the live model on every image's labels (see LiveModel.train). */
   private train(signal: AbortSignal, quick = false): Promise<void> {
     const images = [...this.images.values()];
+    // The images as training began: one removed meanwhile (removeImage) still gives its features to this
+    // fit (which the removal has already marked stale) instead of failing with an internal error.
+    const imagesAtStart = new Map(images.map((im) => [im.info.id, im]));
     return this.live.train(
       {
         images: images.map((im) => ({
@@ -370,7 +373,7 @@ export class LocalMixelService implements MixelService {
           labels: im.labels,
         })),
         classIds: this.classes.map((c) => c.id),
-        tileFeatures: (im, core) => this.tileFeatures(this.images.get(im.id)!, core, signal),
+        tileFeatures: (im, core) => this.tileFeatures(imagesAtStart.get(im.id)!, core, signal),
       },
       this.classifier,
       signal,
