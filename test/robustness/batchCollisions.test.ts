@@ -3,7 +3,7 @@
  * the other with exit 0, and the window's export wrote an unknown `{field}` literally. Both are now
  * refused before anything is written, in one line naming the colliding inputs and the file.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,4 +128,28 @@ describe("the window's export", () => {
     expect(result.images.map((im) => im.error)).toEqual([undefined, undefined]);
     expect(await readdir(join(dir, 'a'))).toContain('x_labels.png');
   });
+});
+
+describe("the window's export of an image that fails part-way", () => {
+  it('leaves none of its files (its first source stayed before)', async () => {
+    const backend = createBackend({ dataDir: join(dir, 'data-partial'), threads: 1 });
+    try {
+      const state = await backend.service.openProject(fixture.projectPath);
+      const out = join(dir, 'partial');
+      await mkdir(out);
+      // The second source's folder cannot be made: a file holds its name.
+      await writeFile(join(out, 'uncertainty'), 'a file where a folder is needed');
+      const result = await backend.service.exportImages({
+        requestId: 3,
+        imageIds: [state.images[0].id],
+        sources: ['labels', 'uncertainty'],
+        format: 'png',
+        outputPattern: `${out}/{source}/{name}.{ext}`,
+      });
+      expect(result.images[0].error).toBeTruthy();
+      expect(await readdir(join(out, 'labels'))).toEqual([]);
+    } finally {
+      await backend.close();
+    }
+  }, 60_000);
 });

@@ -6,14 +6,16 @@
 import sharp from 'sharp';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
+/** `format` defaults to the path's extension (.tif/.tiff → TIFF, else PNG); name it when writing to a temporary name. */
 export async function writeIntegerImage(
   path: string,
   pixels: Uint8Array | Uint16Array,
   width: number,
   height: number,
+  format: 'png' | 'tiff' = /\.tiff?$/i.test(path) ? 'tiff' : 'png',
 ): Promise<void> {
   const is16 = pixels instanceof Uint16Array;
   let image = sharp(pixels, { raw: { width, height, channels: 1 } }).toColourspace(is16 ? 'grey16' : 'b-w');
-  image = /\.tiff?$/i.test(path) ? image.tiff({ compression: 'lzw' }) : image.png({ compressionLevel: 6 });
+  image = format === 'tiff' ? image.tiff({ compression: 'lzw' }) : image.png({ compressionLevel: 6 });
   await writeFileAtomic(path, await image.toBuffer());
 }

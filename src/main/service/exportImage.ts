@@ -4,12 +4,13 @@
  * Prediction runs tile by tile through the caller's `predict`, so the feature cache is shared with the
  * live view.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ExportRequest, ExportSource, LabelClass, ProjectImage } from '../../core/protocol/types.js';
 import { tileGrid, type Rect } from '../../core/tiling.js';
 import { writeFloat32Tiff } from '../io/writeFloat32Tiff.js';
+import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
 import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
 
@@ -112,13 +113,39 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
       job.onFraction((t + 1) / tiles.length);
     }
   }
-  const written: string[] = [];
+  // Every file is written under a reserved temporary name and all are renamed into place at the end, so
+  // an image failing at its third file leaves none of its outputs (nor half-replaced old ones).
+  const staged: { tmpPath: string; path: string }[] = [];
   const target = async (source: ExportSource, suffix = '') => {
     const path = outputPath(request.outputPattern, image.path, source, ext, suffix);
     await mkdir(dirname(path), { recursive: true });
-    written.push(path);
-    return path;
+    const { tmpPath, handle } = await createTemporaryFile(path);
+    await handle.close();
+    staged.push({ tmpPath, path });
+    return tmpPath;
   };
+  try {
+    await writeSources(job, target, segmentation, uncertainty, probabilities);
+    for (const { tmpPath, path } of staged) await commitTemporaryFile(tmpPath, path);
+  } catch (err) {
+    await Promise.all(staged.map(({ tmpPath }) => rm(tmpPath, { force: true })));
+    throw err;
+  }
+  return staged.map(({ path }) => path);
+}
+
+/** Writes each requested source of one image to the (temporary) paths `target` hands out. */
+async function writeSources(
+  job: ExportOneImage,
+  target: (source: ExportSource, suffix?: string) => Promise<string>,
+  segmentation: Uint8Array,
+  uncertainty: Float32Array,
+  probabilities: Float32Array[],
+): Promise<void> {
+  const { classes, request } = job;
+  const { width, height } = job.image;
+  const isTiff = request.format === 'tiff';
+  const format = isTiff ? 'tiff' : 'png';
   // TIFF keeps probabilities and uncertainty exact (float32, one page per class, as ilastik exports);
   // PNG holds 8 bits, so they are scaled to 0..255 there, one file per class.
   const toBytes = (plane: Float32Array) => Uint8Array.from(plane, (v) => Math.round(v * 255));
@@ -127,7 +154,7 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   for (const c of classes) classColors[c.id - 1] = c.color;
   const writeClassValues = async (path: string, values: Uint8Array) =>
     isTiff
-      ? writeIntegerImage(path, values, width, height)
+      ? writeIntegerImage(path, values, width, height, format)
       : writeSegmentationPng(path, values, width, height, classColors);
   for (const source of request.sources) {
     if (source === 'simple-segmentation') await writeClassValues(await target(source), segmentation);
@@ -137,7 +164,7 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
         await writeFloat32Tiff(await target(source), [uncertainty], width, height, {
           pageNames: ['Uncertainty'],
         });
-      else await writeIntegerImage(await target(source), toBytes(uncertainty), width, height);
+      else await writeIntegerImage(await target(source), toBytes(uncertainty), width, height, format);
     }
     if (source === 'probabilities') {
       if (isTiff) {
@@ -156,5 +183,4 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
       }
     }
   }
-  return written;
 }
