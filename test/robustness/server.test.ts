@@ -7,6 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, decodeFrame } from '../../src/core/protocol/binaryCodec.js';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/core/protocol/constants.js';
+import { MAX_CONNECTIONS } from '../../src/main/server/serveBrowserMode.js';
+import { MAX_UNSENT_BYTES } from '../../src/main/transports/WebSocketProtocol.js';
 import {
   answerStatus,
   closeCodeOf,
@@ -132,11 +134,11 @@ describe('WebSocket protocol errors close that connection only', () => {
     ['a 64-bit length of 2^63', 1009, frame({ opcode: 2, declaredLength: 2n ** 63n })],
   ];
 
-  it.each(attacks)('%s: closed with %i, the server stays up', async (_name, code, bytes) => {
+  it.each(attacks)('%s: closed with %i, the server stays up', async (_name, code, attack) => {
     const raw = await openRawWebSocket(served.server);
-    raw.socket.write(bytes);
-    const answer = await untilClosed(raw);
-    expect(closeCodeOf(answer)).toBe(code);
+    raw.socket.write(attack);
+    const { bytes } = await untilClosed(raw);
+    expect(closeCodeOf(bytes)).toBe(code);
     expect(await serverAnswers(served.server)).toBe(true);
   });
 
@@ -149,15 +151,55 @@ describe('WebSocket protocol errors close that connection only', () => {
     for (let sent = 0; sent < 256 && !raw.socket.destroyed; sent++) {
       if (!raw.socket.write(chunk)) await new Promise((ok) => raw.socket.once('drain', ok).once('close', ok));
     }
-    const answer = await untilClosed(raw);
+    const { bytes } = await untilClosed(raw);
     const grown = (process.memoryUsage().rss - before) / 1024 ** 2;
-    expect(closeCodeOf(answer)).toBe(1009);
+    expect(closeCodeOf(bytes)).toBe(1009);
     expect(grown).toBeLessThan(50);
     expect(await serverAnswers(served.server)).toBe(true);
   });
 });
 
 describe('one connection cannot hoard the service', () => {
+  it(`at most ${MAX_CONNECTIONS} connections are served; the next is told 503`, async () => {
+    const opened: Awaited<ReturnType<typeof openRawWebSocket>>[] = [];
+    let refusal = '';
+    try {
+      for (let i = 0; i <= MAX_CONNECTIONS && !refusal; i++) {
+        await openRawWebSocket(served.server).then(
+          (raw) => opened.push(raw),
+          (err: Error) => (refusal = err.message),
+        );
+      }
+      expect(refusal).toContain('503');
+      expect(opened.length).toBeLessThanOrEqual(MAX_CONNECTIONS);
+    } finally {
+      for (const raw of opened) raw.socket.destroy();
+    }
+    await expect.poll(() => serverAnswers(served.server).catch(() => false), { timeout: 5000 }).toBe(true);
+  });
+
+  it('a client that stops reading its answers is dropped instead of growing memory', async () => {
+    const raw = await openRawWebSocket(served.server);
+    raw.socket.pause();
+    const imageId = (await served.backend.service.getProject()).images[0].id;
+    // 120 answers of 1 MiB (512² float32) each, never read: far past MAX_UNSENT_BYTES.
+    for (let id = 1; id <= 120; id++) {
+      const call = {
+        type: 'call',
+        id,
+        method: 'getImageTile',
+        args: [{ imageId, level: 0, rect: { x: 0, y: 0, width: 512, height: 512 } }],
+      };
+      raw.socket.write(frame({ opcode: 2, payload: Buffer.from(encodeFrame(call)) }));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    raw.socket.resume();
+    const { bytes, timedOut } = await untilClosed(raw, 10_000);
+    expect(timedOut).toBe(false);
+    expect(bytes.length).toBeLessThan(MAX_UNSENT_BYTES + 16 * 1024 ** 2);
+    expect(await serverAnswers(served.server)).toBe(true);
+  });
+
   it(`3000 subscriptions: ${MAX_SUBSCRIPTIONS_PER_CONNECTION} are kept, the rest are refused as busy`, async () => {
     const client = await connectClient(served.server);
     try {

@@ -204,14 +204,22 @@ export function openRawWebSocket(server: BrowserModeServer): Promise<{ socket: S
   });
 }
 
-/** Resolves with everything received once the server has closed the raw socket (or after timeoutMs). */
-export function untilClosed(raw: { socket: Socket; received: Buffer[] }, timeoutMs = 5000): Promise<Buffer> {
+/**
+ * Everything received once the server has closed the raw socket; `timedOut` when it had not closed it
+ * after timeoutMs (the socket is then destroyed here).
+ */
+export function untilClosed(
+  raw: { socket: Socket; received: Buffer[] },
+  timeoutMs = 5000,
+): Promise<{ bytes: Buffer; timedOut: boolean }> {
   return new Promise((resolve) => {
+    let timedOut = false;
     const done = () => {
       clearTimeout(timer);
-      resolve(Buffer.concat(raw.received));
+      resolve({ bytes: Buffer.concat(raw.received), timedOut });
     };
     const timer = setTimeout(() => {
+      timedOut = true;
       raw.socket.destroy();
     }, timeoutMs);
     if (raw.socket.destroyed) done();
