@@ -6,12 +6,13 @@ import { rm } from 'node:fs/promises';
 import { presetSelection } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
 import { applyNormalization, percentiles } from '../../core/normalization.js';
+import { checkMemoryBudget, describeShape, segmentPeakBytes } from '../cli/memoryBudget.js';
 import { UserError } from '../cli/UserError.js';
 import { WorkerPool } from '../engine/WorkerPool.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { ImageReadError } from '../io/ImageReadError.js';
 import { asOutputError } from '../io/fileErrors.js';
-import { readImage } from '../io/openImage.js';
+import { openImage, readImage } from '../io/openImage.js';
 import { prepareOutputFolder } from '../io/prepareOutput.js';
 import { TiffStripWriter } from '../io/TiffStripWriter.js';
 import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
@@ -39,6 +40,10 @@ export interface SegmentRequest {
 const NORMALIZE_PERCENTILES = [0.1, 99.9];
 
 export async function runSegment(req: SegmentRequest): Promise<string[]> {
+  const { info } = await explainImageErrors(() => openImage(req.imagePath));
+  const shape = { path: req.imagePath, ...info };
+  // Two classes at least: the class count is known only once the labels are read.
+  checkMemoryBudget(describeShape(shape), segmentPeakBytes(shape, 2), SEGMENT_MEMORY_REMEDY);
   const raw = await readOrExplain(req.imagePath);
   const image = explainImageErrors(() => {
     assertFiniteSamples(req.imagePath, raw);
@@ -92,6 +97,9 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
     await pool.close();
   }
 }
+
+const SEGMENT_MEMORY_REMEDY =
+  'segment holds the whole image; train a project on a crop (`mixel train`) and run `mixel predict`, which streams images of any size';
 
 /** Outliers far outside the percentiles stay outside after normalization (see applyNormalization). */
 const SEGMENT_RANGE_REMEDY =

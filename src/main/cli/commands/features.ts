@@ -35,8 +35,13 @@ export function registerFeatures(program: Command): void {
     .option('--threads <n>', 'worker threads (default: one per core)')
     .option('--tile-size <px>', 'tile edge in pixels (default 256)')
     .action(async (opts: FeaturesOptions) => {
-      const { FEATURE_CONVENTIONS, FEATURE_PRESETS, presetSelection, featureChannelNames } =
-        await import('../../../core/features/selection.js');
+      const {
+        FEATURE_CONVENTIONS,
+        FEATURE_PRESETS,
+        presetSelection,
+        featureChannelNames,
+        featureChannelCount,
+      } = await import('../../../core/features/selection.js');
       const preset = opts.features as 'default';
       if (!FEATURE_PRESETS.includes(preset)) {
         throw new UserError(`--features ${opts.features} is not known: use ${FEATURE_PRESETS.join(' or ')}`);
@@ -64,8 +69,17 @@ export function registerFeatures(program: Command): void {
       const { explainWorkerFailure } = await import('../explainError.js');
       await prepareOutputFile(opts.out);
 
+      const { openImage } = await import('../../io/openImage.js');
+      const { checkMemoryBudget, describeShape, featuresPeakBytes } = await import('../memoryBudget.js');
       let image;
       try {
+        const { info } = await openImage(opts.image);
+        const shape = { path: opts.image, ...info };
+        checkMemoryBudget(
+          describeShape(shape),
+          featuresPeakBytes(shape, featureChannelCount(presetSelection(preset), info.channels)),
+          'features holds every channel of the whole image; `mixel predict --export Features` streams images of any size',
+        );
         image = (await readImage(opts.image)).image;
         assertFeatureInput(opts.image, image, 'features are computed on raw values: rescale the image');
       } catch (err) {
