@@ -12,10 +12,10 @@ import type { FittedClassifier } from './PixelClassifier.js';
 export const CLASSIFIER_FORMAT_VERSION = 1;
 
 /**
- * Features a model may read: 6 features × 16 scales × 2 eigenvalues × a few channels. Prediction
- * allocates features² doubles (8 MB at 1024), so the bound also bounds its memory.
+ * Features a model may read: 56 per channel ('all') × up to ~70 channels. Prediction allocates
+ * features² doubles for a model without projection (134 MB at 4096), so the bound also bounds its memory.
  */
-export const MAX_MODEL_FEATURES = 1024;
+export const MAX_MODEL_FEATURES = 4096;
 /** Mixture components over all classes: 255 classes × a few components each. */
 export const MAX_MODEL_COMPONENTS = 4096;
 /**
