@@ -14,7 +14,17 @@ import { collectTrainingSamples, type LabeledImage } from './trainingSamples.js'
 export interface TrainingSource {
   readonly images: readonly LabeledImage[];
   readonly classIds: readonly number[];
-  readonly tileFeatures: (image: LabeledImage, core: Rect) => Promise<Float32Array[]>;
+  /** `signal` is the fit's own: a fit shared by several callers stops only when all of them have. */
+  readonly tileFeatures: (image: LabeledImage, core: Rect, signal: AbortSignal) => Promise<Float32Array[]>;
+}
+
+/** A fit under way, shared by every caller that wants the same fit (one per window asking at once). */
+interface SharedFit {
+  readonly version: number;
+  readonly quick: boolean;
+  readonly controller: AbortController;
+  readonly done: Promise<void>;
+  waiters: number;
 }
 
 export class LiveModel {
@@ -22,6 +32,7 @@ export class LiveModel {
   private labelsVersion = 0;
   private modelVersion = -1;
   private isQuick = false;
+  private shared: SharedFit | null = null;
 
   constructor(private readonly engine: ClassifierEngine) {}
 
@@ -53,7 +64,9 @@ export class LiveModel {
 
   /**
    * Fits the classifier on the labels of every image. `quick` (for a preview) fits on a small subsample,
-   * supervised only, so the preview appears fast. A fit whose signal was aborted changes nothing.
+   * supervised only, so the preview appears fast. Callers asking for the same fit while one runs (several
+   * windows after one stroke) wait for that one instead of each starting its own; it is aborted only when
+   * every caller waiting for it has aborted. A fit that was aborted changes nothing.
    */
   async train(
     source: TrainingSource,
@@ -62,13 +75,53 @@ export class LiveModel {
     quick = false,
   ): Promise<void> {
     const version = this.labelsVersion;
+    let fit = this.shared;
+    if (!fit || fit.version !== version || fit.quick !== quick || fit.controller.signal.aborted) {
+      const controller = new AbortController();
+      const started: SharedFit = {
+        version,
+        quick,
+        controller,
+        done: this.fit(source, settings, controller.signal, quick, version),
+        waiters: 0,
+      };
+      this.shared = fit = started;
+      started.done
+        .finally(() => {
+          if (this.shared === started) this.shared = null;
+        })
+        .catch(() => undefined); // each waiter sees the failure through `done`
+    }
+    const joined = fit;
+    joined.waiters++;
+    const leave = () => {
+      if (--joined.waiters === 0) joined.controller.abort();
+    };
+    if (signal.aborted) leave();
+    else signal.addEventListener('abort', leave, { once: true });
+    try {
+      await joined.done;
+    } finally {
+      signal.removeEventListener('abort', leave);
+    }
+  }
+
+  private async fit(
+    source: TrainingSource,
+    settings: ClassifierSettings,
+    signal: AbortSignal,
+    quick: boolean,
+    version: number,
+  ): Promise<void> {
     const matrix = await collectTrainingSamples(
       source.images,
       source.classIds,
       PREDICTION_TILE_SIZE,
-      source.tileFeatures,
+      (image, core) => source.tileFeatures(image, core, signal),
       quick ? QUICK_FIT_SAMPLES_PER_CLASS : MAX_TRAINING_SAMPLES_PER_CLASS,
     );
+    // A fit of older labels that ends after a newer one must not replace it.
+    if (version < this.modelVersion) return;
     if (!matrix || matrix.classIds.length < 2) {
       this.model = null;
       this.modelVersion = version;
@@ -83,7 +136,7 @@ export class LiveModel {
       matrix.unlabeled,
       signal,
     );
-    if (signal.aborted) return;
+    if (signal.aborted || version < this.modelVersion) return;
     this.model = trained;
     this.modelVersion = version;
     this.isQuick = quick;

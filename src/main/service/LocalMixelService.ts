@@ -373,7 +373,7 @@ export class LocalMixelService implements MixelService {
           labels: im.labels,
         })),
         classIds: this.classes.map((c) => c.id),
-        tileFeatures: (im, core) => this.tileFeatures(imagesAtStart.get(im.id)!, core, signal),
+        tileFeatures: (im, core, fitSignal) => this.tileFeatures(imagesAtStart.get(im.id)!, core, fitSignal),
       },
       this.classifier,
       signal,
