@@ -164,6 +164,33 @@ describe('what an upload may be', () => {
   });
 });
 
+describe('finishing', () => {
+  it('finishes once: a second finish of the same upload is refused and the image is added once', async () => {
+    const png = await sharp(Buffer.alloc(32 * 32, 90), { raw: { width: 32, height: 32, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
+    const before = (await client.service.getProject()).images.length;
+    const id = await client.service.beginUpload('twice.png', png.length);
+    await client.service.uploadChunk(id, 0, new Uint8Array(png));
+    const [first, second] = await Promise.allSettled([
+      client.service.finishUpload(id),
+      client.service.finishUpload(id),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { name: 'twice.png', width: 32 } });
+    expect(second).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'upload-refused', message: 'twice.png is already being finished' },
+    });
+    const images = (await client.service.getProject()).images;
+    expect(images).toHaveLength(before + 1);
+    const added = images.find((im) => im.name === 'twice.png')!;
+    expect(await served.uploadFolderContents()).toHaveLength(2); // its folder and the file
+    await client.service.removeImage(added.id);
+    await rm(join(added.path, '..'), { recursive: true });
+  });
+});
+
 describe('a failed upload leaves nothing on disk', () => {
   it('when the bytes are not an image', async () => {
     await expect(

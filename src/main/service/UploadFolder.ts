@@ -35,6 +35,8 @@ interface Upload {
   /** The writes so far, one after another; finishing waits for them. */
   writing: Promise<void>;
   writeError: Error | null;
+  /** finish() has begun: no more pieces, no second finish. */
+  isFinishing: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -61,7 +63,7 @@ export class UploadFolder {
 
   /** Writes the next piece; `offset` must be the bytes received so far. */
   async write(uploadId: string, offset: number, bytes: Uint8Array): Promise<void> {
-    const upload = this.require(uploadId);
+    const upload = this.requireReceiving(uploadId);
     if (offset !== upload.received) {
       throw refused(
         `a piece of ${upload.fileName} starts at byte ${offset} but ${upload.received} bytes arrived: send the pieces in order`,
@@ -92,7 +94,8 @@ export class UploadFolder {
 
   /** Completes an upload whose bytes all arrived: moves the file into a folder of its own. */
   async finish(uploadId: string): Promise<ReceivedUpload> {
-    const upload = this.require(uploadId);
+    const upload = this.requireReceiving(uploadId);
+    upload.isFinishing = true;
     clearTimeout(upload.timer);
     await upload.writing;
     if (!this.uploads.has(uploadId)) throw unknownUpload(uploadId); // aborted while writing
@@ -173,6 +176,7 @@ export class UploadFolder {
       received: 0,
       writing: Promise.resolve(),
       writeError: null,
+      isFinishing: false,
     };
     this.uploads.set(uploadId, upload);
     this.keepAlive(uploadId, upload);
@@ -215,9 +219,10 @@ export class UploadFolder {
     }
   }
 
-  private require(uploadId: string): Upload {
+  private requireReceiving(uploadId: string): Upload {
     const upload = this.uploads.get(uploadId);
     if (!upload) throw unknownUpload(uploadId);
+    if (upload.isFinishing) throw refused(`${upload.fileName} is already being finished`);
     return upload;
   }
 }
