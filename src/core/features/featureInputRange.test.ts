@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { computeFeatures } from './computeFeatures.js';
+import { MAX_FEATURE_INPUT_MAGNITUDE, findUnsafeFeatureInput } from './featureInputRange.js';
+import { presetSelection } from './selection.js';
+
+const SIZE = 40;
+const M = MAX_FEATURE_INPUT_MAGNITUDE;
+/** The hardest inputs for the squares in the structure tensor and Hessian: ±M at the pixel scale. */
+const PATTERNS: Record<string, (x: number, y: number) => number> = {
+  checkerboard: (x, y) => ((x + y) % 2 ? M : -M),
+  step: (x) => (x < SIZE / 2 ? M : -M),
+  spike: (x, y) => (x === 20 && y === 20 ? M : x === 21 && y === 20 ? -M : 0),
+};
+
+function image(f: (x: number, y: number) => number) {
+  const plane = new Float32Array(SIZE * SIZE);
+  for (let i = 0; i < plane.length; i++) plane[i] = f(i % SIZE, Math.floor(i / SIZE));
+  return { width: SIZE, height: SIZE, channels: [plane] };
+}
+
+describe('MAX_FEATURE_INPUT_MAGNITUDE', () => {
+  for (const convention of ['ilastik', 'direct'] as const) {
+    it(`keeps every feature finite at ±bound (${convention}, all features at all scales)`, () => {
+      for (const [name, f] of Object.entries(PATTERNS)) {
+        const planes = computeFeatures(image(f), presetSelection('all'), convention);
+        const bad = planes.findIndex((p) => p.some((v) => !Number.isFinite(v)));
+        expect(bad, `${name}: feature plane ${bad} not finite`).toBe(-1);
+      }
+    });
+  }
+
+  it('is refused just above, and NaN or Infinity anywhere comes first', () => {
+    const img = image(() => 1);
+    expect(findUnsafeFeatureInput(img)).toBeNull();
+    img.channels[0][3] = -M * 1.01;
+    expect(findUnsafeFeatureInput(img)).toMatchObject({ kind: 'tooLarge', index: 3 });
+    img.channels[0][9] = Infinity;
+    expect(findUnsafeFeatureInput(img)).toMatchObject({ kind: 'nonFinite', index: 9 });
+  });
+});

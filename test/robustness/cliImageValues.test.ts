@@ -1,0 +1,213 @@
+/**
+ * NaN, ±Infinity and extreme finite values in float images (issue 10, defects 7 and 8): every command
+ * refuses non-finite input with one line naming the file and writes nothing; extreme finite values are
+ * either computed in a range-safe way (percentile normalization) or refused with the named bound, and no
+ * output ever holds NaN or Infinity.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_FEATURE_INPUT_MAGNITUDE } from '../../src/core/features/featureInputRange.js';
+import { parseTiff } from '../io/parseTiff.js';
+import { listFolder, oneErrorLine, runCli, writeFloatImage, writeLabels } from './cliRobustnessHarness.js';
+
+const SIZE = 48;
+let dir: string;
+let labels: string;
+let project: string;
+const images: Record<string, string> = {};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-values-'));
+  labels = await writeLabels(join(dir, 'labels.png'), SIZE, SIZE);
+  const at = (x: number, y: number, bad: number, v: number) => (x === 5 && y === 7 ? bad : v);
+  images.ok = await writeFloatImage(join(dir, 'ok.tif'), SIZE, SIZE, (x, y) => x + y);
+  images.nan = await writeFloatImage(join(dir, 'nan.tif'), SIZE, SIZE, (x, y) => at(x, y, NaN, x + y));
+  images.inf = await writeFloatImage(join(dir, 'inf.tif'), SIZE, SIZE, (x, y) => at(x, y, -Infinity, x));
+  // ±3e38 halves: the structure tensor's squares overflow float32 (NaN features before the fix).
+  images.huge = await writeFloatImage(join(dir, 'huge.tif'), SIZE, SIZE, (x) =>
+    x < SIZE / 2 ? 3e38 : -3e38,
+  );
+  // 3e38, 1e-38 and -3e38 interleaved.
+  images.mixed = await writeFloatImage(
+    join(dir, 'mixed.tif'),
+    SIZE,
+    SIZE,
+    (x, y) => [3e38, 1e-38, -3e38][(x * 7 + y * 3) % 3],
+  );
+  project = join(dir, 'ok.mixel');
+  const train = await runCli(trainArgs(images.ok, project));
+  expect(train.code, train.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function trainArgs(image: string, out: string, ...extra: string[]): string[] {
+  return [
+    'train',
+    '--image',
+    image,
+    '--labels',
+    labels,
+    '--out',
+    out,
+    '--threads',
+    '1',
+    '--components',
+    '1',
+    ...extra,
+  ];
+}
+
+async function expectFinitePages(path: string): Promise<number> {
+  const pages = parseTiff(new Uint8Array(await readFile(path)));
+  let values = 0;
+  for (const page of pages) {
+    for (const v of page.values) expect(Number.isFinite(v)).toBe(true);
+    values += page.values.length;
+  }
+  return values;
+}
+
+describe.each(['nan', 'inf'])('an image holding %s', (name) => {
+  const expectRefused = (run: Awaited<ReturnType<typeof runCli>>) => {
+    expect(run.code).not.toBe(0);
+    const line = oneErrorLine(run);
+    expect(line).toContain(images[name]);
+    expect(line).toContain('NaN or infinite');
+    expect(line).toContain('x=5, y=7');
+  };
+
+  it('is refused by segment, with nothing written', async () => {
+    const out = join(dir, `seg-${name}`);
+    const run = await runCli([
+      'segment',
+      '--image',
+      images[name],
+      '--labels',
+      labels,
+      '--out',
+      out,
+      '--threads',
+      '1',
+    ]);
+    expectRefused(run);
+    expect(await listFolder(out)).toEqual([]);
+  });
+
+  it('is refused by train, with no project written', async () => {
+    const out = join(dir, `${name}.mixel`);
+    expectRefused(await runCli(trainArgs(images[name], out)));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('is refused by features, with no TIFF written', async () => {
+    const out = join(dir, `features-${name}.tif`);
+    expectRefused(await runCli(['features', '--image', images[name], '--out', out, '--threads', '1']));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('is refused by predict, with no output written', async () => {
+    const out = join(dir, `pred-${name}`);
+    const run = await runCli([
+      'predict',
+      '--project',
+      project,
+      images[name],
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      '--threads',
+      '1',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`${images[name]}: contains NaN or infinite values`);
+    expect(await listFolder(out)).toEqual([]);
+  });
+
+  it('is reported, not refused, by info', async () => {
+    const run = await runCli(['info', images[name]]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('1 NaN or infinite values');
+  });
+});
+
+describe('finite values near the float32 limit (±3e38)', () => {
+  it('are refused by features, naming the file and the bound, instead of writing NaN pages', async () => {
+    const out = join(dir, 'features-huge.tif');
+    const run = await runCli(['features', '--image', images.huge, '--out', out, '--threads', '1']);
+    expect(run.code).not.toBe(0);
+    const line = oneErrorLine(run);
+    expect(line).toContain(images.huge);
+    expect(line).toContain(`±${MAX_FEATURE_INPUT_MAGNITUDE.toPrecision(3)}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('are refused by train without normalization, suggesting --normalize percentile', async () => {
+    const out = join(dir, 'huge.mixel');
+    const run = await runCli(trainArgs(images.mixed, out));
+    expect(run.code).not.toBe(0);
+    expect(oneErrorLine(run)).toContain('--normalize percentile');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('are refused by predict with a raw-value project instead of writing NaN probabilities', async () => {
+    const out = join(dir, 'pred-huge');
+    const run = await runCli([
+      'predict',
+      '--project',
+      project,
+      images.huge,
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      '--threads',
+      '1',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`${images.huge}: value 3.00e+38`);
+    expect(await listFolder(out)).toEqual([]);
+  });
+
+  it('are segmented with finite probabilities and uncertainty (percentile normalization keeps them in range)', async () => {
+    const out = join(dir, 'seg-mixed');
+    const run = await runCli([
+      'segment',
+      '--image',
+      images.mixed,
+      '--labels',
+      labels,
+      '--out',
+      out,
+      '--threads',
+      '1',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await expectFinitePages(join(out, 'mixed_Probabilities.tif'))).toBe(2 * SIZE * SIZE);
+    expect(await expectFinitePages(join(out, 'mixed_Uncertainty.tif'))).toBe(SIZE * SIZE);
+  });
+
+  it('train with --normalize percentile and predict give finite probabilities', async () => {
+    const trained = join(dir, 'percentile.mixel');
+    const train = await runCli(trainArgs(images.huge, trained, '--normalize', 'percentile'));
+    expect(train.code, train.stderr).toBe(0);
+    const out = join(dir, 'pred-percentile');
+    const run = await runCli([
+      'predict',
+      '--project',
+      trained,
+      images.mixed,
+      '--export',
+      'Probabilities,Uncertainty',
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      '--threads',
+      '1',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await expectFinitePages(join(out, 'mixed_Probabilities.tif'))).toBe(2 * SIZE * SIZE);
+    expect(await expectFinitePages(join(out, 'mixed_Uncertainty.tif'))).toBe(SIZE * SIZE);
+  });
+});
