@@ -56,6 +56,12 @@ export const MAX_STROKES_PER_CHANGE = 1_000;
 export const MAX_POINTS_PER_CHANGE = 200_000;
 
 /**
+ * Points over all strokes of the open project: 80 MB of coordinates, ~20 hours of continuous painting, so
+ * no window reaches it while repeated large changes cannot grow the backend's memory without end.
+ */
+export const MAX_POINTS_PER_PROJECT = 10_000_000;
+
+/**
  * How far outside the image a stroke's points may lie, in image pixels: the window zooms out to 1/64, so
  * on a 4096-px-wide screen the pointer can be 2^18 image pixels from the image. Coordinates further out
  * are no brush the window makes (and rasterizing clips to the image anyway).

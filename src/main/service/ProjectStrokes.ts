@@ -5,6 +5,7 @@
  */
 import { rasterizeStrokeSteps, rerasterizeRectSteps } from '../../core/labels/rasterizeStroke.js';
 import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
+import { MAX_POINTS_PER_PROJECT } from '../../core/protocol/constants.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { LabelChange, LabelClass } from '../../core/protocol/types.js';
 import { LabelSlices } from './LabelSlices.js';
@@ -64,6 +65,17 @@ export class ProjectStrokes {
       return { stroke, image, width: image.info.width, height: image.info.height };
     });
     checkPaintingWork(painted);
+    const freed = new Set(change.removed);
+    let kept = 0;
+    for (const s of this.strokes.values()) if (!freed.has(s.id)) kept += s.points.length / 2;
+    const added = change.added.reduce((n, s) => n + s.points.length / 2, 0);
+    if (kept + added > MAX_POINTS_PER_PROJECT) {
+      throw new ServiceError(
+        'invalid-argument',
+        `the project's strokes would hold ${kept + added} points after this change: at most ` +
+          `${MAX_POINTS_PER_PROJECT} are kept (save the project and open it again: saved labels come back as rasters, not strokes)`,
+      );
+    }
     for (const id of change.removed) {
       const s = this.strokes.get(id);
       const image = s && this.images().get(s.imageId);
