@@ -106,6 +106,10 @@ function restoreBinaries(value: unknown, buffers: ArrayBuffer[]): unknown {
     return new Ctor(buffer);
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(record)) out[key] = restoreBinaries(item, buffers);
+  for (const [key, item] of Object.entries(record)) {
+    // JSON.parse makes "__proto__" an own key; assigning it would give the object a prototype chosen by
+    // the sender (one that passes `instanceof Float32Array` checks and then throws on use).
+    if (key !== '__proto__') out[key] = restoreBinaries(item, buffers);
+  }
   return out;
 }

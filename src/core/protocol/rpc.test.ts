@@ -195,6 +195,31 @@ describe('a hostile client on one connection', () => {
     ]);
     expect((await client.addImage('/data/b.tif')).path).toBe('/data/b.tif');
   });
+
+  it('a "__proto__" key cannot dress a plain object up as a typed array', async () => {
+    const { raw, calls } = connect();
+    const answers = listen(raw);
+    // {"points": {"__proto__": <Float32Array>}}: before, JSON.parse's own "__proto__" key became the prototype.
+    const header = new TextEncoder().encode(
+      JSON.stringify({
+        v: { type: 'call', id: 8, method: 'applyLabelChange', args: [] },
+        b: [[0, 8]],
+      }).replace(
+        '"args":[]',
+        `"args":[{"added":[{"id":"s","kind":"stroke","imageId":"a","classId":1,"radiusPx":2,"mode":"paint",` +
+          `"points":{"__proto__":{"$bin":0,"$type":"Float32Array"}}}],"removed":[]}]`,
+      ),
+    );
+    const frame = new Uint8Array(((4 + header.length + 7) & ~7) + 8);
+    new DataView(frame.buffer).setUint32(0, header.length, true);
+    frame.set(header, 4);
+    raw.send(frame.buffer);
+    await settle();
+    expect(answers).toEqual([
+      expect.objectContaining({ id: 8, error: expect.objectContaining({ code: 'invalid-argument' }) }),
+    ]);
+    expect(calls).toEqual([]);
+  });
 });
 
 describe('several windows on one service', () => {

@@ -80,7 +80,7 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
       );
       return;
     }
-    const checked = validateArguments(method as MixelMethod, args);
+    const checked = checkArguments(method as MixelMethod, args);
     if (!checked.ok) {
       refuse(id, 'invalid-argument', checked.message);
       return;
@@ -189,6 +189,15 @@ class ViewsOfConnection {
   wants(event: unknown): boolean {
     const viewId = (event as { viewId?: unknown } | null)?.viewId;
     return typeof viewId !== 'string' || this.ids.has(viewId);
+  }
+}
+
+/** validateArguments, which must not throw whatever a client sends (a getter that throws, say). */
+function checkArguments(method: MixelMethod, args: unknown): ReturnType<typeof validateArguments> {
+  try {
+    return validateArguments(method, args);
+  } catch (err) {
+    return { ok: false, message: `invalid arguments to ${method}: ${(err as Error).message}` };
   }
 }
 
