@@ -18,10 +18,9 @@ const OUT_OF_MEMORY_CODES = new Set(['ERR_WORKER_OUT_OF_MEMORY', 'ERR_MEMORY_ALL
 export function isOutOfMemory(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   if (typeof e?.code === 'string' && OUT_OF_MEMORY_CODES.has(e.code)) return true;
-  return (
-    err instanceof RangeError &&
-    /allocation failed|out of memory|Invalid typed array length/i.test(err.message)
-  );
+  // Errors from a worker are rebuilt from their name and message, so RangeError is recognized by name.
+  const isRange = err instanceof RangeError || (err as Error | null)?.name === 'RangeError';
+  return isRange && /allocation failed|out of memory/i.test(String(e?.message));
 }
 
 /** Turns running out of memory during `activity` into a user error saying what to try. */

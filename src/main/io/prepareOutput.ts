@@ -15,9 +15,13 @@ const MAX_FOLDERS_CREATED = 64;
 
 /** Makes sure `dir` is a folder, creating it and its missing parents. */
 export async function prepareOutputFolder(dir: string): Promise<void> {
-  const target = resolve(dir);
+  await ensureFolder(resolve(dir), resolve(dir));
+}
+
+/** Creates `folder` and its missing parents; messages name `target`, the output asked for. */
+async function ensureFolder(folder: string, target: string): Promise<void> {
   const missing: string[] = [];
-  let at = target;
+  let at = folder;
   for (;;) {
     const kind = await kindOf(at, target);
     if (kind === 'folder') break;
@@ -34,11 +38,11 @@ export async function prepareOutputFolder(dir: string): Promise<void> {
     }
     at = parent;
   }
-  for (const folder of missing.reverse()) {
+  for (const created of missing.reverse()) {
     try {
-      await mkdir(folder);
+      await mkdir(created);
     } catch (err) {
-      if (fileErrorCode(err) === 'EEXIST' && (await kindOf(folder, target)) === 'folder') continue;
+      if (fileErrorCode(err) === 'EEXIST' && (await kindOf(created, target)) === 'folder') continue;
       throw new OutputPathError(target, `cannot create the folder: ${describeFileError(err) ?? String(err)}`);
     }
   }
@@ -52,7 +56,7 @@ export async function prepareOutputFile(path: string): Promise<void> {
   if (kind === 'other') {
     throw new OutputPathError(target, 'it is not a regular file (a device, pipe or socket): name a file');
   }
-  await prepareOutputFolder(dirname(target));
+  await ensureFolder(dirname(target), target);
 }
 
 async function kindOf(path: string, target: string): Promise<'folder' | 'file' | 'other' | 'missing'> {

@@ -1,0 +1,204 @@
+/**
+ * Outputs that cannot be written (issue 10, defect 8): a file where a folder is expected and the reverse,
+ * pseudo and read-only file systems, no permission, a full disk, a broken --project for serve. Each ends
+ * the run with one line naming the path, a non-zero exit, and no partial output; a missing output folder
+ * is created, as ilastik's export does.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainError, explainWorkerFailure } from '../../src/main/cli/explainError.js';
+import { describeFileError } from '../../src/main/io/fileErrors.js';
+import { listFolder, oneErrorLine, runCli, writeFloatImage, writeLabels } from './cliRobustnessHarness.js';
+
+const SIZE = 32;
+let dir: string;
+let image: string;
+let labels: string;
+let aFile: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-outputs-'));
+  image = await writeFloatImage(join(dir, 'img.tif'), SIZE, SIZE, (x, y) => x * 3 + y);
+  labels = await writeLabels(join(dir, 'labels.png'), SIZE, SIZE);
+  aFile = join(dir, 'a-file');
+  await writeFile(aFile, 'not a folder');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const segment = (out: string) =>
+  runCli([
+    'segment',
+    '--image',
+    image,
+    '--labels',
+    labels,
+    '--out',
+    out,
+    '--threads',
+    '1',
+    '--export',
+    'segmentation,uncertainty',
+  ]);
+const train = (out: string) =>
+  runCli([
+    'train',
+    '--image',
+    image,
+    '--labels',
+    labels,
+    '--out',
+    out,
+    '--threads',
+    '1',
+    '--components',
+    '1',
+  ]);
+const features = (out: string) => runCli(['features', '--image', image, '--out', out, '--threads', '1']);
+
+async function expectRefused(run: ReturnType<typeof runCli>, ...parts: string[]): Promise<void> {
+  const result = await run;
+  expect(result.code, result.stderr).not.toBe(0);
+  const line = oneErrorLine(result);
+  for (const part of parts) expect(line).toContain(part);
+}
+
+describe('a missing output folder', () => {
+  it('is created by segment, train and features', async () => {
+    const deep = join(dir, 'new', 'deeper');
+    expect((await segment(join(deep, 'seg'))).code).toBe(0);
+    expect(await listFolder(join(deep, 'seg'))).toEqual([
+      'img_Simple Segmentation.png',
+      'img_Uncertainty.tif',
+    ]);
+    expect((await train(join(deep, 'p.mixel'))).code).toBe(0);
+    expect((await features(join(deep, 'f.tif'))).code).toBe(0);
+    expect(existsSync(join(deep, 'p.mixel')) && existsSync(join(deep, 'f.tif'))).toBe(true);
+  });
+});
+
+describe('a file where a folder is expected (ENOTDIR)', () => {
+  it('is named by segment (its --out is a folder)', () =>
+    expectRefused(segment(aFile), aFile, 'it is a file, not a folder'));
+  it('is named by segment, train and features when it is a parent', async () => {
+    await expectRefused(segment(join(aFile, 'out')), `${aFile} is a file, not a folder`);
+    await expectRefused(train(join(aFile, 'p.mixel')), `${aFile} is a file, not a folder`);
+    await expectRefused(features(join(aFile, 'f.tif')), `${aFile} is a file, not a folder`);
+  });
+});
+
+describe('--out naming an existing folder', () => {
+  it('is refused by train and features before any work', async () => {
+    const folder = join(dir, 'taken.tif');
+    await mkdir(folder, { recursive: true });
+    await expectRefused(train(folder), folder, 'it is a folder');
+    await expectRefused(features(folder), folder, 'it is a folder');
+    expect(await readdir(folder)).toEqual([]);
+  });
+});
+
+describe('pseudo file systems', () => {
+  // Node's recursive mkdir never returns under /proc: segment hung there before.
+  it('segment --out under /proc fails at once with one line', () =>
+    expectRefused(segment('/proc/mixel-out'), '/proc/mixel-out', 'cannot create the folder'));
+  it('train and features --out under /proc fail with one line', async () => {
+    await expectRefused(train('/proc/mixel.mixel'), '/proc/mixel.mixel', 'cannot write it');
+    await expectRefused(features('/proc/mixel.tif'), '/proc/mixel.tif', 'cannot write it');
+  });
+});
+
+/** Root may mount small file systems: then the real EROFS and ENOSPC are tested, else only their words. */
+function mountTmpfs(path: string, options: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', path], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const canMount = process.getuid?.() === 0 && existsSync('/bin/mount');
+
+describe.runIf(canMount)('read-only and full file systems (tmpfs mounts, as root)', () => {
+  const mounted: string[] = [];
+  afterAll(() => {
+    for (const path of mounted) execFileSync('umount', [path], { stdio: 'ignore' });
+  });
+
+  it('a read-only file system is named (EROFS) by segment, train and features', async () => {
+    const ro = join(dir, 'ro');
+    await mkdir(ro);
+    if (!mountTmpfs(ro, 'ro,size=64k')) return expect.fail('mount failed');
+    mounted.push(ro);
+    await expectRefused(segment(join(ro, 'seg')), 'read-only file system (EROFS)');
+    await expectRefused(train(join(ro, 'p.mixel')), join(ro, 'p.mixel'), 'read-only file system (EROFS)');
+    await expectRefused(features(join(ro, 'f.tif')), join(ro, 'f.tif'), 'read-only file system (EROFS)');
+  });
+
+  it('a full disk is named (ENOSPC) and leaves no partial output', async () => {
+    const tiny = join(dir, 'tiny');
+    await mkdir(tiny);
+    if (!mountTmpfs(tiny, 'size=4k')) return expect.fail('mount failed');
+    mounted.push(tiny);
+    await expectRefused(
+      features(join(tiny, 'f.tif')),
+      join(tiny, 'f.tif'),
+      'no space left on the device (ENOSPC)',
+    );
+    await expectRefused(segment(join(tiny, 'seg')), 'no space left on the device (ENOSPC)');
+    expect(await listFolder(join(tiny, 'seg'))).toEqual([]);
+    expect((await readdir(tiny)).filter((n) => n !== 'seg')).toEqual([]);
+  });
+});
+
+describe('serve --project', () => {
+  it('a missing project file is one line naming it', () =>
+    expectRefused(runCli(['serve', '--project', join(dir, 'missing.mixel')]), 'missing.mixel'));
+  it('a broken project file is one line naming it', async () => {
+    const broken = join(dir, 'broken.mixel');
+    await writeFile(broken, '{"version": 1, "classes": [');
+    await expectRefused(runCli(['serve', '--project', broken]), broken, 'not valid JSON');
+  });
+});
+
+describe('one line for every failure', () => {
+  it('maps file-system codes to words in one place', () => {
+    expect(describeFileError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(
+      'no space left on the device (ENOSPC)',
+    );
+    expect(describeFileError(Object.assign(new Error('x'), { code: 'EROFS' }))).toBe(
+      'read-only file system (EROFS)',
+    );
+    expect(describeFileError(new Error('no code'))).toBeUndefined();
+  });
+
+  it('a worker out of memory during train says what to try', () => {
+    const oom = Object.assign(
+      new Error('Worker terminated due to reaching memory limit: JS heap out of memory'),
+      {
+        code: 'ERR_WORKER_OUT_OF_MEMORY',
+      },
+    );
+    expect(() => explainWorkerFailure(oom, 'training on a.tif')).toThrow(
+      'out of memory while training on a.tif: try --threads 1 or a smaller image',
+    );
+    // As rebuilt by the pool from a worker's message: name and message only.
+    const allocation = Object.assign(new Error('Array buffer allocation failed'), { name: 'RangeError' });
+    expect(() => explainWorkerFailure(allocation, 'training on a.tif')).toThrow(/^out of memory while/);
+  });
+
+  it('an unexpected error is one line pointing at MIXEL_DEBUG, not a stack trace', () => {
+    const { line, exitCode } = explainError(
+      new TypeError('cannot read properties of undefined\n    at f (x.js:1)'),
+    );
+    expect(line).toBe(
+      'internal error: cannot read properties of undefined; run with MIXEL_DEBUG=1 for the trace',
+    );
+    expect(exitCode).not.toBe(0);
+  });
+});
