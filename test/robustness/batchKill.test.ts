@@ -93,7 +93,7 @@ describe('kill -9', () => {
     await expect(loadProject(project())).resolves.toMatchObject({ version: 1 });
   }, 120_000);
 
-  it('mid-batch of predict: the rerun completes and removes the killed run's temporaries', async () => {
+  it('mid-batch of predict: the rerun completes and removes the temporaries of the killed run', async () => {
     expect((await runMixel(trainArgs())).code).toBe(0);
     const predictArgs = [
       'predict',
