@@ -45,6 +45,13 @@ afterAll(async () => {
   expect(processKillers).toEqual([]);
 });
 
+/** `length` bytes that start like a TIFF file (and are junk after that). */
+function tiffLike(length: number, fill = 0): Uint8Array {
+  const bytes = new Uint8Array(length).fill(fill);
+  bytes.set([0x49, 0x49, 0x2a, 0x00]);
+  return bytes;
+}
+
 function upload(service: MixelService, name: string, bytes: Uint8Array) {
   return uploadInChunks(service, name, bytes.length, async (start, end) => bytes.subarray(start, end));
 }
@@ -152,7 +159,7 @@ describe('what an upload may be', () => {
     await expect(
       client.service.uploadChunk(id, 0, new Uint8Array(UPLOAD_CHUNK_BYTES + 1)),
     ).rejects.toMatchObject({ code: 'invalid-argument' });
-    await client.service.uploadChunk(id, 0, new Uint8Array(UPLOAD_CHUNK_BYTES));
+    await client.service.uploadChunk(id, 0, tiffLike(UPLOAD_CHUNK_BYTES));
     await expect(
       client.service.uploadChunk(id, UPLOAD_CHUNK_BYTES, new Uint8Array(UPLOAD_CHUNK_BYTES)),
     ).rejects.toMatchObject({
@@ -193,13 +200,26 @@ describe('finishing', () => {
 
 describe('a failed upload leaves nothing on disk', () => {
   it('when the bytes are not an image', async () => {
-    await expect(
-      upload(client.service, 'junk.png', new Uint8Array(randomBytes(100_000))),
-    ).rejects.toMatchObject({
+    await expect(upload(client.service, 'junk.tif', tiffLike(100_000, 0x5a))).rejects.toMatchObject({
       code: 'image-unreadable',
-      message: expect.stringContaining('junk.png'),
+      message: expect.stringContaining('junk.tif'),
     });
     expect(await served.uploadFolderContents()).toEqual([]);
+  });
+
+  it('when the bytes do not start like an image: refused with the first piece', async () => {
+    const id = await client.service.beginUpload('movie.mp4', 8 * MiB);
+    await expect(
+      client.service.uploadChunk(id, 0, new Uint8Array(randomBytes(UPLOAD_CHUNK_BYTES))),
+    ).rejects.toMatchObject({
+      code: 'upload-refused',
+      message:
+        'movie.mp4 does not start like a TIFF, PNG or JPEG file; the upload was dropped (open other formats by path)',
+    });
+    expect(await served.uploadFolderContents()).toEqual([]);
+    await expect(client.service.uploadChunk(id, UPLOAD_CHUNK_BYTES, tiffLike(10))).rejects.toMatchObject({
+      code: 'unknown-upload',
+    });
   });
 
   it('when it is truncated', async () => {
@@ -225,7 +245,7 @@ describe('a failed upload leaves nothing on disk', () => {
     const ids = await Promise.all(
       [1, 2, 3, 4].map((n) => other.service.beginUpload(`gone${n}.bin`, (8 * MiB) / 4)),
     );
-    await other.service.uploadChunk(ids[0], 0, new Uint8Array(randomBytes(UPLOAD_CHUNK_BYTES / 2)));
+    await other.service.uploadChunk(ids[0], 0, tiffLike(UPLOAD_CHUNK_BYTES / 2));
     expect(await served.uploadFolderContents()).toHaveLength(4);
     const closedAt = performance.now();
     other.close();
@@ -238,7 +258,7 @@ describe('a failed upload leaves nothing on disk', () => {
 
   it('when the window stops sending (but stays connected): aborted once idle', async () => {
     const id = await client.service.beginUpload('stalled.bin', 2 * MiB);
-    await client.service.uploadChunk(id, 0, new Uint8Array(1000));
+    await client.service.uploadChunk(id, 0, tiffLike(1000));
     await new Promise((r) => setTimeout(r, IDLE_MS + 700));
     expect(await served.uploadFolderContents()).toEqual([]);
     await expect(client.service.uploadChunk(id, 1000, new Uint8Array(10))).rejects.toMatchObject({

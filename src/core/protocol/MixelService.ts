@@ -59,7 +59,8 @@ export interface MixelService {
 
   /**
    * Appends bytes to an upload: `offset` is the number of bytes sent before (pieces go in order), at most
-   * UPLOAD_CHUNK_BYTES each. An upload left without a piece for a while is aborted.
+   * UPLOAD_CHUNK_BYTES each. The first piece must start like a TIFF, PNG or JPEG file (other formats are
+   * opened by path), else the upload is dropped. An upload left without a piece for a while is aborted.
    */
   uploadChunk(uploadId: string, offset: number, bytes: Uint8Array): Promise<void>;
 

@@ -69,6 +69,13 @@ export class UploadFolder {
         `a piece of ${upload.fileName} starts at byte ${offset} but ${upload.received} bytes arrived: send the pieces in order`,
       );
     }
+    if (offset === 0 && !hasImageSignature(bytes)) {
+      await this.abort(uploadId);
+      throw refused(
+        `${upload.fileName} does not start like a TIFF, PNG or JPEG file; the upload was dropped ` +
+          '(open other formats by path)',
+      );
+    }
     if (offset + bytes.length > upload.totalBytes) {
       await this.abort(uploadId);
       throw refused(
@@ -225,6 +232,22 @@ export class UploadFolder {
     if (upload.isFinishing) throw refused(`${upload.fileName} is already being finished`);
     return upload;
   }
+}
+
+/**
+ * Whether `head` (a file's first bytes) starts like a TIFF (classic or big, either byte order), PNG or JPEG,
+ * the formats the window's drop target takes: junk is refused with its first piece, not after a gigabyte.
+ */
+export function hasImageSignature(head: Uint8Array): boolean {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  return (
+    starts(0x49, 0x49, 0x2a, 0x00) || // TIFF, little-endian
+    starts(0x4d, 0x4d, 0x00, 0x2a) || // TIFF, big-endian
+    starts(0x49, 0x49, 0x2b, 0x00) || // BigTIFF, little-endian
+    starts(0x4d, 0x4d, 0x00, 0x2b) || // BigTIFF, big-endian
+    starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a) || // PNG
+    starts(0xff, 0xd8, 0xff) // JPEG
+  );
 }
 
 async function writeAll(file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
