@@ -107,6 +107,19 @@ describe('a 40000² 1-bit palette PNG of ~200 KB', () => {
   });
 });
 
+describe('a header declaring more pixels than any plane Mixel opens (300000²)', () => {
+  it('is refused by info in one line, before sharp decodes anything', async () => {
+    const bomb = join(dir, 'declared.png');
+    await writeFile(bomb, palettePng(300000, 300000, 1, new Uint8Array(16)));
+    const run = await runCli(['info', bomb]);
+    expect(run.code).not.toBe(0);
+    // sharp's limitInputPixels (MAX_IMAGE_PIXELS) already stops it at the header.
+    expect(run.stderr).toContain(`mixel: ${bomb}: `);
+    expect(run.stderr).toMatch(/exceeds pixel limit|declares 300000 × 300000 pixels/);
+    expect(run.peakRssMb).toBeLessThan(HEADER_ONLY_RSS_MB);
+  });
+});
+
 describe('the memory budget', () => {
   it('MIXEL_MEMORY_BUDGET lowers it: a 200² segment is refused under 100 MB with its estimate', async () => {
     const image = await writeFloatImage(join(dir, 'small.tif'), 200, 200, (x, y) => x + y);

@@ -35,11 +35,12 @@ export interface OpenedImage extends ImageSource {
 export const MAX_WHOLE_IMAGE_BYTES = 4 * 1024 ** 3;
 
 /**
- * Largest plane (width × height) opened at all, and sharp's `limitInputPixels`: 2³² pixels (65536²) is beyond
- * any microscope's single plane yet still streams region by region; a header declaring more is a bomb or a
- * corrupt file, refused before any pixel is decoded.
+ * Largest plane (width × height) opened at all, and sharp's `limitInputPixels`: 2³⁶ pixels (262144²) is
+ * beyond whole-slide scans (~100000²), which `mixel predict` streams region by region; a header declaring
+ * more is a corrupt file or a decompression bomb, refused before any pixel is decoded. Whole-image reads
+ * have their own, much lower bound (MAX_WHOLE_IMAGE_BYTES, and the commands' memory budget).
  */
-export const MAX_IMAGE_PIXELS = 2 ** 32;
+export const MAX_IMAGE_PIXELS = 2 ** 36;
 
 const SAMPLE_TYPES: Record<string, SampleType> = { uchar: 'uint8', ushort: 'uint16', float: 'float32' };
 const RAW_COLOUR_SPACES = new Set(['b-w', 'grey16', 'srgb', 'rgb16', 'scrgb', 'multiband']);
