@@ -123,6 +123,20 @@ describe("the window's export", () => {
     await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('refuses two sources of one image mapped to one file (no {source})', async () => {
+    const out = join(dir, 'window-out-3');
+    const both = {
+      ...request(`${out}/{name}.{ext}`),
+      imageIds: [ids[0]],
+      sources: ['labels' as const, 'uncertainty' as const],
+    };
+    await expect(backend.service.exportImages(both)).rejects.toMatchObject({
+      code: 'export-collision',
+      message: expect.stringMatching(/labels of .*x\.tif and uncertainty of .*x\.tif would both be written/),
+    });
+    await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('exports both when the pattern keeps them apart', async () => {
     const result = await backend.service.exportImages(request('{dir}/{name}_{source}.{ext}'));
     expect(result.images.map((im) => im.error)).toEqual([undefined, undefined]);

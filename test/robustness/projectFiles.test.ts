@@ -74,6 +74,11 @@ const HOSTILE: [string, RegExp, (p: Json) => void][] = [
   ['model class 7 of 2', /class 7/, (p) => (p.model.classes = [1, 7])],
   ['featureCount 1e6', /featureCount/, (p) => (p.model.featureCount = 1e6)],
   ['componentClass 5', /componentClass/, (p) => (p.model.componentClass[0] = 5)],
+  ['covariances one short', /covariances/, (p) => p.model.mixture.covariances.pop()],
+  ['means one too many', /mixture\.means/, (p) => p.model.mixture.means.push(0)],
+  ['5000 components', /weights/, (p) => (p.model.mixture.weights = new Array(5000).fill(1 / 5000))],
+  ['percentiles crossed', /lowPercentile/, (p) => (p.normalization.lowPercentile = 99.95)],
+  ['1e6 planes', /planes/, (p) => (p.images[0].planes = 1e6)],
 ];
 
 describe('a hostile project file is refused on load with one line naming the file and the field', () => {
