@@ -1,9 +1,9 @@
 /**
  * A fixed pool of worker threads running jobs from the job table (jobs/index.ts), first in, first out.
  * Heavy work (features, EM, prediction) goes here so the Electron main thread, the server and the
- * renderer never freeze. Cancellation: a queued job is dropped at once; a running job that has not ended
- * CANCELLED_JOB_GRACE_MS after its cancel is stopped by terminating its thread, which is replaced by a
- * fresh one, so a cancelled job never keeps burning a core (a hostile or huge job could run for hours).
+ * renderer never freeze. Cancellation: a queued job is dropped at once; a running job that goes on (past
+ * a short grace, and past a second of running in all) is stopped by terminating its thread, which is
+ * replaced by a fresh one, so a cancelled job never keeps burning a core (training, a huge tile).
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -33,6 +33,8 @@ interface PendingJob {
 interface PoolWorker {
   readonly worker: Worker;
   job: PendingJob | null;
+  /** performance.now() when the current job was handed to the thread. */
+  startedAt: number;
 }
 
 export class JobCancelledError extends Error {
@@ -43,11 +45,13 @@ export class JobCancelledError extends Error {
 }
 
 /**
- * How long a cancelled running job may go on before its thread is terminated. Most tile jobs end within
- * this (tens of ms), keeping the thread and its caches (prepared models, compiled kernels); a respawned
- * thread costs ~50 ms of start-up.
+ * A cancelled running job is terminated only once it has gone on this long after its cancel AND run
+ * KILLABLE_AFTER_RUNNING_MS in all. Tile jobs end well within that (40–60 ms warm, ~0.8 s the first on a
+ * fresh thread, measured on a loaded 2-core machine) and keep their warm thread; killing them would make
+ * panning in the window respawn cold threads over and over (~0.45 s start plus slow first jobs).
  */
 export const CANCELLED_JOB_GRACE_MS = 200;
+export const KILLABLE_AFTER_RUNNING_MS = 1000;
 
 export function defaultThreadCount(): number {
   return Math.max(1, availableParallelism());
@@ -106,11 +110,16 @@ export class WorkerPool {
     const index = this.queue.indexOf(job);
     if (index >= 0) this.queue.splice(index, 1);
     job.reject(new JobCancelledError());
-    if (index >= 0) return;
+    const running = this.workers.find((w) => w.job === job);
+    if (index >= 0 || !running) return;
+    const delay = Math.max(
+      CANCELLED_JOB_GRACE_MS,
+      running.startedAt + KILLABLE_AFTER_RUNNING_MS - performance.now(),
+    );
     setTimeout(() => {
       const slot = this.workers.find((w) => w.job === job);
       if (slot && !this.isClosed) this.replace(slot);
-    }, CANCELLED_JOB_GRACE_MS).unref();
+    }, delay).unref();
   }
 
   /** Terminates a thread stuck in a cancelled job and puts a fresh one in its place. */
@@ -129,6 +138,7 @@ export class WorkerPool {
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
+      slot.startedAt = performance.now();
       slot.worker.ref(); // a busy worker keeps the process alive until its result arrives
       slot.worker.postMessage(job.request, job.transfer);
     }
@@ -136,7 +146,7 @@ export class WorkerPool {
 
   private spawn(): PoolWorker {
     const worker = new Worker(workerScriptPath());
-    const slot: PoolWorker = { worker, job: null };
+    const slot: PoolWorker = { worker, job: null, startedAt: 0 };
     worker.on('message', (response: JobResponseMessage) => {
       const job = slot.job;
       slot.job = null;
