@@ -5,7 +5,7 @@
  * a client sends, a bad request gets an answer or a closed connection, never the end of the process.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -58,15 +58,17 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
       else res.destroy();
     });
   });
-  // perMessageDeflate off: compressed frames could inflate past maxPayload's intent, and tiles are
-  // float data that barely compress.
+  // perMessageDeflate off: inflating what a client sends costs memory and CPU before any check, and
+  // float tiles barely compress.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
-  wss.on('error', () => {}); // with noServer it has no server of its own to fail; kept so none can crash us
+  // With noServer it has no listening socket of its own to fail, but an 'error' without a listener would
+  // end the process, so one is there.
+  wss.on('error', () => {});
   server.on('upgrade', (req, socket: Duplex, head: Buffer) => onUpgrade(req, socket, head));
   // A request Node cannot parse (bad header, bad chunking): answer 400 and drop only that connection.
   server.on('clientError', (_err, socket: Duplex) => refuseSocket(socket, 400, 'malformed request'));
 
-  function onUpgrade(req: Parameters<typeof refuseUpgrade>[0], socket: Duplex, head: Buffer) {
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => socket.destroy());
     const refusal = refuseUpgrade(req, identity);
     if (refusal) return refuseSocket(socket, refusal.status, refusal.message);
