@@ -13,7 +13,7 @@ import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.
 import { ImageReadError } from '../io/ImageReadError.js';
 import { asOutputError } from '../io/fileErrors.js';
 import { openImage, readImage } from '../io/openImage.js';
-import { prepareOutputFolder } from '../io/prepareOutput.js';
+import { prepareOutputFolder, removeCreatedFolders } from '../io/prepareOutput.js';
 import { TiffStripWriter } from '../io/TiffStripWriter.js';
 import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
 import { predictImage } from './predictImage.js';
@@ -54,7 +54,7 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
   const labels = checkLabels(await readOrExplain(req.labelsPath), image, req.labelsPath);
   const selection = presetSelection(req.preset);
   const convention = 'ilastik' as const;
-  await prepareOutputFolder(req.outDir);
+  const createdFolders = await prepareOutputFolder(req.outDir);
   const pool = new WorkerPool(req.threads ? { threads: req.threads } : {});
   try {
     const model = await trainClassifier(pool, [{ image, labels }], selection, convention, { seed: req.seed });
@@ -93,6 +93,9 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
       }
     }
     return written;
+  } catch (err) {
+    await removeCreatedFolders(createdFolders);
+    throw err;
   } finally {
     await pool.close();
   }

@@ -6,20 +6,28 @@
  * Folders are created one level at a time rather than with `mkdir({ recursive: true })`: on pseudo file
  * systems such as /proc, Node's recursive mkdir keeps retrying ENOENT and never returns.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { OutputPathError, describeFileError, fileErrorCode } from './fileErrors.js';
 
 /** Deeper than any real output path; a bound so a pathological path cannot loop. */
 const MAX_FOLDERS_CREATED = 64;
 
-/** Makes sure `dir` is a folder, creating it and its missing parents. */
-export async function prepareOutputFolder(dir: string): Promise<void> {
-  await ensureFolder(resolve(dir), resolve(dir));
+/** Makes sure `dir` is a folder, creating it and its missing parents; returns the folders it created. */
+export async function prepareOutputFolder(dir: string): Promise<string[]> {
+  return ensureFolder(resolve(dir), resolve(dir));
 }
 
-/** Creates `folder` and its missing parents; messages name `target`, the output asked for. */
-async function ensureFolder(folder: string, target: string): Promise<void> {
+/** Removes folders `prepareOutput…` created, if still empty: a failed run leaves nothing behind. */
+export async function removeCreatedFolders(created: readonly string[]): Promise<void> {
+  for (const folder of [...created].reverse()) {
+    // rmdir removes only empty folders; one that holds anything (another writer's file) stays.
+    await rmdir(folder).catch(() => undefined);
+  }
+}
+
+/** Creates `folder` and its missing parents, outermost first; messages name `target`, the output asked for. */
+async function ensureFolder(folder: string, target: string): Promise<string[]> {
   const missing: string[] = [];
   let at = folder;
   for (;;) {
@@ -38,25 +46,29 @@ async function ensureFolder(folder: string, target: string): Promise<void> {
     }
     at = parent;
   }
-  for (const created of missing.reverse()) {
+  const created: string[] = [];
+  for (const next of missing.reverse()) {
     try {
-      await mkdir(created);
+      await mkdir(next);
+      created.push(next);
     } catch (err) {
-      if (fileErrorCode(err) === 'EEXIST' && (await kindOf(created, target)) === 'folder') continue;
+      if (fileErrorCode(err) === 'EEXIST' && (await kindOf(next, target)) === 'folder') continue;
+      await removeCreatedFolders(created);
       throw new OutputPathError(target, `cannot create the folder: ${describeFileError(err) ?? String(err)}`);
     }
   }
+  return created;
 }
 
 /** Makes sure `path` can be a file written whole: its folder exists (created if missing), it is not a folder or device. */
-export async function prepareOutputFile(path: string): Promise<void> {
+export async function prepareOutputFile(path: string): Promise<string[]> {
   const target = resolve(path);
   const kind = await kindOf(target, target);
   if (kind === 'folder') throw new OutputPathError(target, 'it is a folder: name a file inside it');
   if (kind === 'other') {
     throw new OutputPathError(target, 'it is not a regular file (a device, pipe or socket): name a file');
   }
-  await ensureFolder(dirname(target), target);
+  return ensureFolder(dirname(target), target);
 }
 
 async function kindOf(path: string, target: string): Promise<'folder' | 'file' | 'other' | 'missing'> {

@@ -64,52 +64,57 @@ export function registerFeatures(program: Command): void {
       const { computeFeatureStack } = await import('../../features/computeFeatureStack.js');
       const { writeFloat32Tiff } = await import('../../io/writeFloat32Tiff.js');
 
-      const { prepareOutputFile } = await import('../../io/prepareOutput.js');
+      const { prepareOutputFile, removeCreatedFolders } = await import('../../io/prepareOutput.js');
       const { asOutputError } = await import('../../io/fileErrors.js');
       const { explainWorkerFailure } = await import('../explainError.js');
-      await prepareOutputFile(opts.out);
-
-      const { openImage } = await import('../../io/openImage.js');
-      const { checkMemoryBudget, describeShape, featuresPeakBytes } = await import('../memoryBudget.js');
-      let image;
+      const createdFolders = await prepareOutputFile(opts.out);
       try {
-        const { info } = await openImage(opts.image);
-        const shape = { path: opts.image, ...info };
-        checkMemoryBudget(
-          describeShape(shape),
-          featuresPeakBytes(shape, featureChannelCount(presetSelection(preset), info.channels)),
-          'features holds every channel of the whole image; `mixel predict --export Features` streams images of any size',
+        const { openImage } = await import('../../io/openImage.js');
+        const { checkMemoryBudget, describeShape, featuresPeakBytes } = await import('../memoryBudget.js');
+        let image;
+        try {
+          const { info } = await openImage(opts.image);
+          const shape = { path: opts.image, ...info };
+          checkMemoryBudget(
+            describeShape(shape),
+            featuresPeakBytes(shape, featureChannelCount(presetSelection(preset), info.channels)),
+            'features holds every channel of the whole image; `mixel predict --export Features` streams images of any size',
+          );
+          image = (await readImage(opts.image)).image;
+          assertFeatureInput(opts.image, image, 'features are computed on raw values: rescale the image');
+        } catch (err) {
+          if (err instanceof ImageReadError) throw new UserError(err.message);
+          throw err;
+        }
+        const sel = presetSelection(preset);
+        const names = featureChannelNames(sel, image.channels.length);
+        const started = performance.now();
+        const pool = new WorkerPool({ threads });
+        let planes: Float32Array[];
+        try {
+          planes = await computeFeatureStack(pool, image, sel, convention, { tileSize });
+        } catch (err) {
+          explainWorkerFailure(err, `computing the features of ${opts.image}`);
+          throw err;
+        } finally {
+          await pool.close();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        try {
+          await writeFloat32Tiff(opts.out, planes, image.width, image.height, { pageNames: names });
+        } catch (err) {
+          throw asOutputError(opts.out, err);
+        }
+        const mpx = (image.width * image.height) / 1e6;
+        console.log(
+          `${opts.out}: ${names.length} float32 channels of ${image.width}×${image.height} ` +
+            `(${preset}, ${convention}) in ${seconds.toFixed(2)} s, ${(mpx / seconds).toFixed(2)} Mpx/s`,
         );
-        image = (await readImage(opts.image)).image;
-        assertFeatureInput(opts.image, image, 'features are computed on raw values: rescale the image');
       } catch (err) {
-        if (err instanceof ImageReadError) throw new UserError(err.message);
+        // A failed run leaves no output, not even the folders made for it.
+        await removeCreatedFolders(createdFolders);
         throw err;
       }
-      const sel = presetSelection(preset);
-      const names = featureChannelNames(sel, image.channels.length);
-      const started = performance.now();
-      const pool = new WorkerPool({ threads });
-      let planes: Float32Array[];
-      try {
-        planes = await computeFeatureStack(pool, image, sel, convention, { tileSize });
-      } catch (err) {
-        explainWorkerFailure(err, `computing the features of ${opts.image}`);
-        throw err;
-      } finally {
-        await pool.close();
-      }
-      const seconds = (performance.now() - started) / 1000;
-      try {
-        await writeFloat32Tiff(opts.out, planes, image.width, image.height, { pageNames: names });
-      } catch (err) {
-        throw asOutputError(opts.out, err);
-      }
-      const mpx = (image.width * image.height) / 1e6;
-      console.log(
-        `${opts.out}: ${names.length} float32 channels of ${image.width}×${image.height} ` +
-          `(${preset}, ${convention}) in ${seconds.toFixed(2)} s, ${(mpx / seconds).toFixed(2)} Mpx/s`,
-      );
     });
 }
 

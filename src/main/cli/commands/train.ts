@@ -114,11 +114,11 @@ export function registerTrain(program: Command): void {
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const { prepareOutputFile } = await import('../../io/prepareOutput.js');
+      const { prepareOutputFile, removeCreatedFolders } = await import('../../io/prepareOutput.js');
       const { asOutputError } = await import('../../io/fileErrors.js');
       const { explainWorkerFailure } = await import('../explainError.js');
-      await prepareOutputFile(opts.out);
-      await checkTrainingMemory(opts.image, opts.axes, opts.normalize !== 'none');
+      await checkTrainingInputs(opts.image, opts.labels, opts.axes, opts.normalize !== 'none');
+      const createdFolders = await prepareOutputFile(opts.out);
       const progress = createProgressReporter({ json: opts.json });
       const pool = new WorkerPool({ threads });
       const started = performance.now();
@@ -168,6 +168,7 @@ export function registerTrain(program: Command): void {
         });
       } catch (err) {
         const e = err as Error;
+        await removeCreatedFolders(createdFolders);
         explainWorkerFailure(err, `training on ${opts.image.join(', ')}`);
         if (e.name === 'ImageReadError' || e instanceof RangeError) throw new UserError(e.message);
         throw asOutputError(opts.out, err);
@@ -177,18 +178,36 @@ export function registerTrain(program: Command): void {
     });
 }
 
-/** Refuses, from the image headers, a training set too large to hold in memory. */
-async function checkTrainingMemory(images: string[], axes: string | undefined, normalized: boolean) {
+/**
+ * Checks the training set from the file headers, before any pixel is read: each label image has its
+ * image's size, and all of them fit the memory budget.
+ */
+async function checkTrainingInputs(
+  images: string[],
+  labels: string[],
+  axes: string | undefined,
+  normalized: boolean,
+) {
   const { openImage } = await import('../../io/openImage.js');
   const { checkMemoryBudget, trainPeakBytes } = await import('../memoryBudget.js');
-  const shapes = [];
-  for (const path of images) {
+  const header = async (path: string, options = {}) => {
     try {
-      shapes.push({ path, ...(await openImage(path, { axes })).info });
+      return (await openImage(path, options)).info;
     } catch (err) {
       if ((err as Error).name === 'ImageReadError') throw new UserError((err as Error).message);
       throw err;
     }
+  };
+  const shapes = [];
+  for (const [i, path] of images.entries()) {
+    const info = await header(path, { axes });
+    const label = await header(labels[i]);
+    if (label.width !== info.width || label.height !== info.height) {
+      throw new UserError(
+        `${labels[i]}: labels are ${label.width} × ${label.height} but ${path} is ${info.width} × ${info.height}`,
+      );
+    }
+    shapes.push({ path, ...info });
   }
   const pixels = shapes.reduce((n, s) => n + s.width * s.height, 0);
   checkMemoryBudget(
