@@ -57,6 +57,19 @@ describe('a multi-plane image', () => {
     expect(outputs).toHaveLength(6);
   }, 30_000);
 
+  it('writes every plane as PNG segmentations too', async () => {
+    const image = await zStack('good-png', false);
+    const run = await runMixel([
+      'predict',
+      ...['--project', fixture.projectPath, '--threads', '1', '--axes', 'zyx'],
+      ...['--export', 'Simple Segmentation', '--format', 'png'],
+      image,
+    ]);
+    expect(run.code).toBe(0);
+    const outputs = (await readdir(join(dir, 'good-png'))).filter((f) => f !== 'stack.tif').sort();
+    expect(outputs).toEqual([0, 1, 2].map((z) => `stack_Simple_Segmentation_z000${z}.png`));
+  }, 30_000);
+
   it('failing at its last plane leaves no output at all (planes 0 and 1 stayed before)', async () => {
     const image = await zStack('bad', true);
     const run = await predict(image);

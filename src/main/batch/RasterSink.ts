@@ -89,13 +89,20 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
   if (width * height > MAX_PNG_PIXELS) {
     throw new RangeError(`a ${width} × ${height} PNG is too large to assemble in memory: use --format tiff`);
   }
-  const pixels = sampleType === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height);
+  // Held until `finish` encodes it, then released: a z-stack's planes wait finished (not in memory) for
+  // their common commit.
+  let pixels: Uint8Array | Uint16Array | null =
+    sampleType === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height);
   const writePng = options.writePng ?? writeIntegerImage;
   // The PNG is encoded at `finish` into a name reserved now (exclusive create), and renamed at `commit`.
   const { tmpPath, handle } = await createTemporaryFile(path);
   await handle.close();
   let isCommitted = false;
-  const finish = () => writePng(tmpPath, pixels, width, height);
+  const finish = async () => {
+    if (!pixels) return;
+    await writePng(tmpPath, pixels, width, height);
+    pixels = null;
+  };
   const commit = async () => {
     if (isCommitted) return;
     await commitTemporaryFile(tmpPath, path);
@@ -104,7 +111,8 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
   return {
     path,
     writeBand: async (y0, planes) => {
-      pixels.set(planes[0] as typeof pixels, y0 * width);
+      if (!pixels) throw new Error(`${path}: rows written after finish`);
+      pixels.set(planes[0] as Uint8Array & Uint16Array, y0 * width);
     },
     finish,
     commit,
@@ -113,6 +121,7 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
       await commit();
     },
     abort: async () => {
+      pixels = null;
       if (!isCommitted) await rm(tmpPath, { force: true });
     },
   };
