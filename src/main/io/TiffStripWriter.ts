@@ -147,6 +147,8 @@ export class TiffStripWriter {
       await this.handle.sync();
       await this.handle.close();
       this.isFinished = true;
+      // A finished file may wait for its commit (a z-stack's planes commit together): free the strip buffers.
+      for (const state of this.pageStates) state.pending = new Uint8Array(0);
     } catch (err) {
       await this.abort();
       throw err;
