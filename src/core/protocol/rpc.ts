@@ -216,6 +216,17 @@ function readClientMessage(frame: ArrayBuffer): ClientMessage | null {
   return message as ClientMessage;
 }
 
+/**
+ * The arguments without trailing `undefined`s: an optional argument left out (`saveProject(path)` with
+ * `path` undefined) is omitted on the wire. JSON would turn it into null, which the argument schemas
+ * rightly refuse (null is not a path), so plain Save after a first Save as failed.
+ */
+function withoutOmittedTail(args: unknown[]): unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  return end === args.length ? args : args.slice(0, end);
+}
+
 export class CallCancelledError extends Error {
   override name = 'CallCancelledError';
 }
@@ -254,7 +265,7 @@ export function connectService(protocol: Protocol): MixelService & Disposable {
       new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        send({ type: 'call', id, method, args });
+        send({ type: 'call', id, method, args: withoutOmittedTail(args) });
       });
   }
   for (const event of MIXEL_EVENTS) {
