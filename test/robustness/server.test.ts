@@ -178,6 +178,27 @@ describe('one connection cannot hoard the service', () => {
     await expect.poll(() => serverAnswers(served.server).catch(() => false), { timeout: 5000 }).toBe(true);
   });
 
+  it('a client that pings without reading the pongs is dropped instead of growing memory', async () => {
+    const raw = await openRawWebSocket(served.server);
+    raw.socket.pause();
+    const ping = frame({ opcode: 9, payload: Buffer.alloc(125, 1) });
+    const batch = Buffer.concat(Array.from({ length: 8192 }, () => ping));
+    // 80 MiB of pings, never reading the pongs (`ws` ends such a connection itself: maxPendingAutoPongs).
+    for (let sent = 0; sent < 80 * 1024 ** 2 && !raw.socket.destroyed; sent += batch.length) {
+      if (!raw.socket.write(batch)) {
+        await new Promise((ok) => {
+          const timer = setTimeout(ok, 2000); // the server stopped reading us: enough sent
+          raw.socket.once('drain', () => ok(clearTimeout(timer)));
+        });
+      }
+    }
+    raw.socket.resume();
+    const { bytes, timedOut } = await untilClosed(raw, 15_000);
+    expect(timedOut).toBe(false);
+    expect(bytes.length).toBeLessThan(MAX_UNSENT_BYTES + 16 * 1024 ** 2);
+    expect(await serverAnswers(served.server)).toBe(true);
+  });
+
   it('a client that stops reading its answers is dropped instead of growing memory', async () => {
     const raw = await openRawWebSocket(served.server);
     raw.socket.pause();
