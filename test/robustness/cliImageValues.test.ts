@@ -37,6 +37,10 @@ beforeAll(async () => {
     SIZE,
     (x, y) => [3e38, 1e-38, -3e38][(x * 7 + y * 3) % 3],
   );
+  // ±1e12 checkerboard quarters: beyond what the float32 filter stages square without overflow (NaN before).
+  images.bright = await writeFloatImage(join(dir, 'bright.tif'), SIZE, SIZE, (x, y) =>
+    (x + y) % 2 ? 1e12 : x < SIZE / 2 ? -1e12 : 1e6,
+  );
   project = join(dir, 'ok.mixel');
   const train = await runCli(trainArgs(images.ok, project));
   expect(train.code, train.stderr).toBe(0);
@@ -132,6 +136,39 @@ describe.each(['nan', 'inf'])('an image holding %s', (name) => {
     const run = await runCli(['info', images[name]]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('1 NaN or infinite values');
+  });
+});
+
+describe('bright finite values (±1e12), computed range-safely', () => {
+  it('features writes finite pages', async () => {
+    const out = join(dir, 'features-bright.tif');
+    const run = await runCli(['features', '--image', images.bright, '--out', out, '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await expectFinitePages(out)).toBe(49 * SIZE * SIZE);
+  });
+
+  it('predict with a raw-value project writes finite probabilities and uncertainty', async () => {
+    const out = join(dir, 'pred-bright');
+    const run = await runCli([
+      'predict',
+      '--project',
+      project,
+      images.bright,
+      '--export',
+      'Probabilities,Uncertainty',
+      '--output',
+      `${out}/{nickname}_{result_type}.{ext}`,
+      '--threads',
+      '1',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await expectFinitePages(join(out, 'bright_Probabilities.tif'))).toBe(2 * SIZE * SIZE);
+    expect(await expectFinitePages(join(out, 'bright_Uncertainty.tif'))).toBe(SIZE * SIZE);
+  });
+
+  it('train on them in raw values succeeds', async () => {
+    const run = await runCli(trainArgs(images.bright, join(dir, 'bright.mixel')));
+    expect(run.code, run.stderr).toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { PlanarImage } from '../image.js';
 import type { Rect } from '../tiling.js';
+import { FEATURE_DEGREE, rangeSafeChannel } from './featureInputRange.js';
 import { computeScaleFeatures, scalePlan, scaleReachPx, type FeatureFlags } from './scaleFilters.js';
 import {
   FEATURE_CHANNEL_COUNTS,
@@ -87,11 +88,13 @@ export function computeFeatures(
 
   const scratch = takeScratch();
   const ctx = { imageWidth: W, imageHeight: H, core, scratch };
+  // Channels too bright for the float32 filter stages are scaled down by a power of two (featureInputRange.ts).
+  const inputs = image.channels.map(rangeSafeChannel);
   sel.scales.forEach((scale, si) => {
     const flags = flagsAt(sel, si);
     if (!hasAny(flags)) return;
     const plan = scalePlan(scale, convention);
-    image.channels.forEach((channel, c) => {
+    inputs.forEach(({ data: channel }, c) => {
       const sink = (feature: FeatureId, k: number): Float32Array => {
         const row = FEATURE_IDS.indexOf(feature);
         return planes[firstPlane[row][si] + c * FEATURE_CHANNEL_COUNTS[feature] + k];
@@ -106,6 +109,20 @@ export function computeFeatures(
     });
   });
   releaseScratch(scratch);
+  inputs.forEach(({ exponent }, c) => {
+    if (exponent === 0) return;
+    FEATURE_IDS.forEach((id, row) => {
+      const factor = 2 ** (exponent * FEATURE_DEGREE[id]);
+      sel.scales.forEach((_, si) => {
+        if (!sel.enabled[row][si]) return;
+        const first = firstPlane[row][si] + c * FEATURE_CHANNEL_COUNTS[id];
+        for (let k = 0; k < FEATURE_CHANNEL_COUNTS[id]; k++) {
+          const plane = planes[first + k];
+          for (let i = 0; i < plane.length; i++) plane[i] *= factor;
+        }
+      });
+    });
+  });
   return planes;
 }
 

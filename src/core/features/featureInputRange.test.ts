@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { computeFeatures } from './computeFeatures.js';
-import { MAX_FEATURE_INPUT_MAGNITUDE, findUnsafeFeatureInput } from './featureInputRange.js';
-import { presetSelection } from './selection.js';
+import {
+  FEATURE_DEGREE,
+  MAX_FEATURE_INPUT_MAGNITUDE,
+  SIMD_SAFE_MAGNITUDE,
+  findUnsafeFeatureInput,
+} from './featureInputRange.js';
+import { FEATURE_CHANNEL_COUNTS, FEATURE_IDS, presetSelection } from './selection.js';
 
 const SIZE = 40;
 const M = MAX_FEATURE_INPUT_MAGNITUDE;
@@ -28,6 +33,28 @@ describe('MAX_FEATURE_INPUT_MAGNITUDE', () => {
       }
     });
   }
+
+  it('a channel scaled by 2⁴⁰ gives exactly 2⁴⁰ times its features (2⁸⁰ for the structure tensor)', () => {
+    let seed = 7;
+    const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 1000;
+    const base = image(() => Math.round(noise()));
+    const scaled = { ...base, channels: [base.channels[0].map((v) => v * 2 ** 40)] };
+    expect(Math.max(...scaled.channels[0])).toBeGreaterThan(SIMD_SAFE_MAGNITUDE);
+    for (const convention of ['ilastik', 'direct'] as const) {
+      const sel = presetSelection('all');
+      const expected = computeFeatures(base, sel, convention);
+      const got = computeFeatures(scaled, sel, convention);
+      // Planes are feature-major, then scale, then the feature's own channels (one input channel here).
+      let p = 0;
+      for (const id of FEATURE_IDS) {
+        const factor = 2 ** (40 * FEATURE_DEGREE[id]);
+        for (let n = 0; n < sel.scales.length * FEATURE_CHANNEL_COUNTS[id]; n++, p++) {
+          expect(got[p], `${convention} ${id}`).toEqual(expected[p].map((v) => v * factor));
+        }
+      }
+      expect(p).toBe(got.length);
+    }
+  });
 
   it('is refused just above, and NaN or Infinity anywhere comes first', () => {
     const img = image(() => 1);
