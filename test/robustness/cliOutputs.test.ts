@@ -194,6 +194,21 @@ describe('serve --project', () => {
   });
 });
 
+describe('a worker out of memory during train (heap capped at 4 MB by MIXEL_WORKER_HEAP_MB)', () => {
+  it('is one line saying what to try, with no project written', async () => {
+    const out = join(dir, 'oom.mixel');
+    const run = await runCli(
+      ['train', '--image', image, '--labels', labels, '--out', out, '--threads', '1', '--components', '1'],
+      { env: { MIXEL_WORKER_HEAP_MB: '4' } },
+    );
+    expect(run.code).not.toBe(0);
+    expect(oneErrorLine(run)).toBe(
+      `mixel: out of memory while training on ${image}: try --threads 1 or a smaller image (mixel predict streams images of any size)`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('one line for every failure', () => {
   it('maps file-system codes to words in one place', () => {
     expect(describeFileError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(

@@ -145,7 +145,7 @@ export class WorkerPool {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(workerScriptPath());
+    const worker = new Worker(workerScriptPath(), { resourceLimits: workerHeapLimit() });
     const slot: PoolWorker = { worker, job: null, startedAt: 0 };
     worker.on('message', (response: JobResponseMessage) => {
       const job = slot.job;
@@ -168,6 +168,15 @@ export class WorkerPool {
     worker.unref();
     return slot;
   }
+}
+
+/**
+ * MIXEL_WORKER_HEAP_MB caps each thread's JavaScript heap: a job beyond it fails with
+ * ERR_WORKER_OUT_OF_MEMORY (reported as one line) instead of growing. Unset: V8's default.
+ */
+function workerHeapLimit(): { maxOldGenerationSizeMb: number } | undefined {
+  const mb = Number(process.env.MIXEL_WORKER_HEAP_MB);
+  return mb > 0 ? { maxOldGenerationSizeMb: mb } : undefined;
 }
 
 /**
