@@ -209,6 +209,16 @@ describe('a worker out of memory during train (heap capped at 4 MB by MIXEL_WORK
   });
 });
 
+describe('--threads', () => {
+  it('a count no machine can use (100000 threads) is refused before any thread starts', async () => {
+    for (const command of [['features', '--image', image, '--out', join(dir, 't.tif')], ['serve']]) {
+      const run = await runCli([...command, '--threads', '100000']);
+      expect(oneErrorLine(run)).toMatch(/--threads must be a whole number from 1 to \d+/);
+      expect(run.peakRssMb).toBeLessThan(300);
+    }
+  });
+});
+
 describe('one line for every failure', () => {
   it('maps file-system codes to words in one place', () => {
     expect(describeFileError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseThreads } from '../parseThreads.js';
 import { UserError } from '../UserError.js';
 
 interface FeaturesOptions {
@@ -52,7 +53,7 @@ export function registerFeatures(program: Command): void {
           `--convention ${opts.convention} is not known: use ${FEATURE_CONVENTIONS.join(' or ')}`,
         );
       }
-      const threads = parseWholeNumber('--threads', opts.threads, 1);
+      const threads = parseThreads(opts.threads);
       const tileSize = parseWholeNumber('--tile-size', opts.tileSize, 16);
       if (!/\.tiff?$/i.test(opts.out))
         throw new UserError(`--out ${opts.out}: the output is a TIFF, name it *.tif`);

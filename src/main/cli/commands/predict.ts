@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseThreads } from '../parseThreads.js';
 import { UserError } from '../UserError.js';
 
 interface PredictOptions {
@@ -67,10 +68,7 @@ export function registerPredict(program: Command): void {
       const tileSize = Number(opts.tileSize);
       if (!Number.isInteger(tileSize) || tileSize < 64)
         throw new UserError(`--tile-size must be a whole number ≥ 64`);
-      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
-      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-        throw new UserError(`--threads must be a whole number ≥ 1 (got ${opts.threads})`);
-      }
+      const threads = parseThreads(opts.threads);
       let targets;
       let shard;
       try {

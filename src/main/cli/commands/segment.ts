@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { basename, extname, join, resolve } from 'node:path';
+import { parseThreads } from '../parseThreads.js';
 import { UserError } from '../UserError.js';
 
 const EXPORTS = ['probabilities', 'segmentation', 'uncertainty'] as const;
@@ -35,11 +36,9 @@ export function registerSegment(program: Command): void {
       if (opts.features !== 'default' && opts.features !== 'all') {
         throw new UserError(`--features must be "default" or "all" (got "${opts.features}")`);
       }
-      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
-      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-        throw new UserError(`--threads must be a whole number ≥ 1 (got "${opts.threads}")`);
-      }
+      const threads = parseThreads(opts.threads);
       const { runSegment } = await import('../../classify/runSegment.js');
+      const { explainWorkerFailure } = await import('../explainError.js');
       const written = await runSegment({
         imagePath: resolve(opts.image),
         labelsPath: resolve(opts.labels),
@@ -50,6 +49,9 @@ export function registerSegment(program: Command): void {
         seed: Number(opts.seed),
         name: basename(opts.image, extname(opts.image)),
         join,
+      }).catch((err: unknown) => {
+        explainWorkerFailure(err, `segmenting ${opts.image}`);
+        throw err;
       });
       for (const path of written) console.log(path);
     });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseThreads } from '../parseThreads.js';
 import { UserError } from '../UserError.js';
 
 /**
@@ -35,7 +36,7 @@ export function registerServe(program: Command): void {
       }
       const { createBackend } = await import('../../service/createBackend.js');
       const { serveBrowserMode } = await import('../../server/serveBrowserMode.js');
-      const backend = createBackend({ threads: opts.threads ? Number(opts.threads) : undefined });
+      const backend = createBackend({ threads: parseThreads(opts.threads) });
       try {
         if (opts.project) await backend.service.openProject(opts.project);
         else await backend.service.openSampleProject();

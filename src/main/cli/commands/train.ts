@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { parseThreads } from '../parseThreads.js';
 import { UserError } from '../UserError.js';
 
 interface TrainOptions {
@@ -84,10 +85,7 @@ export function registerTrain(program: Command): void {
       }
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number (got ${opts.seed})`);
-      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
-      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-        throw new UserError(`--threads must be a whole number ≥ 1 (got ${opts.threads})`);
-      }
+      const threads = parseThreads(opts.threads);
       const { presetSelection, validateSelection } = await import('../../../core/features/selection.js');
       const { checkFeatureSelection } = await import('../../../core/project/projectSchema.js');
       const { DEFAULT_NORMALIZATION } = await import('../../../core/project/Project.js');
