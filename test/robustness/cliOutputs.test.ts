@@ -209,7 +209,19 @@ describe('a worker out of memory during train (heap capped at 4 MB by MIXEL_WORK
   });
 });
 
-describe('--threads', () => {
+describe('--threads and --tile-size', () => {
+  it('a tile as large as an image (1e9 px) is refused: predict would read whole images in one band', async () => {
+    const run = await runCli([
+      'predict',
+      '--project',
+      join(dir, 'none.mixel'),
+      image,
+      '--tile-size',
+      '1000000000',
+    ]);
+    expect(oneErrorLine(run)).toMatch(/--tile-size must be a whole number from 64 to \d+/);
+  });
+
   it('a count no machine can use (100000 threads) is refused before any thread starts', async () => {
     for (const command of [['features', '--image', image, '--out', join(dir, 't.tif')], ['serve']]) {
       const run = await runCli([...command, '--threads', '100000']);

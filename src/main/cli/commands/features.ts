@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseThreads } from '../parseThreads.js';
+import { parseThreads, parseTileSize } from '../workOptions.js';
 import { UserError } from '../UserError.js';
 
 interface FeaturesOptions {
@@ -54,7 +54,7 @@ export function registerFeatures(program: Command): void {
         );
       }
       const threads = parseThreads(opts.threads);
-      const tileSize = parseWholeNumber('--tile-size', opts.tileSize, 16);
+      const tileSize = parseTileSize(opts.tileSize, 16);
       if (!/\.tiff?$/i.test(opts.out))
         throw new UserError(`--out ${opts.out}: the output is a TIFF, name it *.tif`);
 
@@ -117,12 +117,4 @@ export function registerFeatures(program: Command): void {
         throw err;
       }
     });
-}
-
-function parseWholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UserError(`${flag} must be a whole number ≥ ${min} (got ${value})`);
-  return n;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseThreads } from '../parseThreads.js';
+import { parseThreads, parseTileSize } from '../workOptions.js';
 import { UserError } from '../UserError.js';
 
 interface PredictOptions {
@@ -65,9 +65,7 @@ export function registerPredict(program: Command): void {
       if (opts.dtype && !['float32', 'uint8', 'uint16'].includes(opts.dtype)) {
         throw new UserError(`--dtype ${opts.dtype} is not known: use float32, uint8 or uint16`);
       }
-      const tileSize = Number(opts.tileSize);
-      if (!Number.isInteger(tileSize) || tileSize < 64)
-        throw new UserError(`--tile-size must be a whole number ≥ 64`);
+      const tileSize = parseTileSize(opts.tileSize, 64) as number;
       const threads = parseThreads(opts.threads);
       let targets;
       let shard;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { basename, extname, join, resolve } from 'node:path';
-import { parseThreads } from '../parseThreads.js';
+import { parseThreads } from '../workOptions.js';
 import { UserError } from '../UserError.js';
 
 const EXPORTS = ['probabilities', 'segmentation', 'uncertainty'] as const;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseThreads } from '../parseThreads.js';
+import { parseThreads } from '../workOptions.js';
 import { UserError } from '../UserError.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { parseThreads } from '../parseThreads.js';
+import { parseThreads } from '../workOptions.js';
 import { UserError } from '../UserError.js';
 
 interface TrainOptions {
