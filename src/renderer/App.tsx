@@ -5,11 +5,12 @@ import { DeleteClassDialog } from './dialogs/DeleteClassDialog.js';
 import { ExportDialog } from './dialogs/ExportDialog.js';
 import { FeatureMatrixDialog } from './dialogs/FeatureMatrixDialog.js';
 import { PathDialog } from './dialogs/PathDialog.js';
+import { UnsavedChangesDialog } from './dialogs/UnsavedChangesDialog.js';
 import { Sidebar } from './panels/Sidebar.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { handleShortcut } from './state/actions.js';
 import * as app from './state/controller.js';
-import { setApp, useApp } from './state/store.js';
+import { hasUnsavedChanges, setApp, useApp } from './state/store.js';
 import { Viewer } from './viewer/Viewer.js';
 
 export function App() {
@@ -22,6 +23,18 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    // Closing or reloading the tab with unsaved changes: the browser asks. Browser mode only: in Electron
+    // a prevented unload silently keeps the window open unless the main process asks the user.
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (app.host() !== 'browser' || !hasUnsavedChanges()) return;
+      e.preventDefault();
+      e.returnValue = ''; // older Chromium versions ask only when returnValue is set
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, []);
 
   return (
@@ -53,6 +66,7 @@ export function App() {
       {dialog?.kind === 'classifier' ? <ClassifierDialog /> : null}
       {dialog?.kind === 'export' ? <ExportDialog /> : null}
       {dialog?.kind === 'delete-class' ? <DeleteClassDialog dialog={dialog} /> : null}
+      {dialog?.kind === 'unsaved' ? <UnsavedChangesDialog dialog={dialog} /> : null}
     </div>
   );
 }

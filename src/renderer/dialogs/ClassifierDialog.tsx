@@ -1,7 +1,7 @@
 /** Classifier settings: Gaussian components per class, and semi-supervised EM. */
 import { useState } from 'react';
 import * as app from '../state/controller.js';
-import { getApp, setApp } from '../state/store.js';
+import { getApp, markEdited, setApp } from '../state/store.js';
 import { Modal } from './Modal.js';
 
 export function ClassifierDialog() {
@@ -15,6 +15,7 @@ export function ClassifierDialog() {
     );
     if (next) {
       setApp({ project: next });
+      markEdited();
       void app.updatePrediction(true);
     }
   };

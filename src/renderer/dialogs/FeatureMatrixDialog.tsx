@@ -1,7 +1,7 @@
 /** ilastik's feature selection: a matrix of features (rows) × scales (columns) with presets. */
 import { useState } from 'react';
 import * as app from '../state/controller.js';
-import { getApp, setApp } from '../state/store.js';
+import { getApp, markEdited, setApp } from '../state/store.js';
 import { MIN_DERIVATIVE_SCALE_IN_DIALOG } from '../../core/features/featureConstants.js';
 import { presetSelection, type FeaturePresetName } from '../../core/features/selection.js';
 import { Modal } from './Modal.js';
@@ -29,6 +29,7 @@ export function FeatureMatrixDialog() {
     );
     if (next) {
       setApp({ project: next });
+      markEdited();
       app.predictions.clear();
       void app.updatePrediction(true);
     }

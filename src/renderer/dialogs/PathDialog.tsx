@@ -3,8 +3,8 @@
  * dialogs and this stays available from the toolbar). Paths are on the backend's machine.
  */
 import { useState } from 'react';
-import * as app from '../state/controller.js';
 import { setApp, type DialogState } from '../state/store.js';
+import { usePath } from './askForPath.js';
 import { Modal } from './Modal.js';
 
 export function PathDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'path' }> }) {
@@ -13,9 +13,7 @@ export function PathDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'p
     const p = path.trim();
     if (!p) return;
     setApp({ dialog: null });
-    if (dialog.action === 'open-project') await app.openProject(p);
-    else if (dialog.action === 'save-project') await app.saveProject(p);
-    else await app.addImagePath(p);
+    await usePath(dialog.action, p, dialog.afterSave);
   };
   return (
     <Modal

@@ -45,6 +45,24 @@ describe('asking for a file', () => {
     expect(failing.log).toEqual(['error dialog failed']);
   });
 
+  it('hands the command waiting for a save (New after "Save") on with the picked file', async () => {
+    const waiting: string[] = [];
+    const deps: AskForPathDeps = {
+      choose: async () => ['/d/p.mixel'],
+      showTyped: () => waiting.push('typed'),
+      use: async (action, path, afterSave) => {
+        waiting.push(`${action} ${path}`);
+        afterSave?.();
+      },
+      showError: (err) => waiting.push(`error ${(err as Error).message}`),
+    };
+    await askForPath(
+      { ...openProject, action: 'save-project', afterSave: () => waiting.push('new project') },
+      deps,
+    );
+    expect(waiting).toEqual(['save-project /d/p.mixel', 'new project']);
+  });
+
   it('in browser mode shows the typed-path dialog', async () => {
     const { log, deps } = recorder(null);
     await askForPath({ ...openProject, action: 'save-project' }, deps);

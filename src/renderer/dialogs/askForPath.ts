@@ -16,17 +16,22 @@ const NATIVE_KIND: Record<PathDialogState['action'], NativeDialogKind> = {
   'add-image': 'add-images',
 };
 
-/** Runs a path command as PathDialog's OK button does. */
-export async function usePath(action: PathDialogState['action'], path: string): Promise<void> {
+/** Runs a path command as PathDialog's OK button does; after a successful save, `afterSave`. */
+export async function usePath(
+  action: PathDialogState['action'],
+  path: string,
+  afterSave?: () => void,
+): Promise<void> {
   if (action === 'open-project') await app.openProject(path);
-  else if (action === 'save-project') await app.saveProject(path);
-  else await app.addImagePath(path);
+  else if (action === 'save-project') {
+    if ((await app.saveProject(path)) && afterSave) afterSave();
+  } else await app.addImagePath(path);
 }
 
 export interface AskForPathDeps {
   readonly choose: ((kind: NativeDialogKind) => Promise<string[]>) | null;
   readonly showTyped: (dialog: PathDialogState) => void;
-  readonly use: (action: PathDialogState['action'], path: string) => Promise<void>;
+  readonly use: (action: PathDialogState['action'], path: string, afterSave?: () => void) => Promise<void>;
   readonly showError: (err: unknown) => void;
 }
 
@@ -46,7 +51,7 @@ export function askForPath(dialog: PathDialogState, deps: AskForPathDeps = windo
   }
   return choose(NATIVE_KIND[dialog.action]).then(
     async (paths) => {
-      for (const path of paths) await deps.use(dialog.action, path);
+      for (const path of paths) await deps.use(dialog.action, path, dialog.afterSave);
     },
     (err: unknown) => deps.showError(err),
   );

@@ -6,7 +6,7 @@ import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import { fitView, zoomAt } from '../viewer/rendering.js';
 import { askForPath } from '../dialogs/askForPath.js';
 import * as app from './controller.js';
-import { getApp, MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp } from './store.js';
+import { getApp, hasUnsavedChanges, MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp } from './store.js';
 
 export interface Action {
   readonly id: string;
@@ -26,25 +26,43 @@ function zoomBy(factor: number): void {
   app.onViewChanged();
 }
 
+/** Runs `proceed`, first asking Save / Discard / Cancel (UnsavedChangesDialog) if it would drop changes. */
+export function unlessUnsaved(what: string, proceed: () => void): void {
+  if (hasUnsavedChanges()) setApp({ dialog: { kind: 'unsaved', what, proceed } });
+  else proceed();
+}
+
 export const actions: readonly Action[] = [
-  { id: 'new-project', label: 'New project', isEnabled: always, run: () => void app.newProject() },
+  {
+    id: 'new-project',
+    label: 'New project',
+    isEnabled: always,
+    run: () => unlessUnsaved('New project', () => void app.newProject()),
+  },
   {
     id: 'open-project',
     label: 'Open project…',
     shortcut: 'Ctrl+O',
     isEnabled: always,
     run: (path) =>
-      path
-        ? void app.openProject(path)
-        : void askForPath({
-            kind: 'path',
-            title: 'Open project',
-            label: 'Project file (.mixel)',
-            initial: '',
-            action: 'open-project',
-          }),
+      unlessUnsaved('Open project', () =>
+        path
+          ? void app.openProject(path)
+          : void askForPath({
+              kind: 'path',
+              title: 'Open project',
+              label: 'Project file (.mixel)',
+              initial: '',
+              action: 'open-project',
+            }),
+      ),
   },
-  { id: 'open-sample', label: 'Open sample project', isEnabled: always, run: () => void app.openSample() },
+  {
+    id: 'open-sample',
+    label: 'Open sample project',
+    isEnabled: always,
+    run: () => unlessUnsaved('Open the sample', () => void app.openSample()),
+  },
   {
     id: 'save-project',
     label: 'Save project',

@@ -11,7 +11,7 @@ import type { LabelClass, ProjectImage, ProjectState, Rect } from '../../core/pr
 import type { Backend } from '../transport/connectBackend.js';
 import { LabelSession, type LabelEdit } from '../labels/LabelSession.js';
 import { fitView, levelForScale, visibleTiles } from '../viewer/rendering.js';
-import { getApp, setApp, type DisplaySettings } from './store.js';
+import { getApp, markEdited, setApp, type DisplaySettings } from './store.js';
 import { ImageTiles, PredictionTiles, imageTileKey } from './tileCaches.js';
 
 export const labels = new LabelSession();
@@ -58,6 +58,12 @@ export async function start(connected: Backend): Promise<void> {
   });
   const project = await connected.service.getProject();
   await showProject(project.images.length > 0 ? project : await connected.service.openSampleProject());
+  markSaved();
+}
+
+/** The project on screen is the one in its file (just opened, created or saved). */
+function markSaved(editCount = getApp().editCount): void {
+  setApp({ savedEditCount: editCount });
 }
 
 /** Puts a project on screen: labels per image, display defaults, first image fitted, prediction if labeled. */
@@ -244,6 +250,7 @@ function afterLabelEdit(edit: LabelEdit | null): void {
   if (!edit) return;
   labelsDirty = edit.dirty && labelsDirty ? unionRect(labelsDirty, edit.dirty) : (edit.dirty ?? labelsDirty);
   setApp((s) => ({ labelsVersion: s.labelsVersion + 1 }));
+  markEdited();
   syncUndoState();
   void service()
     .applyLabelChange(edit.change)
@@ -279,6 +286,7 @@ export async function setClasses(classes: LabelClass[]): Promise<void> {
   const removed = before.some((c) => !classes.some((k) => k.id === c.id));
   try {
     const project = await service().setClasses(classes);
+    markEdited();
     if (removed) {
       // Strokes of a deleted class are gone in the backend; reload the labels from it.
       await showProject(project);
@@ -340,22 +348,31 @@ export async function runAndShow<T>(status: string, work: () => Promise<T>): Pro
 
 export async function openProject(path: string): Promise<void> {
   const project = await runAndShow(`Opening ${path}…`, () => service().openProject(path));
-  if (project) await showProject(project);
+  if (project) await showFromFile(project);
 }
 
 export async function newProject(): Promise<void> {
   const project = await runAndShow('New project', () => service().newProject());
-  if (project) await showProject(project);
+  if (project) await showFromFile(project);
 }
 
 export async function openSample(): Promise<void> {
   const project = await runAndShow('Opening the sample…', () => service().openSampleProject());
-  if (project) await showProject(project);
+  if (project) await showFromFile(project);
+}
+
+/** Shows a project just opened or created: nothing on screen differs from it yet. */
+async function showFromFile(project: ProjectState): Promise<void> {
+  await showProject(project);
+  markSaved();
 }
 
 export async function saveProject(path?: string): Promise<boolean> {
+  // Changes made while the file is written are not in it.
+  const editCount = getApp().editCount;
   const saved = await runAndShow('Saving…', () => service().saveProject(path));
   if (!saved) return false;
+  markSaved(editCount);
   setApp((s) => ({
     status: `Saved ${saved.path}`,
     project: s.project ? { ...s.project, path: saved.path } : s.project,
@@ -383,6 +400,7 @@ export async function uploadImageFile(file: File): Promise<void> {
 
 async function imageAdded(image: ProjectImage): Promise<void> {
   labels.load(image, null, []);
+  markEdited();
   setApp((s) => ({
     project: s.project ? { ...s.project, images: [...s.project.images, image] } : s.project,
     display: { ...s.display, [image.id]: defaultDisplay(image) },

@@ -37,11 +37,15 @@ export type DialogState =
       label: string;
       initial: string;
       action: 'open-project' | 'save-project' | 'add-image';
+      /** Runs once the project was saved there (the command that asked to save first). */
+      afterSave?: () => void;
     }
   | { kind: 'features' }
   | { kind: 'classifier' }
   | { kind: 'export' }
   | { kind: 'delete-class'; classId: number; name: string; labeledPixels: number }
+  /** Unsaved changes would be lost by `what` ("New project"); `proceed` runs it. */
+  | { kind: 'unsaved'; what: string; proceed: () => void }
   | null;
 
 export interface ProgressState {
@@ -73,6 +77,13 @@ export interface AppState {
   imageVersion: number;
   canUndo: boolean;
   canRedo: boolean;
+  /**
+   * Bumped by every change a saved file would hold (strokes, undo/redo, classes, features, classifier,
+   * images); `savedEditCount` is its value at the last open or save, so a change made while a save is
+   * under way still counts as unsaved.
+   */
+  editCount: number;
+  savedEditCount: number;
 }
 
 export const MIN_BRUSH_RADIUS = 1;
@@ -98,7 +109,19 @@ export const useApp = create<AppState>(() => ({
   imageVersion: 0,
   canUndo: false,
   canRedo: false,
+  editCount: 0,
+  savedEditCount: 0,
 }));
 
 export const setApp = useApp.setState;
 export const getApp = useApp.getState;
+
+/** Whether the project has changes that are not in its file (or, never saved, in no file). */
+export function hasUnsavedChanges(s: Pick<AppState, 'editCount' | 'savedEditCount'> = getApp()): boolean {
+  return s.editCount !== s.savedEditCount;
+}
+
+/** Records a change the project file would hold. */
+export function markEdited(): void {
+  setApp((s) => ({ editCount: s.editCount + 1 }));
+}

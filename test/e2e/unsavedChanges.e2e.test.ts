@@ -1,0 +1,200 @@
+/**
+ * Nothing lost, in Debian's Chromium against the browser-mode server: New and the sample ask before
+ * dropping unsaved strokes (Cancel and Escape keep them, Discard drops them, Save saves first); Save as,
+ * Save and Ctrl+S each write the project file; closing or reloading the tab with unsaved changes asks;
+ * the page loads without a failed request (the favicon is served). Screenshots go to test-output/e2e/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
+import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
+import { hasChromium, launchHeadlessChromium } from '../helpers/headlessChromium.js';
+import { samplePoints, WindowDriver, type Point } from './windowDriver.js';
+
+const SHOTS = resolve('test-output/e2e');
+
+let dir: string;
+let backend: Backend;
+let server: BrowserModeServer;
+let browser: BrowserContext;
+let page: Page;
+let ui: WindowDriver;
+/** Every response of 400 or more and every request that failed, while the tests ran. */
+const failedRequests: string[] = [];
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `unsaved-${name}.png`) });
+const imageList = () => ui.textOf('image-list')();
+const labelAlpha = async (at: Point) => (await ui.layerPixel('labels', at))[3];
+const modifiedAt = async (file: string) => (await stat(file)).mtimeMs;
+const click = (action: string) => page.locator(`[data-action="${action}"]`).click();
+
+describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), 'mixel-e2e-unsaved-'));
+    // Its own build folder, so this file and window.e2e.test.ts can build at the same time.
+    const rendererDir = join(dir, 'renderer');
+    const build = spawnSync(
+      'npx',
+      ['vite', 'build', '--logLevel', 'error', '--outDir', rendererDir, '--emptyOutDir'],
+      { stdio: 'inherit' },
+    );
+    if (build.status !== 0) throw new Error('vite build failed');
+    backend = createBackend({ dataDir: join(dir, 'data'), threads: 2 });
+    server = await serveBrowserMode({ service: backend.service, rendererDir });
+    browser = await launchHeadlessChromium(join(dir, 'chromium-profile'), { width: 1280, height: 800 });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    ui = new WindowDriver(page);
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    page.on('response', (r) => {
+      if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
+    });
+    page.on('requestfailed', (r) => {
+      // A reload cancels the tile fetches of the page it replaces; that is not a failure of the server.
+      if (!r.failure()?.errorText.includes('ERR_ABORTED')) failedRequests.push(`failed ${r.url()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await backend?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads with its favicon and without a failed request', async () => {
+    await page.goto(server.url);
+    await ui.waitForImage();
+    await expect.poll(imageList, { timeout: 10_000 }).toContain('sample.tif');
+    // Headless Chromium does not fetch favicons by itself: fetch the one the page names, as a tab would.
+    const favicon = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href ?? '/favicon.ico';
+      const response = await fetch(href);
+      return { status: response.status, type: response.headers.get('content-type') };
+    });
+    expect(favicon).toEqual({ status: 200, type: 'image/svg+xml' });
+    expect(failedRequests).toEqual([]);
+  });
+
+  it('New with an unsaved stroke asks; Escape and Cancel keep the stroke, Discard drops it', async () => {
+    const { nucleus } = samplePoints();
+    await page.keyboard.press('2');
+    await ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+    expect(await labelAlpha(nucleus)).toBe(255);
+
+    await click('new-project');
+    await expect.poll(ui.textOf('unsaved-message')).toMatch(/changes that are not saved/);
+    await shot('01-new-asks');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('unsaved-message').count()).toBe(0);
+    expect(await imageList()).toContain('sample.tif');
+    expect(await labelAlpha(nucleus)).toBe(255);
+
+    await click('new-project');
+    await page.getByTestId('unsaved-cancel').click();
+    await expect.poll(() => page.getByTestId('unsaved-message').count()).toBe(0);
+    expect(await imageList()).toContain('sample.tif');
+    expect(await labelAlpha(nucleus)).toBe(255);
+
+    await click('new-project');
+    await page.getByTestId('unsaved-discard').click();
+    await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
+    expect(await labelAlpha(nucleus)).toBe(0);
+    await shot('02-discarded');
+  });
+
+  it('Save in that question asks where (never saved), saves, then goes on', async () => {
+    const { nucleus } = samplePoints();
+    await click('open-sample'); // the new project is unchanged: nothing to ask
+    await ui.waitForImage();
+    await expect.poll(imageList, { timeout: 10_000 }).toContain('sample.tif');
+    expect(await page.getByTestId('unsaved-message').count()).toBe(0);
+    await page.keyboard.press('2');
+    await ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+
+    const file = join(dir, 'asked', 'cells.mixel');
+    await click('open-sample');
+    await page.getByTestId('unsaved-save').click();
+    await page.getByTestId('path-input').fill(file);
+    await page.getByTestId('path-ok').click();
+    await expect.poll(() => existsSync(file), { timeout: 30_000 }).toBe(true);
+    // Then the sample opened afresh: the stroke is in the file, not on screen.
+    await expect.poll(() => labelAlpha(nucleus), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.locator('footer').innerText()).toContain('unsaved project');
+  });
+
+  it('Save as, Save and Ctrl+S each write the file; reloading with changes asks; New after saving does not', async () => {
+    const { nucleus, background } = samplePoints();
+    const file = join(dir, 'saved', 'cells.mixel');
+    await page.keyboard.press('2');
+    await ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+
+    // Save as: asks for the file.
+    await click('save-project-as');
+    await page.getByTestId('path-input').fill(file);
+    await page.getByTestId('path-ok').click();
+    await expect.poll(() => existsSync(file), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.locator('footer').innerText()).toContain(file);
+    const savedAs = await modifiedAt(file);
+
+    // Save (the button): same file, no question, no error.
+    const strokeB: Point = [background[0], background[1] - 10];
+    await page.keyboard.press('1');
+    await ui.paint([strokeB[0] - 20, strokeB[1]], [strokeB[0] + 20, strokeB[1]]);
+    await click('save-project');
+    await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(savedAs);
+    expect(await page.getByTestId('path-input').count()).toBe(0);
+    await expect.poll(ui.textOf('status'), { timeout: 30_000 }).toBe(`Saved ${file}`);
+    expect(await page.getByTestId('error').count()).toBe(0);
+    const saved = await modifiedAt(file);
+    await shot('03-saved');
+
+    // Reloading with an unsaved stroke: the browser asks; staying keeps the stroke.
+    const strokeC: Point = [background[0], background[1] + 10];
+    await ui.paint([strokeC[0] - 20, strokeC[1]], [strokeC[0] + 20, strokeC[1]]);
+    const asked = new Promise<string>((done) =>
+      page.once('dialog', (d) => {
+        done(d.type());
+        void d.dismiss();
+      }),
+    );
+    await page.reload({ timeout: 3_000 }).catch(() => undefined); // stays: the reload never completes
+    expect(await asked).toBe('beforeunload');
+    expect(await labelAlpha(strokeC)).toBe(255);
+
+    // Ctrl+S: same file again.
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(saved);
+    await expect.poll(ui.textOf('status'), { timeout: 30_000 }).toBe(`Saved ${file}`);
+    expect(await page.getByTestId('error').count()).toBe(0);
+
+    // Everything is saved: New asks nothing, and reopening shows all three strokes.
+    await click('new-project');
+    await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
+    expect(await page.getByTestId('unsaved-message').count()).toBe(0);
+    await click('open-project');
+    await page.getByTestId('path-input').fill(file);
+    await page.getByTestId('path-ok').click();
+    await expect.poll(imageList, { timeout: 30_000 }).toContain('sample.tif');
+    await expect.poll(() => labelAlpha(strokeC), { timeout: 30_000 }).toBe(255);
+    expect(await labelAlpha(strokeB)).toBe(255);
+    expect(await labelAlpha(nucleus)).toBe(255);
+    await shot('04-reopened');
+
+    // Reloading a saved project does not ask.
+    let isAskedAgain = false;
+    page.once('dialog', (d) => {
+      isAskedAgain = true;
+      void d.dismiss();
+    });
+    await page.reload();
+    await ui.waitForImage();
+    expect(isAskedAgain).toBe(false);
+    expect(failedRequests).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Driving the window in Chromium as a user does: where the sample's nuclei and background are, where an
+ * image pixel lands on screen, painting with the mouse, reading a layer canvas back.
+ */
+import type { Page } from 'playwright-core';
+import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { fitView } from '../../src/renderer/viewer/rendering.js';
+
+/** The sample project's image is this synthetic 512 × 512 picture (seed 1). */
+const SAMPLE_SIZE = 512;
+
+export type Point = [number, number];
+
+/** Points deep inside a nucleus and far from any, from the sample's ground truth. */
+export function samplePoints(): { nucleus: Point; background: Point } {
+  const { truth, width } = makeSyntheticSample({ width: SAMPLE_SIZE, height: SAMPLE_SIZE, seed: 1 });
+  const isClass = (x: number, y: number, r: number, c: number) => {
+    for (let dy = -r; dy <= r; dy++)
+      for (let dx = -r; dx <= r; dx++) if (truth[(y + dy) * width + x + dx] !== c) return false;
+    return true;
+  };
+  let nucleus: Point | null = null;
+  let background: Point | null = null;
+  for (let y = 40; y < 470 && !(nucleus && background); y += 3) {
+    for (let x = 40; x < 470; x += 3) {
+      if (!nucleus && isClass(x, y, 9, 2)) nucleus = [x, y];
+      if (!background && isClass(x, y, 30, 1)) background = [x, y];
+    }
+  }
+  if (!nucleus || !background) throw new Error('the sample has no clear nucleus or background');
+  return { nucleus, background };
+}
+
+export class WindowDriver {
+  constructor(readonly page: Page) {}
+
+  async viewerBox() {
+    const box = await this.page.getByTestId('viewer').boundingBox();
+    if (!box) throw new Error('no viewer');
+    return box;
+  }
+
+  /** Screen position of a sample pixel, with the view the window starts with (fit to the viewer). */
+  async toScreen([x, y]: Point) {
+    const box = await this.viewerBox();
+    const view = fitView(
+      { width: SAMPLE_SIZE, height: SAMPLE_SIZE },
+      { width: box.width, height: box.height },
+    );
+    return { x: box.x + view.x + (x + 0.5) * view.scale, y: box.y + view.y + (y + 0.5) * view.scale };
+  }
+
+  /** RGBA of a layer canvas ("image", "labels", "overlay") at a sample pixel. */
+  async layerPixel(layer: string, at: Point): Promise<number[]> {
+    const box = await this.viewerBox();
+    const p = await this.toScreen(at);
+    return this.page.evaluate(
+      ({ layer, x, y }) => {
+        const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
+        if (!canvas) return [0, 0, 0, 0];
+        const ratio = canvas.width / canvas.clientWidth;
+        return Array.from(
+          canvas.getContext('2d')!.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data,
+        );
+      },
+      { layer, x: p.x - box.x, y: p.y - box.y },
+    );
+  }
+
+  /** A stroke from one sample pixel to another with the left mouse button. */
+  async paint(from: Point, to: Point) {
+    const a = await this.toScreen(from);
+    const b = await this.toScreen(to);
+    await this.page.mouse.move(a.x, a.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(b.x, b.y, { steps: 12 });
+    await this.page.mouse.up();
+  }
+
+  /** Text of the first element with this test id, or '' while there is none. */
+  textOf(testId: string) {
+    return () =>
+      this.page
+        .getByTestId(testId)
+        .first()
+        .textContent({ timeout: 2_000 })
+        .catch(() => '');
+  }
+
+  /** Waits until the window is connected and the image layer shows pixels. */
+  async waitForImage() {
+    await this.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await this.page.waitForFunction(() => {
+      const c = document.querySelector<HTMLCanvasElement>('canvas[data-layer="image"]');
+      if (!c) return false;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4000) if (d[i] > 0) return true;
+      return false;
+    });
+  }
+}
