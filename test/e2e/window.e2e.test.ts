@@ -26,6 +26,8 @@ let backend: Backend;
 let server: BrowserModeServer;
 let browser: BrowserContext;
 let page: Page;
+/** Responses of 400 or more (a missing favicon was one on every load). */
+const failedResponses: string[] = [];
 
 /** Points deep inside a nucleus and far from any, from the sample's ground truth. */
 function samplePoints() {
@@ -108,6 +110,9 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     browser = await launchHeadlessChromium(join(dir, 'chromium-profile'), { width: 1280, height: 800 });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (err) => console.error('page error:', err.message));
+    page.on('response', (r) => {
+      if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);
+    });
   });
 
   afterAll(async () => {
@@ -135,6 +140,13 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     });
     await expect.poll(textOf('image-list'), { timeout: 10_000 }).toContain('sample.tif');
     await shot('01-sample-open');
+    // The page names its icon; headless Chromium does not fetch it, so fetch it as a tab would.
+    const iconStatus = await page.evaluate(
+      async () =>
+        (await fetch(document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href ?? '/favicon.ico'))
+          .status,
+    );
+    expect([iconStatus, ...failedResponses]).toEqual([200]);
 
     // Contrast: lowering the top of the display window brightens the nuclei.
     const before = (await layerPixel('image', nucleus))[0];
