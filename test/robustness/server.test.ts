@@ -4,6 +4,9 @@
  * floods of subscriptions. After each, the server must still be up: a legitimate client connects and reads
  * the project.
  */
+import { writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, decodeFrame } from '../../src/core/protocol/binaryCodec.js';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/core/protocol/constants.js';
@@ -88,6 +91,37 @@ describe('the page and its files', () => {
     expect(statusOf(await httpGet('/assets/app.js'))).toBe(200);
     expect(statusOf(await httpGet('/../../../../etc/passwd'))).toBe(404);
     expect(statusOf(await httpGet('/%2e%2e/%2e%2e/%2e%2e/etc/passwd'))).toBe(404);
+  });
+
+  it('clients that pipeline requests for the script and never read cannot fill memory', async () => {
+    await writeFile(join(served.dir, 'renderer', 'assets', 'big.js'), Buffer.alloc(1024 ** 2, 65));
+    const request = `GET /assets/big.js HTTP/1.1\r\nHost: 127.0.0.1:${served.server.port}\r\n\r\n`;
+    const flood = Buffer.from(request.repeat(1000));
+    const before = process.memoryUsage().rss;
+    const sockets = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const socket = connect(served.server.port, '127.0.0.1');
+        socket.on('error', () => {});
+        await new Promise((ok) => socket.once('connect', ok));
+        socket.pause();
+        socket.write(flood);
+        return socket;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const grown = (process.memoryUsage().rss - before) / 1024 ** 2;
+    for (const socket of sockets) socket.destroy();
+    expect(grown).toBeLessThan(100);
+    await expect.poll(async () => statusOf(await httpGet('/assets/big.js')), { timeout: 5000 }).toBe(200);
+    expect(await serverAnswers(served.server)).toBe(true);
+    // A browser's keep-alive connection asks one file after another, as often as it likes.
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await fetch(`${served.server.origin}/assets/big.js`);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual(new Array(12).fill(200));
   });
 
   it('answers 403 to another Host name (DNS rebinding), even with the token', async () => {

@@ -14,6 +14,7 @@ import type { MixelService } from '../../core/protocol/MixelService.js';
 import { serveService } from '../../core/protocol/rpc.js';
 import { WebSocketProtocol } from '../transports/WebSocketProtocol.js';
 import { SERVER_HOST, refuseUpgrade, serverOrigin } from './requestGuard.js';
+import { ResponseBudget } from './responseBudget.js';
 import { serveStaticFile } from './staticFiles.js';
 
 export interface BrowserModeOptions {
@@ -52,8 +53,9 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(options.rendererDir);
   const identity = { port: 0, token };
+  const budget = new ResponseBudget();
   const server = createServer((req, res) => {
-    void serveStaticFile(req, res, rendererDir, identity).catch(() => {
+    void serveStaticFile(req, res, rendererDir, identity, budget).catch(() => {
       if (!res.headersSent) res.writeHead(500).end('internal error\n');
       else res.destroy();
     });

@@ -4,7 +4,7 @@
  * the token in its URL, so someone who opens the bare address learns which URL to use. The token is never
  * put in a cookie: cookies ignore ports, so every other local server would receive it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../electron/security.js';
@@ -18,6 +18,7 @@ import {
   type Refusal,
   type ServerIdentity,
 } from './requestGuard.js';
+import type { ResponseBudget } from './responseBudget.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,7 +38,9 @@ export async function serveStaticFile(
   res: ServerResponse,
   rendererDir: string,
   identity: ServerIdentity,
+  budget: ResponseBudget,
 ): Promise<void> {
+  if (!budget.admitRequest(req, res)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
@@ -47,9 +50,23 @@ export async function serveStaticFile(
     res.writeHead(found.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${found.message}\n`);
     return;
   }
-  let body: Buffer;
+  const size = await stat(found.file).then(
+    (s) => (s.isFile() ? s.size : null),
+    () => null,
+  );
+  if (size === null) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    return;
+  }
+  if (req.method === 'GET' && !budget.reserve(size, req, res)) {
+    res
+      .writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' })
+      .end('busy: too much is being sent to clients that do not read it; try again\n');
+    return;
+  }
+  let body: Buffer | undefined;
   try {
-    body = await readFile(found.file);
+    if (req.method === 'GET') body = await readFile(found.file);
   } catch {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
     return;
@@ -60,6 +77,7 @@ export async function serveStaticFile(
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
     'cross-origin-resource-policy': 'same-origin',
+    'content-length': String(body?.length ?? size),
   };
   if (extname(found.file) === '.html') {
     headers['content-security-policy'] = CONTENT_SECURITY_POLICY.replace(
@@ -69,7 +87,7 @@ export async function serveStaticFile(
     headers['x-frame-options'] = 'DENY';
   }
   res.writeHead(200, headers);
-  res.end(req.method === 'HEAD' ? undefined : body);
+  res.end(body);
 }
 
 /** The file a request names inside the renderer folder, or why it is refused. */
