@@ -101,8 +101,20 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
     expect(await imageList()).toContain('sample.tif');
     expect(await labelAlpha(nucleus)).toBe(255);
 
+    // Open asks the same before it asks for the file.
+    await click('open-project');
+    await expect.poll(ui.textOf('unsaved-message')).toMatch(/Open project would lose them/);
+    expect(await page.getByTestId('path-input').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('unsaved-message').count()).toBe(0);
+
+    // At the smallest window the layout supports (1024 × 640) the question fits with its three buttons.
+    await page.setViewportSize({ width: 1024, height: 640 });
     await click('new-project');
+    await expect(page.getByTestId('unsaved-save').isVisible()).resolves.toBe(true);
+    await shot('01b-new-asks-1024x640');
     await page.getByTestId('unsaved-discard').click();
+    await page.setViewportSize({ width: 1280, height: 800 });
     await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
     expect(await labelAlpha(nucleus)).toBe(0);
     await shot('02-discarded');
