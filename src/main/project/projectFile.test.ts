@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -109,14 +110,14 @@ describe('a killed save', () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const dist = resolve(here, '../../../dist/src');
     const script = join(dir, 'kill', 'saver.mjs');
-    // A child that saves a ~10 MB project over and over, each generation with a different model.
+    // A child that saves a ~5 MB project over and over, each generation with a different model.
     await writeFile(
       script,
       `
       import { saveProject } from ${JSON.stringify(pathToFileURL(join(dist, 'main/project/projectFile.js')).href)};
       import { addImage, createProject, setLabels } from ${JSON.stringify(pathToFileURL(join(dist, 'core/project/Project.js')).href)};
       import { presetSelection } from ${JSON.stringify(pathToFileURL(join(dist, 'core/features/selection.js')).href)};
-      const w = 2048, h = 2048;
+      const w = 1448, h = 1448;
       let p = createProject({ classNames: ['a', 'b'], features: { convention: 'ilastik', selection: presetSelection('default') } });
       p = addImage(p, { id: 'big', path: 'big.tif', nickname: 'big', width: w, height: h, channels: 1, planes: 1,
         sampleType: 'uint16', axes: 'yx', fileSize: 1, sha256: '0'.repeat(64) });
@@ -138,15 +139,25 @@ describe('a killed save', () => {
           if (chunk.toString().includes('saved')) resolveSaved();
         });
       });
-      // Kill at a different moment of the next save each round.
-      await new Promise((r) => setTimeout(r, 20 + round * 37));
-      child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      // Even rounds: at a different moment of the saving loop. Odd rounds: the moment a save's temporary
+      // file appears (plus 0–2 ms), so some kills surely land mid-write however busy the machine is.
+      const exited = new Promise((r) => child.on('exit', r));
+      if (round % 2 === 0) {
+        await new Promise((r) => setTimeout(r, 20 + round * 37));
+        child.kill('SIGKILL');
+      } else {
+        const watcher = watch(dirname(projectPath), (_event, name) => {
+          if (name?.includes(`mixel-${child.pid}-`)) setTimeout(() => child.kill('SIGKILL'), (round - 1) / 2);
+        });
+        await exited;
+        watcher.close();
+      }
+      await exited;
       const left = await readdir(dirname(projectPath));
       if (left.some((f) => f.endsWith('.tmp'))) killsMidWrite++;
       const loaded = await loadProject(projectPath);
       expect(loaded.classes[0].name).toMatch(/^generation \d+$/);
-      expect(getLabels(loaded, 'big').length).toBe(2048 * 2048);
+      expect(getLabels(loaded, 'big').length).toBe(1448 * 1448);
     }
     // Killed saves leave hidden temporary files (proof that kills hit mid-write), never a visible project.
     const files = await readdir(dirname(projectPath));
