@@ -196,6 +196,19 @@ describe('a hostile client on one connection', () => {
     expect((await client.addImage('/data/b.tif')).path).toBe('/data/b.tif');
   });
 
+  it('a 16 MiB array sent as a method name is refused at once, not written out into the message', async () => {
+    const { raw } = connect();
+    const answers = listen(raw);
+    const started = Date.now();
+    raw.send(encodeFrame({ type: 'call', id: 12, method: new Uint8Array(16 * 1024 ** 2), args: [] }));
+    await expect.poll(() => answers.length, { timeout: 10_000, interval: 5 }).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(answers[0].error).toMatchObject({
+      code: 'unknown-method',
+      message: 'unknown method of type object',
+    });
+  });
+
   it('a "__proto__" key cannot dress a plain object up as a typed array', async () => {
     const { raw, calls } = connect();
     const answers = listen(raw);

@@ -40,6 +40,16 @@ const eventNames = new Set<string>(MIXEL_EVENTS);
 const MAX_NAME_IN_MESSAGE = 64;
 
 /**
+ * An unknown name as an error message quotes it: a string cut short, anything else by its type only
+ * (writing out a 16 MiB typed array sent as a "name" would cost far more than the message).
+ */
+function nameForMessage(name: unknown): string {
+  return typeof name === 'string'
+    ? JSON.stringify(name.slice(0, MAX_NAME_IN_MESSAGE))
+    : `of type ${typeof name}`;
+}
+
+/**
  * Answers calls arriving on `protocol` with `service`. Everything a client sends is untrusted: frames that
  * do not decode or do not have the shape of a message are dropped, arguments are validated before
  * dispatch, and one connection's subscriptions and running calls are bounded (constants.ts), so a client
@@ -61,8 +71,7 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
 
   const onCall = async (id: number, method: unknown, args: unknown, frameBytes: number) => {
     if (typeof method !== 'string' || !methodNames.has(method)) {
-      const name = JSON.stringify(method ?? null).slice(0, MAX_NAME_IN_MESSAGE);
-      refuse(id, 'unknown-method', `unknown method ${name}`);
+      refuse(id, 'unknown-method', `unknown method ${nameForMessage(method)}`);
       return;
     }
     if (running.has(id)) {
@@ -105,8 +114,7 @@ export function serveService(service: MixelService, protocol: Protocol): Disposa
 
   const onSubscribe = (id: number, eventName: unknown) => {
     if (typeof eventName !== 'string' || !eventNames.has(eventName)) {
-      const name = JSON.stringify(eventName ?? null).slice(0, MAX_NAME_IN_MESSAGE);
-      refuse(id, 'unknown-event', `unknown event ${name}`);
+      refuse(id, 'unknown-event', `unknown event ${nameForMessage(eventName)}`);
       return;
     }
     if (subscriptions.has(id)) return; // a repeated id is the same subscription
