@@ -11,11 +11,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { predictProbabilities } from '../../src/core/classifier/PixelClassifier.js';
+import { fitPixelClassifier, predictProbabilities } from '../../src/core/classifier/PixelClassifier.js';
 import { computeFeatures } from '../../src/core/features/computeFeatures.js';
 import { featureChannelCount } from '../../src/core/features/selection.js';
 import { channelRangeOf, normalizeForFeatures } from '../../src/core/normalization.js';
-import { getLabels, type Project } from '../../src/core/project/Project.js';
+import { getLabels, validateProject, type Project } from '../../src/core/project/Project.js';
 import { projectModel } from '../../src/main/batch/predictBatch.js';
 import { loadProject, ProjectFileError } from '../../src/main/project/projectFile.js';
 import { Random, mutatedProjectText } from './fuzzProjectMutations.js';
@@ -35,11 +35,42 @@ const MAX_CASE_MS = 5_000;
 
 let dir: string;
 let fixture: TrainedFixture;
+/** Valid documents the cases start from: the CLI's (diagonal) project, and one with a full-covariance model. */
+let validDocuments: unknown[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mixel-fuzz-project-'));
   fixture = await trainFixture(dir);
+  validDocuments = [fixture.json, withFullCovarianceModel(fixture.json)];
+  // Both starting points are valid and predict: the loop damages working projects.
+  for (const doc of validDocuments) expect(predictTiny(validateProject(doc))).toBe('predicted');
+  expect((validDocuments[1] as { model: { mixture: { covariance: string } } }).model.mixture.covariance).toBe(
+    'full',
+  );
 }, 60_000);
+
+/** The fixture project with its model refitted with full covariances and a 3-dimensional projection. */
+function withFullCovarianceModel(json: unknown): unknown {
+  const project = validateProject(json);
+  const { selection, convention } = project.features;
+  const image = {
+    width: FIXTURE_WIDTH,
+    height: FIXTURE_HEIGHT,
+    channels: [Float32Array.from(fixturePixels())],
+  };
+  const planes = computeFeatures(image, selection, convention);
+  const labels = getLabels(project, project.images[0].id);
+  const rows = [...labels.keys()].filter((i) => labels[i] > 0);
+  const samples = new Float32Array(rows.length * planes.length);
+  rows.forEach((i, r) => planes.forEach((plane, c) => (samples[r * planes.length + c] = plane[i])));
+  const model = fitPixelClassifier(
+    samples,
+    Uint8Array.from(rows, (i) => labels[i]),
+    planes.length,
+    { covariance: 'full', projectionDims: 3, components: 2, priors: 'counts' },
+  );
+  return { ...(json as object), model };
+}
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -91,7 +122,7 @@ it(
     let cases = 0;
     for (; cases < MAX_CASES && performance.now() < deadline; cases++) {
       const path = join(dir, `case-${cases % 8}.mixel`);
-      const text = mutatedProjectText(random, fixture.json as never);
+      const text = mutatedProjectText(random, validDocuments[cases % validDocuments.length] as never);
       await writeFile(path, text);
       const started = performance.now();
       let outcome: Outcome;
