@@ -83,7 +83,7 @@ export async function readProjectFile(
     if ((await sha256File(image.info.path)) !== record.sha256) {
       throw new ServiceError(
         'image-changed',
-        `${image.info.path} changed since the project was saved (sha256 differs): relink it with \`mixel repair --accept-changed\``,
+        `${image.info.path} changed since the project was saved (sha256 differs): accept it with \`mixel repair ${path} --image ${record.path}=${image.info.path} --accept-changed\``,
       );
     }
     if (doc.labels[record.id]) {
