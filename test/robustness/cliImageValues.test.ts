@@ -77,7 +77,7 @@ async function expectFinitePages(path: string): Promise<number> {
   return values;
 }
 
-describe.each(['nan', 'inf'])('an image holding %s', (name) => {
+describe.concurrent.each(['nan', 'inf'])('an image holding %s', (name) => {
   const expectRefused = (run: Awaited<ReturnType<typeof runCli>>) => {
     expect(run.code).not.toBe(0);
     const line = oneErrorLine(run);
@@ -139,7 +139,7 @@ describe.each(['nan', 'inf'])('an image holding %s', (name) => {
   });
 });
 
-describe('bright finite values (±1e12), computed range-safely', () => {
+describe.concurrent('bright finite values (±1e12), computed range-safely', () => {
   it('features writes finite pages', async () => {
     const out = join(dir, 'features-bright.tif');
     const run = await runCli(['features', '--image', images.bright, '--out', out, '--threads', '1']);
@@ -172,7 +172,7 @@ describe('bright finite values (±1e12), computed range-safely', () => {
   });
 });
 
-describe('finite values near the float32 limit (±3e38)', () => {
+describe.concurrent('finite values near the float32 limit (±3e38)', () => {
   it('are refused by features, naming the file and the bound, instead of writing NaN pages', async () => {
     const out = join(dir, 'features-huge.tif');
     const run = await runCli(['features', '--image', images.huge, '--out', out, '--threads', '1']);

@@ -69,7 +69,7 @@ async function expectRefused(run: ReturnType<typeof runCli>, ...parts: string[])
   for (const part of parts) expect(line).toContain(part);
 }
 
-describe('a missing output folder', () => {
+describe.concurrent('a missing output folder', () => {
   it('is created by segment, train and features', async () => {
     const deep = join(dir, 'new', 'deeper');
     expect((await segment(join(deep, 'seg'))).code).toBe(0);
@@ -83,7 +83,7 @@ describe('a missing output folder', () => {
   });
 });
 
-describe('a run that fails', () => {
+describe.concurrent('a run that fails', () => {
   it('removes the output folders it created (nothing written)', async () => {
     const bad = await writeFloatImage(join(dir, 'nan.tif'), SIZE, SIZE, (x) => (x === 3 ? NaN : x));
     const fresh = join(dir, 'fresh');
@@ -111,7 +111,7 @@ describe('a run that fails', () => {
   });
 });
 
-describe('a file where a folder is expected (ENOTDIR)', () => {
+describe.concurrent('a file where a folder is expected (ENOTDIR)', () => {
   it('is named by segment (its --out is a folder)', () =>
     expectRefused(segment(aFile), aFile, 'it is a file, not a folder'));
   it('is named by segment, train and features when it is a parent', async () => {
@@ -121,7 +121,7 @@ describe('a file where a folder is expected (ENOTDIR)', () => {
   });
 });
 
-describe('--out naming an existing folder', () => {
+describe.concurrent('--out naming an existing folder', () => {
   it('is refused by train and features before any work', async () => {
     const folder = join(dir, 'taken.tif');
     await mkdir(folder, { recursive: true });
@@ -131,7 +131,7 @@ describe('--out naming an existing folder', () => {
   });
 });
 
-describe('pseudo file systems', () => {
+describe.concurrent('pseudo file systems', () => {
   // Node's recursive mkdir never returns under /proc: segment hung there before.
   it('segment --out under /proc fails at once with one line', () =>
     expectRefused(segment('/proc/mixel-out'), '/proc/mixel-out', 'cannot create the folder'));
@@ -152,7 +152,7 @@ function mountTmpfs(path: string, options: string): boolean {
 }
 const canMount = process.getuid?.() === 0 && existsSync('/bin/mount');
 
-describe.runIf(canMount)('read-only and full file systems (tmpfs mounts, as root)', () => {
+describe.runIf(canMount).concurrent('read-only and full file systems (tmpfs mounts, as root)', () => {
   const mounted: string[] = [];
   afterAll(() => {
     for (const path of mounted) execFileSync('umount', [path], { stdio: 'ignore' });
@@ -184,7 +184,7 @@ describe.runIf(canMount)('read-only and full file systems (tmpfs mounts, as root
   });
 });
 
-describe('serve --project', () => {
+describe.concurrent('serve --project', () => {
   it('a missing project file is one line naming it', () =>
     expectRefused(runCli(['serve', '--project', join(dir, 'missing.mixel')]), 'missing.mixel'));
   it('a broken project file is one line naming it', async () => {
@@ -194,22 +194,25 @@ describe('serve --project', () => {
   });
 });
 
-describe('a worker out of memory during train (heap capped at 4 MB by MIXEL_WORKER_HEAP_MB)', () => {
-  it('is one line saying what to try, with no project written', async () => {
-    const out = join(dir, 'oom.mixel');
-    const run = await runCli(
-      ['train', '--image', image, '--labels', labels, '--out', out, '--threads', '1', '--components', '1'],
-      { env: { MIXEL_WORKER_HEAP_MB: '4' } },
-    );
-    expect(run.code).not.toBe(0);
-    expect(oneErrorLine(run)).toBe(
-      `mixel: out of memory while training on ${image}: try --threads 1 or a smaller image (mixel predict streams images of any size)`,
-    );
-    expect(existsSync(out)).toBe(false);
-  });
-});
+describe.concurrent(
+  'a worker out of memory during train (heap capped at 4 MB by MIXEL_WORKER_HEAP_MB)',
+  () => {
+    it('is one line saying what to try, with no project written', async () => {
+      const out = join(dir, 'oom.mixel');
+      const run = await runCli(
+        ['train', '--image', image, '--labels', labels, '--out', out, '--threads', '1', '--components', '1'],
+        { env: { MIXEL_WORKER_HEAP_MB: '4' } },
+      );
+      expect(run.code).not.toBe(0);
+      expect(oneErrorLine(run)).toBe(
+        `mixel: out of memory while training on ${image}: try --threads 1 or a smaller image (mixel predict streams images of any size)`,
+      );
+      expect(existsSync(out)).toBe(false);
+    });
+  },
+);
 
-describe('--threads and --tile-size', () => {
+describe.concurrent('--threads and --tile-size', () => {
   it('a tile as large as an image (1e9 px) is refused: predict would read whole images in one band', async () => {
     const run = await runCli([
       'predict',
@@ -231,7 +234,7 @@ describe('--threads and --tile-size', () => {
   });
 });
 
-describe('one line for every failure', () => {
+describe.concurrent('one line for every failure', () => {
   it('maps file-system codes to words in one place', () => {
     expect(describeFileError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(
       'no space left on the device (ENOSPC)',
