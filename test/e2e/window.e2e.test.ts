@@ -12,12 +12,11 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
 import { hasChromium, launchHeadlessChromium } from '../helpers/headlessChromium.js';
 import { decodePalettePng } from '../../src/main/io/decodePalettePng.js';
 import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
 import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
-import { fitView } from '../../src/renderer/viewer/rendering.js';
+import { samplePoints, WindowDriver, type Point } from './windowDriver.js';
 
 const SHOTS = resolve('test-output/e2e');
 
@@ -29,71 +28,10 @@ let page: Page;
 /** Responses of 400 or more (a missing favicon was one on every load). */
 const failedResponses: string[] = [];
 
-/** Points deep inside a nucleus and far from any, from the sample's ground truth. */
-function samplePoints() {
-  const sample = makeSyntheticSample({ width: 512, height: 512, seed: 1 });
-  const { truth, width } = sample;
-  const isClass = (x: number, y: number, r: number, c: number) => {
-    for (let dy = -r; dy <= r; dy++)
-      for (let dx = -r; dx <= r; dx++) if (truth[(y + dy) * width + x + dx] !== c) return false;
-    return true;
-  };
-  let nucleus: [number, number] | null = null;
-  let background: [number, number] | null = null;
-  for (let y = 40; y < 470 && !(nucleus && background); y += 3) {
-    for (let x = 40; x < 470; x += 3) {
-      if (!nucleus && isClass(x, y, 9, 2)) nucleus = [x, y];
-      if (!background && isClass(x, y, 30, 1)) background = [x, y];
-    }
-  }
-  if (!nucleus || !background) throw new Error('the sample has no clear nucleus or background');
-  return { nucleus, background };
-}
-
-async function viewerBox() {
-  const box = await page.getByTestId('viewer').boundingBox();
-  if (!box) throw new Error('no viewer');
-  return box;
-}
-
-/** Screen position of an image pixel, with the view the window starts with (fit to the viewer). */
-async function toScreen([x, y]: [number, number]) {
-  const box = await viewerBox();
-  const view = fitView({ width: 512, height: 512 }, { width: box.width, height: box.height });
-  return { x: box.x + view.x + (x + 0.5) * view.scale, y: box.y + view.y + (y + 0.5) * view.scale };
-}
-
-/** RGBA of a layer canvas at an image pixel. */
-async function layerPixel(layer: string, at: [number, number]): Promise<number[]> {
-  const box = await viewerBox();
-  const p = await toScreen(at);
-  return page.evaluate(
-    ({ layer, x, y }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`)!;
-      const ratio = canvas.width / canvas.clientWidth;
-      return Array.from(
-        canvas.getContext('2d')!.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data,
-      );
-    },
-    { layer, x: p.x - box.x, y: p.y - box.y },
-  );
-}
-
-async function paint(from: [number, number], to: [number, number]) {
-  const a = await toScreen(from);
-  const b = await toScreen(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(b.x, b.y, { steps: 12 });
-  await page.mouse.up();
-}
-
-const textOf = (testId: string) => () =>
-  page
-    .getByTestId(testId)
-    .first()
-    .textContent({ timeout: 5_000 })
-    .catch(() => '');
+let ui: WindowDriver;
+const layerPixel = (layer: string, at: Point) => ui.layerPixel(layer, at);
+const paint = (from: Point, to: Point) => ui.paint(from, to);
+const textOf = (testId: string) => ui.textOf(testId);
 
 async function shot(name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -109,6 +47,7 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     server = await serveBrowserMode({ service: backend.service, rendererDir: 'dist-renderer' });
     browser = await launchHeadlessChromium(join(dir, 'chromium-profile'), { width: 1280, height: 800 });
     page = browser.pages()[0] ?? (await browser.newPage());
+    ui = new WindowDriver(page);
     page.on('pageerror', (err) => console.error('page error:', err.message));
     page.on('response', (r) => {
       if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);

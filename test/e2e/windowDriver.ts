@@ -83,7 +83,7 @@ export class WindowDriver {
       this.page
         .getByTestId(testId)
         .first()
-        .textContent({ timeout: 2_000 })
+        .textContent({ timeout: 5_000 })
         .catch(() => '');
   }
 
