@@ -1,5 +1,6 @@
 // Builds the window (src/renderer) into dist-renderer/. Relative asset paths, so the same build loads
-// from file:// in Electron and from the browser-mode server; no inline scripts (the CSP forbids them).
+// from the mixel:// scheme in Electron (appProtocol.ts) and from the browser-mode server; no inline scripts
+// (the CSP forbids them).
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { presetSelection } from '../../core/features/selection.js';
 import { JobCancelledError, KILLABLE_AFTER_RUNNING_MS, WorkerPool } from './WorkerPool.js';
@@ -34,6 +35,15 @@ describe('WorkerPool', () => {
     controller.abort();
     await expect(queued).rejects.toBeInstanceOf(JobCancelledError);
     await Promise.all(busy);
+  });
+
+  it('lets go of a long-lived signal once its jobs are done (an export shares one signal over every tile)', async () => {
+    const controller = new AbortController();
+    const inputs = Array.from({ length: 40 }, (_, i) => ({ plane: new Float32Array([i]) }));
+    const running = pool.map('echo', inputs, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await running;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
 

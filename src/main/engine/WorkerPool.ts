@@ -63,6 +63,11 @@ export class WorkerPool {
   private readonly queue: PendingJob[] = [];
   private nextId = 1;
   private isClosed = false;
+  /**
+   * One abort listener per signal, not per job: a signal often spans thousands of jobs (a whole export),
+   * and a listener per job piles up (Node warns past 10) until the signal is collected.
+   */
+  private readonly abortWatches = new Map<AbortSignal, { jobs: Set<PendingJob>; onAbort: () => void }>();
 
   constructor(options: WorkerPoolOptions = {}) {
     const threads = options.threads ?? defaultThreadCount();
@@ -76,15 +81,22 @@ export class WorkerPool {
   run<K extends JobKind>(kind: K, input: JobInput<K>, options: RunOptions = {}): Promise<JobOutput<K>> {
     if (this.isClosed) return Promise.reject(new Error('the worker pool is closed'));
     if (options.signal?.aborted) return Promise.reject(new JobCancelledError());
+    const signal = options.signal;
     return new Promise<JobOutput<K>>((resolve, reject) => {
       const job: PendingJob = {
         request: { id: this.nextId++, kind, input },
         transfer: options.transfer ?? [],
-        resolve: resolve as (output: unknown) => void,
-        reject,
-        signal: options.signal,
+        resolve: (output) => {
+          this.unwatchAbort(job);
+          resolve(output as JobOutput<K>);
+        },
+        reject: (error) => {
+          this.unwatchAbort(job);
+          reject(error);
+        },
+        signal,
       };
-      options.signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+      this.watchAbort(job);
       this.queue.push(job);
       this.dispatch();
     });
@@ -104,6 +116,33 @@ export class WorkerPool {
   /** Threads busy with a job (cancelled jobs count until their thread has stopped or been replaced). */
   get busyThreads(): number {
     return this.workers.filter((w) => w.job !== null).length;
+  }
+
+  private watchAbort(job: PendingJob): void {
+    const signal = job.signal;
+    if (!signal) return;
+    let watch = this.abortWatches.get(signal);
+    if (!watch) {
+      const jobs = new Set<PendingJob>();
+      const onAbort = () => {
+        this.abortWatches.delete(signal);
+        for (const waiting of [...jobs]) this.cancel(waiting);
+      };
+      watch = { jobs, onAbort };
+      this.abortWatches.set(signal, watch);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    watch.jobs.add(job);
+  }
+
+  private unwatchAbort(job: PendingJob): void {
+    const signal = job.signal;
+    const watch = signal && this.abortWatches.get(signal);
+    if (!watch) return;
+    watch.jobs.delete(job);
+    if (watch.jobs.size > 0) return;
+    this.abortWatches.delete(signal);
+    signal.removeEventListener('abort', watch.onAbort);
   }
 
   private cancel(job: PendingJob): void {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerPool } from '../engine/WorkerPool.js';
+import { assertFiniteSamples } from '../io/checkImageValues.js';
 import { readImage } from '../io/openImage.js';
 import { writeSyntheticSample } from '../sample/writeSyntheticSample.js';
 import { LocalMixelService } from './LocalMixelService.js';
@@ -49,6 +50,8 @@ export function createBackend(config: BackendConfig = {}): Backend {
     uploadLimits: config.uploadLimits,
     loadImage: async (path) => {
       const { image, info } = await readImage(path);
+      // The window refuses what every command refuses: NaN or ±Infinity would turn its overlays to NaN.
+      assertFiniteSamples(path, image);
       return { pixels: image, info };
     },
     writeSample: async (dir) => {
