@@ -5,6 +5,7 @@
  * page's origin is `mixel://app`, so CSP `'self'` means the app's own files and nothing on disk besides.
  */
 import { extname, join, normalize, sep } from 'node:path';
+import { contentTypeOf } from '../server/contentTypes.js';
 import { CONTENT_SECURITY_POLICY } from './security.js';
 
 export const APP_SCHEME = 'mixel';
@@ -23,17 +24,6 @@ export const APP_SCHEME_PRIVILEGES = {
   supportFetchAPI: true,
   corsEnabled: true,
 } as const;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * The file under `rendererDir` a `mixel://app/…` URL names, or null for another host or scheme, a path
@@ -60,7 +50,7 @@ export function appFileForUrl(url: string, rendererDir: string): string | null {
  */
 export function appResponseHeaders(file: string): Record<string, string> {
   const headers: Record<string, string> = {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     'x-content-type-options': 'nosniff',
   };
   if (extname(file) === '.html') headers['content-security-policy'] = CONTENT_SECURITY_POLICY;

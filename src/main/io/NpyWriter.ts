@@ -3,9 +3,8 @@
  * Layout is C order: (channels, height, width) for several channels — napari opens it with one slider
  * over the channels — and (height, width) for one. Written under a temporary name, renamed on `close`.
  */
-import { rm, type FileHandle } from 'node:fs/promises';
+import { TemporaryOutputFile } from './TemporaryOutputFile.js';
 import type { RasterArray, RasterSampleType } from './TiffStripWriter.js';
-import { commitTemporaryFile, createTemporaryFile } from './writeFileAtomic.js';
 
 const DESCR: Record<RasterSampleType, string> = { uint8: '|u1', uint16: '<u2', float32: '<f4' };
 const BYTES: Record<RasterSampleType, number> = { uint8: 1, uint16: 2, float32: 4 };
@@ -25,13 +24,9 @@ export function npyHeader(sampleType: RasterSampleType, shape: readonly number[]
 
 export class NpyWriter {
   private readonly headerLength: number;
-  private isFinished = false;
-  private isCommitted = false;
 
   private constructor(
-    readonly path: string,
-    private readonly tmpPath: string,
-    private readonly handle: FileHandle,
+    private readonly file: TemporaryOutputFile,
     private readonly width: number,
     private readonly height: number,
     private readonly sampleType: RasterSampleType,
@@ -47,11 +42,16 @@ export class NpyWriter {
     const { width, height, channels, sampleType } = options;
     const shape = channels === 1 ? [height, width] : [channels, height, width];
     const header = npyHeader(sampleType, shape);
-    const { tmpPath, handle } = await createTemporaryFile(path);
-    await handle.write(header, 0, header.length, 0);
-    // Sizing the file up front keeps it valid (zeros) even if bands arrive out of order.
-    await handle.truncate(header.length + channels * width * height * BYTES[sampleType]);
-    return new NpyWriter(path, tmpPath, handle, width, height, sampleType, header.length);
+    const file = await TemporaryOutputFile.create(path);
+    try {
+      await file.handle.write(header, 0, header.length, 0);
+      // Sizing the file up front keeps it valid (zeros) even if bands arrive out of order.
+      await file.handle.truncate(header.length + channels * width * height * BYTES[sampleType]);
+    } catch (err) {
+      await file.abort();
+      throw err;
+    }
+    return new NpyWriter(file, width, height, sampleType, header.length);
   }
 
   /** Writes rows y0.. of one channel; `rows` holds whole rows of `width` samples. */
@@ -61,7 +61,12 @@ export class NpyWriter {
     const position = this.headerLength + (channel * this.height + y0) * this.width * bps;
     let done = 0;
     while (done < bytes.length) {
-      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, position + done);
+      const { bytesWritten } = await this.file.handle.write(
+        bytes,
+        done,
+        bytes.length - done,
+        position + done,
+      );
       done += bytesWritten;
     }
   }
@@ -71,37 +76,21 @@ export class NpyWriter {
     await this.commit();
   }
 
+  get path(): string {
+    return this.file.path;
+  }
+
   /** Flushes the complete file under its temporary name, so several outputs can be committed together. */
-  async finish(): Promise<void> {
-    if (this.isFinished) return;
-    this.isFinished = true;
-    try {
-      await this.handle.sync();
-      await this.handle.close();
-    } catch (err) {
-      await rm(this.tmpPath, { force: true });
-      throw err;
-    }
+  finish(): Promise<void> {
+    return this.file.finish();
   }
 
   /** Renames the finished file into place. */
-  async commit(): Promise<void> {
-    if (!this.isFinished) throw new Error(`${this.path}: commit before finish`);
-    if (this.isCommitted) return;
-    try {
-      await commitTemporaryFile(this.tmpPath, this.path);
-      this.isCommitted = true;
-    } catch (err) {
-      await rm(this.tmpPath, { force: true });
-      throw err;
-    }
+  commit(): Promise<void> {
+    return this.file.commit();
   }
 
-  async abort(): Promise<void> {
-    if (!this.isFinished) {
-      this.isFinished = true;
-      await this.handle.close().catch(() => undefined);
-    }
-    if (!this.isCommitted) await rm(this.tmpPath, { force: true });
+  abort(): Promise<void> {
+    return this.file.abort();
   }
 }

@@ -6,10 +6,9 @@
  * read as is. Files that could pass 4 GB are written as BigTIFF. The file is written under a temporary
  * name and renamed on `close`, so a failed run leaves no partial output.
  */
-import { rm, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
-import { commitTemporaryFile, createTemporaryFile } from './writeFileAtomic.js';
+import { TemporaryOutputFile } from './TemporaryOutputFile.js';
 
 export type RasterSampleType = 'uint8' | 'uint16' | 'float32';
 export type RasterArray = Uint8Array | Uint16Array | Float32Array;
@@ -67,13 +66,9 @@ export class TiffStripWriter {
   private readonly isBig: boolean;
   private readonly pageStates: PageState[];
   private position: number;
-  private isFinished = false;
-  private isCommitted = false;
 
   private constructor(
-    readonly path: string,
-    private readonly tmpPath: string,
-    private readonly handle: FileHandle,
+    private readonly file: TemporaryOutputFile,
     private readonly options: TiffStripWriterOptions,
   ) {
     const { width, height, pages, sampleType } = options;
@@ -96,8 +91,7 @@ export class TiffStripWriter {
       if (!Number.isInteger(v) || v < 1)
         throw new RangeError(`TIFF ${name} must be a whole number ≥ 1 (got ${v})`);
     }
-    const { tmpPath, handle } = await createTemporaryFile(path);
-    return new TiffStripWriter(path, tmpPath, handle, options);
+    return new TiffStripWriter(await TemporaryOutputFile.create(path), options);
   }
 
   /**
@@ -136,7 +130,7 @@ export class TiffStripWriter {
    * it, so several outputs can be committed together; on failure the temporary file is removed.
    */
   async finish(): Promise<void> {
-    if (this.isFinished) return;
+    if (this.file.finished) return;
     try {
       this.pageStates.forEach((s, page) => {
         if (s.rowsWritten !== this.options.height) {
@@ -144,37 +138,27 @@ export class TiffStripWriter {
         }
       });
       await this.writeDirectories();
-      await this.handle.sync();
-      await this.handle.close();
-      this.isFinished = true;
-      // A finished file may wait for its commit (a z-stack's planes commit together): free the strip buffers.
-      for (const state of this.pageStates) state.pending = new Uint8Array(0);
     } catch (err) {
-      await this.abort();
+      await this.file.abort();
       throw err;
     }
+    await this.file.finish();
+    // A finished file may wait for its commit (a z-stack's planes commit together): free the strip buffers.
+    for (const state of this.pageStates) state.pending = new Uint8Array(0);
+  }
+
+  get path(): string {
+    return this.file.path;
   }
 
   /** Renames the finished file into place. */
-  async commit(): Promise<void> {
-    if (!this.isFinished) throw new Error(`${this.path}: commit before finish`);
-    if (this.isCommitted) return;
-    try {
-      await commitTemporaryFile(this.tmpPath, this.path);
-      this.isCommitted = true;
-    } catch (err) {
-      await rm(this.tmpPath, { force: true });
-      throw err;
-    }
+  commit(): Promise<void> {
+    return this.file.commit();
   }
 
   /** Drops the partial (or finished but uncommitted) file; a committed file stays. */
-  async abort(): Promise<void> {
-    if (!this.isFinished) {
-      this.isFinished = true;
-      await this.handle.close().catch(() => undefined);
-    }
-    if (!this.isCommitted) await rm(this.tmpPath, { force: true });
+  abort(): Promise<void> {
+    return this.file.abort();
   }
 
   private async flushStrip(state: PageState): Promise<void> {
@@ -190,7 +174,7 @@ export class TiffStripWriter {
   private async append(data: Uint8Array): Promise<void> {
     let done = 0;
     while (done < data.length) {
-      const { bytesWritten } = await this.handle.write(data, done, data.length - done, this.position);
+      const { bytesWritten } = await this.file.handle.write(data, done, data.length - done, this.position);
       done += bytesWritten;
       this.position += bytesWritten;
     }
@@ -230,7 +214,7 @@ export class TiffStripWriter {
       header.setUint16(2, 42, true);
       header.setUint32(4, ifdOffsets[0], true);
     }
-    await this.handle.write(new Uint8Array(header.buffer), 0, header.byteLength, 0);
+    await this.file.handle.write(new Uint8Array(header.buffer), 0, header.byteLength, 0);
   }
 
   private entryCount(): number {

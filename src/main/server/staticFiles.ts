@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../electron/security.js';
+import { contentTypeOf } from './contentTypes.js';
 import {
   SERVER_HOST,
   decodePath,
@@ -19,17 +20,6 @@ import {
   type ServerIdentity,
 } from './requestGuard.js';
 import type { ResponseBudget } from './responseBudget.js';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 const NO_TOKEN_MESSAGE = 'Forbidden: open the URL that `mixel serve` printed (it carries the access token).';
 
@@ -72,7 +62,7 @@ export async function serveStaticFile(
     return;
   }
   const headers: Record<string, string> = {
-    'content-type': MIME[extname(found.file)] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(found.file),
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
