@@ -25,6 +25,19 @@ describe('export names', () => {
     ).toBe('out/s_z0003.tif');
   });
 
+  it("takes ilastik's placeholders {dataset_dir} and {slice_index} as {dir} and {plane}", () => {
+    const parts = { imagePath: 'data/a/cells.tif', result: 'Simple Segmentation', format: 'tiff' } as const;
+    expect(outputPath('{dataset_dir}/{nickname}_{result_type}.{ext}', parts)).toBe(
+      outputPath('{dir}/{nickname}_{result_type}.{ext}', parts),
+    );
+    expect(outputPath('{dataset_dir}/seg/{nickname}_{slice_index}.tif', { ...parts, plane: 7 })).toBe(
+      'data/a/seg/cells_0007.tif',
+    );
+    expect(() => outputPath('{dataset_dir}/{nickname}_{roi}.tif', parts)).toThrow(
+      '--output has unknown field {roi}: use {dir} {dataset_dir} {nickname}',
+    );
+  });
+
   it('rejects unknown fields, unknown exports and colliding names', () => {
     expect(() =>
       outputPath('{name}.tif', { imagePath: 'a.tif', result: 'Probabilities', format: 'tiff' }),

@@ -73,23 +73,43 @@ export interface OutputNameParts {
   readonly plane?: number;
 }
 
-/** Fills `{dir}`, `{nickname}`, `{result_type}`, `{ext}` and `{plane}`; a plane index is appended if not placed. */
+/**
+ * The fields an output name may use. ilastik's spellings are the same fields under its names, so an
+ * ilastik `--output_filename_format` works unchanged: `{dataset_dir}` is `{dir}`, `{slice_index}` is `{plane}`.
+ */
+export const OUTPUT_FIELDS = [
+  'dir',
+  'dataset_dir',
+  'nickname',
+  'result_type',
+  'ext',
+  'plane',
+  'slice_index',
+] as const;
+const PLANE_FIELDS = ['{plane}', '{slice_index}'];
+
+/** Fills the OUTPUT_FIELDS; a plane index is appended if the template places none. */
 export function outputPath(template: string, parts: OutputNameParts): string {
-  const fields: Record<string, string> = {
-    dir: dirname(parts.imagePath),
+  const dir = dirname(parts.imagePath);
+  const plane = parts.plane === undefined ? '' : String(parts.plane).padStart(4, '0');
+  const fields: Record<(typeof OUTPUT_FIELDS)[number], string> = {
+    dir,
+    dataset_dir: dir,
     nickname: nicknameOf(parts.imagePath),
     result_type: parts.result.replace(/ /g, '_'),
     ext: EXTENSIONS[parts.format],
-    plane: parts.plane === undefined ? '' : String(parts.plane).padStart(4, '0'),
+    plane,
+    slice_index: plane,
   };
-  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((k) => !(k in fields));
+  const isField = (k: string): k is keyof typeof fields => (OUTPUT_FIELDS as readonly string[]).includes(k);
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((k) => !isField(k));
   if (unknown.length > 0) {
     throw new RangeError(
-      `--output has unknown field {${unknown[0]}}: use {dir} {nickname} {result_type} {ext} {plane}`,
+      `--output has unknown field {${unknown[0]}}: use ${OUTPUT_FIELDS.map((f) => `{${f}}`).join(' ')}`,
     );
   }
-  let path = template.replace(/\{([^}]*)\}/g, (_, k: string) => fields[k]);
-  if (parts.plane !== undefined && !template.includes('{plane}')) {
+  let path = template.replace(/\{([^}]*)\}/g, (_, k: string) => fields[k as keyof typeof fields]);
+  if (parts.plane !== undefined && !PLANE_FIELDS.some((f) => template.includes(f))) {
     const ext = extname(path);
     path = `${path.slice(0, path.length - ext.length)}_z${fields.plane}${ext}`;
   }

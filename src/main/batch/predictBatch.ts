@@ -43,6 +43,8 @@ export interface PredictBatchOptions {
   readonly onEvent?: (event: BatchEvent) => void;
   /** Writes Simple Segmentation PNGs (e.g. with the class palette); default grey PNG. */
   readonly writeSegmentationPng?: SinkOptions['writePng'];
+  /** Stops the run (Ctrl-C): no further image is started, the current one's jobs are cancelled and its partial outputs removed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface BatchSummary {
@@ -66,6 +68,7 @@ export async function predictBatch(options: PredictBatchOptions): Promise<BatchS
   const modelKey = createHash('sha256').update(JSON.stringify(model)).digest('hex').slice(0, 16);
   const summary: BatchSummary = { succeeded: [], failed: [], seconds: 0 };
   for (let index = 0; index < options.images.length; index++) {
+    if (options.signal?.aborted) break;
     const image = options.images[index];
     const t0 = performance.now();
     try {
@@ -187,7 +190,7 @@ async function predictOnePlane(
         const result = await pool.run(
           'classifyTile',
           { ...tile, selection, convention, model, modelKey },
-          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
         );
         return result.probabilities;
       },
@@ -196,7 +199,7 @@ async function predictOnePlane(
         const result = await pool.run(
           'featureTile',
           { ...tile, selection, convention },
-          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
         );
         return result.planes;
       },

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { explainError } from './explainError.js';
+import { EXIT_CODES } from './exitCodes.js';
 
 /**
  * A reader that stops reading (`mixel predict --json … | head`) must not kill a run half-way, which
@@ -47,7 +48,8 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // Help and --version end with 0; an option the parser refuses is a usage error like any other (2).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
     // One line, never a stack trace, unless MIXEL_DEBUG asks for it.
     const { line, exitCode, stack } = explainError(err);
     process.stderr.write(`mixel: ${line}\n`);

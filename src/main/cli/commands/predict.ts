@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
 import { parseThreads, parseTileSize } from '../workOptions.js';
 import { UserError } from '../UserError.js';
+import { EXIT_CODES } from '../exitCodes.js';
+import {
+  addIlastikAliases,
+  checkDataRanges,
+  checkOutputAxisOrder,
+  translateIlastikAliases,
+  translateOutputFilenameFormat,
+  type IlastikAliasOptions,
+} from '../ilastikAliases.js';
 
-interface PredictOptions {
+interface PredictOptions extends IlastikAliasOptions {
   project: string;
   export: string;
   format: string;
@@ -21,7 +30,7 @@ interface PredictOptions {
  * export sources. Stateless per image, so it runs the same on a laptop, under Snakemake or on SLURM.
  */
 export function registerPredict(program: Command): void {
-  program
+  const command = program
     .command('predict')
     .description(
       'apply a trained project to images and write probabilities, segmentations, uncertainty or features',
@@ -40,7 +49,7 @@ export function registerPredict(program: Command): void {
     .option('--dtype <type>', 'float32, uint8 or uint16 (probabilities scaled to the integer range)')
     .option(
       '--output <template>',
-      'output file name: {dir} {nickname} {result_type} {ext} {plane}',
+      'output file name: {dir} {nickname} {result_type} {ext} {plane} (ilastik: {dataset_dir} {slice_index})',
       '{dir}/{nickname}_{result_type}.{ext}',
     )
     .option('--threads <n>', 'worker threads (default: one per core)')
@@ -48,8 +57,10 @@ export function registerPredict(program: Command): void {
     .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
     .option('--tile-size <px>', 'tile edge in pixels', '512')
     .option('--accept-changed', 'predict project images whose content changed since training (sha256)')
-    .option('--json', 'progress as one JSON object per line on stdout')
-    .action(async (images: string[], opts: PredictOptions) => {
+    .option('--json', 'progress as one JSON object per line on stdout');
+  addIlastikAliases(command).action(
+    async (positionalImages: string[], rawOpts: PredictOptions, cmd: Command) => {
+      const { opts, images } = withIlastikAliases(positionalImages, rawOpts, cmd);
       const { resolveTargets, parseResultTypes, checkDistinctNames, checkOutputCollisions, EXPORT_FORMATS } =
         await import('../../batch/exportTargets.js');
       const { expandImageArguments, selectShard, parseShard } = await import('../../batch/imageList.js');
@@ -70,14 +81,22 @@ export function registerPredict(program: Command): void {
       let targets;
       let shard;
       try {
-        targets = resolveTargets(
-          parseResultTypes(opts.export),
-          format as 'tiff',
-          opts.dtype as 'uint8' | undefined,
-        );
+        const results = parseResultTypes(opts.export);
+        checkDataRanges(opts, results, opts.dtype as 'uint8' | undefined);
+        if (opts.output_axis_order !== undefined) {
+          checkOutputAxisOrder(
+            opts.output_axis_order,
+            results.some((r) => r === 'Probabilities' || r === 'Features'),
+          );
+        }
+        targets = resolveTargets(results, format as 'tiff', opts.dtype as 'uint8' | undefined);
+        if (opts.output_filename_format !== undefined) {
+          opts.output = translateOutputFilenameFormat(opts.output_filename_format, format as 'tiff');
+        }
         checkDistinctNames(opts.output, targets);
         shard = opts.shard ? parseShard(opts.shard) : undefined;
       } catch (err) {
+        if (err instanceof UserError) throw err;
         throw new UserError((err as Error).message);
       }
       let project;
@@ -134,6 +153,7 @@ export function registerPredict(program: Command): void {
 
       const progress = createProgressReporter({ json: opts.json });
       const pool = new WorkerPool({ threads });
+      const interruption = stopOnSignals();
       let summary;
       try {
         summary = await predictBatch({
@@ -144,6 +164,7 @@ export function registerPredict(program: Command): void {
           pool,
           axes: opts.axes,
           tileSize,
+          signal: interruption.signal,
           writeSegmentationPng: await segmentationPngWriter(project.classes.map((c) => c.color)),
           onEvent: (event) => {
             if (event.type === 'start') {
@@ -162,11 +183,21 @@ export function registerPredict(program: Command): void {
             } else if (event.type === 'tiles') progress.step(event.done, event.total);
             else if (event.type === 'done')
               progress.end(event.image, { outputs: event.outputs, seconds: +event.seconds.toFixed(2) });
-            else progress.fail(event.image, event.error);
+            // An image cut short by the interruption is not a failure of that image.
+            else if (!interruption.signal.aborted) progress.fail(event.image, event.error);
           },
         });
       } finally {
+        interruption.dispose();
         await pool.close();
+      }
+      if (interruption.exitCode !== undefined) {
+        const done = summary.succeeded.length;
+        console.error(
+          `mixel: interrupted after ${done} of ${list.length} images; their outputs are complete, no partial output was left`,
+        );
+        process.exitCode = interruption.exitCode;
+        return;
       }
       const ok = summary.succeeded.length;
       const failed = summary.failed.length;
@@ -178,8 +209,67 @@ export function registerPredict(program: Command): void {
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         failures: summary.failed,
       });
-      if (failed > 0) process.exitCode = 1;
-    });
+      if (failed > 0) process.exitCode = EXIT_CODES.someImagesFailed;
+    },
+  );
+}
+
+/**
+ * Merges ilastik's spellings into Mixel's options. Giving both spellings of one option is refused unless
+ * they agree, so a script never runs with a value it did not mean.
+ */
+function withIlastikAliases(
+  positional: string[],
+  opts: PredictOptions,
+  cmd: Command,
+): { opts: PredictOptions; images: string[] } {
+  const equivalents = translateIlastikAliases(opts);
+  const merged: PredictOptions = { ...opts };
+  const pairs = [
+    ['export', 'export_source'],
+    ['format', 'output_format'],
+    ['dtype', 'export_dtype'],
+    ['axes', 'input_axes'],
+    ['output', 'output_filename_format'],
+  ] as const;
+  for (const [mixel, ilastik] of pairs) {
+    if (opts[ilastik] === undefined) continue;
+    if (cmd.getOptionValueSource(mixel) === 'cli') {
+      throw new UserError(`--${mixel} and --${ilastik} both given: keep one of them`);
+    }
+    if (mixel !== 'output') {
+      const value = equivalents[mixel];
+      if (value !== undefined) merged[mixel] = value;
+    }
+  }
+  return { opts: merged, images: [...positional, ...equivalents.images] };
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM stop the run cleanly: no further image starts, the current one's jobs are
+ * cancelled and its temporary files removed, and the exit code says which signal (130 or 143). A second
+ * signal ends the process at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; exitCode?: number; dispose: () => void } {
+  const controller = new AbortController();
+  const state: { signal: AbortSignal; exitCode?: number; dispose: () => void } = {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onTerminate);
+    },
+  };
+  const stop = (code: number) => {
+    if (state.exitCode !== undefined) process.exit(code);
+    state.exitCode = code;
+    console.error('mixel: stopping: removing the unfinished outputs (signal again to quit at once)');
+    controller.abort();
+  };
+  const onInterrupt = () => stop(EXIT_CODES.interrupted);
+  const onTerminate = () => stop(EXIT_CODES.terminated);
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
+  return state;
 }
 
 /** Simple Segmentation PNGs as palette PNGs in the class colours (values stay the class values); uint16 as grey. */
