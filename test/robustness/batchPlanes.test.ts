@@ -3,35 +3,18 @@
  * planes, as if they were a result. Now every plane's outputs are committed together, after the last
  * plane: a failed image leaves no output at all, and the batch reports it.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFloat32Tiff } from '../../src/main/io/writeFloat32Tiff.js';
 import { runMixel } from '../cli/cliHarness.js';
-import {
-  FIXTURE_HEIGHT,
-  FIXTURE_WIDTH,
-  fixturePixels,
-  trainFixture,
-  type TrainedFixture,
-} from './projectFixture.js';
+import { FIXTURE_HEIGHT, FIXTURE_WIDTH, fixturePixels, trainedFixtureForFile } from './projectFixture.js';
 
-let dir: string;
-let fixture: TrainedFixture;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mixel-planes-'));
-  fixture = await trainFixture(dir);
-}, 60_000);
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const fixture = trainedFixtureForFile('mixel-planes-');
 
 /** A three-plane z-stack of the fixture image; `poisonLast` puts a NaN into the last plane. */
 async function zStack(name: string, poisonLast: boolean): Promise<string> {
-  const folder = join(dir, name);
+  const folder = join(fixture.dir, name);
   await mkdir(folder);
   const pages = [0, 1, 2].map(() => Float32Array.from(fixturePixels()));
   if (poisonLast) pages[2][FIXTURE_WIDTH * 20 + 10] = NaN;
@@ -40,11 +23,12 @@ async function zStack(name: string, poisonLast: boolean): Promise<string> {
   return path;
 }
 
-const predict = (image: string) =>
+/** `mixel predict` of a z-stack, by default exporting two result types: six files for three planes. */
+const predict = (image: string, exports = ['--export', 'Probabilities,Simple Segmentation']) =>
   runMixel([
     'predict',
     ...['--project', fixture.projectPath, '--threads', '1', '--axes', 'zyx'],
-    ...['--export', 'Probabilities,Simple Segmentation'],
+    ...exports,
     image,
   ]);
 
@@ -53,20 +37,15 @@ describe('a multi-plane image', () => {
     const image = await zStack('good', false);
     const run = await predict(image);
     expect(run.code).toBe(0);
-    const outputs = (await readdir(join(dir, 'good'))).filter((f) => f !== 'stack.tif');
+    const outputs = (await readdir(join(fixture.dir, 'good'))).filter((f) => f !== 'stack.tif');
     expect(outputs).toHaveLength(6);
   }, 30_000);
 
   it('writes every plane as PNG segmentations too', async () => {
     const image = await zStack('good-png', false);
-    const run = await runMixel([
-      'predict',
-      ...['--project', fixture.projectPath, '--threads', '1', '--axes', 'zyx'],
-      ...['--export', 'Simple Segmentation', '--format', 'png'],
-      image,
-    ]);
+    const run = await predict(image, ['--export', 'Simple Segmentation', '--format', 'png']);
     expect(run.code).toBe(0);
-    const outputs = (await readdir(join(dir, 'good-png'))).filter((f) => f !== 'stack.tif').sort();
+    const outputs = (await readdir(join(fixture.dir, 'good-png'))).filter((f) => f !== 'stack.tif').sort();
     expect(outputs).toEqual([0, 1, 2].map((z) => `stack_Simple_Segmentation_z000${z}.png`));
   }, 30_000);
 
@@ -75,6 +54,6 @@ describe('a multi-plane image', () => {
     const run = await predict(image);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/NaN/);
-    expect(await readdir(join(dir, 'bad'))).toEqual(['stack.tif']);
+    expect(await readdir(join(fixture.dir, 'bad'))).toEqual(['stack.tif']);
   }, 30_000);
 });

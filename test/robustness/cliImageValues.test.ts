@@ -11,9 +11,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FEATURE_INPUT_MAGNITUDE } from '../../src/core/features/featureInputRange.js';
 import { parseTiff } from '../io/parseTiff.js';
-import { listFolder, oneErrorLine, runCli, writeFloatImage, writeLabels } from './cliRobustnessHarness.js';
+import {
+  listFolder,
+  oneErrorLine,
+  predictArgs,
+  runCli,
+  segmentArgs,
+  trainArgs,
+  writeFloatImage,
+  writeLabels,
+} from './cliRobustnessHarness.js';
 
 const SIZE = 48;
+const EXPORT_PROBABILITIES = ['--export', 'Probabilities,Uncertainty'];
 let dir: string;
 let labels: string;
 let project: string;
@@ -42,30 +52,13 @@ beforeAll(async () => {
     (x + y) % 2 ? 1e12 : x < SIZE / 2 ? -1e12 : 1e6,
   );
   project = join(dir, 'ok.mixel');
-  const train = await runCli(trainArgs(images.ok, project));
+  const train = await runCli(trainArgs(images.ok, labels, project));
   expect(train.code, train.stderr).toBe(0);
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function trainArgs(image: string, out: string, ...extra: string[]): string[] {
-  return [
-    'train',
-    '--image',
-    image,
-    '--labels',
-    labels,
-    '--out',
-    out,
-    '--threads',
-    '1',
-    '--components',
-    '1',
-    ...extra,
-  ];
-}
 
 async function expectFinitePages(path: string): Promise<number> {
   const pages = parseTiff(new Uint8Array(await readFile(path)));
@@ -75,6 +68,12 @@ async function expectFinitePages(path: string): Promise<number> {
     values += page.values.length;
   }
   return values;
+}
+
+/** The probabilities (two classes) and uncertainty that `out` holds for `nickname` are all finite. */
+async function expectFiniteProbabilitiesAndUncertainty(out: string, nickname: string): Promise<void> {
+  expect(await expectFinitePages(join(out, `${nickname}_Probabilities.tif`))).toBe(2 * SIZE * SIZE);
+  expect(await expectFinitePages(join(out, `${nickname}_Uncertainty.tif`))).toBe(SIZE * SIZE);
 }
 
 describe.concurrent.each(['nan', 'inf'])('an image holding %s', (name) => {
@@ -88,24 +87,13 @@ describe.concurrent.each(['nan', 'inf'])('an image holding %s', (name) => {
 
   it('is refused by segment, with nothing written', async () => {
     const out = join(dir, `seg-${name}`);
-    const run = await runCli([
-      'segment',
-      '--image',
-      images[name],
-      '--labels',
-      labels,
-      '--out',
-      out,
-      '--threads',
-      '1',
-    ]);
-    expectRefused(run);
+    expectRefused(await runCli(segmentArgs(images[name], labels, out)));
     expect(await listFolder(out)).toEqual([]);
   });
 
   it('is refused by train, with no project written', async () => {
     const out = join(dir, `${name}.mixel`);
-    expectRefused(await runCli(trainArgs(images[name], out)));
+    expectRefused(await runCli(trainArgs(images[name], labels, out)));
     expect(existsSync(out)).toBe(false);
   });
 
@@ -117,16 +105,7 @@ describe.concurrent.each(['nan', 'inf'])('an image holding %s', (name) => {
 
   it('is refused by predict, with no output written', async () => {
     const out = join(dir, `pred-${name}`);
-    const run = await runCli([
-      'predict',
-      '--project',
-      project,
-      images[name],
-      '--output',
-      `${out}/{nickname}_{result_type}.{ext}`,
-      '--threads',
-      '1',
-    ]);
+    const run = await runCli(predictArgs(project, [images[name]], out));
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(`${images[name]}: contains NaN or infinite values`);
     expect(await listFolder(out)).toEqual([]);
@@ -149,25 +128,13 @@ describe.concurrent('bright finite values (±1e12), computed range-safely', () =
 
   it('predict with a raw-value project writes finite probabilities and uncertainty', async () => {
     const out = join(dir, 'pred-bright');
-    const run = await runCli([
-      'predict',
-      '--project',
-      project,
-      images.bright,
-      '--export',
-      'Probabilities,Uncertainty',
-      '--output',
-      `${out}/{nickname}_{result_type}.{ext}`,
-      '--threads',
-      '1',
-    ]);
+    const run = await runCli(predictArgs(project, [images.bright], out, ...EXPORT_PROBABILITIES));
     expect(run.code, run.stderr).toBe(0);
-    expect(await expectFinitePages(join(out, 'bright_Probabilities.tif'))).toBe(2 * SIZE * SIZE);
-    expect(await expectFinitePages(join(out, 'bright_Uncertainty.tif'))).toBe(SIZE * SIZE);
+    await expectFiniteProbabilitiesAndUncertainty(out, 'bright');
   });
 
   it('train on them in raw values succeeds', async () => {
-    const run = await runCli(trainArgs(images.bright, join(dir, 'bright.mixel')));
+    const run = await runCli(trainArgs(images.bright, labels, join(dir, 'bright.mixel')));
     expect(run.code, run.stderr).toBe(0);
   });
 });
@@ -185,7 +152,7 @@ describe.concurrent('finite values near the float32 limit (±3e38)', () => {
 
   it('are refused by train without normalization, suggesting --normalize percentile', async () => {
     const out = join(dir, 'huge.mixel');
-    const run = await runCli(trainArgs(images.mixed, out));
+    const run = await runCli(trainArgs(images.mixed, labels, out));
     expect(run.code).not.toBe(0);
     expect(oneErrorLine(run)).toContain('--normalize percentile');
     expect(existsSync(out)).toBe(false);
@@ -193,16 +160,7 @@ describe.concurrent('finite values near the float32 limit (±3e38)', () => {
 
   it('are refused by predict with a raw-value project instead of writing NaN probabilities', async () => {
     const out = join(dir, 'pred-huge');
-    const run = await runCli([
-      'predict',
-      '--project',
-      project,
-      images.huge,
-      '--output',
-      `${out}/{nickname}_{result_type}.{ext}`,
-      '--threads',
-      '1',
-    ]);
+    const run = await runCli(predictArgs(project, [images.huge], out));
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(`${images.huge}: value 3.00e+38`);
     expect(await listFolder(out)).toEqual([]);
@@ -210,41 +168,18 @@ describe.concurrent('finite values near the float32 limit (±3e38)', () => {
 
   it('are segmented with finite probabilities and uncertainty (percentile normalization keeps them in range)', async () => {
     const out = join(dir, 'seg-mixed');
-    const run = await runCli([
-      'segment',
-      '--image',
-      images.mixed,
-      '--labels',
-      labels,
-      '--out',
-      out,
-      '--threads',
-      '1',
-    ]);
+    const run = await runCli(segmentArgs(images.mixed, labels, out));
     expect(run.code, run.stderr).toBe(0);
-    expect(await expectFinitePages(join(out, 'mixed_Probabilities.tif'))).toBe(2 * SIZE * SIZE);
-    expect(await expectFinitePages(join(out, 'mixed_Uncertainty.tif'))).toBe(SIZE * SIZE);
+    await expectFiniteProbabilitiesAndUncertainty(out, 'mixed');
   });
 
   it('train with --normalize percentile and predict give finite probabilities', async () => {
     const trained = join(dir, 'percentile.mixel');
-    const train = await runCli(trainArgs(images.huge, trained, '--normalize', 'percentile'));
+    const train = await runCli(trainArgs(images.huge, labels, trained, '--normalize', 'percentile'));
     expect(train.code, train.stderr).toBe(0);
     const out = join(dir, 'pred-percentile');
-    const run = await runCli([
-      'predict',
-      '--project',
-      trained,
-      images.mixed,
-      '--export',
-      'Probabilities,Uncertainty',
-      '--output',
-      `${out}/{nickname}_{result_type}.{ext}`,
-      '--threads',
-      '1',
-    ]);
+    const run = await runCli(predictArgs(trained, [images.mixed], out, ...EXPORT_PROBABILITIES));
     expect(run.code, run.stderr).toBe(0);
-    expect(await expectFinitePages(join(out, 'mixed_Probabilities.tif'))).toBe(2 * SIZE * SIZE);
-    expect(await expectFinitePages(join(out, 'mixed_Uncertainty.tif'))).toBe(SIZE * SIZE);
+    await expectFiniteProbabilitiesAndUncertainty(out, 'mixed');
   });
 });

@@ -12,7 +12,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainError, explainWorkerFailure } from '../../src/main/cli/explainError.js';
 import { describeFileError } from '../../src/main/io/fileErrors.js';
-import { listFolder, oneErrorLine, runCli, writeFloatImage, writeLabels } from './cliRobustnessHarness.js';
+import {
+  listFolder,
+  oneErrorLine,
+  runCli,
+  segmentArgs,
+  trainArgs,
+  writeFloatImage,
+  writeLabels,
+} from './cliRobustnessHarness.js';
 
 const SIZE = 32;
 let dir: string;
@@ -33,33 +41,8 @@ afterAll(async () => {
 });
 
 const segment = (out: string) =>
-  runCli([
-    'segment',
-    '--image',
-    image,
-    '--labels',
-    labels,
-    '--out',
-    out,
-    '--threads',
-    '1',
-    '--export',
-    'segmentation,uncertainty',
-  ]);
-const train = (out: string) =>
-  runCli([
-    'train',
-    '--image',
-    image,
-    '--labels',
-    labels,
-    '--out',
-    out,
-    '--threads',
-    '1',
-    '--components',
-    '1',
-  ]);
+  runCli(segmentArgs(image, labels, out, '--export', 'segmentation,uncertainty'));
+const train = (out: string) => runCli(trainArgs(image, labels, out));
 const features = (out: string) => runCli(['features', '--image', image, '--out', out, '--threads', '1']);
 
 async function expectRefused(run: ReturnType<typeof runCli>, ...parts: string[]): Promise<void> {
@@ -89,15 +72,7 @@ describe.concurrent('a run that fails', () => {
     const fresh = join(dir, 'fresh');
     const features = await runCli(['features', '--image', bad, '--out', join(fresh, 'a', 'f.tif')]);
     expect(oneErrorLine(features)).toContain('NaN');
-    const train = await runCli([
-      'train',
-      '--image',
-      bad,
-      '--labels',
-      labels,
-      '--out',
-      join(fresh, 'p.mixel'),
-    ]);
+    const train = await runCli(trainArgs(bad, labels, join(fresh, 'p.mixel')));
     expect(oneErrorLine(train)).toContain('NaN');
     expect(existsSync(fresh)).toBe(false);
   });
@@ -199,10 +174,7 @@ describe.concurrent(
   () => {
     it('is one line saying what to try, with no project written', async () => {
       const out = join(dir, 'oom.mixel');
-      const run = await runCli(
-        ['train', '--image', image, '--labels', labels, '--out', out, '--threads', '1', '--components', '1'],
-        { env: { MIXEL_WORKER_HEAP_MB: '4' } },
-      );
+      const run = await runCli(trainArgs(image, labels, out), { env: { MIXEL_WORKER_HEAP_MB: '4' } });
       expect(run.code).not.toBe(0);
       expect(oneErrorLine(run)).toBe(
         `mixel: out of memory while training on ${image}: try --threads 1 or a smaller image (mixel predict streams images of any size)`,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { expect } from 'vitest';
 import { writeFloat32Tiff } from '../../src/main/io/writeFloat32Tiff.js';
 import { REPO_ROOT } from '../cli/cliHarness.js';
 
@@ -68,6 +69,23 @@ export async function runCli(
   });
 }
 
+/** `mixel train` on one image, one thread and one component (about a second on a test image). */
+export function trainArgs(image: string, labels: string, out: string, ...extra: string[]): string[] {
+  const inputs = ['--image', image, '--labels', labels];
+  return ['train', ...inputs, '--out', out, '--threads', '1', '--components', '1', ...extra];
+}
+
+/** `mixel segment` on one image, one thread, into the folder `out`. */
+export function segmentArgs(image: string, labels: string, out: string, ...extra: string[]): string[] {
+  return ['segment', '--image', image, '--labels', labels, '--out', out, '--threads', '1', ...extra];
+}
+
+/** `mixel predict`, one thread, writing `<nickname>_<result type>` files into the folder `out`. */
+export function predictArgs(project: string, images: string[], out: string, ...extra: string[]): string[] {
+  const output = `${out}/{nickname}_{result_type}.{ext}`;
+  return ['predict', '--project', project, '--output', output, '--threads', '1', ...extra, ...images];
+}
+
 /** The error output is exactly one line starting with `mixel:` (no stack trace, no second message). */
 export function oneErrorLine(run: CliRun): string {
   const lines = run.stderr.split('\n').filter((l) => l.trim() !== '' && !l.includes('…'));
@@ -76,6 +94,13 @@ export function oneErrorLine(run: CliRun): string {
     throw new Error(`expected one "mixel: …" line, got:\n${run.stderr}`);
   }
   return errors[0];
+}
+
+/** The whole of a run's error output, which must be exactly one line (no stack trace, no second message). */
+export function soleStderrLine(run: { readonly stderr: string }): string {
+  const lines = run.stderr.trim().split('\n');
+  expect(lines, run.stderr).toHaveLength(1);
+  return lines[0];
 }
 
 /** A W × H float32 TIFF written by the project's own writer, values from f(x, y). */

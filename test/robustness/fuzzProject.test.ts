@@ -7,10 +7,9 @@
  * Bounded in time (MIXEL_FUZZ_SECONDS, 60 by default, as CI runs it) and count (MIXEL_FUZZ_CASES);
  * seeded by MIXEL_FUZZ_SEED.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { fitPixelClassifier, predictProbabilities } from '../../src/core/classifier/PixelClassifier.js';
 import { computeFeatures } from '../../src/core/features/computeFeatures.js';
 import { featureChannelCount } from '../../src/core/features/selection.js';
@@ -19,45 +18,37 @@ import { getLabels, validateProject, type Project } from '../../src/core/project
 import { projectModel } from '../../src/main/batch/predictBatch.js';
 import { loadProject, ProjectFileError } from '../../src/main/project/projectFile.js';
 import { Random, mutatedProjectText } from './fuzzProjectMutations.js';
-import {
-  FIXTURE_HEIGHT,
-  FIXTURE_WIDTH,
-  fixturePixels,
-  trainFixture,
-  type TrainedFixture,
-} from './projectFixture.js';
+import { FUZZ_MAX_CASES, FUZZ_SECONDS, FUZZ_SEED } from './fuzzBudget.js';
+import { FIXTURE_HEIGHT, FIXTURE_WIDTH, fixturePixels, trainedFixtureForFile } from './projectFixture.js';
 
-const SECONDS = Number(process.env.MIXEL_FUZZ_SECONDS ?? 60);
-const MAX_CASES = Number(process.env.MIXEL_FUZZ_CASES ?? 100_000);
-const SEED = Number(process.env.MIXEL_FUZZ_SEED ?? 20_261_127);
 /** A case (load, decode, features and prediction of 48 × 40 pixels) taking longer than this is a hang. */
 const MAX_CASE_MS = 5_000;
 
-let dir: string;
-let fixture: TrainedFixture;
+const fixture = trainedFixtureForFile('mixel-fuzz-project-');
 /** Valid documents the cases start from: the CLI's (diagonal) project, and one with a full-covariance model. */
 let validDocuments: unknown[];
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mixel-fuzz-project-'));
-  fixture = await trainFixture(dir);
+beforeAll(() => {
   validDocuments = [fixture.json, withFullCovarianceModel(fixture.json)];
   // Both starting points are valid and predict: the loop damages working projects.
   for (const doc of validDocuments) expect(predictTiny(validateProject(doc))).toBe('predicted');
   expect((validDocuments[1] as { model: { mixture: { covariance: string } } }).model.mixture.covariance).toBe(
     'full',
   );
-}, 60_000);
+});
+
+/** The fixture image as the feature code takes it. */
+const fixtureImage = () => ({
+  width: FIXTURE_WIDTH,
+  height: FIXTURE_HEIGHT,
+  channels: [Float32Array.from(fixturePixels())],
+});
 
 /** The fixture project with its model refitted with full covariances and a 3-dimensional projection. */
 function withFullCovarianceModel(json: unknown): unknown {
   const project = validateProject(json);
   const { selection, convention } = project.features;
-  const image = {
-    width: FIXTURE_WIDTH,
-    height: FIXTURE_HEIGHT,
-    channels: [Float32Array.from(fixturePixels())],
-  };
+  const image = fixtureImage();
   const planes = computeFeatures(image, selection, convention);
   const labels = getLabels(project, project.images[0].id);
   const rows = [...labels.keys()].filter((i) => labels[i] > 0);
@@ -72,10 +63,6 @@ function withFullCovarianceModel(json: unknown): unknown {
   return { ...(json as object), model };
 }
 
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
 type Outcome = 'refused' | 'predicted' | 'no model' | 'channel mismatch';
 
 /** What `mixel predict` does with an accepted project on the fixture image, checked for finite output. */
@@ -85,11 +72,7 @@ function predictTiny(project: Project): Outcome {
   const model = projectModel(project);
   const { selection, convention } = project.features;
   if (featureChannelCount(selection, 1) !== model.featureCount) return 'channel mismatch';
-  const image = {
-    width: FIXTURE_WIDTH,
-    height: FIXTURE_HEIGHT,
-    channels: [Float32Array.from(fixturePixels())],
-  };
+  const image = fixtureImage();
   const range =
     project.normalization.mode === 'none' ? undefined : channelRangeOf(image.channels, project.normalization);
   const planes = computeFeatures(
@@ -112,16 +95,16 @@ function predictTiny(project: Project): Outcome {
 }
 
 it(
-  `a damaged project file is refused in one line or predicts finite values (${SECONDS} s, seed ${SEED})`,
+  `a damaged project file is refused in one line or predicts finite values (${FUZZ_SECONDS} s, seed ${FUZZ_SEED})`,
   async () => {
-    const random = new Random(SEED);
+    const random = new Random(FUZZ_SEED);
     const outcomes = new Map<Outcome, number>();
     const reasons = new Map<string, number>();
-    const deadline = performance.now() + SECONDS * 1000;
+    const deadline = performance.now() + FUZZ_SECONDS * 1000;
     let slowest = 0;
     let cases = 0;
-    for (; cases < MAX_CASES && performance.now() < deadline; cases++) {
-      const path = join(dir, `case-${cases % 8}.mixel`);
+    for (; cases < FUZZ_MAX_CASES && performance.now() < deadline; cases++) {
+      const path = join(fixture.dir, `case-${cases % 8}.mixel`);
       const text = mutatedProjectText(random, validDocuments[cases % validDocuments.length] as never);
       await writeFile(path, text);
       const started = performance.now();
@@ -130,7 +113,7 @@ it(
         outcome = predictTiny(await loadProject(path));
       } catch (err) {
         const message = (err as Error).message;
-        const where = `case ${cases} (seed ${SEED}): ${message}`;
+        const where = `case ${cases} (seed ${FUZZ_SEED}): ${message}`;
         expect(err, where).toBeInstanceOf(ProjectFileError);
         expect(message.startsWith(`${path}: `), where).toBe(true);
         expect(message, where).not.toContain('\n');
@@ -147,11 +130,11 @@ it(
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
     console.log(
-      `project fuzz: ${cases} cases in ${SECONDS} s, ${JSON.stringify(Object.fromEntries(outcomes))}, slowest ${slowest.toFixed(0)} ms, ${reasons.size} distinct refusals`,
+      `project fuzz: ${cases} cases in ${FUZZ_SECONDS} s, ${JSON.stringify(Object.fromEntries(outcomes))}, slowest ${slowest.toFixed(0)} ms, ${reasons.size} distinct refusals`,
     );
     // The loop reached both sides: some damaged files were refused and some still predicted.
     expect(outcomes.get('refused') ?? 0).toBeGreaterThan(0);
     expect(outcomes.get('predicted') ?? 0).toBeGreaterThan(0);
   },
-  (SECONDS + 60) * 1000,
+  (FUZZ_SECONDS + 60) * 1000,
 );

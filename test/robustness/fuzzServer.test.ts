@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from '../../src/core/protocol/binaryCodec.js';
 import type { ProjectState } from '../../src/core/protocol/types.js';
+import { FUZZ_MAX_CASES, FUZZ_SECONDS, FUZZ_SEED } from './fuzzBudget.js';
 import {
   fuzzedMessage,
   mutatedFrameBytes,
@@ -25,9 +26,6 @@ import {
   type ServedSample,
 } from './serverHarness.js';
 
-const SECONDS = Number(process.env.MIXEL_FUZZ_SECONDS ?? 60);
-const MAX_CASES = Number(process.env.MIXEL_FUZZ_CASES ?? 100_000);
-const SEED = Number(process.env.MIXEL_FUZZ_SEED ?? 20_261_127);
 const CASES_PER_BATCH = 40;
 /** Longest a fuzzed call may go unanswered (predictions on a busy 2-core machine included). */
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -45,9 +43,9 @@ afterAll(async () => {
 });
 
 it(
-  `the WebSocket protocol survives ${SECONDS} s of fuzzing (seed ${SEED})`,
+  `the WebSocket protocol survives ${FUZZ_SECONDS} s of fuzzing (seed ${FUZZ_SEED})`,
   async () => {
-    const random = seededRandom(SEED);
+    const random = seededRandom(FUZZ_SEED);
     const client = await connectClient(served.server);
     const unanswered = new Map<number, string>();
     /** How the fuzzed calls were answered, by result or error code: shows the loop reached the service. */
@@ -63,12 +61,12 @@ it(
       if (kind === 'internal') internalErrors.push(`${call} → ${JSON.stringify(message.error)}`);
       answers.set(kind, (answers.get(kind) ?? 0) + 1);
     });
-    const deadline = Date.now() + SECONDS * 1000;
+    const deadline = Date.now() + FUZZ_SECONDS * 1000;
     let nextId = FIRST_FUZZ_ID;
     let cases = 0;
     let batches = 0;
     try {
-      while (Date.now() < deadline && cases < MAX_CASES) {
+      while (Date.now() < deadline && cases < FUZZ_MAX_CASES) {
         const project = await projectWorthFuzzing(client.service);
         const raw = await openRawWebSocket(served.server);
         for (let i = 0; i < CASES_PER_BATCH; i++, cases++) {
@@ -83,17 +81,19 @@ it(
         const probe = await connectClient(served.server);
         await expect(probe.service.getProject()).resolves.toHaveProperty('classes');
         probe.close();
-        expect(processKillers.splice(0).map(String), `seed ${SEED}, batch ${batches}`).toEqual([]);
+        expect(processKillers.splice(0).map(String), `seed ${FUZZ_SEED}, batch ${batches}`).toEqual([]);
       }
     } finally {
       client.close();
     }
-    expect(internalErrors, `calls that failed with an internal error (seed ${SEED})`).toEqual([]);
+    expect(internalErrors, `calls that failed with an internal error (seed ${FUZZ_SEED})`).toEqual([]);
     const tally = [...answers].map(([kind, n]) => `${kind} ${n}`).join(', ');
-    console.log(`fuzz: ${cases} cases in ${batches} batches, seed ${SEED}, nothing found (calls: ${tally})`);
+    console.log(
+      `fuzz: ${cases} cases in ${batches} batches, seed ${FUZZ_SEED}, nothing found (calls: ${tally})`,
+    );
     expect(cases).toBeGreaterThan(0);
   },
-  (SECONDS + 120) * 1000,
+  (FUZZ_SECONDS + 120) * 1000,
 );
 
 /** The current project, reopening the sample when fuzzing left it without images. */
@@ -127,9 +127,10 @@ async function untilAnswered(unanswered: Map<number, string>): Promise<void> {
   while (unanswered.size > 0 && Date.now() - since < ANSWER_TIMEOUT_MS) {
     await new Promise((r) => setTimeout(r, 10));
   }
-  expect([...unanswered.values()], `calls unanswered after ${ANSWER_TIMEOUT_MS} ms (seed ${SEED})`).toEqual(
-    [],
-  );
+  expect(
+    [...unanswered.values()],
+    `calls unanswered after ${ANSWER_TIMEOUT_MS} ms (seed ${FUZZ_SEED})`,
+  ).toEqual([]);
 }
 
 /** A call, short enough for a failure message (binary parts shown by their kind only). */

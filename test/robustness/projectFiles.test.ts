@@ -4,41 +4,55 @@
  * NaN, or fail with a stack trace); now it is refused on load with one line naming the file and field,
  * by the loader, by `mixel predict` and by the window's open.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeLabelRuns } from '../../src/core/project/labelCodec.js';
 import { loadProject, ProjectFileError } from '../../src/main/project/projectFile.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { createBackend } from '../../src/main/service/createBackend.js';
 import { runMixel } from '../cli/cliHarness.js';
-import { FIXTURE_HEIGHT, FIXTURE_WIDTH, trainFixture, type TrainedFixture } from './projectFixture.js';
+import { predictArgs, soleStderrLine } from './cliRobustnessHarness.js';
+import {
+  FIXTURE_HEIGHT,
+  FIXTURE_WIDTH,
+  trainedFixtureForFile,
+  trainFixture,
+  type TrainedFixture,
+} from './projectFixture.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let dir: string;
-let fixture: TrainedFixture;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mixel-hostile-project-'));
-  fixture = await trainFixture(dir);
-}, 60_000);
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const fixture = trainedFixtureForFile('mixel-hostile-project-');
 
 /** Writes a mutated copy of the trained project beside it (same folder, so image paths still resolve). */
 async function hostileProject(name: string, mutate: (p: Json) => void): Promise<string> {
   const copy = structuredClone(fixture.json) as Json;
   mutate(copy);
-  const path = join(dir, `${name}.mixel`);
+  const path = join(fixture.dir, `${name}.mixel`);
   await writeFile(path, JSON.stringify(copy));
   return path;
 }
 
 const imageId = () => (fixture.json as Json).images[0].id as string;
+
+/** The window's open of `path` (with a fresh backend over `dataDir`) fails with `code`, naming `named`. */
+async function expectWindowRefuses(
+  dataDir: string,
+  path: string,
+  code: string,
+  named: string,
+): Promise<void> {
+  const backend = createBackend({ dataDir: join(fixture.dir, dataDir), threads: 1 });
+  try {
+    await expect(backend.service.openProject(path)).rejects.toMatchObject({
+      code,
+      message: expect.stringContaining(named),
+    });
+  } finally {
+    await backend.close();
+  }
+}
 
 const HOSTILE: [string, RegExp, (p: Json) => void][] = [
   ['scale 1e6', /scales/, (p) => (p.features.selection.scales[0] = 1e6)],
@@ -105,24 +119,14 @@ describe('a hostile project file is refused on load with one line naming the fil
 describe('mixel predict on a hostile project', () => {
   it('refuses scale 1e6 at once (it ran forever) and writes nothing', async () => {
     const path = await hostileProject('huge_scale_cli', (p) => (p.features.selection.scales[0] = 1e6));
-    const out = join(dir, 'out-huge');
+    const out = join(fixture.dir, 'out-huge');
     const started = performance.now();
-    const run = await runMixel([
-      'predict',
-      '--project',
-      path,
-      '--output',
-      `${out}/{nickname}_{result_type}.{ext}`,
-      '--threads',
-      '1',
-      fixture.imagePath,
-    ]);
+    const run = await runMixel(predictArgs(path, [fixture.imagePath], out));
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(run.code).not.toBe(0);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(path);
-    expect(lines[0]).toMatch(/scales/);
+    const line = soleStderrLine(run);
+    expect(line).toContain(path);
+    expect(line).toMatch(/scales/);
     await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
   }, 30_000);
 
@@ -130,31 +134,30 @@ describe('mixel predict on a hostile project', () => {
     const path = await hostileProject('zero_weights_cli', (p) => p.model.mixture.weights.fill(0));
     const run = await runMixel(['predict', '--project', path, '--threads', '1', fixture.imagePath]);
     expect(run.code).not.toBe(0);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain(path);
-    expect(run.stderr).toMatch(/weights/);
+    const line = soleStderrLine(run);
+    expect(line).toContain(path);
+    expect(line).toMatch(/weights/);
   }, 30_000);
 });
 
 describe('mixel train with a hostile --features file', () => {
   it('refuses scale 1e6 naming the file, before reading any image, and writes no project', async () => {
-    const features = join(dir, 'huge-scale.json');
+    const features = join(fixture.dir, 'huge-scale.json');
     const selection = { scales: [1e6], enabled: [[true], [false], [false], [false], [false], [false]] };
     await writeFile(features, JSON.stringify(selection));
-    const out = join(dir, 'huge-scale.mixel');
+    const out = join(fixture.dir, 'huge-scale.mixel');
     const started = performance.now();
     const run = await runMixel([
       'train',
-      ...['--image', fixture.imagePath, '--labels', join(dir, 'disc_labels.png')],
+      ...['--image', fixture.imagePath, '--labels', join(fixture.dir, 'disc_labels.png')],
       ...['--features', features, '--out', out, '--threads', '1'],
     ]);
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(run.code).not.toBe(0);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(features);
-    expect(lines[0]).toMatch(/scales/);
-    await expect(readdir(dir)).resolves.not.toContain('huge-scale.mixel');
+    const line = soleStderrLine(run);
+    expect(line).toContain(features);
+    expect(line).toMatch(/scales/);
+    await expect(readdir(fixture.dir)).resolves.not.toContain('huge-scale.mixel');
   }, 30_000);
 });
 
@@ -163,22 +166,14 @@ describe('the window opening a hostile project', () => {
     const path = await hostileProject('broken_runs_window', (p) => {
       p.labels[imageId()].data = p.labels[imageId()].data.slice(0, 8);
     });
-    const backend = createBackend({ dataDir: join(dir, 'data'), threads: 1 });
-    try {
-      await expect(backend.service.openProject(path)).rejects.toMatchObject({
-        code: 'project-unreadable',
-        message: expect.stringContaining(path),
-      });
-    } finally {
-      await backend.close();
-    }
+    await expectWindowRefuses('data', path, 'project-unreadable', path);
   });
 });
 
 describe('a project image whose content changed since training', () => {
   let changed: TrainedFixture;
   beforeAll(async () => {
-    const folder = join(dir, 'changed');
+    const folder = join(fixture.dir, 'changed');
     await mkdir(folder);
     changed = await trainFixture(folder);
     // Same size, other content: only the checksum tells.
@@ -189,10 +184,9 @@ describe('a project image whose content changed since training', () => {
   it('mixel predict of the project images refuses it, naming it (it was used without a word)', async () => {
     const run = await runMixel(['predict', '--project', changed.projectPath, '--threads', '1']);
     expect(run.code).not.toBe(0);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(changed.imagePath);
-    expect(lines[0]).toMatch(/changed since the project was trained.*--accept-changed/);
+    const line = soleStderrLine(run);
+    expect(line).toContain(changed.imagePath);
+    expect(line).toMatch(/changed since the project was trained.*--accept-changed/);
   }, 30_000);
 
   it('--accept-changed predicts it with a one-line note', async () => {
@@ -209,14 +203,6 @@ describe('a project image whose content changed since training', () => {
   }, 30_000);
 
   it('the window refuses to open it with image-changed, naming it', async () => {
-    const backend = createBackend({ dataDir: join(dir, 'data-changed'), threads: 1 });
-    try {
-      await expect(backend.service.openProject(changed.projectPath)).rejects.toMatchObject({
-        code: 'image-changed',
-        message: expect.stringContaining(changed.imagePath),
-      });
-    } finally {
-      await backend.close();
-    }
+    await expectWindowRefuses('data-changed', changed.projectPath, 'image-changed', changed.imagePath);
   });
 });

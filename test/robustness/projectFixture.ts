@@ -3,8 +3,10 @@
  * 48 × 40 uint16 image (a bright disc on a dark ground), its scribbles, and the saved `.mixel` file.
  */
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { MIXEL_BIN } from '../cli/cliHarness.js';
 
@@ -55,4 +57,43 @@ export async function trainFixture(dir: string): Promise<TrainedFixture> {
   if (run.status !== 0) throw new Error(`mixel train failed: ${run.stderr}`);
   const json = JSON.parse(await readFile(projectPath, 'utf8')) as Record<string, unknown>;
   return { imagePath, projectPath, json };
+}
+
+export interface FixtureInFolder extends TrainedFixture {
+  /** The temporary folder holding the fixture: tests write their outputs here. */
+  readonly dir: string;
+}
+
+/**
+ * For a whole test file: a temporary folder (named from `prefix`) with a fixture trained in it before
+ * the file's tests, removed after them. Its fields can be read once the tests run.
+ */
+export function trainedFixtureForFile(prefix: string): FixtureInFolder {
+  let dir: string | undefined;
+  let fixture: TrainedFixture | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    fixture = await trainFixture(dir);
+  }, 60_000);
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const trained = (): TrainedFixture & { dir: string } => {
+    if (!dir || !fixture) throw new Error('the trained fixture is read before its beforeAll ran');
+    return { ...fixture, dir };
+  };
+  return {
+    get dir() {
+      return trained().dir;
+    },
+    get imagePath() {
+      return trained().imagePath;
+    },
+    get projectPath() {
+      return trained().projectPath;
+    },
+    get json() {
+      return trained().json;
+    },
+  };
 }

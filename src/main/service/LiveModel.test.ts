@@ -36,6 +36,17 @@ const source: TrainingSource = {
   tileFeatures: async (_image, core) => [new Float32Array(core.width * core.height).fill(1)],
 };
 
+/** Two callers asking for a fit at once, each with its own cancel; resolves once the fit is under way. */
+async function twoCallersTraining(live: LiveModel) {
+  const [a, b] = [new AbortController(), new AbortController()];
+  const trained = Promise.all([
+    live.train(source, SETTINGS, a.signal),
+    live.train(source, SETTINGS, b.signal),
+  ]);
+  await new Promise((r) => setTimeout(r, 10));
+  return { a, b, trained };
+}
+
 describe('LiveModel fits shared between callers', () => {
   it('callers asking at once share one fit', async () => {
     const { engine, fits } = slowEngine(50);
@@ -49,12 +60,7 @@ describe('LiveModel fits shared between callers', () => {
   it("one caller's cancel leaves the fit running for the others", async () => {
     const { engine, fits } = slowEngine(50);
     const live = new LiveModel(engine);
-    const [a, b] = [new AbortController(), new AbortController()];
-    const trained = Promise.all([
-      live.train(source, SETTINGS, a.signal),
-      live.train(source, SETTINGS, b.signal),
-    ]);
-    await new Promise((r) => setTimeout(r, 10));
+    const { a, trained } = await twoCallersTraining(live);
     a.abort();
     await trained;
     expect(fits).toHaveLength(1);
@@ -65,12 +71,7 @@ describe('LiveModel fits shared between callers', () => {
   it('the fit stops when every caller has cancelled, and the next call starts a new one', async () => {
     const { engine, fits } = slowEngine(50);
     const live = new LiveModel(engine);
-    const [a, b] = [new AbortController(), new AbortController()];
-    const trained = Promise.all([
-      live.train(source, SETTINGS, a.signal),
-      live.train(source, SETTINGS, b.signal),
-    ]);
-    await new Promise((r) => setTimeout(r, 10));
+    const { a, b, trained } = await twoCallersTraining(live);
     a.abort();
     b.abort();
     await trained;
