@@ -8,8 +8,9 @@ import type { Rect } from './tiling.js';
 
 /**
  * Axis letters in file order, slowest first, as in tifffile and napari: `y`, `x` are the plane; pages of
- * a multi-page file are `z` (focal planes), `t` (time points) or `c` (channels stored as separate pages);
- * a trailing `c` is the samples of one pixel (RGB). Examples: `yx`, `yxc`, `zyx`, `cyx`, `tyx`.
+ * a multi-page file run along `t` (time points), `z` (focal planes) and/or `c` (channels stored as separate
+ * pages); a trailing `c` is the samples of one pixel (RGB). Examples: `yx`, `yxc`, `zyx`, `cyx`, `tzcyx`
+ * (decided in imageMetadata.ts).
  */
 export type AxesString = string;
 
@@ -25,7 +26,7 @@ export interface ImageInfo {
   readonly pages: number;
   /** Channels of the image as classified: samples per pixel, or the page count when pages are channels. */
   readonly channels: number;
-  /** 2-D planes that are classified separately: the page count when pages are z or t, else 1. */
+  /** 2-D planes that are classified separately: every combination of the t and z page axes (1 if none). */
   readonly planes: number;
   readonly sampleType: SampleType;
   readonly axes: AxesString;
@@ -63,37 +64,3 @@ export function guessPageAxis(pages: number, samplesPerPixel: number): 'c' | 'z'
 
 /** Up to four single-sample pages are read as channels (typical of fluorescence stains); more look like a z-stack. */
 export const MAX_PAGES_GUESSED_AS_CHANNELS = 4;
-
-/**
- * Checks an `--axes` string against a file's shape and returns which axis its pages are. Throws a
- * RangeError whose message says which axes fit.
- */
-export function parseAxes(axes: string, pages: number, samplesPerPixel: number): 'z' | 't' | 'c' | null {
-  const a = axes.toLowerCase();
-  if (!/^[ztc]?yxc?$/.test(a)) {
-    throw new RangeError(`axes "${axes}" not understood: use e.g. yx, yxc, zyx, tyx, cyx`);
-  }
-  const pageAxis = a.length > 2 && a[0] !== 'y' ? (a[0] as 'z' | 't' | 'c') : null;
-  const hasSampleAxis = a.endsWith('xc');
-  if (pageAxis === null && pages > 1) {
-    throw new RangeError(
-      `axes "${axes}" has no page axis but the file has ${pages} pages: use zyx, tyx or cyx`,
-    );
-  }
-  if (hasSampleAxis && samplesPerPixel === 1) {
-    throw new RangeError(
-      `axes "${axes}" ends in c but the file has one sample per pixel: drop the trailing c`,
-    );
-  }
-  if (pageAxis === 'c' && samplesPerPixel > 1) {
-    throw new RangeError(
-      `axes "${axes}": pages as channels need one sample per pixel (file has ${samplesPerPixel})`,
-    );
-  }
-  return pageAxis;
-}
-
-/** The axes string for a file shape and its page axis. */
-export function axesFor(pageAxis: 'z' | 't' | 'c' | null, samplesPerPixel: number): AxesString {
-  return `${pageAxis ?? ''}yx${samplesPerPixel > 1 ? 'c' : ''}`;
-}

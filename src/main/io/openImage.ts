@@ -2,33 +2,41 @@
  * Reads images through sharp (libvips) with raw values kept: sharp would otherwise turn 16-bit grey data
  * into 8-bit sRGB, so every read names the file's own colour space (grey16, b-w, rgb16, srgb, scrgb).
  * Regions are read with `extract`, which libvips evaluates on demand, so a 20000² TIFF is never decoded
- * whole. Multi-page files are z-stacks, time series or channel stacks, chosen by `axes`.
+ * whole. Pages of a multi-page file are z-planes, time points and/or channels, as the file's OME-XML or
+ * ImageJ metadata says, as `axes` overrides, or guessed (see src/core/imageMetadata.ts).
  */
 import sharp, { type Metadata } from 'sharp';
 import { readFile, stat } from 'node:fs/promises';
 import { createPlanarImage, type PlanarImage, type SampleType } from '../../core/image.js';
+import type { ImageInfo, ImageSource } from '../../core/imageSource.js';
 import {
-  axesFor,
-  guessPageAxis,
-  parseAxes,
-  type ImageInfo,
-  type ImageSource,
-} from '../../core/imageSource.js';
+  axisSize,
+  pageIndex,
+  planeCount,
+  resolveImageMetadata,
+  type ImageMetadata,
+} from '../../core/imageMetadata.js';
 import type { Rect } from '../../core/tiling.js';
 import { ImageReadError, describeSharpError } from './ImageReadError.js';
 import { MAX_PALETTE_PNG_PIXELS, decodePalettePng } from './decodePalettePng.js';
+import { readTiffDescription } from './readTiffDescription.js';
 
 // Decoded pixels are used once, region by region; libvips' operation cache would only hold memory.
 sharp.cache(false);
 
 export interface OpenImageOptions {
-  /** Axes of a multi-page file (`zyx`, `tyx`, `cyx`, …); guessed when absent (see `isAxesGuessed`). */
+  /**
+   * Axes of a multi-page file (`zyx`, `tyx`, `cyx`, `zcyx`, `tzcyx`, …), overriding the file's metadata;
+   * guessed when neither says (see `isAxesGuessed`).
+   */
   axes?: string;
 }
 
 export interface OpenedImage extends ImageSource {
   /** True when the file has several pages and their meaning was guessed rather than given. */
   readonly isAxesGuessed: boolean;
+  /** Axes with their sizes and sources, pixel size, channel names. */
+  readonly metadata: ImageMetadata;
 }
 
 /** Whole-image reads above this many bytes of float32 are refused: such images go through `openImage` tile by tile. */
@@ -77,24 +85,22 @@ export async function openImage(path: string, options: OpenImageOptions = {}): P
   }
   const pages = meta.pages ?? 1;
   const samples = meta.channels ?? 1;
-  let pageAxis: 'z' | 't' | 'c' | null;
+  const tags = meta.format === 'tiff' ? await readTiffDescription(path) : {};
+  let metadata: ImageMetadata;
   try {
-    pageAxis = options.axes
-      ? parseAxes(options.axes, pages, samples)
-      : pages > 1
-        ? guessPageAxis(pages, samples)
-        : null;
+    metadata = resolveImageMetadata({ pages, samples, ...tags, axesOption: options.axes });
   } catch (err) {
     throw new ImageReadError(path, (err as Error).message);
   }
+  const pageChannels = metadata.pageAxes.includes('c') ? axisSize(metadata, 'c') : 1;
   const info: ImageInfo = {
     width,
     height,
     pages,
-    channels: pageAxis === 'c' ? pages : samples,
-    planes: pageAxis === 'z' || pageAxis === 't' ? pages : 1,
+    channels: metadata.pageAxes.includes('c') ? pageChannels : samples,
+    planes: planeCount(metadata),
     sampleType,
-    axes: axesFor(pageAxis, samples),
+    axes: metadata.axes,
     format: meta.format ?? 'unknown',
   };
   const readPage = (page: number, rect: Rect) =>
@@ -102,12 +108,15 @@ export async function openImage(path: string, options: OpenImageOptions = {}): P
   return {
     info,
     name: path,
-    isAxesGuessed: pages > 1 && !options.axes,
+    isAxesGuessed: metadata.axesSource === 'guessed',
+    metadata,
     async readRegion(rect: Rect, plane: number): Promise<PlanarImage> {
       checkRegion(path, info, rect, plane);
-      if (pageAxis !== 'c') return readPage(pageAxis === null ? 0 : plane, rect);
+      if (!metadata.pageAxes.includes('c')) return readPage(pageIndex(metadata, plane, 0), rect);
       const out = createPlanarImage(rect.width, rect.height, 0);
-      for (let page = 0; page < pages; page++) out.channels.push((await readPage(page, rect)).channels[0]);
+      for (let c = 0; c < pageChannels; c++) {
+        out.channels.push((await readPage(pageIndex(metadata, plane, c), rect)).channels[0]);
+      }
       return out;
     },
   };
@@ -175,6 +184,7 @@ async function openPalettePng(path: string, width: number, height: number): Prom
     info,
     name: path,
     isAxesGuessed: false,
+    metadata: resolveImageMetadata({ pages: 1, samples: 1 }),
     async readRegion(rect: Rect, plane: number): Promise<PlanarImage> {
       checkRegion(path, info, rect, plane);
       const all = await indices();

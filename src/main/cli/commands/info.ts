@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { ImageInfo } from '../../../core/imageSource.js';
+import type { ImageMetadata, PhysicalSize } from '../../../core/imageMetadata.js';
 import { UserError } from '../UserError.js';
 
 /**
@@ -7,13 +9,19 @@ import { UserError } from '../UserError.js';
  */
 export const INFO_RANGE_MAX_PIXELS = 2 ** 26;
 
-/** `mixel info IMG…`: what Mixel sees in an image file — size, sample type, pages, channels, value range. */
+/**
+ * `mixel info IMG…`: what Mixel sees in an image file — size, sample type, pages, axes and where they came
+ * from, pixel size, channel names, value range.
+ */
 export function registerInfo(program: Command): void {
   program
     .command('info')
     .description('print size, sample type, pages, channels and value range of image files')
     .argument('<images...>', 'image files (TIFF, PNG, JPEG)')
-    .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx (guessed if absent)')
+    .option(
+      '--axes <axes>',
+      "axes of multi-page files, overriding the file's metadata: t, z, c in any order before yx (zyx, tyx, cyx, zcyx, tzcyx); guessed if neither says",
+    )
     .option('--json', 'one JSON object per image')
     .option(
       '--range',
@@ -27,7 +35,7 @@ export function registerInfo(program: Command): void {
       for (const path of images) {
         try {
           const source = await openImage(path, { axes: opts.axes });
-          const { info } = source;
+          const { info, metadata } = source;
           const measured = opts.range || info.width * info.height <= INFO_RANGE_MAX_PIXELS;
           const stats = measured ? await scanImage(source) : null;
           if (opts.json) {
@@ -35,6 +43,12 @@ export function registerInfo(program: Command): void {
               JSON.stringify({
                 path,
                 ...info,
+                axesSource: metadata.axesSource,
+                sizes: axisSizes(info, metadata),
+                pixelSize: metadata.pixelSize,
+                pixelSizeSource: metadata.pixelSizeSource,
+                channelNames: metadata.channelNames,
+                notes: metadata.notes,
                 valueRanges: stats?.ranges ?? null,
                 nonFinite: stats?.nonFiniteCount ?? null,
               }),
@@ -52,9 +66,13 @@ export function registerInfo(program: Command): void {
           console.log(
             `  pages     ${info.pages}${source.isAxesGuessed ? ` (axes guessed as ${info.axes}; set --axes to change)` : ''}`,
           );
-          console.log(`  axes      ${info.axes}`);
+          console.log(`  axes      ${info.axes}${AXES_SOURCE_TEXT[metadata.axesSource]}`);
+          console.log(`  shape     ${formatSizes(info, metadata)}`);
           console.log(`  channels  ${info.channels}`);
+          if (metadata.channelNames) console.log(`  names     ${metadata.channelNames.join(', ')}`);
           console.log(`  planes    ${info.planes}`);
+          for (const line of describePixelSize(metadata)) console.log(`  ${line}`);
+          for (const note of metadata.notes) console.log(`  note      ${note}`);
           console.log(`  range     ${ranges.join(', ')}`);
           if (stats && stats.nonFiniteCount > 0)
             console.log(`  warning   ${stats.nonFiniteCount} NaN or infinite values`);
@@ -68,4 +86,47 @@ export function registerInfo(program: Command): void {
         throw new UserError(`${failures} of ${images.length} images could not be read`);
       }
     });
+}
+
+const AXES_SOURCE_TEXT: Record<ImageMetadata['axesSource'], string> = {
+  'OME-XML': ' (from OME-XML metadata)',
+  ImageJ: ' (from ImageJ metadata)',
+  '--axes': ' (from --axes)',
+  guessed: ' (guessed; set --axes to change)',
+  'single page': '',
+};
+
+/** Size of every axis, slowest first, e.g. `{ z: 3, c: 2, y: 23, x: 37 }`. */
+function axisSizes(info: ImageInfo, metadata: ImageMetadata): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  metadata.pageAxes.forEach((axis, i) => (sizes[axis] = metadata.pageSizes[i]));
+  sizes.y = info.height;
+  sizes.x = info.width;
+  if (info.axes.endsWith('xc')) sizes.c = info.channels;
+  return sizes;
+}
+
+function formatSizes(info: ImageInfo, metadata: ImageMetadata): string {
+  return Object.entries(axisSizes(info, metadata))
+    .map(([axis, size]) => `${axis} ${size}`)
+    .join(' × ');
+}
+
+/** `pixel size 0.645 × 0.645 µm (ImageJ)` and `z step 2 µm`, or that the file states none. */
+function describePixelSize(metadata: ImageMetadata): string[] {
+  const { x, y, z } = metadata.pixelSize;
+  const source = metadata.pixelSizeSource ? ` (${metadata.pixelSizeSource})` : '';
+  const show = (s: PhysicalSize) => `${Number(s.value.toPrecision(6))} ${s.unit}`;
+  const lines: string[] = [];
+  if (x && y && x.unit === y.unit) {
+    lines.push(`pixel size ${Number(x.value.toPrecision(6))} × ${show(y)}${source}`);
+  } else if (x || y) {
+    lines.push(
+      `pixel size ${[x && `x ${show(x)}`, y && `y ${show(y)}`].filter(Boolean).join(', ')}${source}`,
+    );
+  } else {
+    lines.push('pixel size not stated in the file');
+  }
+  if (z) lines.push(`z step    ${show(z)}${source}`);
+  return lines;
 }
