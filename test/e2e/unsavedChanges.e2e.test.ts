@@ -4,24 +4,27 @@
  * Save and Ctrl+S each write the project file; closing or reloading the tab with unsaved changes asks;
  * the page loads without a failed request (the favicon is served). Screenshots go to test-output/e2e/.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
-import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
-import { hasChromium, launchHeadlessChromium } from '../helpers/headlessChromium.js';
-import { samplePoints, WindowDriver, type Point } from './windowDriver.js';
+import type { BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
+import { hasChromium } from '../helpers/headlessChromium.js';
+import {
+  openWindowSession,
+  samplePoints,
+  type Point,
+  type WindowDriver,
+  type WindowSession,
+} from './windowDriver.js';
 
 const SHOTS = resolve('test-output/e2e');
 
 let dir: string;
-let backend: Backend;
+let session: WindowSession | undefined;
 let server: BrowserModeServer;
-let browser: BrowserContext;
 let page: Page;
 let ui: WindowDriver;
 /** Every response of 400 or more and every request that failed, while the tests ran. */
@@ -37,20 +40,8 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), 'mixel-e2e-unsaved-'));
-    // Its own build folder, so this file and window.e2e.test.ts can build at the same time.
-    const rendererDir = join(dir, 'renderer');
-    const build = spawnSync(
-      'npx',
-      ['vite', 'build', '--logLevel', 'error', '--outDir', rendererDir, '--emptyOutDir'],
-      { stdio: 'inherit' },
-    );
-    if (build.status !== 0) throw new Error('vite build failed');
-    backend = createBackend({ dataDir: join(dir, 'data'), threads: 2 });
-    server = await serveBrowserMode({ service: backend.service, rendererDir });
-    browser = await launchHeadlessChromium(join(dir, 'chromium-profile'), { width: 1280, height: 800 });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    ui = new WindowDriver(page);
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    session = await openWindowSession(dir);
+    ({ server, page, ui } = session);
     page.on('response', (r) => {
       if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
     });
@@ -61,9 +52,7 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await backend?.close();
+    await session?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

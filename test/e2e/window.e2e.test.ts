@@ -4,26 +4,29 @@
  * class, save and reopen, export a Simple Segmentation and read it back. Screenshots of every step go
  * to test-output/e2e/.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchHeadlessChromium } from '../helpers/headlessChromium.js';
+import { hasChromium } from '../helpers/headlessChromium.js';
 import { decodePalettePng } from '../../src/main/io/decodePalettePng.js';
-import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
-import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
-import { samplePoints, WindowDriver, type Point } from './windowDriver.js';
+import type { BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
+import {
+  openWindowSession,
+  samplePoints,
+  type Point,
+  type WindowDriver,
+  type WindowSession,
+} from './windowDriver.js';
 
 const SHOTS = resolve('test-output/e2e');
 
 let dir: string;
-let backend: Backend;
+let session: WindowSession | undefined;
 let server: BrowserModeServer;
-let browser: BrowserContext;
 let page: Page;
 /** Responses of 400 or more (a missing favicon was one on every load). */
 const failedResponses: string[] = [];
@@ -39,25 +42,17 @@ async function shot(name: string) {
 
 describe.skipIf(!hasChromium())('the window in a browser', () => {
   beforeAll(async () => {
-    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('vite build failed');
     await mkdir(SHOTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), 'mixel-e2e-'));
-    backend = createBackend({ dataDir: dir, threads: 2 });
-    server = await serveBrowserMode({ service: backend.service, rendererDir: 'dist-renderer' });
-    browser = await launchHeadlessChromium(join(dir, 'chromium-profile'), { width: 1280, height: 800 });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    ui = new WindowDriver(page);
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    session = await openWindowSession(dir);
+    ({ server, page, ui } = session);
     page.on('response', (r) => {
       if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);
     });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await backend?.close();
+    await session?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -69,14 +64,7 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
   it('runs the loop: scribble, see probabilities, undo, recolour, save, reopen, export', async () => {
     const { nucleus, background } = samplePoints();
     await page.goto(server.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    await page.waitForFunction(() => {
-      const c = document.querySelector<HTMLCanvasElement>('canvas[data-layer="image"]');
-      if (!c) return false;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let i = 3; i < d.length; i += 4000) if (d[i] > 0) return true;
-      return false;
-    });
+    await ui.waitForImage();
     await expect.poll(textOf('image-list'), { timeout: 10_000 }).toContain('sample.tif');
     await shot('01-sample-open');
     // The page names its icon; headless Chromium does not fetch it, so fetch it as a tab would.

@@ -1,10 +1,16 @@
 /**
  * Driving the window in Chromium as a user does: where the sample's nuclei and background are, where an
- * image pixel lands on screen, painting with the mouse, reading a layer canvas back.
+ * image pixel lands on screen, painting with the mouse, reading a layer canvas back; and the session they
+ * run in (the built window served by a real backend, one Chromium tab on it).
  */
-import type { Page } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
+import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
 import { fitView } from '../../src/renderer/viewer/rendering.js';
+import { launchHeadlessChromium } from '../helpers/headlessChromium.js';
 
 /** The sample project's image is this synthetic 512 × 512 picture (seed 1). */
 const SAMPLE_SIZE = 512;
@@ -97,5 +103,48 @@ export class WindowDriver {
       for (let i = 3; i < d.length; i += 4000) if (d[i] > 0) return true;
       return false;
     });
+  }
+}
+
+/** Builds the window into `outDir`: each test file its own, so two files can build at the same time. */
+function buildRenderer(outDir: string): void {
+  const args = ['vite', 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'];
+  const build = spawnSync('npx', args, { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('vite build failed');
+}
+
+export interface WindowSession {
+  readonly backend: Backend;
+  readonly server: BrowserModeServer;
+  readonly page: Page;
+  readonly ui: WindowDriver;
+  /** Closes the browser, the server and the backend, in that order. */
+  close(): Promise<void>;
+}
+
+/**
+ * The window built into `dir`/renderer, served by the browser-mode server over a fresh backend (two
+ * threads, data in `dir`/data), and a 1280 × 800 headless Chromium tab on it that logs its page errors.
+ */
+export async function openWindowSession(dir: string): Promise<WindowSession> {
+  const rendererDir = join(dir, 'renderer');
+  buildRenderer(rendererDir);
+  const backend = createBackend({ dataDir: join(dir, 'data'), threads: 2 });
+  let server: BrowserModeServer | undefined;
+  let browser: BrowserContext | undefined;
+  const close = async () => {
+    await browser?.close();
+    await server?.close();
+    await backend.close();
+  };
+  try {
+    server = await serveBrowserMode({ service: backend.service, rendererDir });
+    browser = await launchHeadlessChromium(join(dir, 'chromium-profile'), { width: 1280, height: 800 });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    return { backend, server, page, ui: new WindowDriver(page), close };
+  } catch (err) {
+    await close();
+    throw err;
   }
 }
