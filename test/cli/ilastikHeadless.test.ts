@@ -175,7 +175,14 @@ describe('ilastik headless spellings', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr.trim()).toMatch(cases[i][1]);
     });
-    expect(await readdir(folder)).toEqual(['cells.tif']);
+    const ilp = join(folder, 'MyProject.ilp');
+    await writeFile(ilp, '\x89HDF\r\n\x1a\n');
+    const withIlp = await runMixel(['predict', '--headless', `--project=${ilp}`, input]);
+    expect(withIlp.code).toBe(2);
+    expect(withIlp.stderr.trim()).toBe(
+      `mixel: ${ilp} is an ilastik project: Mixel cannot use its classifier; train a Mixel project (mixel train, or in the window) on the same scribbles`,
+    );
+    expect((await readdir(folder)).sort()).toEqual(['MyProject.ilp', 'cells.tif']);
   }, 60_000);
 });
 

@@ -237,3 +237,15 @@ export function checkOutputAxisOrder(value: string, isMultiChannel: boolean): vo
     );
   }
 }
+
+/**
+ * An ilastik script names its `.ilp` project; its random forest cannot drive Mixel's Gaussian mixtures,
+ * so the run is refused with what to do instead of a JSON parse error about an HDF5 file.
+ */
+export function refuseIlastikProject(projectPath: string): void {
+  if (/\.ilp$/i.test(projectPath)) {
+    throw new UserError(
+      `${projectPath} is an ilastik project: Mixel cannot use its classifier; train a Mixel project (mixel train, or in the window) on the same scribbles`,
+    );
+  }
+}

@@ -6,6 +6,7 @@ import {
   addIlastikAliases,
   checkDataRanges,
   checkOutputAxisOrder,
+  refuseIlastikProject,
   translateIlastikAliases,
   translateOutputFilenameFormat,
   type IlastikAliasOptions,
@@ -99,6 +100,7 @@ export function registerPredict(program: Command): void {
         if (err instanceof UserError) throw err;
         throw new UserError((err as Error).message);
       }
+      refuseIlastikProject(opts.project);
       let project;
       try {
         project = await loadProject(opts.project);
