@@ -212,18 +212,39 @@ function findClosing(xml: string, name: string, from: number): number {
   return match ? match.index : xml.length;
 }
 
-/** The attributes of the start tag at `start` (up to its `>`), entity-decoded; null if the tag never ends. */
+/**
+ * The attributes of the start tag at `start` (up to its `>`), entity-decoded; null if the tag never ends.
+ * A hand-written scan, linear in the tag's length: a regular expression over a hostile 1 MB tag of
+ * letters without `=` would backtrack quadratically.
+ */
 function readAttributes(xml: string, start: number): { attributes: Map<string, string>; end: number } | null {
   const end = xml.indexOf('>', start);
   if (end < 0) return null;
-  const tag = xml.slice(start, end);
   const attributes = new Map<string, string>();
-  const pattern = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (let m = pattern.exec(tag); m; m = pattern.exec(tag)) {
-    const name = m[1].includes(':') ? m[1].slice(m[1].indexOf(':') + 1) : m[1];
-    if (!attributes.has(name)) attributes.set(name, decodeEntities(m[2] ?? m[3] ?? ''));
+  let i = start + 1;
+  while (i < end && !isSpace(xml[i])) i++; // the element name
+  while (i < end) {
+    while (i < end && isSpace(xml[i])) i++;
+    const nameStart = i;
+    while (i < end && xml[i] !== '=' && !isSpace(xml[i])) i++;
+    const qualified = xml.slice(nameStart, i);
+    while (i < end && isSpace(xml[i])) i++;
+    if (xml[i] !== '=') continue; // a stray word or the closing '/'
+    i++;
+    while (i < end && isSpace(xml[i])) i++;
+    const quote = xml[i];
+    if (quote !== '"' && quote !== "'") break;
+    const valueEnd = xml.indexOf(quote, i + 1);
+    if (valueEnd < 0 || valueEnd > end) break;
+    const name = qualified.slice(qualified.indexOf(':') + 1);
+    if (!attributes.has(name)) attributes.set(name, decodeEntities(xml.slice(i + 1, valueEnd)));
+    i = valueEnd + 1;
   }
   return { attributes, end: end + 1 };
+}
+
+function isSpace(ch: string): boolean {
+  return ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r';
 }
 
 function decodeEntities(text: string): string {

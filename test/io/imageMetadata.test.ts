@@ -3,7 +3,7 @@
  * built here byte by byte are read plane by plane and channel by channel as Fiji and tifffile read them,
  * and `mixel info` prints what was found and where it came from.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,42 @@ describe('OME-TIFF', () => {
     expect(source.info).toMatchObject({ channels: 2, planes: 3, axes: 'czyx' });
     expect((await source.readRegion(WHOLE, 0)).channels.map((c) => c[3 * W + 2])).toEqual([0, 3]);
   });
+});
+
+describe('damaged metadata never stops a readable file from opening', () => {
+  /** Rewrites the count or the offset of the first page's ImageDescription entry. */
+  async function damageDescription(path: string, field: 'count' | 'offset', value: number): Promise<void> {
+    const bytes = await readFile(path);
+    const ifd = bytes.readUInt32LE(4);
+    for (let i = 0; i < bytes.readUInt16LE(ifd); i++) {
+      const at = ifd + 2 + i * 12;
+      if (bytes.readUInt16LE(at) === 270) bytes.writeUInt32LE(value, at + (field === 'count' ? 4 : 8));
+    }
+    await writeFile(path, bytes);
+  }
+
+  for (const [field, value] of [
+    ['offset', 0xffffff00],
+    ['count', 0x7fffffff],
+  ] as const) {
+    it(`an ImageDescription with an absurd ${field}: opens as if it had none, axes guessed`, async () => {
+      const path = join(dir, `bad-${field}.tif`);
+      await writeTaggedTiff(path, {
+        width: W,
+        height: H,
+        pages: pages(6),
+        description: imagejDescription({ images: 6, channels: 2, slices: 3, hyperstack: true }),
+      });
+      await damageDescription(path, field, value);
+      const source = await openImage(path);
+      expect(source.isAxesGuessed).toBe(true);
+      expect(source.info).toMatchObject({ planes: 6, channels: 1 });
+      // libtiff itself then refuses the page's pixels: one line naming the file, no crash.
+      const err = await source.readRegion(WHOLE, 5).catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/bad-\w+\.tif: /);
+      expect((err as Error).message).not.toContain('\n');
+    });
+  }
 });
 
 describe('TIFF resolution tags alone', () => {
