@@ -145,11 +145,12 @@ const MICROMETRES_PER_RESOLUTION_UNIT: Record<number, number> = { 2: 25400, 3: 1
 
 /**
  * Resolutions that programs write when they know nothing: 72 dpi (Photoshop's and many libraries'
- * default) and libvips' 1 pixel per mm (10 per cm). Read as pixel sizes they would claim 353 µm or 1 mm
- * pixels for every microscope image, so they are treated as "not stated".
+ * default) and libvips' (so sharp's) 1 pixel per mm, stored as 25.4 per inch or 10 per cm. Read as pixel
+ * sizes they would claim 353 µm or 1 mm pixels for every microscope image, so they count as "not stated".
  */
 const PLACEHOLDER_RESOLUTIONS: readonly { unit: number; perUnit: number }[] = [
   { unit: 2, perUnit: 72 },
+  { unit: 2, perUnit: 25.4 },
   { unit: 3, perUnit: 10 },
 ];
 

@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openImage } from '../../src/main/io/openImage.js';
 import { runMixel } from '../cli/cliHarness.js';
@@ -254,6 +255,16 @@ describe('TIFF resolution tags alone', () => {
       resolutionUnit: 2,
     });
     expect((await openImage(placeholder)).metadata.pixelSize).toEqual({});
+  });
+
+  it("sharp's own TIFFs (libvips' 1 px/mm default) state no pixel size", async () => {
+    const path = join(dir, 'sharp.tif');
+    await sharp(Buffer.alloc(W * H, 7), { raw: { width: W, height: H, channels: 1 } })
+      .toColourspace('b-w')
+      .tiff()
+      .toFile(path);
+    const source = await openImage(path);
+    expect(source.metadata).toMatchObject({ pixelSize: {}, pixelSizeSource: null });
   });
 });
 
