@@ -50,15 +50,17 @@ describe('tifffile-written fixtures', () => {
     expect(await probe(path, 3)).toEqual([3003]);
   });
 
-  it('OME-TIFF ZCYX (ome=True): named channels and PhysicalSizeX/Y/Z', async () => {
-    const path = join(FIXTURES, 'ome_zcyx.ome.tif');
-    const source = await openImage(path);
-    expect(source.info).toMatchObject({ planes: 3, channels: 2, axes: 'zcyx' });
-    expect(source.metadata).toMatchObject({
-      axesSource: 'OME-XML',
-      channelNames: ['DAPI', 'GFP'],
-      pixelSize: { x: { value: 0.325, unit: 'µm' }, z: { value: 1.5, unit: 'µm' } },
+  for (const name of ['ome_zcyx.ome.tif', 'ome_zcyx_bigendian.ome.tif']) {
+    it(`OME-TIFF ZCYX (ome=True): named channels and PhysicalSizeX/Y/Z (${name})`, async () => {
+      const path = join(FIXTURES, name);
+      const source = await openImage(path);
+      expect(source.info).toMatchObject({ planes: 3, channels: 2, axes: 'zcyx' });
+      expect(source.metadata).toMatchObject({
+        axesSource: 'OME-XML',
+        channelNames: ['DAPI', 'GFP'],
+        pixelSize: { x: { value: 0.325, unit: 'µm' }, z: { value: 1.5, unit: 'µm' } },
+      });
+      expect(await probe(path, 1)).toEqual([103, 113]);
     });
-    expect(await probe(path, 1)).toEqual([103, 113]);
-  });
+  }
 });
