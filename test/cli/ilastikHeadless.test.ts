@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample.js';
 import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
+import { parseNpy } from '../io/parseTiff.js';
 import { MIXEL_BIN, runMixel } from './cliHarness.js';
 
 const SIZE = 96;
@@ -120,6 +121,42 @@ describe('ilastik headless spellings', () => {
     );
   }, 60_000);
 
+  it('--export_drange and --pipeline_result_drange rescale probabilities linearly, clipped to the export range', async () => {
+    const { folder, input } = await folderWithImage('rescaled');
+    const predict = (name: string, args: string[]) =>
+      runMixel([
+        'predict',
+        '--project',
+        project,
+        '--output_format',
+        'numpy',
+        '--output_filename_format',
+        `{dataset_dir}/${name}`,
+        ...args,
+        input,
+      ]);
+    const runs = await Promise.all([
+      predict('float', []),
+      predict('percent', ['--export_dtype', 'uint8', '--export_drange', '(0,100)']),
+      predict('half', ['--export_dtype', 'uint16', '--pipeline_result_drange', '(0.0,0.5)']),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    const read = async (name: string) =>
+      parseNpy(new Uint8Array(await readFile(join(folder, `${name}.npy`))));
+    const [float, percent, half] = await Promise.all([read('float'), read('percent'), read('half')]);
+    expect([percent.descr, half.descr]).toEqual(['|u1', '<u2']);
+    expect(percent.shape).toEqual(float.shape);
+    const p = float.values;
+    let maxPercent = 0;
+    for (let i = 0; i < p.length; i++) {
+      expect(percent.values[i]).toBe(Math.round(p[i] * 100));
+      expect(half.values[i]).toBe(Math.round(Math.min(1, p[i] / 0.5) * 65535));
+      maxPercent = Math.max(maxPercent, percent.values[i]);
+    }
+    // The sample has confident pixels: the top of the export range is reached, never passed.
+    expect(maxPercent).toBe(100);
+  }, 60_000);
+
   it('refuses what Mixel would do differently, in one line naming the option, before writing anything', async () => {
     const { folder, input } = await folderWithImage('refused');
     const cases: [string[], RegExp][] = [
@@ -133,14 +170,11 @@ describe('ilastik headless spellings', () => {
         /^mixel: --cutout_subregion \[\(0,0\),\(10,10\)\] is not supported yet/,
       ],
       [
-        ['--export_dtype', 'uint8', '--export_drange', '(0,100)'],
-        /^mixel: --export_drange \(0,100\) is not supported yet: uint8 output maps \(0\.0,1\.0\) to \(0,255\) only$/,
+        ['--export_dtype', 'uint8', '--export_drange', '(0,1000)'],
+        /^mixel: --export_drange \(0,1000\) does not fit uint8 \(0\.\.255\)/,
       ],
       [['--export_drange', '(5,1)'], /^mixel: --export_drange \(5,1\) is not a range/],
-      [
-        ['--pipeline_result_drange', '(0,65535)'],
-        /^mixel: --pipeline_result_drange \(0,65535\) is not supported/,
-      ],
+      [['--pipeline_result_drange', '(0,nan)'], /^mixel: --pipeline_result_drange \(0,nan\) is not a range/],
       [
         ['--export_source', 'Simple Segmentation', '--export_drange', '(0,255)'],
         /^mixel: --export_drange does not apply to Simple Segmentation/,

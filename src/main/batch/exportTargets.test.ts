@@ -60,6 +60,26 @@ describe('export names', () => {
     expect(() => resolveTargets(['Probabilities'], 'png', 'float32')).toThrow(/PNG holds no floats/);
     expect(() => resolveTargets(['Features'], 'png', 'uint8')).toThrow(/cannot be a PNG/);
   });
+
+  it('rescales probabilities and uncertainty only when asked for another mapping than the default', () => {
+    const asked = { target: [0, 100] as const };
+    expect(
+      resolveTargets(['Probabilities', 'Uncertainty', 'Simple Segmentation'], 'tiff', 'uint8', asked).map(
+        (t) => t.rescale,
+      ),
+    ).toEqual([{ source: [0, 1], target: [0, 100] }, { source: [0, 1], target: [0, 100] }, undefined]);
+    // (0,1) → (0,255) is what uint8 does anyway: written exactly as without the option.
+    expect(
+      resolveTargets(['Probabilities'], 'npy', 'uint8', { target: [0, 255] })[0].rescale,
+    ).toBeUndefined();
+    expect(() => resolveTargets(['Probabilities'], 'png', undefined, { target: [0, 300] })).toThrow(
+      '--export_drange (0,300) does not fit uint8 (0..255)',
+    );
+    expect(resolveTargets(['Probabilities'], 'tiff', undefined, { source: [0, 0.5] })[0].rescale).toEqual({
+      source: [0, 0.5],
+      target: [0, 1],
+    });
+  });
 });
 
 describe('shards', () => {

@@ -14,11 +14,35 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['tiff', 'png', 'npy'];
 /** ilastik's default export name, with the folder of the input image. */
 export const DEFAULT_OUTPUT_TEMPLATE = '{dir}/{nickname}_{result_type}.{ext}';
 
+/**
+ * A linear rescaling of probabilities or uncertainty (ilastik's `--pipeline_result_drange` →
+ * `--export_drange`): `source` maps onto `target`, values beyond are clipped to `target`.
+ */
+export interface ValueRescale {
+  readonly source: readonly [number, number];
+  readonly target: readonly [number, number];
+}
+
+/** A rescale as asked for: either range may be left out (source: 0..1; target: the sample type's range). */
+export interface RescaleRequest {
+  readonly source?: readonly [number, number];
+  readonly target?: readonly [number, number];
+}
+
 export interface ExportTarget {
   readonly result: ResultType;
   readonly format: ExportFormat;
   readonly sampleType: RasterSampleType;
+  /** Set only when it differs from the default mapping of 0..1 to the sample type's range. */
+  readonly rescale?: ValueRescale;
 }
+
+/** Where 0..1 maps by default (probabilities to the full integer range), and what each type can hold. */
+export const SAMPLE_RANGES: Record<RasterSampleType, readonly [number, number]> = {
+  float32: [0, 1],
+  uint8: [0, 255],
+  uint16: [0, 65535],
+};
 
 const EXTENSIONS: Record<ExportFormat, string> = { tiff: 'tif', png: 'png', npy: 'npy' };
 
@@ -47,6 +71,7 @@ export function resolveTargets(
   results: readonly ResultType[],
   format: ExportFormat,
   dtype: RasterSampleType | undefined,
+  rescale?: RescaleRequest,
 ): ExportTarget[] {
   return results.map((result) => {
     let sampleType: RasterSampleType;
@@ -61,8 +86,25 @@ export function resolveTargets(
         `${result} as PNG needs --dtype uint8 or uint16 (PNG holds no floats); or use --format tiff`,
       );
     }
-    return { result, format, sampleType };
+    if (rescale === undefined || (result !== 'Probabilities' && result !== 'Uncertainty')) {
+      return { result, format, sampleType };
+    }
+    return { result, format, sampleType, rescale: checkRescale(rescale, sampleType) };
   });
+}
+
+/** The rescale if it fits the sample type, or undefined when it is the default mapping anyway. */
+function checkRescale(request: RescaleRequest, sampleType: RasterSampleType): ValueRescale | undefined {
+  const [low, high] = SAMPLE_RANGES[sampleType];
+  const source = request.source ?? ([0, 1] as const);
+  const target = request.target ?? SAMPLE_RANGES[sampleType];
+  if (source[0] === 0 && source[1] === 1 && target[0] === low && target[1] === high) return undefined;
+  if (sampleType !== 'float32' && (target[0] < low || target[1] > high)) {
+    throw new RangeError(
+      `--export_drange (${target.join(',')}) does not fit ${sampleType} (${low}..${high}): choose a range within it or another --export_dtype`,
+    );
+  }
+  return { source, target };
 }
 
 export interface OutputNameParts {

@@ -178,7 +178,7 @@ async function predictOnePlane(
         writePng: target.result === 'Simple Segmentation' ? options.writeSegmentationPng : undefined,
       });
       sinks.push(sink);
-      outputs.push({ result: target.result, sampleType: target.sampleType, sink });
+      outputs.push({ result: target.result, sampleType: target.sampleType, sink, rescale: target.rescale });
     }
     await predictStreaming({
       source,

@@ -11,7 +11,7 @@ import type { TileCrop } from '../../core/tiling.js';
 import { simpleSegmentation, uncertainty } from '../../core/classifier/outputs.js';
 import type { RasterArray, RasterSampleType } from '../io/TiffStripWriter.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
-import type { ResultType } from './exportTargets.js';
+import type { ResultType, ValueRescale } from './exportTargets.js';
 import type { RasterSink } from './RasterSink.js';
 
 const PREDICT_RANGE_REMEDY =
@@ -29,6 +29,8 @@ export interface StreamOutput {
   readonly result: ResultType;
   readonly sampleType: RasterSampleType;
   readonly sink: RasterSink;
+  /** Maps values linearly before conversion (ilastik's export_drange); default 0..1 → the type's range. */
+  readonly rescale?: ValueRescale;
 }
 
 export interface StreamingPredictionOptions {
@@ -163,20 +165,23 @@ async function writeBand(options: StreamingPredictionOptions, band: BandResult):
     const isLabels = output.result === 'Simple Segmentation';
     await output.sink.writeBand(
       band.y,
-      planes.map((p) => convertSamples(p, output.sampleType, isLabels)),
+      planes.map((p) => convertSamples(p, output.sampleType, isLabels, output.rescale)),
     );
   }
 }
 
 /**
  * Converts to the output sample type. Class values are copied as they are; values in 0..1 (probabilities,
- * uncertainty) are scaled to the full integer range and rounded.
+ * uncertainty) are scaled to the full integer range and rounded — or, given a rescale, mapped from its
+ * source range onto its target range, clipped to the target (and rounded for integer types).
  */
 export function convertSamples(
   values: Float32Array | Uint8Array,
   sampleType: RasterSampleType,
   isLabels: boolean,
+  rescale?: ValueRescale,
 ): RasterArray {
+  if (rescale && !isLabels) return rescaleSamples(values, sampleType, rescale);
   if (sampleType === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
   const out = sampleType === 'uint16' ? new Uint16Array(values.length) : new Uint8Array(values.length);
   if (isLabels) {
@@ -187,6 +192,29 @@ export function convertSamples(
   for (let i = 0; i < values.length; i++) {
     const v = values[i] * max + 0.5;
     out[i] = v <= 0 ? 0 : v >= max ? max : v;
+  }
+  return out;
+}
+
+function rescaleSamples(
+  values: Float32Array | Uint8Array,
+  sampleType: RasterSampleType,
+  { source, target }: ValueRescale,
+): RasterArray {
+  const gain = (target[1] - target[0]) / (source[1] - source[0]);
+  const offset = target[0] - source[0] * gain;
+  const [low, high] = target;
+  const isInteger = sampleType !== 'float32';
+  const out =
+    sampleType === 'uint16'
+      ? new Uint16Array(values.length)
+      : sampleType === 'uint8'
+        ? new Uint8Array(values.length)
+        : new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = offset + values[i] * gain;
+    const clipped = v <= low ? low : v >= high ? high : v;
+    out[i] = isInteger ? Math.round(clipped) : clipped;
   }
   return out;
 }

@@ -6,7 +6,12 @@
  * users" table lists every alias with its status.
  */
 import { Option, type Command } from 'commander';
-import { OUTPUT_FIELDS, type ExportFormat, type ResultType } from '../batch/exportTargets.js';
+import {
+  OUTPUT_FIELDS,
+  type ExportFormat,
+  type RescaleRequest,
+  type ResultType,
+} from '../batch/exportTargets.js';
 import type { RasterSampleType } from '../io/TiffStripWriter.js';
 import { UserError } from './UserError.js';
 
@@ -67,13 +72,6 @@ const IMAGE_EXTENSIONS = [
   'gif',
 ];
 const DTYPES: readonly RasterSampleType[] = ['uint8', 'uint16', 'float32'];
-/** The range Mixel's probabilities and uncertainty come in, and the range each sample type maps it to. */
-const PIPELINE_RANGE: readonly [number, number] = [0, 1];
-const EXPORT_RANGE: Record<RasterSampleType, readonly [number, number]> = {
-  float32: [0, 1],
-  uint8: [0, 255],
-  uint16: [0, 65535],
-};
 /** Longest option value read (a range or an axis order is a few characters; this bounds a pasted mistake). */
 const MAX_VALUE_LENGTH = 4096;
 
@@ -87,8 +85,8 @@ export function addIlastikAliases(command: Command): Command {
   alias('--output_format <format>', 'as --format: tiff, png, numpy (and their "sequence" forms)');
   alias('--output_filename_format <pattern>', 'as --output: {dataset_dir} {nickname} {result_type} ...');
   alias('--export_dtype <type>', 'as --dtype: uint8, uint16, float32');
-  alias('--export_drange <range>', 'output range, e.g. "(0,255)": only the range --dtype maps 0..1 to');
-  alias('--pipeline_result_drange <range>', 'source range: only "(0.0,1.0)", that of probabilities');
+  alias('--export_drange <range>', 'rescale probabilities/uncertainty to this range, e.g. "(0,100)"');
+  alias('--pipeline_result_drange <range>', 'the range rescaled from (default "(0.0,1.0)")');
   alias('--output_axis_order <axes>', 'only an order that matches the written c, y, x layout');
   alias('--cutout_subregion <roi>', 'refused: Mixel predicts whole images');
   alias('--input_axes <axes>', 'as --axes');
@@ -171,16 +169,16 @@ export function parseRange(option: string, value: string): [number, number] {
 }
 
 /**
- * `--pipeline_result_drange` and `--export_drange` are honoured when they ask for the mapping Mixel
- * does (probabilities 0..1 to the full range of the sample type); any other rescaling is refused.
- * Simple Segmentation holds class values and Features are written as computed, so no range applies.
+ * `--pipeline_result_drange` (the range of the values computed, default 0..1 for probabilities) and
+ * `--export_drange` (where that range lands in the file, default the sample type's full range) as a
+ * linear rescale of Probabilities and Uncertainty. Simple Segmentation holds class values and Features
+ * are written as computed, so a range for them is refused rather than ignored.
  */
-export function checkDataRanges(
+export function ilastikRescale(
   opts: IlastikAliasOptions,
   results: readonly ResultType[],
-  dtype: RasterSampleType | undefined,
-): void {
-  if (opts.pipeline_result_drange === undefined && opts.export_drange === undefined) return;
+): RescaleRequest | undefined {
+  if (opts.pipeline_result_drange === undefined && opts.export_drange === undefined) return undefined;
   const given = opts.export_drange !== undefined ? 'export_drange' : 'pipeline_result_drange';
   const unscaled = results.find((r) => r === 'Simple Segmentation' || r === 'Features');
   if (unscaled) {
@@ -188,24 +186,13 @@ export function checkDataRanges(
       `--${given} does not apply to ${unscaled}: ${unscaled === 'Features' ? 'features are written as computed' : 'it holds class values 1..K'}`,
     );
   }
-  if (opts.pipeline_result_drange !== undefined) {
-    const source = parseRange('pipeline_result_drange', opts.pipeline_result_drange);
-    if (source[0] !== PIPELINE_RANGE[0] || source[1] !== PIPELINE_RANGE[1]) {
-      throw new UserError(
-        `--pipeline_result_drange ${opts.pipeline_result_drange} is not supported: probabilities and uncertainty range over (0.0,1.0)`,
-      );
-    }
-  }
-  if (opts.export_drange !== undefined) {
-    const target = parseRange('export_drange', opts.export_drange);
-    const type = dtype ?? 'float32';
-    const [low, high] = EXPORT_RANGE[type];
-    if (target[0] !== low || target[1] !== high) {
-      throw new UserError(
-        `--export_drange ${opts.export_drange} is not supported yet: ${type} output maps (0.0,1.0) to (${low},${high}) only`,
-      );
-    }
-  }
+  return {
+    source:
+      opts.pipeline_result_drange === undefined
+        ? undefined
+        : parseRange('pipeline_result_drange', opts.pipeline_result_drange),
+    target: opts.export_drange === undefined ? undefined : parseRange('export_drange', opts.export_drange),
+  };
 }
 
 /**

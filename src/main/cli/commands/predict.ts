@@ -4,8 +4,8 @@ import { UserError } from '../UserError.js';
 import { EXIT_CODES } from '../exitCodes.js';
 import {
   addIlastikAliases,
-  checkDataRanges,
   checkOutputAxisOrder,
+  ilastikRescale,
   refuseIlastikProject,
   translateIlastikAliases,
   translateOutputFilenameFormat,
@@ -83,14 +83,18 @@ export function registerPredict(program: Command): void {
       let shard;
       try {
         const results = parseResultTypes(opts.export);
-        checkDataRanges(opts, results, opts.dtype as 'uint8' | undefined);
         if (opts.output_axis_order !== undefined) {
           checkOutputAxisOrder(
             opts.output_axis_order,
             results.some((r) => r === 'Probabilities' || r === 'Features'),
           );
         }
-        targets = resolveTargets(results, format as 'tiff', opts.dtype as 'uint8' | undefined);
+        targets = resolveTargets(
+          results,
+          format as 'tiff',
+          opts.dtype as 'uint8' | undefined,
+          ilastikRescale(opts, results),
+        );
         if (opts.output_filename_format !== undefined) {
           opts.output = translateOutputFilenameFormat(opts.output_filename_format, format as 'tiff');
         }
