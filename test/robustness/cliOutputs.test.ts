@@ -6,8 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainError, explainWorkerFailure } from '../../src/main/cli/explainError.js';
@@ -21,23 +20,19 @@ import {
   writeFloatImage,
   writeLabels,
 } from './cliRobustnessHarness.js';
+import { temporaryFolderForFile } from './temporaryFolder.js';
 
 const SIZE = 32;
-let dir: string;
+const folder = temporaryFolderForFile('mixel-outputs-');
 let image: string;
 let labels: string;
 let aFile: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mixel-outputs-'));
-  image = await writeFloatImage(join(dir, 'img.tif'), SIZE, SIZE, (x, y) => x * 3 + y);
-  labels = await writeLabels(join(dir, 'labels.png'), SIZE, SIZE);
-  aFile = join(dir, 'a-file');
+  image = await writeFloatImage(join(folder.path, 'img.tif'), SIZE, SIZE, (x, y) => x * 3 + y);
+  labels = await writeLabels(join(folder.path, 'labels.png'), SIZE, SIZE);
+  aFile = join(folder.path, 'a-file');
   await writeFile(aFile, 'not a folder');
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 const segment = (out: string) =>
@@ -54,7 +49,7 @@ async function expectRefused(run: ReturnType<typeof runCli>, ...parts: string[])
 
 describe.concurrent('a missing output folder', () => {
   it('is created by segment, train and features', async () => {
-    const deep = join(dir, 'new', 'deeper');
+    const deep = join(folder.path, 'new', 'deeper');
     expect((await segment(join(deep, 'seg'))).code).toBe(0);
     expect(await listFolder(join(deep, 'seg'))).toEqual([
       'img_Simple Segmentation.png',
@@ -68,8 +63,8 @@ describe.concurrent('a missing output folder', () => {
 
 describe.concurrent('a run that fails', () => {
   it('removes the output folders it created (nothing written)', async () => {
-    const bad = await writeFloatImage(join(dir, 'nan.tif'), SIZE, SIZE, (x) => (x === 3 ? NaN : x));
-    const fresh = join(dir, 'fresh');
+    const bad = await writeFloatImage(join(folder.path, 'nan.tif'), SIZE, SIZE, (x) => (x === 3 ? NaN : x));
+    const fresh = join(folder.path, 'fresh');
     const features = await runCli(['features', '--image', bad, '--out', join(fresh, 'a', 'f.tif')]);
     expect(oneErrorLine(features)).toContain('NaN');
     const train = await runCli(trainArgs(bad, labels, join(fresh, 'p.mixel')));
@@ -78,8 +73,16 @@ describe.concurrent('a run that fails', () => {
   });
 
   it('train compares label and image sizes from their headers, before reading pixels', async () => {
-    const other = await writeLabels(join(dir, 'other-size.png'), SIZE + 1, SIZE);
-    const run = await runCli(['train', '--image', image, '--labels', other, '--out', join(dir, 'x.mixel')]);
+    const other = await writeLabels(join(folder.path, 'other-size.png'), SIZE + 1, SIZE);
+    const run = await runCli([
+      'train',
+      '--image',
+      image,
+      '--labels',
+      other,
+      '--out',
+      join(folder.path, 'x.mixel'),
+    ]);
     expect(oneErrorLine(run)).toContain(
       `${other}: labels are ${SIZE + 1} × ${SIZE} but ${image} is ${SIZE} × ${SIZE}`,
     );
@@ -98,11 +101,11 @@ describe.concurrent('a file where a folder is expected (ENOTDIR)', () => {
 
 describe.concurrent('--out naming an existing folder', () => {
   it('is refused by train and features before any work', async () => {
-    const folder = join(dir, 'taken.tif');
-    await mkdir(folder, { recursive: true });
-    await expectRefused(train(folder), folder, 'it is a folder');
-    await expectRefused(features(folder), folder, 'it is a folder');
-    expect(await readdir(folder)).toEqual([]);
+    const taken = join(folder.path, 'taken.tif');
+    await mkdir(taken, { recursive: true });
+    await expectRefused(train(taken), taken, 'it is a folder');
+    await expectRefused(features(taken), taken, 'it is a folder');
+    expect(await readdir(taken)).toEqual([]);
   });
 });
 
@@ -134,7 +137,7 @@ describe.runIf(canMount).concurrent('read-only and full file systems (tmpfs moun
   });
 
   it('a read-only file system is named (EROFS) by segment, train and features', async () => {
-    const ro = join(dir, 'ro');
+    const ro = join(folder.path, 'ro');
     await mkdir(ro);
     if (!mountTmpfs(ro, 'ro,size=64k')) return expect.fail('mount failed');
     mounted.push(ro);
@@ -144,7 +147,7 @@ describe.runIf(canMount).concurrent('read-only and full file systems (tmpfs moun
   });
 
   it('a full disk is named (ENOSPC) and leaves no partial output', async () => {
-    const tiny = join(dir, 'tiny');
+    const tiny = join(folder.path, 'tiny');
     await mkdir(tiny);
     if (!mountTmpfs(tiny, 'size=4k')) return expect.fail('mount failed');
     mounted.push(tiny);
@@ -161,9 +164,9 @@ describe.runIf(canMount).concurrent('read-only and full file systems (tmpfs moun
 
 describe.concurrent('serve --project', () => {
   it('a missing project file is one line naming it', () =>
-    expectRefused(runCli(['serve', '--project', join(dir, 'missing.mixel')]), 'missing.mixel'));
+    expectRefused(runCli(['serve', '--project', join(folder.path, 'missing.mixel')]), 'missing.mixel'));
   it('a broken project file is one line naming it', async () => {
-    const broken = join(dir, 'broken.mixel');
+    const broken = join(folder.path, 'broken.mixel');
     await writeFile(broken, '{"version": 1, "classes": [');
     await expectRefused(runCli(['serve', '--project', broken]), broken, 'not valid JSON');
   });
@@ -173,7 +176,7 @@ describe.concurrent(
   'a worker out of memory during train (heap capped at 4 MB by MIXEL_WORKER_HEAP_MB)',
   () => {
     it('is one line saying what to try, with no project written', async () => {
-      const out = join(dir, 'oom.mixel');
+      const out = join(folder.path, 'oom.mixel');
       const run = await runCli(trainArgs(image, labels, out), { env: { MIXEL_WORKER_HEAP_MB: '4' } });
       expect(run.code).not.toBe(0);
       expect(oneErrorLine(run)).toBe(
@@ -189,7 +192,7 @@ describe.concurrent('--threads and --tile-size', () => {
     const run = await runCli([
       'predict',
       '--project',
-      join(dir, 'none.mixel'),
+      join(folder.path, 'none.mixel'),
       image,
       '--tile-size',
       '1000000000',
@@ -198,7 +201,7 @@ describe.concurrent('--threads and --tile-size', () => {
   });
 
   it('a count no machine can use (100000 threads) is refused before any thread starts', async () => {
-    for (const command of [['features', '--image', image, '--out', join(dir, 't.tif')], ['serve']]) {
+    for (const command of [['features', '--image', image, '--out', join(folder.path, 't.tif')], ['serve']]) {
       const run = await runCli([...command, '--threads', '100000']);
       expect(oneErrorLine(run)).toMatch(/--threads must be a whole number from 1 to \d+/);
       expect(run.peakRssMb).toBeLessThan(300);

@@ -3,12 +3,12 @@
  * 48 × 40 uint16 image (a bright disc on a dark ground), its scribbles, and the saved `.mixel` file.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { MIXEL_BIN } from '../cli/cliHarness.js';
+import { temporaryFolderForFile } from './temporaryFolder.js';
 
 export const FIXTURE_WIDTH = 48;
 export const FIXTURE_HEIGHT = 40;
@@ -69,18 +69,14 @@ export interface FixtureInFolder extends TrainedFixture {
  * the file's tests, removed after them. Its fields can be read once the tests run.
  */
 export function trainedFixtureForFile(prefix: string): FixtureInFolder {
-  let dir: string | undefined;
+  const folder = temporaryFolderForFile(prefix);
   let fixture: TrainedFixture | undefined;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), prefix));
-    fixture = await trainFixture(dir);
+    fixture = await trainFixture(folder.path);
   }, 60_000);
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
   const trained = (): TrainedFixture & { dir: string } => {
-    if (!dir || !fixture) throw new Error('the trained fixture is read before its beforeAll ran');
-    return { ...fixture, dir };
+    if (!fixture) throw new Error('the trained fixture is read before its beforeAll ran');
+    return { ...fixture, dir: folder.path };
   };
   return {
     get dir() {
