@@ -5,43 +5,25 @@
  * the page loads without a failed request (the favicon is served). Screenshots go to test-output/e2e/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/headlessChromium.js';
-import {
-  openWindowSession,
-  samplePoints,
-  type Point,
-  type WindowDriver,
-  type WindowSession,
-} from './windowDriver.js';
+import { samplePoints, type Point, windowForTests } from './windowDriver.js';
 
-const SHOTS = resolve('test-output/e2e');
-
-let dir: string;
-let session: WindowSession | undefined;
-let server: BrowserModeServer;
-let page: Page;
-let ui: WindowDriver;
-/** Every response of 400 or more and every request that failed, while the tests ran. */
-const failedRequests: string[] = [];
-
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `unsaved-${name}.png`) });
-const imageList = () => ui.textOf('image-list')();
-const labelAlpha = async (at: Point) => (await ui.layerPixel('labels', at))[3];
 const modifiedAt = async (file: string) => (await stat(file)).mtimeMs;
-const click = (action: string) => page.locator(`[data-action="${action}"]`).click();
 
 describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
-  beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), 'mixel-e2e-unsaved-'));
-    session = await openWindowSession(dir);
-    ({ server, page, ui } = session);
+  const tab = windowForTests('mixel-e2e-unsaved-');
+  /** Every response of 400 or more and every request that failed, while the tests ran. */
+  const failedRequests: string[] = [];
+  const shot = (name: string) => tab.screenshot(`unsaved-${name}`);
+  const imageList = () => tab.ui.textOf('image-list')();
+  const labelAlpha = async (at: Point) => (await tab.ui.layerPixel('labels', at))[3];
+  const click = (action: string) => tab.page.locator(`[data-action="${action}"]`).click();
+
+  beforeAll(() => {
+    const page = tab.page;
     page.on('response', (r) => {
       if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
     });
@@ -51,17 +33,12 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
     });
   });
 
-  afterAll(async () => {
-    await session?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
   it('loads with its favicon and without a failed request', async () => {
-    await page.goto(server.url);
-    await ui.waitForImage();
+    await tab.page.goto(tab.server.url);
+    await tab.ui.waitForImage();
     await expect.poll(imageList, { timeout: 10_000 }).toContain('sample.tif');
     // Headless Chromium does not fetch favicons by itself: fetch the one the page names, as a tab would.
-    const favicon = await page.evaluate(async () => {
+    const favicon = await tab.page.evaluate(async () => {
       const href = document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href ?? '/favicon.ico';
       const response = await fetch(href);
       return { status: response.status, type: response.headers.get('content-type') };
@@ -72,38 +49,38 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
 
   it('New with an unsaved stroke asks; Escape and Cancel keep the stroke, Discard drops it', async () => {
     const { nucleus } = samplePoints();
-    await page.keyboard.press('2');
-    await ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+    await tab.page.keyboard.press('2');
+    await tab.ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
     expect(await labelAlpha(nucleus)).toBe(255);
 
     await click('new-project');
-    await expect.poll(ui.textOf('unsaved-message')).toMatch(/changes that are not saved/);
+    await expect.poll(tab.ui.textOf('unsaved-message')).toMatch(/changes that are not saved/);
     await shot('01-new-asks');
-    await page.keyboard.press('Escape');
-    await expect.poll(() => page.getByTestId('unsaved-message').count()).toBe(0);
+    await tab.page.keyboard.press('Escape');
+    await expect.poll(() => tab.page.getByTestId('unsaved-message').count()).toBe(0);
     expect(await imageList()).toContain('sample.tif');
     expect(await labelAlpha(nucleus)).toBe(255);
 
     await click('new-project');
-    await page.getByTestId('unsaved-cancel').click();
-    await expect.poll(() => page.getByTestId('unsaved-message').count()).toBe(0);
+    await tab.page.getByTestId('unsaved-cancel').click();
+    await expect.poll(() => tab.page.getByTestId('unsaved-message').count()).toBe(0);
     expect(await imageList()).toContain('sample.tif');
     expect(await labelAlpha(nucleus)).toBe(255);
 
     // Open asks the same before it asks for the file.
     await click('open-project');
-    await expect.poll(ui.textOf('unsaved-message')).toMatch(/Open project would lose them/);
-    expect(await page.getByTestId('path-input').count()).toBe(0);
-    await page.keyboard.press('Escape');
-    await expect.poll(() => page.getByTestId('unsaved-message').count()).toBe(0);
+    await expect.poll(tab.ui.textOf('unsaved-message')).toMatch(/Open project would lose them/);
+    expect(await tab.page.getByTestId('path-input').count()).toBe(0);
+    await tab.page.keyboard.press('Escape');
+    await expect.poll(() => tab.page.getByTestId('unsaved-message').count()).toBe(0);
 
     // At the smallest window the layout supports (1024 × 640) the question fits with its three buttons.
-    await page.setViewportSize({ width: 1024, height: 640 });
+    await tab.page.setViewportSize({ width: 1024, height: 640 });
     await click('new-project');
-    await expect(page.getByTestId('unsaved-save').isVisible()).resolves.toBe(true);
+    await expect(tab.page.getByTestId('unsaved-save').isVisible()).resolves.toBe(true);
     await shot('01b-new-asks-1024x640');
-    await page.getByTestId('unsaved-discard').click();
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await tab.page.getByTestId('unsaved-discard').click();
+    await tab.page.setViewportSize({ width: 1280, height: 800 });
     await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
     expect(await labelAlpha(nucleus)).toBe(0);
     await shot('02-discarded');
@@ -112,74 +89,74 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
   it('Save in that question asks where (never saved), saves, then goes on', async () => {
     const { nucleus } = samplePoints();
     await click('open-sample'); // the new project is unchanged: nothing to ask
-    await ui.waitForImage();
+    await tab.ui.waitForImage();
     await expect.poll(imageList, { timeout: 10_000 }).toContain('sample.tif');
-    expect(await page.getByTestId('unsaved-message').count()).toBe(0);
-    await page.keyboard.press('2');
-    await ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+    expect(await tab.page.getByTestId('unsaved-message').count()).toBe(0);
+    await tab.page.keyboard.press('2');
+    await tab.ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
 
-    const file = join(dir, 'asked', 'cells.mixel');
+    const file = join(tab.dir, 'asked', 'cells.mixel');
     await click('open-sample');
-    await page.getByTestId('unsaved-save').click();
-    await page.getByTestId('path-input').fill(file);
-    await page.getByTestId('path-ok').click();
+    await tab.page.getByTestId('unsaved-save').click();
+    await tab.page.getByTestId('path-input').fill(file);
+    await tab.page.getByTestId('path-ok').click();
     await expect.poll(() => existsSync(file), { timeout: 30_000 }).toBe(true);
     // Then the sample opened afresh: the stroke is in the file, not on screen.
     await expect.poll(() => labelAlpha(nucleus), { timeout: 30_000 }).toBe(0);
-    await expect.poll(() => page.locator('footer').innerText()).toContain('unsaved project');
+    await expect.poll(() => tab.page.locator('footer').innerText()).toContain('unsaved project');
   });
 
   it('Save as, Save and Ctrl+S each write the file; reloading with changes asks; New after saving does not', async () => {
     const { nucleus, background } = samplePoints();
-    const file = join(dir, 'saved', 'cells.mixel');
-    await page.keyboard.press('2');
-    await ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+    const file = join(tab.dir, 'saved', 'cells.mixel');
+    await tab.page.keyboard.press('2');
+    await tab.ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
 
     // Save as: asks for the file.
     await click('save-project-as');
-    await page.getByTestId('path-input').fill(file);
-    await page.getByTestId('path-ok').click();
+    await tab.page.getByTestId('path-input').fill(file);
+    await tab.page.getByTestId('path-ok').click();
     await expect.poll(() => existsSync(file), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => page.locator('footer').innerText()).toContain(file);
+    await expect.poll(() => tab.page.locator('footer').innerText()).toContain(file);
     const savedAs = await modifiedAt(file);
 
     // Save (the button): same file, no question, no error. (The status line may already show a later
     // live update, so the file's time is what tells.)
     const strokeB: Point = [background[0], background[1] - 10];
-    await page.keyboard.press('1');
-    await ui.paint([strokeB[0] - 20, strokeB[1]], [strokeB[0] + 20, strokeB[1]]);
+    await tab.page.keyboard.press('1');
+    await tab.ui.paint([strokeB[0] - 20, strokeB[1]], [strokeB[0] + 20, strokeB[1]]);
     await click('save-project');
     await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(savedAs);
-    expect(await page.getByTestId('path-input').count()).toBe(0);
-    expect(await page.getByTestId('error').count()).toBe(0);
+    expect(await tab.page.getByTestId('path-input').count()).toBe(0);
+    expect(await tab.page.getByTestId('error').count()).toBe(0);
     const saved = await modifiedAt(file);
     await shot('03-saved');
 
     // Reloading with an unsaved stroke: the browser asks; staying keeps the stroke.
     const strokeC: Point = [background[0], background[1] + 10];
-    await ui.paint([strokeC[0] - 20, strokeC[1]], [strokeC[0] + 20, strokeC[1]]);
+    await tab.ui.paint([strokeC[0] - 20, strokeC[1]], [strokeC[0] + 20, strokeC[1]]);
     const asked = new Promise<string>((done) =>
-      page.once('dialog', (d) => {
+      tab.page.once('dialog', (d) => {
         done(d.type());
         void d.dismiss();
       }),
     );
-    await page.reload({ timeout: 3_000 }).catch(() => undefined); // stays: the reload never completes
+    await tab.page.reload({ timeout: 3_000 }).catch(() => undefined); // stays: the reload never completes
     expect(await asked).toBe('beforeunload');
     expect(await labelAlpha(strokeC)).toBe(255);
 
     // Ctrl+S: same file again.
-    await page.keyboard.press('Control+s');
+    await tab.page.keyboard.press('Control+s');
     await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(saved);
-    expect(await page.getByTestId('error').count()).toBe(0);
+    expect(await tab.page.getByTestId('error').count()).toBe(0);
 
     // Everything is saved: New asks nothing, and reopening shows all three strokes.
     await click('new-project');
     await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
-    expect(await page.getByTestId('unsaved-message').count()).toBe(0);
+    expect(await tab.page.getByTestId('unsaved-message').count()).toBe(0);
     await click('open-project');
-    await page.getByTestId('path-input').fill(file);
-    await page.getByTestId('path-ok').click();
+    await tab.page.getByTestId('path-input').fill(file);
+    await tab.page.getByTestId('path-ok').click();
     await expect.poll(imageList, { timeout: 30_000 }).toContain('sample.tif');
     await expect.poll(() => labelAlpha(strokeC), { timeout: 30_000 }).toBe(255);
     expect(await labelAlpha(strokeB)).toBe(255);
@@ -188,22 +165,22 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
 
     // Reloading a saved project does not ask.
     let isAskedAgain = false;
-    page.once('dialog', (d) => {
+    tab.page.once('dialog', (d) => {
       isAskedAgain = true;
       void d.dismiss();
     });
-    await page.reload();
-    await ui.waitForImage();
+    await tab.page.reload();
+    await tab.ui.waitForImage();
     expect(isAskedAgain).toBe(false);
 
     // A changed setting is an unsaved change too.
     await click('classifier-settings');
-    await page.locator('.modal label.toggle input[type="checkbox"]').click();
-    await page.locator('.modal-footer button', { hasText: 'OK' }).click();
-    await expect.poll(() => page.locator('.modal').count()).toBe(0);
+    await tab.page.locator('.modal label.toggle input[type="checkbox"]').click();
+    await tab.page.locator('.modal-footer button', { hasText: 'OK' }).click();
+    await expect.poll(() => tab.page.locator('.modal').count()).toBe(0);
     await click('new-project');
-    await expect.poll(ui.textOf('unsaved-message')).toContain(file);
-    await page.getByTestId('unsaved-cancel').click();
+    await expect.poll(tab.ui.textOf('unsaved-message')).toContain(file);
+    await tab.page.getByTestId('unsaved-cancel').click();
     expect(await imageList()).toContain('sample.tif');
     expect(failedRequests).toEqual([]);
   });

@@ -5,70 +5,42 @@
  * to test-output/e2e/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/headlessChromium.js';
 import { decodePalettePng } from '../../src/main/io/decodePalettePng.js';
-import type { BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
-import {
-  openWindowSession,
-  samplePoints,
-  type Point,
-  type WindowDriver,
-  type WindowSession,
-} from './windowDriver.js';
-
-const SHOTS = resolve('test-output/e2e');
-
-let dir: string;
-let session: WindowSession | undefined;
-let server: BrowserModeServer;
-let page: Page;
-/** Responses of 400 or more (a missing favicon was one on every load). */
-const failedResponses: string[] = [];
-
-let ui: WindowDriver;
-const layerPixel = (layer: string, at: Point) => ui.layerPixel(layer, at);
-const paint = (from: Point, to: Point) => ui.paint(from, to);
-const textOf = (testId: string) => ui.textOf(testId);
-
-async function shot(name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+import { samplePoints, type Point, windowForTests } from './windowDriver.js';
 
 describe.skipIf(!hasChromium())('the window in a browser', () => {
-  beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), 'mixel-e2e-'));
-    session = await openWindowSession(dir);
-    ({ server, page, ui } = session);
-    page.on('response', (r) => {
+  const tab = windowForTests('mixel-e2e-');
+  /** Responses of 400 or more (a missing favicon was one on every load). */
+  const failedResponses: string[] = [];
+  const layerPixel = (layer: string, at: Point) => tab.ui.layerPixel(layer, at);
+  const paint = (from: Point, to: Point) => tab.ui.paint(from, to);
+  const textOf = (testId: string) => tab.ui.textOf(testId);
+  const shot = (name: string) => tab.screenshot(name);
+
+  beforeAll(() => {
+    tab.page.on('response', (r) => {
       if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);
     });
   });
 
-  afterAll(async () => {
-    await session?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
   it('refuses a request without the token', async () => {
-    const response = await fetch(server.url.replace(/\?token=.*/, ''));
+    const response = await fetch(tab.server.url.replace(/\?token=.*/, ''));
     expect(response.status).toBe(403);
   });
 
   it('runs the loop: scribble, see probabilities, undo, recolour, save, reopen, export', async () => {
     const { nucleus, background } = samplePoints();
-    await page.goto(server.url);
-    await ui.waitForImage();
+    await tab.page.goto(tab.server.url);
+    await tab.ui.waitForImage();
     await expect.poll(textOf('image-list'), { timeout: 10_000 }).toContain('sample.tif');
     await shot('01-sample-open');
     // The page names its icon; headless Chromium does not fetch it, so fetch it as a tab would.
-    const iconStatus = await page.evaluate(
+    const iconStatus = await tab.page.evaluate(
       async () =>
         (await fetch(document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href ?? '/favicon.ico'))
           .status,
@@ -77,14 +49,14 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
 
     // Contrast: lowering the top of the display window brightens the nuclei.
     const before = (await layerPixel('image', nucleus))[0];
-    await page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('1000');
+    await tab.page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('1000');
     await expect.poll(async () => (await layerPixel('image', nucleus))[0]).toBeGreaterThan(before);
-    await page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('2112');
+    await tab.page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('2112');
 
     // Scribble: nucleus (class 2) across one nucleus, background (class 1) in empty space.
-    await page.keyboard.press('2');
+    await tab.page.keyboard.press('2');
     await paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
-    await page.keyboard.press('1');
+    await tab.page.keyboard.press('1');
     await paint([background[0] - 20, background[1]], [background[0] + 20, background[1]]);
     expect((await layerPixel('labels', nucleus))[3]).toBe(255);
     expect((await layerPixel('labels', background))[3]).toBe(255);
@@ -101,51 +73,53 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     await shot('02-probabilities');
 
     // Simple Segmentation: solid class colours; Uncertainty: faint where the classifier is sure.
-    await page.locator('[data-overlay="segmentation"]').check();
+    await tab.page.locator('[data-overlay="segmentation"]').check();
     await expect
       .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3])
       .toBeGreaterThan(120);
     const segmented = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
     expect(segmented[2]).toBeGreaterThan(segmented[0]);
     await shot('02b-segmentation');
-    await page.locator('[data-overlay="uncertainty"]').check();
+    await tab.page.locator('[data-overlay="uncertainty"]').check();
     await shot('02c-uncertainty');
     await expect
       .poll(async () => (await layerPixel('overlay', [background[0], background[1] + 25]))[3])
       .toBeLessThan(60);
     await shot('02c-uncertainty');
-    await page.locator('[data-overlay="probabilities"]').check();
+    await tab.page.locator('[data-overlay="probabilities"]').check();
 
     // Undo removes the background stroke; redo brings it back.
-    await page.keyboard.press('Control+z');
+    await tab.page.keyboard.press('Control+z');
     await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(0);
     expect((await layerPixel('labels', nucleus))[3]).toBe(255);
     await shot('03-undone');
-    await page.keyboard.press('Control+Shift+z');
+    await tab.page.keyboard.press('Control+Shift+z');
     await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(255);
 
     // Recolour the nucleus class: its labels turn red.
-    await page.locator('[data-class-id="2"] input[type="color"]').fill('#ff0000');
+    await tab.page.locator('[data-class-id="2"] input[type="color"]').fill('#ff0000');
     await expect.poll(async () => (await layerPixel('labels', nucleus)).slice(0, 3)).toEqual([255, 0, 0]);
     await shot('04-recoloured');
 
     // Save, start a new project, reopen: the labels and colour are back.
-    const projectPath = join(dir, 'saved', 'cells.mixel');
-    await page.locator('[data-action="save-project"]').click();
-    await page.getByTestId('path-input').fill(projectPath);
-    await page.getByTestId('path-ok').click();
+    const projectPath = join(tab.dir, 'saved', 'cells.mixel');
+    await tab.page.locator('[data-action="save-project"]').click();
+    await tab.page.getByTestId('path-input').fill(projectPath);
+    await tab.page.getByTestId('path-ok').click();
     // The status line may already show a later live update; the saved file and its name in the
     // footer are what the user relies on.
     await expect.poll(() => existsSync(projectPath), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => page.locator('footer').innerText(), { timeout: 30_000 }).toContain(projectPath);
-    await page.locator('[data-action="new-project"]').click();
+    await expect
+      .poll(() => tab.page.locator('footer').innerText(), { timeout: 30_000 })
+      .toContain(projectPath);
+    await tab.page.locator('[data-action="new-project"]').click();
     await expect.poll(textOf('image-list')).not.toContain('sample.tif');
-    await expect.poll(() => page.locator('.class-name').first().inputValue()).toBe('Background');
-    await page.locator('[data-action="open-project"]').click();
-    await page.getByTestId('path-input').fill(projectPath);
-    await page.getByTestId('path-ok').click();
+    await expect.poll(() => tab.page.locator('.class-name').first().inputValue()).toBe('Background');
+    await tab.page.locator('[data-action="open-project"]').click();
+    await tab.page.getByTestId('path-input').fill(projectPath);
+    await tab.page.getByTestId('path-ok').click();
     await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('sample.tif');
-    await expect.poll(() => page.locator('.class-name').nth(1).inputValue()).toBe('nucleus');
+    await expect.poll(() => tab.page.locator('.class-name').nth(1).inputValue()).toBe('nucleus');
     await expect
       .poll(async () => await layerPixel('labels', nucleus), { timeout: 30_000 })
       .toEqual([255, 0, 0, 255]);
@@ -157,13 +131,13 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     await shot('05-reopened');
 
     // Export the Simple Segmentation and read it back.
-    await page.locator('[data-action="export"]').click();
-    const pattern = join(dir, 'export', '{name}_{source}.{ext}');
-    await page.getByTestId('export-pattern').fill(pattern);
-    await page.getByTestId('export-start').click();
+    await tab.page.locator('[data-action="export"]').click();
+    const pattern = join(tab.dir, 'export', '{name}_{source}.{ext}');
+    await tab.page.getByTestId('export-pattern').fill(pattern);
+    await tab.page.getByTestId('export-start').click();
     await expect.poll(textOf('export-done'), { timeout: 120_000 }).toBe('Done');
     await shot('06-exported');
-    const file = join(dir, 'export', 'sample_simple-segmentation.png');
+    const file = join(tab.dir, 'export', 'sample_simple-segmentation.png');
     await expect.poll(textOf('export-path'), { timeout: 10_000 }).toContain(file);
     // A palette PNG: the stored values are the class values, the palette shows the class colours.
     const decoded = decodePalettePng(await readFile(file));
@@ -173,20 +147,20 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     const { data: shown } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
     const at = (nucleus[1] * 512 + nucleus[0]) * 3;
     expect(Array.from(shown.subarray(at, at + 3))).toEqual([255, 0, 0]); // the nucleus class, recoloured red
-    await page.locator('.modal-footer button', { hasText: 'Close' }).click();
+    await tab.page.locator('.modal-footer button', { hasText: 'Close' }).click();
   });
 
   it('shows the 6 × 7 feature matrix with presets', async () => {
-    await page.locator('[data-action="feature-selection"]').click();
-    const matrix = page.getByTestId('feature-matrix');
+    await tab.page.locator('[data-action="feature-selection"]').click();
+    const matrix = tab.page.getByTestId('feature-matrix');
     expect(await matrix.locator('tbody tr').count()).toBe(6);
     expect(await matrix.locator('tbody tr').first().locator('input[type="checkbox"]').count()).toBe(7);
-    await page.locator('.modal-footer button', { hasText: 'All' }).click();
+    await tab.page.locator('.modal-footer button', { hasText: 'All' }).click();
     expect(await matrix.locator('input:checked').count()).toBe(42);
-    await page.locator('.modal-footer button', { hasText: 'Default' }).click();
+    await tab.page.locator('.modal-footer button', { hasText: 'Default' }).click();
     expect(await matrix.locator('input:checked').count()).toBe(37);
     await shot('07-features');
-    await page.locator('.modal-footer button', { hasText: 'Cancel' }).click();
+    await tab.page.locator('.modal-footer button', { hasText: 'Cancel' }).click();
   });
 
   it('adds an image dropped on the window (uploaded to the backend)', async () => {
@@ -196,7 +170,7 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
       .toColourspace('b-w')
       .png()
       .toBuffer();
-    await page.evaluate(
+    await tab.page.evaluate(
       ({ bytes }) => {
         const transfer = new DataTransfer();
         transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
@@ -215,17 +189,17 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
 
   it('asks before deleting a class with labels; keeping it keeps them, confirming removes both', async () => {
     const { nucleus, background } = samplePoints();
-    await page.getByTestId('image-list').getByRole('button', { name: 'sample.tif' }).click();
+    await tab.page.getByTestId('image-list').getByRole('button', { name: 'sample.tif' }).click();
     await expect.poll(async () => (await layerPixel('labels', nucleus))[3]).toBe(255);
-    await page.locator('[data-class-id="2"] button.danger').click();
+    await tab.page.locator('[data-class-id="2"] button.danger').click();
     await expect.poll(textOf('delete-class-message')).toMatch(/^[\d,]+ labeled pixels of “nucleus”/);
     await shot('09-delete-class');
-    await page.getByTestId('delete-class-cancel').click();
-    expect(await page.locator('.class-name').count()).toBe(2);
+    await tab.page.getByTestId('delete-class-cancel').click();
+    expect(await tab.page.locator('.class-name').count()).toBe(2);
     expect(await layerPixel('labels', nucleus)).toEqual([255, 0, 0, 255]);
-    await page.locator('[data-class-id="2"] button.danger').click();
-    await page.getByTestId('delete-class-ok').click();
-    await expect.poll(() => page.locator('.class-name').count()).toBe(1);
+    await tab.page.locator('[data-class-id="2"] button.danger').click();
+    await tab.page.getByTestId('delete-class-ok').click();
+    await expect.poll(() => tab.page.locator('.class-name').count()).toBe(1);
     await expect.poll(async () => (await layerPixel('labels', nucleus))[3]).toBe(0);
     expect((await layerPixel('labels', background))[3]).toBe(255);
   });

@@ -4,8 +4,11 @@
  * run in (the built window served by a real backend, one Chromium tab on it).
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
 import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
 import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
@@ -113,7 +116,7 @@ function buildRenderer(outDir: string): void {
   if (build.status !== 0) throw new Error('vite build failed');
 }
 
-export interface WindowSession {
+interface WindowSession {
   readonly backend: Backend;
   readonly server: BrowserModeServer;
   readonly page: Page;
@@ -126,7 +129,7 @@ export interface WindowSession {
  * The window built into `dir`/renderer, served by the browser-mode server over a fresh backend (two
  * threads, data in `dir`/data), and a 1280 × 800 headless Chromium tab on it that logs its page errors.
  */
-export async function openWindowSession(dir: string): Promise<WindowSession> {
+async function openWindowSession(dir: string): Promise<WindowSession> {
   const rendererDir = join(dir, 'renderer');
   buildRenderer(rendererDir);
   const backend = createBackend({ dataDir: join(dir, 'data'), threads: 2 });
@@ -147,4 +150,57 @@ export async function openWindowSession(dir: string): Promise<WindowSession> {
     await close();
     throw err;
   }
+}
+
+/** Where the window tests' screenshots go. */
+const SCREENSHOTS = resolve('test-output/e2e');
+
+export interface WindowForTests {
+  /** The temporary folder the session's data, build and profile live in; tests may write here too. */
+  readonly dir: string;
+  readonly server: BrowserModeServer;
+  readonly page: Page;
+  readonly ui: WindowDriver;
+  /** Saves a screenshot of the page as test-output/e2e/`name`.png. */
+  screenshot(name: string): Promise<void>;
+}
+
+/**
+ * For the tests of one describe block (call it inside the block, so a skipped block opens nothing): a
+ * window session in a temporary folder named from `prefix`, opened before the tests, closed and removed
+ * after them. Its fields can be read once the tests run.
+ */
+export function windowForTests(prefix: string): WindowForTests {
+  let dir: string | undefined;
+  let session: WindowSession | undefined;
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    session = await openWindowSession(dir);
+  });
+  afterAll(async () => {
+    await session?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const opened = () => {
+    if (!dir || !session) throw new Error('the window is used before its beforeAll ran');
+    return { ...session, dir };
+  };
+  return {
+    get dir() {
+      return opened().dir;
+    },
+    get server() {
+      return opened().server;
+    },
+    get page() {
+      return opened().page;
+    },
+    get ui() {
+      return opened().ui;
+    },
+    async screenshot(name: string) {
+      await opened().page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+    },
+  };
 }
