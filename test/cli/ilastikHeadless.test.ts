@@ -287,6 +287,8 @@ describe('exit codes a scheduler can tell apart', () => {
       expect(sent).toBe(true);
       expect(exitCode).toBe(code);
       expect(stderr).toContain('interrupted after 1 of 2 images');
+      const summary = JSON.parse(stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
+      expect(summary).toMatchObject({ event: 'summary', interrupted: true, succeeded: 1 });
       expect((await readdir(folder)).sort()).toEqual(['big.tif', 'cells.tif', 'cells_Probabilities.tif']);
     }, 90_000);
   }

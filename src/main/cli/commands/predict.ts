@@ -199,9 +199,18 @@ export function registerPredict(program: Command): void {
       }
       if (interruption.exitCode !== undefined) {
         const done = summary.succeeded.length;
-        console.error(
-          `mixel: interrupted after ${done} of ${list.length} images; their outputs are complete, no partial output was left`,
-        );
+        const message = `interrupted after ${done} of ${list.length} images; their outputs are complete, no partial output was left`;
+        console.error(`mixel: ${message}`);
+        // A --json reader gets its summary too, saying the run did not finish.
+        if (opts.json) {
+          progress.summary({
+            message,
+            interrupted: true,
+            succeeded: done,
+            failed: summary.failed.length,
+            seconds: +summary.seconds.toFixed(2),
+          });
+        }
         process.exitCode = interruption.exitCode;
         return;
       }
