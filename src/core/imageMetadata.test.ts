@@ -139,6 +139,7 @@ describe('deciding the axes', () => {
     expect(refuse('yx')).toThrow(/no page axis but the file has 6 pages/);
     expect(refuse('zyxc')).toThrow(/one sample per pixel/);
     expect(refuse('cyx', 6, 3)).toThrow(/pages as channels need one sample per pixel/);
+    expect(refuse('cyxc', 6, 3)).toThrow(/pages as channels need one sample per pixel/);
     expect(refuse('zcyx')).toThrow(/names 2 page axes/);
   });
 });

@@ -165,7 +165,7 @@ export function parseAxesOption(
       `axes "${option}" ends in c but the file has one sample per pixel: drop the trailing c`,
     );
   }
-  if (match[2] !== 'c' && samples > 1 && axes.includes('c')) {
+  if (samples > 1 && axes.includes('c')) {
     throw new RangeError(
       `axes "${option}": pages as channels need one sample per pixel (file has ${samples})`,
     );
