@@ -174,6 +174,10 @@ describe('ilastik headless spellings', () => {
         /^mixel: --export_drange \(0,1000\) does not fit uint8 \(0\.\.255\)/,
       ],
       [['--export_drange', '(5,1)'], /^mixel: --export_drange \(5,1\) is not a range/],
+      [
+        ['--output_filename_format', 'x'.repeat(5000)],
+        /^mixel: --output_filename_format is 5000 characters long; at most 4096$/,
+      ],
       [['--pipeline_result_drange', '(0,nan)'], /^mixel: --pipeline_result_drange \(0,nan\) is not a range/],
       [
         ['--export_source', 'Simple Segmentation', '--export_drange', '(0,255)'],

@@ -72,6 +72,17 @@ const IMAGE_EXTENSIONS = [
   'gif',
 ];
 const DTYPES: readonly RasterSampleType[] = ['uint8', 'uint16', 'float32'];
+const VALUE_ALIASES = [
+  'export_source',
+  'output_format',
+  'output_filename_format',
+  'export_dtype',
+  'export_drange',
+  'pipeline_result_drange',
+  'output_axis_order',
+  'cutout_subregion',
+  'input_axes',
+] as const;
 /** Longest option value read (a range or an axis order is a few characters; this bounds a pasted mistake). */
 const MAX_VALUE_LENGTH = 4096;
 
@@ -95,8 +106,9 @@ export function addIlastikAliases(command: Command): Command {
 
 /** Translates the given aliases to Mixel options, or throws a UserError naming the alias and its value. */
 export function translateIlastikAliases(opts: IlastikAliasOptions): MixelEquivalents {
-  for (const [name, value] of Object.entries(opts)) {
-    if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH) {
+  for (const name of VALUE_ALIASES) {
+    const value = opts[name];
+    if (value !== undefined && value.length > MAX_VALUE_LENGTH) {
       throw new UserError(`--${name} is ${value.length} characters long; at most ${MAX_VALUE_LENGTH}`);
     }
   }
