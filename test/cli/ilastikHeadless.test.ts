@@ -246,11 +246,28 @@ describe('exit codes a scheduler can tell apart', () => {
     expect(noProject.code).toBe(2);
     expect(badField.code).toBe(2);
     expect(badField.stderr).toContain('unknown field {name}');
+    // Help is not an error; the parser's refusals are usage errors in every command.
+    const [help, trainUnknown, segmentMissing, trainNoImage] = await Promise.all([
+      runMixel(['predict', '--help']),
+      runMixel(['train', '--bogus']),
+      runMixel(['segment', '--image', input]),
+      runMixel([
+        'train',
+        '--image',
+        join(folder, 'absent.tif'),
+        '--labels',
+        input,
+        '--out',
+        join(folder, 'p.mixel'),
+      ]),
+    ]);
+    expect(help.code).toBe(0);
+    expect([trainUnknown.code, segmentMissing.code, trainNoImage.code]).toEqual([2, 2, 2]);
+    expect(segmentMissing.stderr).toContain("required option '--labels <file>' not specified");
+    expect(trainNoImage.stderr).toContain('absent.tif');
     expect((await readdir(folder)).sort()).toEqual(
       ['broken.tif', 'cells.tif', 'cells_Uncertainty.tif', 'cells_b.tif'].sort(),
     );
-    // Help is not an error.
-    expect((await runMixel(['predict', '--help'])).code).toBe(0);
   }, 60_000);
 
   for (const [signal, code] of [
