@@ -23,3 +23,23 @@ export function runMixel(args: string[], cwd = REPO_ROOT): Promise<CliResult> {
     child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** `mixel train` of the built-in sample's two classes from its scribbles, on two threads, into `out`. */
+export function trainSampleProject(
+  sample: { image: string; scribbles: string },
+  out: string,
+): Promise<CliResult> {
+  return runMixel([
+    'train',
+    '--image',
+    sample.image,
+    '--labels',
+    sample.scribbles,
+    '--classes',
+    'background,nucleus',
+    '--threads',
+    '2',
+    '--out',
+    out,
+  ]);
+}

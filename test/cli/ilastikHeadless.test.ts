@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample.js';
 import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
 import { parseNpy } from '../io/parseTiff.js';
-import { MIXEL_BIN, runMixel } from './cliHarness.js';
+import { MIXEL_BIN, runMixel, trainSampleProject } from './cliHarness.js';
 
 const SIZE = 96;
 /** Big enough that predicting it on one thread takes seconds, so a signal arrives mid-image. */
@@ -25,19 +25,7 @@ beforeAll(async () => {
   const sample = await writeSyntheticSample(join(dir, 'sample'), { width: SIZE, height: SIZE, seed: 5 });
   image = sample.image;
   project = join(dir, 'p.mixel');
-  const train = await runMixel([
-    'train',
-    '--image',
-    sample.image,
-    '--labels',
-    sample.scribbles,
-    '--classes',
-    'background,nucleus',
-    '--threads',
-    '2',
-    '--out',
-    project,
-  ]);
+  const train = await trainSampleProject(sample, project);
   expect(train.code).toBe(0);
 }, 120_000);
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample
 import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { parseNpy, parseTiff } from '../io/parseTiff.js';
-import { MIXEL_BIN, runMixel } from './cliHarness.js';
+import { MIXEL_BIN, runMixel, trainSampleProject } from './cliHarness.js';
 
 const SIZE = 160;
 let dir: string;
@@ -23,19 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mixel-cli-'));
   sample = await writeSyntheticSample(join(dir, 'sample'), { width: SIZE, height: SIZE, seed: 3 });
   projectPath = join(dir, 'p.mixel');
-  const train = await runMixel([
-    'train',
-    '--image',
-    sample.image,
-    '--labels',
-    sample.scribbles,
-    '--classes',
-    'background,nucleus',
-    '--threads',
-    '2',
-    '--out',
-    projectPath,
-  ]);
+  const train = await trainSampleProject(sample, projectPath);
   expect(train.stderr).toContain('trained 2 classes on 1 image(s)');
   expect(train.code).toBe(0);
 }, 120_000);
