@@ -8,6 +8,7 @@ import * as app from '../state/controller.js';
 import { getApp, setApp } from '../state/store.js';
 import { nativeFileDialog } from '../transport/connectBackend.js';
 import { Modal } from './Modal.js';
+import { newExportId } from './exportId.js';
 
 const SOURCES: [ExportSource, string][] = [
   ['simple-segmentation', 'Simple Segmentation'],
@@ -15,8 +16,6 @@ const SOURCES: [ExportSource, string][] = [
   ['uncertainty', 'Uncertainty'],
   ['labels', 'Labels'],
 ];
-
-let nextExportId = 1_000_000;
 
 export function ExportDialog() {
   const project = getApp().project!;
@@ -64,7 +63,7 @@ export function ExportDialog() {
   }, []);
 
   const start = async () => {
-    const requestId = nextExportId++;
+    const requestId = newExportId();
     requestRef.current = requestId;
     setRunning(requestId);
     setResult(null);
