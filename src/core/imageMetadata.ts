@@ -136,6 +136,18 @@ function pageChannelCount(layout: PageLayout, samples: number): number {
   return i < 0 ? samples : layout.sizes[i];
 }
 
+const AXES_PATTERN = /^([tzc]*)yx(c?)$/;
+
+/**
+ * Why an `--axes` value cannot be right whatever the file (e.g. `qq`, `zzyx`), or null: checked when the
+ * command line is read, so a typo is a usage error before any image is opened.
+ */
+export function axesSyntaxError(option: string): string | null {
+  const match = AXES_PATTERN.exec(option.toLowerCase());
+  if (match && new Set(match[1]).size === match[1].length) return null;
+  return `axes "${option}" not understood: use t, z, c in any order before yx (e.g. zyx, tyx, cyx, zcyx, tzcyx), and a trailing c for RGB samples`;
+}
+
 /**
  * `--axes` as ilastik's `--input_axes`: page axes from t, z, c in any order, then `yx`, then `c` for the
  * samples of an RGB pixel. One page axis takes all pages; with several, sizes come from the file's
@@ -147,13 +159,9 @@ export function parseAxesOption(
   samples: number,
   fileLayout: PageLayout | null,
 ): PageLayout {
-  const a = option.toLowerCase();
-  const match = /^([tzc]*)yx(c?)$/.exec(a);
-  if (!match || new Set(match[1]).size !== match[1].length) {
-    throw new RangeError(
-      `axes "${option}" not understood: use t, z, c in any order before yx (e.g. zyx, tyx, cyx, zcyx, tzcyx), and a trailing c for RGB samples`,
-    );
-  }
+  const syntaxError = axesSyntaxError(option);
+  if (syntaxError) throw new RangeError(syntaxError);
+  const match = AXES_PATTERN.exec(option.toLowerCase())!;
   const axes = [...match[1]] as PageAxis[];
   if (axes.length === 0 && pages > 1) {
     throw new RangeError(

@@ -21,6 +21,20 @@ describe('the mixel command', () => {
     expect(r.stderr).toMatch(/unknown command/);
   });
 
+  it('refuses a misspelt --axes (or --input_axes) before opening any file: usage error, exit 2', () => {
+    for (const args of [
+      ['predict', '--project', 'missing.mixel', '--axes', 'qq', 'missing.tif'],
+      ['predict', '--project', 'missing.mixel', '--input_axes', 'zzyx', 'missing.tif'],
+      ['train', '--image', 'missing.tif', '--labels', 'missing.png', '--axes', 'yxz', '--out', 'p.mixel'],
+      ['info', '--axes', 'xy', 'missing.tif'],
+    ]) {
+      const r = mixel(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/axes "\w+" not understood/);
+      expect(r.stderr).not.toMatch(/missing\.(tif|mixel)/);
+    }
+  });
+
   it('writes the built-in sample as a 16-bit single-channel TIFF with scribbles', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixel-sample-'));
     const r = mixel('sample', '--out', dir, '--size', '128');

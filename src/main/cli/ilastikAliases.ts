@@ -13,6 +13,7 @@ import {
   type ResultType,
 } from '../batch/exportTargets.js';
 import type { RasterSampleType } from '../io/TiffStripWriter.js';
+import { parseAxesArgument } from './axesOption.js';
 import { UserError } from './UserError.js';
 
 /** The options as commander stores them (it keeps the underscores of ilastik's names). */
@@ -100,7 +101,7 @@ export function addIlastikAliases(command: Command): Command {
   alias('--pipeline_result_drange <range>', 'the range rescaled from (default "(0.0,1.0)")');
   alias('--output_axis_order <axes>', 'only an order that matches the written c, y, x layout');
   alias('--cutout_subregion <roi>', 'refused: Mixel predicts whole images');
-  alias('--input_axes <axes>', 'as --axes');
+  command.addOption(new Option('--input_axes <axes>', '(ilastik) as --axes').argParser(parseAxesArgument));
   return command;
 }
 

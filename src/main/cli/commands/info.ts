@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ImageInfo } from '../../../core/imageSource.js';
 import type { ImageMetadata, PhysicalSize } from '../../../core/imageMetadata.js';
 import { UserError } from '../UserError.js';
+import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
 
 /**
  * Above this many pixels per plane (8192²) `mixel info` answers from the header alone: measuring the value
@@ -18,10 +19,7 @@ export function registerInfo(program: Command): void {
     .command('info')
     .description('print size, sample type, pages, channels and value range of image files')
     .argument('<images...>', 'image files (TIFF, PNG, JPEG)')
-    .option(
-      '--axes <axes>',
-      "axes of multi-page files, overriding the file's metadata: t, z, c in any order before yx (zyx, tyx, cyx, zcyx, tzcyx); guessed if neither says",
-    )
+    .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
     .option('--json', 'one JSON object per image')
     .option(
       '--range',

@@ -11,6 +11,7 @@ import {
   translateOutputFilenameFormat,
   type IlastikAliasOptions,
 } from '../ilastikAliases.js';
+import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
 
 interface PredictOptions extends IlastikAliasOptions {
   project: string;
@@ -55,7 +56,7 @@ export function registerPredict(program: Command): void {
     )
     .option('--threads <n>', 'worker threads (default: one per core)')
     .option('--shard <i/n>', 'process only the i-th of n equal parts of the sorted file list (1 ≤ i ≤ n)')
-    .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
+    .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
     .option('--tile-size <px>', 'tile edge in pixels', '512')
     .option('--accept-changed', 'predict project images whose content changed since training (sha256)')
     .option('--json', 'progress as one JSON object per line on stdout');

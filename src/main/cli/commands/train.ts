@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { parseThreads } from '../workOptions.js';
 import { UserError } from '../UserError.js';
+import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
 
 interface TrainOptions {
   image: string[];
@@ -40,7 +41,7 @@ export function registerTrain(program: Command): void {
       'comma-separated class names in label-value order, e.g. "background,nucleus"',
     )
     .option('--normalize <mode>', 'none (raw values) or percentile (per image 0.1–99.9 % → 0..1)', 'none')
-    .option('--axes <axes>', 'meaning of the pages of multi-page files: zyx, tyx or cyx')
+    .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
     .option('--threads <n>', 'worker threads (default: one per core)')
     // Defaults follow DEFAULT_CLASSIFIER_OPTIONS (8 components, semi-supervised on), the settings measured
     // best by bench:accuracy; 'auto' (BIC, cross-validation) is slower and measured worse there.
