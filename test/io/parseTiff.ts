@@ -11,6 +11,8 @@ export interface ParsedPage {
   bitsPerSample: number;
   sampleFormat: number;
   pageName?: string;
+  /** Every tag of the page: numbers (a RATIONAL as numerator, denominator pairs) or ASCII text. */
+  tags: Map<number, number[] | string>;
   values: Uint8Array | Uint16Array | Float32Array;
 }
 
@@ -30,7 +32,7 @@ export function parseTiff(file: Uint8Array): ParsedPage[] {
       const tag = view.getUint16(at, true);
       const type = view.getUint16(at + 2, true);
       const n = isBig ? Number(view.getBigUint64(at + 4, true)) : view.getUint32(at + 4, true);
-      const size = { 1: 1, 2: 1, 3: 2, 4: 4, 16: 8 }[type as 1] ?? 0;
+      const size = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 16: 8 }[type as 1] ?? 0;
       const inline = isBig ? 8 : 4;
       const valueAt = at + (isBig ? 12 : 8);
       const dataAt =
@@ -43,7 +45,10 @@ export function parseTiff(file: Uint8Array): ParsedPage[] {
         tags.set(tag, String.fromCharCode(...file.subarray(dataAt, dataAt + n - 1)));
       } else {
         const values: number[] = [];
-        for (let k = 0; k < n; k++) {
+        for (let k = 0; k < n && type === 5; k++) {
+          values.push(view.getUint32(dataAt + k * 8, true), view.getUint32(dataAt + k * 8 + 4, true));
+        }
+        for (let k = 0; k < n && type !== 5; k++) {
           const p = dataAt + k * size;
           values.push(
             size === 1
@@ -93,6 +98,7 @@ export function parseTiff(file: Uint8Array): ParsedPage[] {
       bitsPerSample: bits,
       sampleFormat,
       pageName: tags.get(285) as string | undefined,
+      tags,
       values,
     });
     const next = ifd + (isBig ? 8 : 2) + count * (isBig ? 20 : 12);

@@ -11,6 +11,7 @@ import type { ExportFormat } from './exportTargets.js';
 import { NpyWriter } from '../io/NpyWriter.js';
 import { TiffStripWriter, type RasterArray, type RasterSampleType } from '../io/TiffStripWriter.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
+import type { ImageJGeometry } from '../io/imagejGeometry.js';
 import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 
 /** PNG rows are compressed as one stream, so the image is held whole: up to 1 G pixels (1–2 GB). */
@@ -37,6 +38,8 @@ export interface SinkOptions {
   readonly channels: number;
   readonly sampleType: RasterSampleType;
   readonly channelNames?: readonly string[];
+  /** TIFF only: the input's pixel size and the pages' axes, as ImageJ hyperstack metadata. */
+  readonly geometry?: ImageJGeometry;
   /** For PNG label images: writes the finished raster (e.g. a palette PNG); default is a grey PNG. */
   readonly writePng?: (
     path: string,
@@ -56,6 +59,7 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
       pages: channels,
       sampleType,
       pageNames: options.channelNames,
+      geometry: options.geometry,
     });
     return {
       path,

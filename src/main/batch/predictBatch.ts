@@ -13,6 +13,7 @@ import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { openImage, type OpenedImage } from '../io/openImage.js';
 import { measureChannelRange } from '../io/imageStatistics.js';
+import { outputGeometry } from '../io/imagejGeometry.js';
 import { checkOutputCollisions, outputPath, type ExportTarget } from './exportTargets.js';
 import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
 import { createRasterSink, type RasterSink, type SinkOptions } from './RasterSink.js';
@@ -175,6 +176,8 @@ async function predictOnePlane(
         channels,
         sampleType: target.sampleType,
         channelNames,
+        // Pixel size and z step of the input; each plane is its own file, so pages are channels only.
+        geometry: outputGeometry(source.metadata, channels),
         writePng: target.result === 'Simple Segmentation' ? options.writeSegmentationPng : undefined,
       });
       sinks.push(sink);

@@ -9,6 +9,7 @@
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import { TemporaryOutputFile } from './TemporaryOutputFile.js';
+import { imagejDescription, pixelsPerUnit, type ImageJGeometry } from './imagejGeometry.js';
 
 export type RasterSampleType = 'uint8' | 'uint16' | 'float32';
 export type RasterArray = Uint8Array | Uint16Array | Float32Array;
@@ -24,6 +25,11 @@ export interface TiffStripWriterOptions {
   pageNames?: readonly string[];
   /** Forces BigTIFF; by default it is used when the uncompressed data could exceed 4 GB. */
   bigTiff?: boolean;
+  /**
+   * The input's geometry, written as ImageJ does: X/YResolution in pixels per unit with ResolutionUnit
+   * none, and a hyperstack description (channels × slices × frames = pages, unit, z spacing) on page 0.
+   */
+  geometry?: ImageJGeometry;
 }
 
 const BYTES: Record<RasterSampleType, number> = { uint8: 1, uint16: 2, float32: 4 };
@@ -46,10 +52,16 @@ const TAG = {
   RowsPerStrip: 278,
   StripByteCounts: 279,
   PlanarConfig: 284,
+  ImageDescription: 270,
+  XResolution: 282,
+  YResolution: 283,
   PageName: 285,
+  ResolutionUnit: 296,
   SampleFormat: 339,
 } as const;
-const TYPE = { ASCII: 2, SHORT: 3, LONG: 4, LONG8: 16 } as const;
+const TYPE = { ASCII: 2, SHORT: 3, LONG: 4, RATIONAL: 5, LONG8: 16 } as const;
+/** TIFF ResolutionUnit "none": the unit is the one in ImageJ's description, as ImageJ writes it. */
+const RESOLUTION_UNIT_NONE = 1;
 
 interface PageState {
   readonly stripOffsets: number[];
@@ -90,6 +102,12 @@ export class TiffStripWriter {
     for (const [name, v] of Object.entries({ width, height, pages })) {
       if (!Number.isInteger(v) || v < 1)
         throw new RangeError(`TIFF ${name} must be a whole number ≥ 1 (got ${v})`);
+    }
+    const g = options.geometry;
+    if (g && g.channels * g.slices * g.frames !== pages) {
+      throw new RangeError(
+        `TIFF geometry of ${g.channels} channels × ${g.slices} slices × ${g.frames} frames does not match its ${pages} pages`,
+      );
     }
     return new TiffStripWriter(await TemporaryOutputFile.create(path), options);
   }
@@ -184,18 +202,20 @@ export class TiffStripWriter {
     if (this.position % 2) await this.append(new Uint8Array(1)); // IFDs start on a word boundary
     const ifdOffsets: number[] = [];
     const ifds: Uint8Array[] = [];
+    const nextPointers: number[] = [];
     let at = this.position;
     for (let page = 0; page < this.pageStates.length; page++) {
       ifdOffsets.push(at);
-      const ifd = this.encodeIfd(page, at);
-      ifds.push(ifd);
-      at += ifd.length;
+      const { bytes, nextPointerAt } = this.encodeIfd(page, at);
+      ifds.push(bytes);
+      nextPointers.push(nextPointerAt);
+      at += bytes.length;
     }
     // Chain the directories: each ends with the offset of the next (0 after the last).
     ifds.forEach((ifd, page) => {
       const next = page + 1 < ifds.length ? ifdOffsets[page + 1] : 0;
       const view = new DataView(ifd.buffer, ifd.byteOffset, ifd.byteLength);
-      const nextAt = this.isBig ? 8 + this.entryCount() * 20 : 2 + this.entryCount() * 12;
+      const nextAt = nextPointers[page];
       if (this.isBig) view.setBigUint64(nextAt, BigInt(next), true);
       else view.setUint32(nextAt, next, true);
     });
@@ -217,28 +237,38 @@ export class TiffStripWriter {
     await this.file.handle.write(new Uint8Array(header.buffer), 0, header.byteLength, 0);
   }
 
-  private entryCount(): number {
-    return this.options.pageNames ? 12 : 11;
-  }
-
   /** One directory with its out-of-line values (strip tables, page name) placed right after it. */
-  private encodeIfd(page: number, ifdOffset: number): Uint8Array {
+  private encodeIfd(page: number, ifdOffset: number): { bytes: Uint8Array; nextPointerAt: number } {
     const state = this.pageStates[page];
     const { width, height, sampleType } = this.options;
     const name = this.options.pageNames?.[page];
+    const geometry = this.options.geometry;
+    const resolution = geometry ? pixelsPerUnit(geometry) : null;
     const entries: [number, number, number[] | string][] = [
       [TAG.ImageWidth, TYPE.LONG, [width]],
       [TAG.ImageLength, TYPE.LONG, [height]],
       [TAG.BitsPerSample, TYPE.SHORT, [BYTES[sampleType] * 8]],
       [TAG.Compression, TYPE.SHORT, [this.options.compression === 'none' ? 1 : 8]],
       [TAG.Photometric, TYPE.SHORT, [1]],
+      ...(geometry && page === 0
+        ? [[TAG.ImageDescription, TYPE.ASCII, imagejDescription(geometry)] as [number, number, string]]
+        : []),
       [TAG.StripOffsets, this.isBig ? TYPE.LONG8 : TYPE.LONG, state.stripOffsets],
       [TAG.SamplesPerPixel, TYPE.SHORT, [1]],
       [TAG.RowsPerStrip, TYPE.LONG, [this.rowsPerStrip]],
       [TAG.StripByteCounts, this.isBig ? TYPE.LONG8 : TYPE.LONG, state.stripByteCounts],
+      ...(resolution
+        ? ([
+            [TAG.XResolution, TYPE.RATIONAL, rational(resolution.x)],
+            [TAG.YResolution, TYPE.RATIONAL, rational(resolution.y)],
+          ] as [number, number, number[]][])
+        : []),
       [TAG.PlanarConfig, TYPE.SHORT, [1]],
       ...(this.options.pageNames
         ? [[TAG.PageName, TYPE.ASCII, name ?? `page ${page}`] as [number, number, string]]
+        : []),
+      ...(resolution
+        ? [[TAG.ResolutionUnit, TYPE.SHORT, [RESOLUTION_UNIT_NONE]] as [number, number, number[]]]
         : []),
       [TAG.SampleFormat, TYPE.SHORT, [sampleType === 'float32' ? 3 : 1]],
     ];
@@ -255,7 +285,12 @@ export class TiffStripWriter {
     let extraAt = headSize;
     entries.forEach(([tag, type, value], i) => {
       const at = (this.isBig ? 8 : 2) + i * entrySize;
-      const count = typeof value === 'string' ? value.length + 1 : value.length;
+      const count =
+        typeof value === 'string'
+          ? value.length + 1
+          : type === TYPE.RATIONAL
+            ? value.length / 2
+            : value.length;
       view.setUint16(at, tag, true);
       view.setUint16(at + 2, type, true);
       const payload = payloads[i];
@@ -271,8 +306,14 @@ export class TiffStripWriter {
         extraAt += payload.length + (payload.length % 2);
       }
     });
-    return out;
+    return { bytes: out, nextPointerAt: headSize - (this.isBig ? 8 : 4) };
   }
+}
+
+/** A positive number as a TIFF RATIONAL (numerator, denominator), as exact as 32-bit parts allow. */
+function rational(value: number): number[] {
+  const denominator = Math.max(1, Math.min(1_000_000_000, Math.floor(0xffffffff / Math.ceil(value + 1))));
+  return [Math.max(1, Math.round(value * denominator)), denominator];
 }
 
 function encodeValue(type: number, value: number[] | string): Uint8Array {
@@ -282,7 +323,7 @@ function encodeValue(type: number, value: number[] | string): Uint8Array {
     out.set(ascii);
     return out;
   }
-  const size = type === TYPE.SHORT ? 2 : type === TYPE.LONG ? 4 : 8;
+  const size = type === TYPE.SHORT ? 2 : type === TYPE.LONG || type === TYPE.RATIONAL ? 4 : 8;
   const out = new Uint8Array(value.length * size);
   const view = new DataView(out.buffer);
   value.forEach((v, i) => {

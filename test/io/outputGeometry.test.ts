@@ -1,0 +1,153 @@
+/**
+ * Outputs carry the input's geometry: a user opening a probability map in Fiji sees µm, one channel per
+ * class; `mixel info` on an output of a 0.645 µm input says 0.645 µm. Checked with the test's own TIFF
+ * parser (the tags as written) and with Mixel's reader (what a round trip gives back).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { openImage } from '../../src/main/io/openImage.js';
+import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
+import { outputGeometry } from '../../src/main/io/imagejGeometry.js';
+import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
+import { runMixel } from '../cli/cliHarness.js';
+import { parseTiff } from './parseTiff.js';
+import { writeTaggedTiff } from './writeTaggedTiff.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-output-geometry-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const W = 96;
+const H = 80;
+const MICRONS = { value: 0.645, unit: '\u00b5m' };
+
+async function writeProbabilities(path: string, geometry: ReturnType<typeof outputGeometry>) {
+  const writer = await TiffStripWriter.create(path, {
+    width: 4,
+    height: 3,
+    pages: 3,
+    sampleType: 'float32',
+    pageNames: ['a', 'b', 'c'],
+    geometry,
+  });
+  for (let page = 0; page < 3; page++) await writer.writeRows(page, new Float32Array(12).fill(page / 4));
+  await writer.close();
+}
+
+describe('TIFF outputs with the input geometry', () => {
+  it('writes ImageJ resolution and hyperstack description; values unchanged', async () => {
+    const path = join(dir, 'probabilities.tif');
+    const geometry = outputGeometry(
+      { pixelSize: { x: MICRONS, y: MICRONS, z: { value: 2, unit: '\u00b5m' } } },
+      3,
+    );
+    await writeProbabilities(path, geometry);
+    const pages = parseTiff(await readFile(path));
+    expect(pages).toHaveLength(3);
+    const [num, den] = pages[0].tags.get(282) as number[];
+    expect(1 / (num / den)).toBeCloseTo(0.645, 6);
+    expect(pages[2].tags.get(283)).toEqual(pages[0].tags.get(282));
+    expect(pages[0].tags.get(296)).toEqual([1]);
+    expect(pages[0].tags.get(270)).toBe(
+      'ImageJ=1.11a\nimages=3\nchannels=3\nhyperstack=true\nmode=grayscale\nunit=micron\nspacing=2\nloop=false\n',
+    );
+    expect(pages[1].tags.has(270)).toBe(false);
+    expect(Array.from(pages[1].values)).toEqual(new Array(12).fill(0.25));
+    expect(pages.map((p) => p.pageName)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reads back with the pixel size and channels as axes', async () => {
+    const path = join(dir, 'roundtrip.tif');
+    await writeProbabilities(path, outputGeometry({ pixelSize: { x: MICRONS, y: MICRONS } }, 3));
+    const { metadata, info } = await openImage(path);
+    expect(info.axes).toBe('cyx');
+    expect(metadata.axesSource).toBe('ImageJ');
+    expect(metadata.pixelSize.x).toEqual(MICRONS);
+    expect(metadata.pixelSize.y).toEqual(MICRONS);
+  });
+
+  it('an input without pixel size gives no resolution tags (no invented 1 mm pixels)', async () => {
+    const path = join(dir, 'plain.tif');
+    await writeProbabilities(path, outputGeometry({ pixelSize: {} }, 3));
+    const pages = parseTiff(await readFile(path));
+    expect(pages[0].tags.has(282)).toBe(false);
+    expect(pages[0].tags.get(270)).not.toContain('unit=');
+    expect((await openImage(path)).metadata.pixelSize).toEqual({});
+  });
+
+  it('refuses a geometry whose channels × slices × frames is not the page count', async () => {
+    await expect(
+      TiffStripWriter.create(join(dir, 'bad.tif'), {
+        width: 2,
+        height: 2,
+        pages: 3,
+        sampleType: 'uint8',
+        geometry: { channels: 2, slices: 1, frames: 1 },
+      }),
+    ).rejects.toThrow(/2 channels .* 3 pages/);
+  });
+});
+
+describe('mixel predict keeps the input pixel size', () => {
+  it('`mixel info` on the outputs shows the input 0.645 µm and the class channels', async () => {
+    const sample = makeSyntheticSample({ width: W, height: H, seed: 5 });
+    const image = join(dir, 'hela.tif');
+    await writeTaggedTiff(image, {
+      width: W,
+      height: H,
+      pages: [Uint16Array.from(sample.image)],
+      description: 'ImageJ=1.54f\nimages=1\nunit=micron\n',
+      xResolution: 1 / 0.645,
+      yResolution: 1 / 0.645,
+      resolutionUnit: 1,
+    });
+    const scribbles = join(dir, 'scribbles.png');
+    await writeIntegerImage(scribbles, sample.scribbles, W, H);
+    const project = join(dir, 'p.mixel');
+    const train = await runMixel([
+      'train',
+      '--image',
+      image,
+      '--labels',
+      scribbles,
+      '--out',
+      project,
+      '--threads',
+      '1',
+    ]);
+    expect(train.code).toBe(0);
+    const out = join(dir, 'out');
+    const predict = await runMixel([
+      'predict',
+      ...['--project', project, '--export', 'Probabilities,Simple Segmentation', '--threads', '1'],
+      ...['--output', `${out}/{nickname}_{result_type}.{ext}`, image],
+    ]);
+    expect(predict.code).toBe(0);
+    const info = await runMixel([
+      'info',
+      '--json',
+      join(out, 'hela_Probabilities.tif'),
+      join(out, 'hela_Simple_Segmentation.tif'),
+    ]);
+    expect(info.code).toBe(0);
+    const [probabilities, segmentation] = info.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(JSON.stringify(probabilities)).toContain('0.645');
+    expect(JSON.stringify(probabilities)).toMatch(/"axes":"cyx"/);
+    expect(JSON.stringify(segmentation)).toContain('0.645');
+    const labels = (await openImage(join(out, 'hela_Simple_Segmentation.tif'))).readRegion(
+      { x: 0, y: 0, width: W, height: H },
+      0,
+    );
+    expect(new Set((await labels).channels[0])).toEqual(new Set([1, 2]));
+  });
+});
