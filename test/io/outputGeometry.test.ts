@@ -12,6 +12,7 @@ import { openImage } from '../../src/main/io/openImage.js';
 import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
 import { outputGeometry } from '../../src/main/io/imagejGeometry.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
+import { exportOneImage } from '../../src/main/service/exportImage.js';
 import { runMixel } from '../cli/cliHarness.js';
 import { parseTiff } from './parseTiff.js';
 import { writeTaggedTiff } from './writeTaggedTiff.js';
@@ -149,5 +150,67 @@ describe('mixel predict keeps the input pixel size', () => {
       0,
     );
     expect(new Set((await labels).channels[0])).toEqual(new Set([1, 2]));
+  });
+});
+
+describe("the window's TIFF export", () => {
+  it('writes deflate TIFFs with the input pixel size instead of the 1 mm sharp claimed', async () => {
+    const image = join(dir, 'window.tif');
+    await writeTaggedTiff(image, {
+      width: 4,
+      height: 3,
+      pages: [new Uint8Array(12)],
+      description: 'ImageJ=1.54f\nimages=1\nunit=micron\n',
+      xResolution: 1 / 0.645,
+      yResolution: 1 / 0.645,
+      resolutionUnit: 1,
+    });
+    const classes = [
+      { id: 1, name: 'background', color: '#000000' },
+      { id: 2, name: 'nucleus', color: '#ff0000' },
+    ];
+    const paths = await exportOneImage({
+      image: {
+        id: 'i1',
+        name: 'window.tif',
+        path: image,
+        width: 4,
+        height: 3,
+        channelCount: 1,
+        sampleType: 'uint8',
+        channelRanges: [{ min: 0, max: 0 }],
+      },
+      labels: new Uint8Array(12),
+      classes,
+      request: {
+        requestId: 1,
+        imageIds: ['i1'],
+        sources: ['simple-segmentation', 'probabilities'],
+        format: 'tiff',
+        outputPattern: `${dir}/window_{source}.{ext}`,
+      },
+      // Class 2 wins on the right half.
+      predict: async (rect) => {
+        const n = rect.width * rect.height;
+        const out = new Float32Array(2 * n);
+        for (let i = 0; i < n; i++) {
+          const isRight = rect.x + (i % rect.width) >= 2;
+          out[i] = isRight ? 0.2 : 0.8;
+          out[n + i] = isRight ? 0.8 : 0.2;
+        }
+        return out;
+      },
+      onFraction: () => undefined,
+    });
+    expect(paths).toHaveLength(2);
+    const [segmentation, probabilities] = await Promise.all(
+      paths.map(async (p) => parseTiff(await readFile(p))),
+    );
+    expect(segmentation[0].tags.get(259)).toEqual([8]);
+    expect(Array.from(segmentation[0].values)).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2]);
+    expect(probabilities[0].tags.get(270)).toContain('channels=2\n');
+    for (const path of paths) {
+      expect((await openImage(path)).metadata.pixelSize.x).toEqual(MICRONS);
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Writes the export sources of one image (ilastik's names): Simple Segmentation (class ids), Probabilities,
- * Uncertainty (1 − (p1 − p2)) and Labels — float32 TIFF pages, or 8-bit PNGs scaled 255 = 1.
+ * Uncertainty (1 − (p1 − p2)) and Labels — deflate TIFFs through the command line's writer (float32 pages,
+ * the input's pixel size as ImageJ metadata), or 8-bit PNGs scaled 255 = 1.
  * Prediction runs tile by tile through the caller's `predict`, so the feature cache is shared with the
  * live view.
  */
@@ -9,7 +10,9 @@ import { basename, dirname, extname } from 'node:path';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ExportRequest, ExportSource, LabelClass, ProjectImage } from '../../core/protocol/types.js';
 import { tileGrid, type Rect } from '../../core/tiling.js';
-import { writeFloat32Tiff } from '../io/writeFloat32Tiff.js';
+import { outputGeometry, type ImageJGeometry } from '../io/imagejGeometry.js';
+import { openImage } from '../io/openImage.js';
+import { TiffStripWriter, type RasterArray } from '../io/TiffStripWriter.js';
 import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
 import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
@@ -125,7 +128,8 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
     return tmpPath;
   };
   try {
-    await writeSources(job, target, segmentation, uncertainty, probabilities);
+    const geometry = isTiff ? await inputGeometry(image.path) : undefined;
+    await writeSources(job, target, segmentation, uncertainty, probabilities, geometry);
     for (const { tmpPath, path } of staged) await commitTemporaryFile(tmpPath, path);
   } catch (err) {
     await Promise.all(staged.map(({ tmpPath }) => rm(tmpPath, { force: true })));
@@ -141,9 +145,12 @@ async function writeSources(
   segmentation: Uint8Array,
   uncertainty: Float32Array,
   probabilities: Float32Array[],
+  geometry: ImageJGeometry | undefined,
 ): Promise<void> {
   const { classes, request } = job;
   const { width, height } = job.image;
+  const writeTiff = (path: string, pages: RasterArray[], pageNames?: string[]) =>
+    writeTiffPages(path, pages, width, height, pageNames, geometry);
   const isTiff = request.format === 'tiff';
   const format = isTiff ? 'tiff' : 'png';
   // TIFF keeps probabilities and uncertainty exact (float32, one page per class, as ilastik exports);
@@ -153,24 +160,21 @@ async function writeSources(
   const classColors: string[] = [];
   for (const c of classes) classColors[c.id - 1] = c.color;
   const writeClassValues = async (path: string, values: Uint8Array) =>
-    isTiff
-      ? writeIntegerImage(path, values, width, height, format)
-      : writeSegmentationPng(path, values, width, height, classColors);
+    isTiff ? writeTiff(path, [values]) : writeSegmentationPng(path, values, width, height, classColors);
   for (const source of request.sources) {
     if (source === 'simple-segmentation') await writeClassValues(await target(source), segmentation);
     if (source === 'labels') await writeClassValues(await target(source), job.labels);
     if (source === 'uncertainty') {
-      if (isTiff)
-        await writeFloat32Tiff(await target(source), [uncertainty], width, height, {
-          pageNames: ['Uncertainty'],
-        });
+      if (isTiff) await writeTiff(await target(source), [uncertainty], ['Uncertainty']);
       else await writeIntegerImage(await target(source), toBytes(uncertainty), width, height, format);
     }
     if (source === 'probabilities') {
       if (isTiff) {
-        await writeFloat32Tiff(await target(source), probabilities, width, height, {
-          pageNames: classes.map((c) => c.name),
-        });
+        await writeTiff(
+          await target(source),
+          probabilities,
+          classes.map((c) => c.name),
+        );
       } else {
         for (const [c, cls] of classes.entries()) {
           await writeIntegerImage(
@@ -182,5 +186,43 @@ async function writeSources(
         }
       }
     }
+  }
+}
+
+/**
+ * Pixel size and z step of the image file as it is now (header only); none when it can no longer be read,
+ * which the export does not need (the pixels are in memory).
+ */
+async function inputGeometry(path: string): Promise<ImageJGeometry | undefined> {
+  try {
+    return outputGeometry((await openImage(path)).metadata, 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One TIFF page per array (all float32 or all uint8), deflated, with the input's geometry. */
+async function writeTiffPages(
+  path: string,
+  pages: RasterArray[],
+  width: number,
+  height: number,
+  pageNames: string[] | undefined,
+  geometry: ImageJGeometry | undefined,
+): Promise<void> {
+  const writer = await TiffStripWriter.create(path, {
+    width,
+    height,
+    pages: pages.length,
+    sampleType: pages[0] instanceof Float32Array ? 'float32' : 'uint8',
+    pageNames,
+    geometry: geometry && { ...geometry, channels: pages.length },
+  });
+  try {
+    for (const [page, values] of pages.entries()) await writer.writeRows(page, values);
+    await writer.close();
+  } catch (err) {
+    await writer.abort();
+    throw err;
   }
 }
