@@ -166,7 +166,7 @@ describe("the window's TIFF export", () => {
       resolutionUnit: 1,
     });
     const classes = [
-      { id: 1, name: 'background', color: '#000000' },
+      { id: 1, name: 'background', color: '#00ff00' },
       { id: 2, name: 'nucleus', color: '#ff0000' },
     ];
     const paths = await exportOneImage({
@@ -209,6 +209,17 @@ describe("the window's TIFF export", () => {
     expect(segmentation[0].tags.get(259)).toEqual([8]);
     expect(Array.from(segmentation[0].values)).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2]);
     expect(probabilities[0].tags.get(270)).toContain('channels=2\n');
+    // The ImageJ LUT (Fiji's colours): value 1 green, value 2 red, value 0 black; header 'IJIJ', 'luts'.
+    expect(segmentation[0].tags.get(50838)).toEqual([12, 768]);
+    const ij = segmentation[0].tags.get(50839) as number[];
+    const rgb = (v: number) => [ij[12 + v], ij[12 + 256 + v], ij[12 + 512 + v]];
+    expect(String.fromCharCode(...ij.slice(0, 8))).toBe('JIJIstul');
+    expect([rgb(0), rgb(1), rgb(2)]).toEqual([
+      [0, 0, 0],
+      [0, 255, 0],
+      [255, 0, 0],
+    ]);
+    expect(probabilities[0].tags.has(50839)).toBe(false);
     for (const path of paths) {
       expect((await openImage(path)).metadata.pixelSize.x).toEqual(MICRONS);
     }

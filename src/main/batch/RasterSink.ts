@@ -40,6 +40,8 @@ export interface SinkOptions {
   readonly channelNames?: readonly string[];
   /** TIFF only: the input's pixel size and the pages' axes, as ImageJ hyperstack metadata. */
   readonly geometry?: ImageJGeometry;
+  /** TIFF label images: `#rrggbb` of class value 1, 2, … as an ImageJ colour LUT (values stay 1..K). */
+  readonly classColors?: readonly (string | undefined)[];
   /** For PNG label images: writes the finished raster (e.g. a palette PNG); default is a grey PNG. */
   readonly writePng?: (
     path: string,
@@ -60,6 +62,7 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
       sampleType,
       pageNames: options.channelNames,
       geometry: options.geometry,
+      classColors: options.classColors,
     });
     return {
       path,

@@ -178,6 +178,8 @@ async function predictOnePlane(
         channelNames,
         // Pixel size and z step of the input; each plane is its own file, so pages are channels only.
         geometry: outputGeometry(source.metadata, channels),
+        classColors:
+          target.result === 'Simple Segmentation' ? project.classes.map((c) => c.color) : undefined,
         writePng: target.result === 'Simple Segmentation' ? options.writeSegmentationPng : undefined,
       });
       sinks.push(sink);

@@ -9,6 +9,7 @@
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import { TemporaryOutputFile } from './TemporaryOutputFile.js';
+import { IJ_METADATA_BYTE_COUNTS_TAG, IJ_METADATA_TAG, imagejLutTags } from './imagejLut.js';
 import { imagejDescription, pixelsPerUnit, type ImageJGeometry } from './imagejGeometry.js';
 
 export type RasterSampleType = 'uint8' | 'uint16' | 'float32';
@@ -30,6 +31,11 @@ export interface TiffStripWriterOptions {
    * none, and a hyperstack description (channels × slices × frames = pages, unit, z spacing) on page 0.
    */
   geometry?: ImageJGeometry;
+  /**
+   * Label images: `#rrggbb` of class value 1, 2, … as an ImageJ LUT, so Fiji shows class colours while
+   * the values stay 1..K (needs `geometry`, since ImageJ reads its metadata only from ImageJ files).
+   */
+  classColors?: readonly (string | undefined)[];
 }
 
 const BYTES: Record<RasterSampleType, number> = { uint8: 1, uint16: 2, float32: 4 };
@@ -59,7 +65,7 @@ const TAG = {
   ResolutionUnit: 296,
   SampleFormat: 339,
 } as const;
-const TYPE = { ASCII: 2, SHORT: 3, LONG: 4, RATIONAL: 5, LONG8: 16 } as const;
+const TYPE = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, RATIONAL: 5, LONG8: 16 } as const;
 /** TIFF ResolutionUnit "none": the unit is the one in ImageJ's description, as ImageJ writes it. */
 const RESOLUTION_UNIT_NONE = 1;
 
@@ -244,6 +250,8 @@ export class TiffStripWriter {
     const name = this.options.pageNames?.[page];
     const geometry = this.options.geometry;
     const resolution = geometry ? pixelsPerUnit(geometry) : null;
+    const lut =
+      geometry && page === 0 && this.options.classColors ? imagejLutTags(this.options.classColors) : null;
     const entries: [number, number, number[] | string][] = [
       [TAG.ImageWidth, TYPE.LONG, [width]],
       [TAG.ImageLength, TYPE.LONG, [height]],
@@ -271,6 +279,12 @@ export class TiffStripWriter {
         ? [[TAG.ResolutionUnit, TYPE.SHORT, [RESOLUTION_UNIT_NONE]] as [number, number, number[]]]
         : []),
       [TAG.SampleFormat, TYPE.SHORT, [sampleType === 'float32' ? 3 : 1]],
+      ...(lut
+        ? ([
+            [IJ_METADATA_BYTE_COUNTS_TAG, TYPE.LONG, lut.byteCounts],
+            [IJ_METADATA_TAG, TYPE.BYTE, Array.from(lut.data)],
+          ] as [number, number, number[]][])
+        : []),
     ];
     const entrySize = this.isBig ? 20 : 12;
     const inlineBytes = this.isBig ? 8 : 4;
@@ -323,11 +337,13 @@ function encodeValue(type: number, value: number[] | string): Uint8Array {
     out.set(ascii);
     return out;
   }
-  const size = type === TYPE.SHORT ? 2 : type === TYPE.LONG || type === TYPE.RATIONAL ? 4 : 8;
+  const size =
+    type === TYPE.BYTE ? 1 : type === TYPE.SHORT ? 2 : type === TYPE.LONG || type === TYPE.RATIONAL ? 4 : 8;
   const out = new Uint8Array(value.length * size);
   const view = new DataView(out.buffer);
   value.forEach((v, i) => {
-    if (size === 2) view.setUint16(i * size, v, true);
+    if (size === 1) view.setUint8(i, v);
+    else if (size === 2) view.setUint16(i * size, v, true);
     else if (size === 4) view.setUint32(i * size, v, true);
     else view.setBigUint64(i * size, BigInt(v), true);
   });

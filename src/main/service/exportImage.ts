@@ -149,18 +149,20 @@ async function writeSources(
 ): Promise<void> {
   const { classes, request } = job;
   const { width, height } = job.image;
-  const writeTiff = (path: string, pages: RasterArray[], pageNames?: string[]) =>
-    writeTiffPages(path, pages, width, height, pageNames, geometry);
+  const writeTiff = (path: string, pages: RasterArray[], pageNames?: string[], colors?: string[]) =>
+    writeTiffPages(path, pages, width, height, { pageNames, geometry, classColors: colors });
   const isTiff = request.format === 'tiff';
   const format = isTiff ? 'tiff' : 'png';
   // TIFF keeps probabilities and uncertainty exact (float32, one page per class, as ilastik exports);
   // PNG holds 8 bits, so they are scaled to 0..255 there, one file per class.
   const toBytes = (plane: Float32Array) => Uint8Array.from(plane, (v) => Math.round(v * 255));
-  // Class values as they are; as PNG with a palette in the class colours, so a viewer does not show black.
+  // Class values as they are, in the class colours: TIFF with an ImageJ LUT (Fiji), PNG with a palette.
   const classColors: string[] = [];
   for (const c of classes) classColors[c.id - 1] = c.color;
   const writeClassValues = async (path: string, values: Uint8Array) =>
-    isTiff ? writeTiff(path, [values]) : writeSegmentationPng(path, values, width, height, classColors);
+    isTiff
+      ? writeTiff(path, [values], undefined, classColors)
+      : writeSegmentationPng(path, values, width, height, classColors);
   for (const source of request.sources) {
     if (source === 'simple-segmentation') await writeClassValues(await target(source), segmentation);
     if (source === 'labels') await writeClassValues(await target(source), job.labels);
@@ -207,9 +209,11 @@ async function writeTiffPages(
   pages: RasterArray[],
   width: number,
   height: number,
-  pageNames: string[] | undefined,
-  geometry: ImageJGeometry | undefined,
+  extra: { pageNames?: string[]; geometry?: ImageJGeometry; classColors?: string[] },
 ): Promise<void> {
+  const { pageNames, classColors } = extra;
+  // ImageJ reads a LUT only from an ImageJ file: a label export of an image without geometry gets a bare one.
+  const geometry = extra.geometry ?? (classColors ? outputGeometry(undefined, 1) : undefined);
   const writer = await TiffStripWriter.create(path, {
     width,
     height,
@@ -217,6 +221,7 @@ async function writeTiffPages(
     sampleType: pages[0] instanceof Float32Array ? 'float32' : 'uint8',
     pageNames,
     geometry: geometry && { ...geometry, channels: pages.length },
+    classColors,
   });
   try {
     for (const [page, values] of pages.entries()) await writer.writeRows(page, values);
