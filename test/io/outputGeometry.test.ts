@@ -211,6 +211,7 @@ describe("the window's TIFF export", () => {
     expect(probabilities[0].tags.get(270)).toContain('channels=2\n');
     // The ImageJ LUT (Fiji's colours): value 1 green, value 2 red, value 0 black; header 'IJIJ', 'luts'.
     expect(segmentation[0].tags.get(50838)).toEqual([12, 768]);
+    expect(segmentation[0].tags.get(270)).toMatch(/unit=micron\nloop=false\nmin=0\nmax=255\n$/);
     const ij = segmentation[0].tags.get(50839) as number[];
     const rgb = (v: number) => [ij[12 + v], ij[12 + 256 + v], ij[12 + 512 + v]];
     expect(String.fromCharCode(...ij.slice(0, 8))).toBe('JIJIstul');

@@ -68,6 +68,8 @@ const TAG = {
 const TYPE = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, RATIONAL: 5, LONG8: 16 } as const;
 /** TIFF ResolutionUnit "none": the unit is the one in ImageJ's description, as ImageJ writes it. */
 const RESOLUTION_UNIT_NONE = 1;
+/** A label image's values index its LUT one to one (value k → entry k), also for 16-bit samples. */
+const LUT_DISPLAY_RANGE = [0, 255] as const;
 
 interface PageState {
   readonly stripOffsets: number[];
@@ -259,7 +261,13 @@ export class TiffStripWriter {
       [TAG.Compression, TYPE.SHORT, [this.options.compression === 'none' ? 1 : 8]],
       [TAG.Photometric, TYPE.SHORT, [1]],
       ...(geometry && page === 0
-        ? [[TAG.ImageDescription, TYPE.ASCII, imagejDescription(geometry)] as [number, number, string]]
+        ? [
+            [
+              TAG.ImageDescription,
+              TYPE.ASCII,
+              imagejDescription(geometry, lut ? LUT_DISPLAY_RANGE : undefined),
+            ] as [number, number, string],
+          ]
         : []),
       [TAG.StripOffsets, this.isBig ? TYPE.LONG8 : TYPE.LONG, state.stripOffsets],
       [TAG.SamplesPerPixel, TYPE.SHORT, [1]],

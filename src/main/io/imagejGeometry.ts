@@ -26,8 +26,12 @@ const IMAGEJ_VERSION = '1.11a';
 /** Units longer than this, or not ASCII, are not written: the description stays one short line each. */
 const MAX_UNIT_CHARS = 16;
 
-/** The description ImageJ writes for a hyperstack, e.g. `ImageJ=1.11a\nimages=3\nchannels=3\n…`. */
-export function imagejDescription(g: ImageJGeometry): string {
+/**
+ * The description ImageJ writes for a hyperstack, e.g. `ImageJ=1.11a\nimages=3\nchannels=3\n…`;
+ * `displayRange` (ImageJ's min/max) pins how values map onto a LUT, so 16-bit class values 1..K show in
+ * their colours rather than autoscaled.
+ */
+export function imagejDescription(g: ImageJGeometry, displayRange?: readonly [number, number]): string {
   const lines = [`ImageJ=${IMAGEJ_VERSION}`, `images=${g.channels * g.slices * g.frames}`];
   if (g.channels > 1) lines.push(`channels=${g.channels}`);
   if (g.slices > 1) lines.push(`slices=${g.slices}`);
@@ -36,6 +40,7 @@ export function imagejDescription(g: ImageJGeometry): string {
   if (g.unit) lines.push(`unit=${g.unit}`);
   if (g.unit && g.spacing) lines.push(`spacing=${g.spacing}`);
   lines.push('loop=false');
+  if (displayRange) lines.push(`min=${displayRange[0]}`, `max=${displayRange[1]}`);
   return `${lines.join('\n')}\n`;
 }
 
