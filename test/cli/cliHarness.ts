@@ -24,10 +24,11 @@ export function runMixel(args: string[], cwd = REPO_ROOT): Promise<CliResult> {
   });
 }
 
-/** `mixel train` of the built-in sample's two classes from its scribbles, on two threads, into `out`. */
+/** `mixel train` of a two-class image (background, nucleus) from its scribbles into `out`. */
 export function trainSampleProject(
   sample: { image: string; scribbles: string },
   out: string,
+  options: { threads?: number } = {},
 ): Promise<CliResult> {
   return runMixel([
     'train',
@@ -38,7 +39,7 @@ export function trainSampleProject(
     '--classes',
     'background,nucleus',
     '--threads',
-    '2',
+    String(options.threads ?? 2),
     '--out',
     out,
   ]);

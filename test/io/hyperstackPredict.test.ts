@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
 import { readImage } from '../../src/main/io/openImage.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
-import { runMixel } from '../cli/cliHarness.js';
+import { runMixel, trainSampleProject } from '../cli/cliHarness.js';
 import { writeTaggedTiff } from './writeTaggedTiff.js';
 
 const W = 96;
@@ -48,17 +48,7 @@ describe('predicting an ImageJ hyperstack', () => {
       description: 'ImageJ=1.54f\nimages=6\nchannels=2\nslices=3\nhyperstack=true\nunit=micron\nspacing=2\n',
     });
     const project = join(dir, 'p.mixel');
-    const train = await runMixel([
-      'train',
-      '--image',
-      single,
-      '--labels',
-      scribbles,
-      '--out',
-      project,
-      '--threads',
-      '1',
-    ]);
+    const train = await trainSampleProject({ image: single, scribbles }, project, { threads: 1 });
     expect(train.stderr).not.toMatch(/error/i);
     expect(train.code).toBe(0);
     const out = join(dir, 'out');

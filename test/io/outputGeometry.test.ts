@@ -13,7 +13,7 @@ import { TiffStripWriter } from '../../src/main/io/TiffStripWriter.js';
 import { outputGeometry } from '../../src/main/io/imagejGeometry.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { exportOneImage } from '../../src/main/service/exportImage.js';
-import { runMixel } from '../cli/cliHarness.js';
+import { runMixel, trainSampleProject } from '../cli/cliHarness.js';
 import { parseTiff } from './parseTiff.js';
 import { writeTaggedTiff } from './writeTaggedTiff.js';
 
@@ -112,17 +112,7 @@ describe('mixel predict keeps the input pixel size', () => {
     const scribbles = join(dir, 'scribbles.png');
     await writeIntegerImage(scribbles, sample.scribbles, W, H);
     const project = join(dir, 'p.mixel');
-    const train = await runMixel([
-      'train',
-      '--image',
-      image,
-      '--labels',
-      scribbles,
-      '--out',
-      project,
-      '--threads',
-      '1',
-    ]);
+    const train = await trainSampleProject({ image: image, scribbles }, project, { threads: 1 });
     expect(train.code).toBe(0);
     const out = join(dir, 'out');
     const predict = await runMixel([
