@@ -14,6 +14,7 @@ import { describeFileError } from '../../src/main/io/fileErrors.js';
 import {
   listFolder,
   oneErrorLine,
+  predictArgs,
   runCli,
   segmentArgs,
   trainArgs,
@@ -113,6 +114,14 @@ describe.concurrent('pseudo file systems', () => {
   // Node's recursive mkdir never returns under /proc: segment hung there before.
   it('segment --out under /proc fails at once with one line', () =>
     expectRefused(segment('/proc/mixel-out'), '/proc/mixel-out', 'cannot create the folder'));
+  it('predict --output and sample --out under /proc fail at once with one line (they hung)', async () => {
+    const project = join(folder.path, 'for-predict.mixel');
+    expect((await train(project)).code).toBe(0);
+    const predict = await runCli(predictArgs(project, [image], '/proc/mixel-predicted'));
+    expect(predict.code).toBe(1);
+    expect(oneErrorLine(predict)).toContain('/proc/mixel-predicted: cannot create the folder');
+    await expectRefused(runCli(['sample', '--out', '/proc/mixel-sample']), '/proc/mixel-sample');
+  });
   it('train and features --out under /proc fail with one line', async () => {
     await expectRefused(train('/proc/mixel.mixel'), '/proc/mixel.mixel', 'cannot write it');
     await expectRefused(features('/proc/mixel.tif'), '/proc/mixel.tif', 'cannot write it');

@@ -5,7 +5,7 @@
  * (so the outputs of a whole image can be committed together), `close` does both; `abort` leaves nothing
  * behind that was not committed.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ExportFormat } from './exportTargets.js';
 import { NpyWriter } from '../io/NpyWriter.js';
@@ -13,6 +13,7 @@ import { TiffStripWriter, type RasterArray, type RasterSampleType } from '../io/
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
 import type { ImageJGeometry } from '../io/imagejGeometry.js';
 import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
+import { prepareOutputFolder } from '../io/prepareOutput.js';
 
 /** PNG rows are compressed as one stream, so the image is held whole: up to 1 G pixels (1–2 GB). */
 const MAX_PNG_PIXELS = 2 ** 30;
@@ -52,7 +53,7 @@ export interface SinkOptions {
 }
 
 export async function createRasterSink(options: SinkOptions): Promise<RasterSink> {
-  await mkdir(dirname(options.path), { recursive: true });
+  await prepareOutputFolder(dirname(options.path));
   const { path, width, height, channels, sampleType } = options;
   if (options.format === 'tiff') {
     const writer = await TiffStripWriter.create(path, {

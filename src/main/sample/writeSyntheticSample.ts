@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeSyntheticSample, type SyntheticSampleOptions } from '../../core/sample/syntheticCells.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
+import { prepareOutputFolder } from '../io/prepareOutput.js';
 
 export interface SamplePaths {
   image: string;
@@ -14,7 +14,7 @@ export async function writeSyntheticSample(
   dir: string,
   options: SyntheticSampleOptions = {},
 ): Promise<SamplePaths> {
-  await mkdir(dir, { recursive: true });
+  await prepareOutputFolder(dir);
   const sample = makeSyntheticSample(options);
   const paths = {
     image: join(dir, 'sample.tif'),

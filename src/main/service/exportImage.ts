@@ -5,7 +5,7 @@
  * Prediction runs tile by tile through the caller's `predict`, so the feature cache is shared with the
  * live view.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ExportRequest, ExportSource, LabelClass, ProjectImage } from '../../core/protocol/types.js';
@@ -16,6 +16,7 @@ import { TiffStripWriter, type RasterArray } from '../io/TiffStripWriter.js';
 import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
 import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
+import { prepareOutputFolder } from '../io/prepareOutput.js';
 
 export interface ExportOneImage {
   readonly image: ProjectImage;
@@ -121,7 +122,7 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   const staged: { tmpPath: string; path: string }[] = [];
   const target = async (source: ExportSource, suffix = '') => {
     const path = outputPath(request.outputPattern, image.path, source, ext, suffix);
-    await mkdir(dirname(path), { recursive: true });
+    await prepareOutputFolder(dirname(path));
     const { tmpPath, handle } = await createTemporaryFile(path);
     await handle.close();
     staged.push({ tmpPath, path });

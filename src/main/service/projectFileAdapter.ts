@@ -4,7 +4,6 @@
  * reopened labels come back as each image's base raster, and undo history starts afresh (as in ilastik).
  * Class ids are renumbered 1..K in list order on save.
  */
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { FeatureMatrix, LabelClass } from '../../core/protocol/types.js';
@@ -21,6 +20,7 @@ import { loadProject, resolveImagePath, saveProject } from '../project/projectFi
 import { makeImageRecord, sha256File } from '../project/projectImages.js';
 import type { ClassifierEngine } from './ClassifierEngine.js';
 import type { OpenImage } from './projectImage.js';
+import { prepareOutputFolder } from '../io/prepareOutput.js';
 
 export interface WindowProject {
   readonly classes: LabelClass[];
@@ -53,7 +53,7 @@ export async function writeProjectFile(
     }
     if (project.model)
       doc = setModel(doc, { ...project.model, classes: project.model.classes.map((id) => renumber[id]) });
-    await mkdir(dirname(path), { recursive: true });
+    await prepareOutputFolder(dirname(path));
     await saveProject(path, doc);
   } catch (err) {
     throw new ServiceError('save-failed', `cannot save ${path}: ${(err as Error).message}`);
