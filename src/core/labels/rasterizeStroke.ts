@@ -54,10 +54,7 @@ export function* rasterizeStrokeSteps(
   const segments = Math.max(1, p.length / 2 - 1);
   let visited = 0;
   for (let s = 0; s < segments; s++) {
-    const ax = p[2 * s];
-    const ay = p[2 * s + 1];
-    const bx = p.length >= 4 ? p[2 * s + 2] : ax;
-    const by = p.length >= 4 ? p[2 * s + 3] : ay;
+    const [ax, ay, bx, by] = segmentEnds(p, s);
     const x0 = Math.max(bounds.x, Math.floor(Math.min(ax, bx) - r));
     const x1 = Math.min(bounds.x + bounds.width, Math.ceil(Math.max(ax, bx) + r));
     const y0 = Math.max(bounds.y, Math.floor(Math.min(ay, by) - r));
@@ -103,10 +100,7 @@ export function strokeWork(stroke: Stroke, width: number, height: number): numbe
   const segments = Math.max(1, p.length / 2 - 1);
   let work = 0;
   for (let s = 0; s < segments; s++) {
-    const ax = p[2 * s];
-    const ay = p[2 * s + 1];
-    const bx = p.length >= 4 ? p[2 * s + 2] : ax;
-    const by = p.length >= 4 ? p[2 * s + 3] : ay;
+    const [ax, ay, bx, by] = segmentEnds(p, s);
     const boxWidth =
       Math.min(width, Math.ceil(Math.max(ax, bx) + r)) - Math.max(0, Math.floor(Math.min(ax, bx) - r));
     const boxHeight =
@@ -232,4 +226,11 @@ export function intersectRect(a: Rect, b: Rect): Rect | null {
   const x1 = Math.min(a.x + a.width, b.x + b.width);
   const y1 = Math.min(a.y + a.height, b.y + b.height);
   return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
+}
+
+/** Segment `s` of a stroke's points (x0, y0, x1, y1, …); a one-point stroke is a segment of length 0. */
+function segmentEnds(p: ArrayLike<number>, s: number): [number, number, number, number] {
+  const ax = p[2 * s];
+  const ay = p[2 * s + 1];
+  return p.length >= 4 ? [ax, ay, p[2 * s + 2], p[2 * s + 3]] : [ax, ay, ax, ay];
 }
