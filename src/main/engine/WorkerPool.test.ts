@@ -1,7 +1,10 @@
 import { getEventListeners } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { presetSelection } from '../../core/features/selection.js';
-import { JobCancelledError, KILLABLE_AFTER_RUNNING_MS, WorkerPool } from './WorkerPool.js';
+import { JobCancelledError, KILLABLE_AFTER_RUNNING_MS, MAX_FAILED_STARTS, WorkerPool } from './WorkerPool.js';
 
 describe('WorkerPool', () => {
   const pool = new WorkerPool({ threads: 2 });
@@ -110,4 +113,48 @@ describe('WorkerPool cancelling a running job', () => {
       await pool.close();
     }
   });
+});
+
+describe('WorkerPool with threads that die', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'mixel-pool-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('stops respawning threads that cannot load and fails every job with the reason', async () => {
+    const starts = join(folder, 'starts.log');
+    const script = join(folder, 'broken.mjs');
+    writeFileSync(
+      script,
+      `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(starts)}, 'x');\nthrow new Error('module failed to load');\n`,
+    );
+    const pool = new WorkerPool({ threads: 2, script });
+    try {
+      await expect(pool.run('echo', { plane: new Float32Array(1) })).rejects.toThrow('module failed to load');
+      await new Promise((r) => setTimeout(r, 1500));
+      // Before: a dead thread was replaced at once, forever (hundreds of starts a second at 100 % CPU).
+      expect(readFileSync(starts, 'utf8').length).toBeLessThanOrEqual(MAX_FAILED_STARTS + 2);
+      await expect(pool.run('echo', { plane: new Float32Array(1) })).rejects.toThrow(
+        'worker threads cannot start: module failed to load',
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the job of a thread that exits without an error instead of waiting forever', async () => {
+    const script = join(folder, 'exits.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(0));\nparentPort.postMessage({ ready: true });\n`,
+    );
+    const pool = new WorkerPool({ threads: 1, script });
+    try {
+      await expect(pool.run('echo', { plane: new Float32Array(1) })).rejects.toThrow(
+        'a worker thread stopped unexpectedly (exit code 0)',
+      );
+      // The thread had loaded, so it is replaced and the pool keeps serving (and failing) jobs.
+      await expect(pool.run('echo', { plane: new Float32Array(1) })).rejects.toThrow('stopped unexpectedly');
+    } finally {
+      await pool.close();
+    }
+  }, 20_000);
 });

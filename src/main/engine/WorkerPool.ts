@@ -9,11 +9,18 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { JobInput, JobKind, JobOutput } from './jobs/index.js';
-import { collectTransferables, type JobRequestMessage, type JobResponseMessage } from './workerMessages.js';
+import {
+  collectTransferables,
+  type JobRequestMessage,
+  type JobResponseMessage,
+  type WorkerReadyMessage,
+} from './workerMessages.js';
 
 export interface WorkerPoolOptions {
   /** Number of threads; defaults to one per core. */
   threads?: number;
+  /** The thread entry script; defaults to the compiled worker.js beside this module. */
+  script?: string | URL;
 }
 
 export interface RunOptions {
@@ -35,6 +42,10 @@ interface PoolWorker {
   job: PendingJob | null;
   /** performance.now() when the current job was handed to the thread. */
   startedAt: number;
+  /** The thread's modules loaded (it posted WorkerReadyMessage). */
+  isReady: boolean;
+  /** The thread died or was terminated by the pool; its later events are ignored. */
+  isGone: boolean;
 }
 
 export class JobCancelledError extends Error {
@@ -53,6 +64,13 @@ export class JobCancelledError extends Error {
 export const CANCELLED_JOB_GRACE_MS = 200;
 export const KILLABLE_AFTER_RUNNING_MS = 1000;
 
+/**
+ * Threads that die before loading this many times in a row (a broken install, a missing module, no memory
+ * for a thread) mean no thread can start: the pool fails every job with that reason instead of respawning
+ * forever at 100 % CPU.
+ */
+export const MAX_FAILED_STARTS = 3;
+
 export function defaultThreadCount(): number {
   return Math.max(1, availableParallelism());
 }
@@ -63,6 +81,10 @@ export class WorkerPool {
   private readonly queue: PendingJob[] = [];
   private nextId = 1;
   private isClosed = false;
+  private readonly script: string | URL;
+  private failedStarts = 0;
+  /** Set once threads cannot start: every job fails with it. */
+  private startFailure: Error | null = null;
   /**
    * One abort listener per signal, not per job: a signal often spans thousands of jobs (a whole export),
    * and a listener per job piles up (Node warns past 10) until the signal is collected.
@@ -75,11 +97,13 @@ export class WorkerPool {
       throw new RangeError(`threads must be a whole number ≥ 1 (got ${threads})`);
     }
     this.threads = threads;
+    this.script = options.script ?? workerScriptPath();
     for (let i = 0; i < threads; i++) this.workers.push(this.spawn());
   }
 
   run<K extends JobKind>(kind: K, input: JobInput<K>, options: RunOptions = {}): Promise<JobOutput<K>> {
     if (this.isClosed) return Promise.reject(new Error('the worker pool is closed'));
+    if (this.startFailure) return Promise.reject(this.startFailure);
     if (options.signal?.aborted) return Promise.reject(new JobCancelledError());
     const signal = options.signal;
     return new Promise<JobOutput<K>>((resolve, reject) => {
@@ -110,6 +134,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.isClosed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the worker pool was closed'));
+    for (const slot of this.workers) slot.isGone = true;
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
@@ -166,6 +191,7 @@ export class WorkerPool {
     const index = this.workers.indexOf(slot);
     if (index < 0) return;
     slot.job = null;
+    slot.isGone = true;
     this.workers[index] = this.spawn();
     void slot.worker.terminate();
     this.dispatch();
@@ -184,9 +210,14 @@ export class WorkerPool {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(workerScriptPath(), { resourceLimits: workerHeapLimit() });
-    const slot: PoolWorker = { worker, job: null, startedAt: 0 };
-    worker.on('message', (response: JobResponseMessage) => {
+    const worker = new Worker(this.script, { resourceLimits: workerHeapLimit() });
+    const slot: PoolWorker = { worker, job: null, startedAt: 0, isReady: false, isGone: false };
+    worker.on('message', (response: JobResponseMessage | WorkerReadyMessage) => {
+      if ('ready' in response) {
+        slot.isReady = true;
+        this.failedStarts = 0;
+        return;
+      }
       const job = slot.job;
       slot.job = null;
       slot.worker.unref();
@@ -196,16 +227,31 @@ export class WorkerPool {
       }
       this.dispatch();
     });
-    worker.on('error', (error) => {
-      // A crashed worker fails its job and is replaced, so one bad tile cannot stall the pool.
-      slot.job?.reject(error);
-      slot.job = null;
-      const index = this.workers.indexOf(slot);
-      if (index >= 0 && !this.isClosed) this.workers[index] = this.spawn();
-      this.dispatch();
+    // A crashed thread fails its job and is replaced, so one bad tile cannot stall the pool. 'error' comes
+    // before 'exit'; a thread that calls process.exit sends only 'exit', and its job must not wait forever.
+    worker.on('error', (error) => this.onThreadDeath(slot, error));
+    worker.on('exit', (code) => {
+      this.onThreadDeath(slot, new Error(`a worker thread stopped unexpectedly (exit code ${code})`));
     });
     worker.unref();
     return slot;
+  }
+
+  private onThreadDeath(slot: PoolWorker, error: Error): void {
+    if (slot.isGone) return;
+    slot.isGone = true;
+    slot.job?.reject(error);
+    slot.job = null;
+    const index = this.workers.indexOf(slot);
+    if (index < 0 || this.isClosed) return;
+    if (!slot.isReady && ++this.failedStarts >= MAX_FAILED_STARTS) {
+      this.startFailure = new Error(`worker threads cannot start: ${error.message}`);
+      for (const job of this.queue.splice(0)) job.reject(this.startFailure);
+      this.workers.splice(index, 1);
+      return;
+    }
+    this.workers[index] = this.spawn();
+    this.dispatch();
   }
 }
 

@@ -1,7 +1,12 @@
 /** Worker entry: runs jobs from the job table and posts results back, transferring their buffers. */
 import { parentPort } from 'node:worker_threads';
 import { jobs, type JobKind } from './jobs/index.js';
-import { collectTransferables, type JobRequestMessage, type JobResponseMessage } from './workerMessages.js';
+import {
+  collectTransferables,
+  type JobRequestMessage,
+  type JobResponseMessage,
+  type WorkerReadyMessage,
+} from './workerMessages.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
@@ -19,3 +24,5 @@ port.on('message', async (request: JobRequestMessage) => {
   }
   port.postMessage(response, response.ok ? collectTransferables(response.output) : []);
 });
+
+port.postMessage({ ready: true } satisfies WorkerReadyMessage);

@@ -6,6 +6,11 @@ export interface JobRequestMessage {
   readonly input: unknown;
 }
 
+/** Posted once by a thread whose modules loaded: a thread that dies before it is a start failure. */
+export interface WorkerReadyMessage {
+  readonly ready: true;
+}
+
 export type JobResponseMessage =
   | { readonly id: number; readonly ok: true; readonly output: unknown }
   | {
