@@ -44,6 +44,17 @@ describe('the window adding a float image', () => {
     });
   }
 
+  it('refuses values beyond what float32 features hold, naming the bound (before: its overlays came out NaN)', async () => {
+    const plane = new Float32Array(SIZE * SIZE).fill(100);
+    plane[3 * SIZE + 2] = 3e38;
+    const path = join(dir, 'huge.tif');
+    await writeFloat32Tiff(path, [plane], SIZE, SIZE);
+    const error = await backend.service.addImage(path).catch((e: Error) => e);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toMatch(/value 3\.00e\+38 at x=2, y=3, channel 0 is beyond ±1\.15e\+18/);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
   it('adds the same image once its values are finite', async () => {
     const plane = new Float32Array(SIZE * SIZE).fill(100);
     const path = join(dir, 'good.tif');

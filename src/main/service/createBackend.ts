@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerPool } from '../engine/WorkerPool.js';
-import { assertFiniteSamples } from '../io/checkImageValues.js';
+import { assertFeatureInput } from '../io/checkImageValues.js';
 import { readImage } from '../io/openImage.js';
 import { writeSyntheticSample } from '../sample/writeSyntheticSample.js';
 import { LocalMixelService } from './LocalMixelService.js';
@@ -50,8 +50,9 @@ export function createBackend(config: BackendConfig = {}): Backend {
     uploadLimits: config.uploadLimits,
     loadImage: async (path) => {
       const { image, info } = await readImage(path);
-      // The window refuses what every command refuses: NaN or ±Infinity would turn its overlays to NaN.
-      assertFiniteSamples(path, image);
+      // The window refuses what every command refuses: NaN, ±Infinity or magnitudes float32 features cannot
+      // hold would turn its overlays to NaN.
+      assertFeatureInput(path, image, 'rescale the image to a smaller range first');
       return { pixels: image, info };
     },
     writeSample: async (dir) => {
