@@ -21,6 +21,11 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
   const paint = (from: Point, to: Point) => tab.ui.paint(from, to);
   const textOf = (testId: string) => tab.ui.textOf(testId);
   const shot = (name: string) => tab.screenshot(name);
+  /** Ticks one overlay in the layer list and unticks the others. */
+  const showOnlyOverlay = async (shown: string) => {
+    for (const layer of ['probabilities', 'segmentation', 'uncertainty'])
+      await tab.page.locator(`[data-layer-visible="${layer}"]`).setChecked(layer === shown);
+  };
 
   beforeAll(() => {
     tab.page.on('response', (r) => {
@@ -73,20 +78,20 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     await shot('02-probabilities');
 
     // Simple Segmentation: solid class colours; Uncertainty: faint where the classifier is sure.
-    await tab.page.locator('[data-overlay="segmentation"]').check();
+    await showOnlyOverlay('segmentation');
     await expect
       .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3])
       .toBeGreaterThan(120);
     const segmented = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
     expect(segmented[2]).toBeGreaterThan(segmented[0]);
     await shot('02b-segmentation');
-    await tab.page.locator('[data-overlay="uncertainty"]').check();
+    await showOnlyOverlay('uncertainty');
     await shot('02c-uncertainty');
     await expect
       .poll(async () => (await layerPixel('overlay', [background[0], background[1] + 25]))[3])
       .toBeLessThan(60);
     await shot('02c-uncertainty');
-    await tab.page.locator('[data-overlay="probabilities"]').check();
+    await showOnlyOverlay('probabilities');
 
     // Undo removes the background stroke; redo brings it back.
     await tab.page.keyboard.press('Control+z');

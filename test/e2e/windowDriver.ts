@@ -66,7 +66,8 @@ export class WindowDriver {
     return this.page.evaluate(
       ({ layer, x, y }) => {
         const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
-        if (!canvas) return [0, 0, 0, 0];
+        // A hidden layer's canvas is not displayed (clientWidth 0): nothing of it is on screen.
+        if (!canvas || canvas.clientWidth === 0) return [0, 0, 0, 0];
         const ratio = canvas.width / canvas.clientWidth;
         return Array.from(
           canvas.getContext('2d')!.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data,

@@ -1,11 +1,11 @@
 /**
- * The left column: images, classes (add, rename, recolour, delete), the brush, the overlays and the
+ * The left column: images, classes (add, rename, recolour, delete), the brush, the layers and the
  * image display (channel, contrast).
  */
 import * as app from '../state/controller.js';
 import { runAction } from '../state/actions.js';
+import { LayerPanel } from './LayerPanel.js';
 import { MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp, useApp } from '../state/store.js';
-import type { OverlaySettings } from '../state/store.js';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
 
 // Stable empty lists: a selector returning a fresh [] would re-render forever.
@@ -18,7 +18,7 @@ export function Sidebar() {
       <ImageList />
       <ClassList />
       <BrushPanel />
-      <OverlayPanel />
+      <LayerPanel />
       <DisplayPanel />
     </aside>
   );
@@ -143,65 +143,6 @@ function BrushPanel() {
           max={MAX_BRUSH_RADIUS}
           value={brushRadius}
           onChange={(e) => setApp({ brushRadius: Number(e.target.value) })}
-        />
-      </label>
-    </section>
-  );
-}
-
-function OverlayPanel() {
-  const overlay = useApp((s) => s.overlay);
-  const classes = useApp((s) => s.project?.classes ?? NO_CLASSES);
-  const set = (change: Partial<OverlaySettings>) =>
-    setApp((s) => ({ overlay: { ...s.overlay, ...change }, predictionVersion: s.predictionVersion + 1 }));
-  const modes = [
-    ['probabilities', 'Probabilities'],
-    ['segmentation', 'Simple Segmentation'],
-    ['uncertainty', 'Uncertainty'],
-    ['none', 'None'],
-  ] as const;
-  return (
-    <section>
-      <h2>Overlay</h2>
-      {modes.map(([mode, label]) => (
-        <label key={mode} className="radio">
-          <input
-            type="radio"
-            name="overlay"
-            data-overlay={mode}
-            checked={overlay.mode === mode}
-            onChange={() => set({ mode })}
-          />
-          {label}
-        </label>
-      ))}
-      <div className="class-toggles">
-        {classes.map((c) => (
-          <label key={c.id} className="toggle">
-            <input
-              type="checkbox"
-              checked={!overlay.hiddenClasses.includes(c.id)}
-              onChange={(e) =>
-                set({
-                  hiddenClasses: e.target.checked
-                    ? overlay.hiddenClasses.filter((id) => id !== c.id)
-                    : [...overlay.hiddenClasses, c.id],
-                })
-              }
-            />
-            <span className="swatch" style={{ background: c.color }} />
-            {c.name}
-          </label>
-        ))}
-      </div>
-      <label className="slider">
-        Opacity {Math.round(overlay.opacity * 100)} %
-        <input
-          type="range"
-          min={0}
-          max={100}
-          value={Math.round(overlay.opacity * 100)}
-          onChange={(e) => set({ opacity: Number(e.target.value) / 100 })}
         />
       </label>
     </section>

@@ -3,10 +3,17 @@
  * native menus (by id, through the preload) all run these.
  */
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
-import { fitView, zoomAt } from '../viewer/rendering.js';
+import { fitView, zoomAt, type OverlayMode } from '../viewer/rendering.js';
 import { askForPath } from '../dialogs/askForPath.js';
 import * as app from './controller.js';
-import { getApp, hasUnsavedChanges, MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp } from './store.js';
+import {
+  getApp,
+  hasUnsavedChanges,
+  MAX_BRUSH_RADIUS,
+  MIN_BRUSH_RADIUS,
+  OVERLAY_MODES,
+  setApp,
+} from './store.js';
 
 export interface Action {
   readonly id: string;
@@ -24,6 +31,15 @@ function zoomBy(factor: number): void {
   const { view, viewport } = getApp();
   setApp({ view: zoomAt(view, factor, viewport.width / 2, viewport.height / 2) });
   app.onViewChanged();
+}
+
+/** Shows one overlay layer (or none) and hides the others, keeping their opacities. */
+function showOnlyOverlay(mode: OverlayMode | null): void {
+  setApp((s) => {
+    const layers = { ...s.layers };
+    for (const m of OVERLAY_MODES) layers[m] = { ...layers[m], isVisible: m === mode };
+    return { layers };
+  });
 }
 
 /** Runs `proceed`, first asking Save / Discard / Cancel (UnsavedChangesDialog) if it would drop changes. */
@@ -216,14 +232,13 @@ export const actions: readonly Action[] = [
   ...(['probabilities', 'segmentation', 'uncertainty', 'none'] as const).map((mode): Action => ({
     id: `overlay-${mode}`,
     label: {
-      probabilities: 'Probabilities',
-      segmentation: 'Simple Segmentation',
-      uncertainty: 'Uncertainty',
-      none: 'No overlay',
+      probabilities: 'Show only Probabilities',
+      segmentation: 'Show only Simple Segmentation',
+      uncertainty: 'Show only Uncertainty',
+      none: 'Hide the overlays',
     }[mode],
     isEnabled: always,
-    run: () =>
-      setApp((s) => ({ overlay: { ...s.overlay, mode }, predictionVersion: s.predictionVersion + 1 })),
+    run: () => showOnlyOverlay(mode === 'none' ? null : mode),
   })),
   ...[-1, 1].map((direction): Action => ({
     id: direction < 0 ? 'pan-left' : 'pan-right',

@@ -292,7 +292,7 @@ export async function setClasses(classes: LabelClass[]): Promise<void> {
       await showProject(project);
       return;
     }
-    predictions.entries.forEach((e) => (e.drawnWith = ''));
+    predictions.entries.forEach((e) => e.canvases.clear());
     setApp((s) => ({
       project,
       labelsVersion: s.labelsVersion + 1,

@@ -24,9 +24,24 @@ export interface DisplaySettings {
 }
 
 export interface OverlaySettings {
-  mode: OverlayMode | 'none';
   /** Class ids whose probabilities are hidden. */
   hiddenClasses: number[];
+}
+
+/** The layers of the view, bottom to top: the image, each overlay, the labels (napari's layer list). */
+export type LayerId = 'image' | OverlayMode | 'labels';
+export const LAYER_ORDER: readonly LayerId[] = [
+  'image',
+  'probabilities',
+  'segmentation',
+  'uncertainty',
+  'labels',
+];
+export const OVERLAY_MODES: readonly OverlayMode[] = ['probabilities', 'segmentation', 'uncertainty'];
+
+export interface LayerSetting {
+  isVisible: boolean;
+  /** 0..1. */
   opacity: number;
 }
 
@@ -64,6 +79,7 @@ export interface AppState {
   viewport: { width: number; height: number };
   display: Record<string, DisplaySettings>;
   overlay: OverlaySettings;
+  layers: Record<LayerId, LayerSetting>;
   isLiveUpdate: boolean;
   status: string;
   error: string | null;
@@ -98,7 +114,14 @@ export const useApp = create<AppState>(() => ({
   view: { scale: 1, x: 0, y: 0 },
   viewport: { width: 800, height: 600 },
   display: {},
-  overlay: { mode: 'probabilities', hiddenClasses: [], opacity: 0.5 },
+  overlay: { hiddenClasses: [] },
+  layers: {
+    image: { isVisible: true, opacity: 1 },
+    probabilities: { isVisible: true, opacity: 0.5 },
+    segmentation: { isVisible: false, opacity: 0.5 },
+    uncertainty: { isVisible: false, opacity: 0.7 },
+    labels: { isVisible: true, opacity: 1 },
+  },
   isLiveUpdate: true,
   status: 'Connecting…',
   error: null,

@@ -13,8 +13,8 @@ export interface ImageTileEntry {
 
 export interface PredictionEntry {
   tile: ProbabilityTile;
-  canvas: HTMLCanvasElement | null;
-  drawnWith: string;
+  /** One canvas per overlay (probabilities, segmentation, …), each with the settings it was drawn with. */
+  canvases: Map<string, { canvas: HTMLCanvasElement; drawnWith: string }>;
 }
 
 export const imageTileKey = (imageId: string, level: number, rect: Rect) =>
@@ -49,7 +49,7 @@ export class PredictionTiles {
   currentFrom = 0;
 
   put(tile: ProbabilityTile): void {
-    this.entries.set(predictionKey(tile.imageId, tile.rect), { tile, canvas: null, drawnWith: '' });
+    this.entries.set(predictionKey(tile.imageId, tile.rect), { tile, canvases: new Map() });
   }
 
   /** True when the tile was predicted by the current model at `stride` or finer. */

@@ -6,7 +6,7 @@
  */
 import type Konva from 'konva';
 import { useEffect, useRef, useState } from 'react';
-import { Circle, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
+import { Circle, Group, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
 import type { Stroke } from '../../core/labels/Stroke.js';
 import type { LabelClass } from '../../core/protocol/types.js';
 import {
@@ -18,8 +18,8 @@ import {
   predictions,
   takeLabelsDirty,
 } from '../state/controller.js';
-import { getApp, setApp, useApp } from '../state/store.js';
-import { colorizeLabels, levelForScale, parseColor, zoomAt } from './rendering.js';
+import { getApp, OVERLAY_MODES, setApp, useApp } from '../state/store.js';
+import { colorizeLabels, growRect, levelForScale, parseColor, zoomAt } from './rendering.js';
 import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
@@ -52,6 +52,7 @@ export function Viewer() {
   const viewport = useApp((s) => s.viewport);
   const display = useApp((s) => (s.activeImageId ? s.display[s.activeImageId] : undefined));
   const overlay = useApp((s) => s.overlay);
+  const layers = useApp((s) => s.layers);
   const labelsVersion = useApp((s) => s.labelsVersion);
   const tool = useApp((s) => s.tool);
   const brushRadius = useApp((s) => s.brushRadius);
@@ -84,10 +85,10 @@ export function Viewer() {
   const imageVersion = useApp((s) => s.imageVersion);
   useEffect(() => {
     imageLayer.current?.batchDraw();
-  }, [display, imageVersion]);
+  }, [display, imageVersion, layers]);
   useEffect(() => {
     overlayLayer.current?.batchDraw();
-  }, [overlay, predictionVersion, classes]);
+  }, [overlay, predictionVersion, classes, layers]);
 
   // Label raster → label canvas, only the changed rectangle when known.
   useEffect(() => {
@@ -108,10 +109,13 @@ export function Viewer() {
       labelCanvas.current = canvas;
     }
     const dirty = takeLabelsDirty();
-    const rect = !isNew && dirty ? dirty : { x: 0, y: 0, width: image.width, height: image.height };
+    // The outline reaches one pixel past the changed labels.
+    const rect =
+      !isNew && dirty ? growRect(dirty, 1, image) : { x: 0, y: 0, width: image.width, height: image.height };
+    if (rect.width <= 0 || rect.height <= 0) return;
     const colors = new Map(classes.map((c) => [c.id, parseColor(c.color)] as const));
     const data = new ImageData(rect.width, rect.height);
-    colorizeLabels(raster, image.width, rect, colors, data.data);
+    colorizeLabels(raster, image, rect, colors, data.data);
     canvas.getContext('2d')!.putImageData(data, rect.x, rect.y);
     labelLayer.current?.batchDraw();
   }, [labelsVersion, image, classes]);
@@ -258,7 +262,13 @@ export function Viewer() {
         onTouchMove={onTouchMove}
         onTouchEnd={() => (gesture.current = null)}
       >
-        <Layer ref={imageLayer} imageSmoothingEnabled={false} listening={false}>
+        <Layer
+          ref={imageLayer}
+          imageSmoothingEnabled={false}
+          listening={false}
+          visible={layers.image.isVisible}
+          opacity={layers.image.opacity}
+        >
           {tiles.map((t) => {
             const canvas = imageCanvas(t, display!);
             const r = t.tile!.rect;
@@ -274,26 +284,34 @@ export function Viewer() {
             ) : null;
           })}
         </Layer>
-        <Layer ref={overlayLayer} imageSmoothingEnabled={false} listening={false} opacity={overlay.opacity}>
-          {predicted.map((p) => {
-            const canvas = overlayCanvas(p, classes, overlay);
-            const r = p.tile.rect;
-            return canvas ? (
-              <KonvaImage
-                key={`${r.x},${r.y}`}
-                image={canvas}
-                x={r.x}
-                y={r.y}
-                width={r.width}
-                height={r.height}
-              />
-            ) : null;
-          })}
+        <Layer ref={overlayLayer} imageSmoothingEnabled={false} listening={false}>
+          {OVERLAY_MODES.map((mode) => (
+            <Group key={mode} visible={layers[mode].isVisible} opacity={layers[mode].opacity}>
+              {layers[mode].isVisible
+                ? predicted.map((p) => {
+                    const canvas = overlayCanvas(p, classes, overlay, mode);
+                    const r = p.tile.rect;
+                    return canvas ? (
+                      <KonvaImage
+                        key={`${r.x},${r.y}`}
+                        image={canvas}
+                        x={r.x}
+                        y={r.y}
+                        width={r.width}
+                        height={r.height}
+                      />
+                    ) : null;
+                  })
+                : null}
+            </Group>
+          ))}
         </Layer>
         <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
-          {image && labelCanvas.current ? (
-            <KonvaImage image={labelCanvas.current} x={0} y={0} width={image.width} height={image.height} />
-          ) : null}
+          <Group visible={layers.labels.isVisible} opacity={layers.labels.opacity}>
+            {image && labelCanvas.current ? (
+              <KonvaImage image={labelCanvas.current} x={0} y={0} width={image.width} height={image.height} />
+            ) : null}
+          </Group>
           <Line
             ref={strokeLine}
             points={[]}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   colorizeLabels,
+  contrastingOutline,
+  growRect,
   colorizeProbabilities,
   fitView,
   levelForScale,
@@ -64,18 +66,50 @@ describe('viewer pixels', () => {
     expect(hidden[3]).toBe(0);
   });
 
-  it('colours labels by class and leaves unlabeled pixels transparent', () => {
+  it('colours labels by class, outlines them on unlabeled neighbours, leaves the rest transparent', () => {
+    // Row 0: a label of class 2 (blue) at x = 1; row 2: nothing near a label.
+    const labels = new Uint8Array([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     const out = colorizeLabels(
-      new Uint8Array([0, 2, 1, 0]),
-      2,
-      { x: 0, y: 0, width: 2, height: 2 },
+      labels,
+      { width: 4, height: 3 },
+      { x: 0, y: 0, width: 4, height: 3 },
       new Map([
-        [1, [1, 2, 3]],
-        [2, [4, 5, 6]],
+        [1, [224, 192, 32]],
+        [2, [32, 128, 255]],
       ] as const),
-      new Uint8ClampedArray(16),
+      new Uint8ClampedArray(48),
     );
-    expect(Array.from(out.slice(0, 8))).toEqual([0, 0, 0, 0, 4, 5, 6, 255]);
+    const px = (x: number, y: number) => Array.from(out.slice((y * 4 + x) * 4, (y * 4 + x) * 4 + 4));
+    expect(px(1, 0)).toEqual([32, 128, 255, 255]);
+    // The dark blue label gets a white outline left, right and below.
+    expect(px(0, 0)).toEqual([255, 255, 255, 255]);
+    expect(px(2, 0)).toEqual([255, 255, 255, 255]);
+    expect(px(1, 1)).toEqual([255, 255, 255, 255]);
+    expect(px(3, 0)[3]).toBe(0);
+    expect(px(0, 1)[3]).toBe(0); // diagonal: no outline
+    expect(px(1, 2)[3]).toBe(0);
+  });
+
+  it('outlines light classes in black and dark ones in white', () => {
+    expect(contrastingOutline([224, 192, 32])).toEqual([0, 0, 0]);
+    expect(contrastingOutline([32, 128, 255])).toEqual([255, 255, 255]);
+    expect(contrastingOutline([255, 0, 0])).toEqual([255, 255, 255]);
+  });
+
+  it('grows a dirty rectangle by the outline, clipped to the image', () => {
+    const size = { width: 10, height: 10 };
+    expect(growRect({ x: 0, y: 4, width: 3, height: 2 }, 1, size)).toEqual({
+      x: 0,
+      y: 3,
+      width: 4,
+      height: 4,
+    });
+    expect(growRect({ x: 8, y: 8, width: 2, height: 2 }, 1, size)).toEqual({
+      x: 7,
+      y: 7,
+      width: 3,
+      height: 3,
+    });
   });
 
   it('needs only the tiles in view, the middle first', () => {

@@ -114,19 +114,38 @@ export function colorizeProbabilities(
   return out;
 }
 
-/** Colours a label raster region: class colour where labeled, transparent elsewhere. */
+/** Black for light colours, white for dark ones: the outline that stands out against `color` itself. */
+export function contrastingOutline(color: readonly [number, number, number]): [number, number, number] {
+  const luminance = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2];
+  return luminance > 128 ? [0, 0, 0] : [255, 255, 255];
+}
+
+/**
+ * Colours a label raster region: class colour where labeled; a one-pixel outline, in the colour that
+ * contrasts with the class colour, on the unlabeled pixels next to a label, so a stroke stays visible on
+ * an overlay of its own colour; transparent elsewhere. Redraw the changed rectangle grown by one pixel
+ * (`growRect`), since the outline reaches one pixel past the labels.
+ */
 export function colorizeLabels(
   labels: Uint8Array,
-  labelsWidth: number,
+  size: { readonly width: number; readonly height: number },
   rect: Rect,
   colorById: ReadonlyMap<number, readonly [number, number, number]>,
   out: Uint8ClampedArray,
 ): Uint8ClampedArray {
+  const { width, height } = size;
+  const classAt = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < width && y < height ? labels[y * width + x] : 0;
   let o = 0;
   for (let y = rect.y; y < rect.y + rect.height; y++) {
     for (let x = rect.x; x < rect.x + rect.width; x++, o += 4) {
-      const v = labels[y * labelsWidth + x];
-      const c = v ? colorById.get(v) : undefined;
+      const v = labels[y * width + x];
+      let c = v ? colorById.get(v) : undefined;
+      if (!v) {
+        const next = classAt(x - 1, y) || classAt(x + 1, y) || classAt(x, y - 1) || classAt(x, y + 1);
+        const neighbour = next ? colorById.get(next) : undefined;
+        if (neighbour) c = contrastingOutline(neighbour);
+      }
       if (c) {
         out[o] = c[0];
         out[o + 1] = c[1];
@@ -136,6 +155,18 @@ export function colorizeLabels(
     }
   }
   return out;
+}
+
+/** `rect` grown by `by` pixels on every side, clipped to the image. */
+export function growRect(rect: Rect, by: number, size: { width: number; height: number }): Rect {
+  const x = Math.max(0, rect.x - by);
+  const y = Math.max(0, rect.y - by);
+  return {
+    x,
+    y,
+    width: Math.min(size.width, rect.x + rect.width + by) - x,
+    height: Math.min(size.height, rect.y + rect.height + by) - y,
+  };
 }
 
 /** The pyramid level to draw at: each level halves the resolution; drawn pixels stay ≥ 1 screen pixel. */

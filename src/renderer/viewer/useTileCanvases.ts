@@ -5,7 +5,13 @@
 import type { LabelClass } from '../../core/protocol/types.js';
 import type { DisplaySettings, OverlaySettings } from '../state/store.js';
 import type { ImageTileEntry, PredictionEntry } from '../state/tileCaches.js';
-import { colorizeProbabilities, parseColor, windowChannels, type ChannelDisplay } from './rendering.js';
+import {
+  colorizeProbabilities,
+  parseColor,
+  windowChannels,
+  type ChannelDisplay,
+  type OverlayMode,
+} from './rendering.js';
 
 export function channelDisplays(display: DisplaySettings): ChannelDisplay[] {
   return display.channels.map((c, i) => ({
@@ -36,13 +42,14 @@ export function overlayCanvas(
   entry: PredictionEntry,
   classes: readonly LabelClass[],
   overlay: OverlaySettings,
+  mode: OverlayMode,
 ): HTMLCanvasElement | null {
-  if (overlay.mode === 'none') return null;
-  const key = JSON.stringify([classes, overlay.mode, overlay.hiddenClasses]);
-  if (entry.canvas && entry.drawnWith === key) return entry.canvas;
+  const key = JSON.stringify([classes, overlay.hiddenClasses]);
+  const drawn = entry.canvases.get(mode);
+  if (drawn && drawn.drawnWith === key) return drawn.canvas;
   const { width, height, probabilities, classCount } = entry.tile;
   if (classCount !== classes.length) return null; // predicted before the class list changed
-  const canvas = entry.canvas ?? document.createElement('canvas');
+  const canvas = drawn?.canvas ?? document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
   const data = new ImageData(width, height);
@@ -51,11 +58,10 @@ export function overlayCanvas(
     classCount,
     classes.map((c) => parseColor(c.color)),
     classes.map((c) => !overlay.hiddenClasses.includes(c.id)),
-    overlay.mode,
+    mode,
     data.data,
   );
   canvas.getContext('2d')!.putImageData(data, 0, 0);
-  entry.canvas = canvas;
-  entry.drawnWith = key;
+  entry.canvases.set(mode, { canvas, drawnWith: key });
   return canvas;
 }
