@@ -8,6 +8,8 @@ import type { ImageInfo } from '../../core/imageSource.js';
 import type { OpenImageOptions, OpenedImage } from './OpenedImage.js';
 import { ImageReadError } from './ImageReadError.js';
 import { openSharpImage } from './openSharpImage.js';
+import { splitHdf5Path } from './hdf5/hdf5Path.js';
+import { openHdf5Image } from './hdf5/openHdf5Image.js';
 
 export { MAX_IMAGE_PIXELS } from './openSharpImage.js';
 
@@ -18,6 +20,8 @@ export const MAX_WHOLE_IMAGE_BYTES = 4 * 1024 ** 3;
 
 /** Opens an image and reads its header; pixels are read later by `readRegion`. */
 export async function openImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
+  const hdf5 = await splitHdf5Path(path);
+  if (hdf5) return openHdf5Image(hdf5, path, options);
   return openSharpImage(path, options);
 }
 

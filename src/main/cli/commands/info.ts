@@ -89,6 +89,7 @@ export function registerInfo(program: Command): void {
 const AXES_SOURCE_TEXT: Record<ImageMetadata['axesSource'], string> = {
   'OME-XML': ' (from OME-XML metadata)',
   ImageJ: ' (from ImageJ metadata)',
+  axistags: " (from the dataset's axistags)",
   '--axes': ' (from --axes)',
   guessed: ' (guessed; set --axes to change)',
   'single page': '',
