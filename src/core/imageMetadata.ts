@@ -20,7 +20,8 @@ export type { PhysicalSize, ResolutionTags } from './imageMetadataParsers.js';
 export type PageAxis = 't' | 'z' | 'c';
 
 /** Where the meaning of the pages came from, as `mixel info` prints it. */
-export type AxesSource = 'OME-XML' | 'ImageJ' | 'axistags' | '--axes' | 'guessed' | 'single page';
+export type AxesSource =
+  'OME-XML' | 'ImageJ' | 'axistags' | 'OME-Zarr' | '--axes' | 'guessed' | 'single page';
 
 export interface ImageMetadata {
   /** Axis letters slowest first, e.g. `tzcyx`, `zcyx`, `yxc` (trailing c: samples of one pixel). */

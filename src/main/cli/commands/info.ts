@@ -90,6 +90,7 @@ const AXES_SOURCE_TEXT: Record<ImageMetadata['axesSource'], string> = {
   'OME-XML': ' (from OME-XML metadata)',
   ImageJ: ' (from ImageJ metadata)',
   axistags: " (from the dataset's axistags)",
+  'OME-Zarr': ' (from OME-Zarr multiscales metadata)',
   '--axes': ' (from --axes)',
   guessed: ' (guessed; set --axes to change)',
   'single page': '',
