@@ -25,6 +25,15 @@ export async function openImage(path: string, options: OpenImageOptions = {}): P
   return openSharpImage(path, options);
 }
 
+/**
+ * The file on disk whose size and checksum identify an image in a project: the HDF5 file of
+ * `file.h5/internal/dataset`, else the path itself.
+ */
+export async function imageStorageFile(path: string): Promise<string> {
+  const hdf5 = await splitHdf5Path(path);
+  return hdf5 ? hdf5.file : path;
+}
+
 /** Reads one whole plane (default 0) of an image, refusing images too large to hold in memory. */
 export async function readImage(
   path: string,

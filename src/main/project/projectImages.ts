@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { nicknameOf, relinkImage, type ImageRecord, type Project } from '../../core/project/Project.js';
 import type { ImageInfo } from '../../core/imageSource.js';
+import { imageStorageFile } from '../io/openImage.js';
 import { projectRelativePath, resolveImagePath } from './projectFile.js';
 
 export async function sha256File(path: string): Promise<string> {
@@ -23,7 +24,9 @@ export async function makeImageRecord(
   info: ImageInfo,
   id: string,
 ): Promise<ImageRecord> {
-  const [size, sha256] = await Promise.all([stat(imagePath).then((s) => s.size), sha256File(imagePath)]);
+  // An HDF5 dataset (`file.h5/data`) is identified by its file.
+  const file = await imageStorageFile(imagePath);
+  const [size, sha256] = await Promise.all([stat(file).then((s) => s.size), sha256File(file)]);
   return {
     id,
     path: projectRelativePath(projectPath, imagePath),
@@ -57,8 +60,9 @@ export async function checkProjectImages(projectPath: string, project: Project):
     const path = resolveImagePath(projectPath, image);
     let status: ImageStatus = 'ok';
     try {
-      const { size } = await stat(path);
-      if (size !== image.fileSize || (await sha256File(path)) !== image.sha256) status = 'changed';
+      const file = await imageStorageFile(path);
+      const { size } = await stat(file);
+      if (size !== image.fileSize || (await sha256File(file)) !== image.sha256) status = 'changed';
     } catch {
       status = 'missing';
     }
