@@ -10,6 +10,7 @@ import { ImageReadError } from './ImageReadError.js';
 import { openSharpImage } from './openSharpImage.js';
 import { splitHdf5Path } from './hdf5/hdf5Path.js';
 import { openHdf5Image } from './hdf5/openHdf5Image.js';
+import { isZarrPath, openZarrImage, zarrStorageFile } from './zarr/openZarrImage.js';
 
 export { MAX_IMAGE_PIXELS } from './openSharpImage.js';
 
@@ -22,16 +23,18 @@ export const MAX_WHOLE_IMAGE_BYTES = 4 * 1024 ** 3;
 export async function openImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
   const hdf5 = await splitHdf5Path(path);
   if (hdf5) return openHdf5Image(hdf5, path, options);
+  if (await isZarrPath(path)) return openZarrImage(path, options);
   return openSharpImage(path, options);
 }
 
 /**
  * The file on disk whose size and checksum identify an image in a project: the HDF5 file of
- * `file.h5/internal/dataset`, else the path itself.
+ * `file.h5/internal/dataset`, the array metadata of a Zarr image, else the path itself.
  */
 export async function imageStorageFile(path: string): Promise<string> {
   const hdf5 = await splitHdf5Path(path);
-  return hdf5 ? hdf5.file : path;
+  if (hdf5) return hdf5.file;
+  return (await isZarrPath(path)) ? zarrStorageFile(path) : path;
 }
 
 /** Reads one whole plane (default 0) of an image, refusing images too large to hold in memory. */
