@@ -68,7 +68,7 @@ export async function openHdf5Image(
   const header = await withHdf5File(location.file, (h5) => readHeader(h5, location, options, fail)).catch(
     (err: unknown) => {
       if (err instanceof ImageReadError) throw err;
-      return fail((err as Error).message);
+      return fail(`cannot read the file's structure (${describeHdf5Error(err)})`);
     },
   );
   const { layout, metadata } = header;
