@@ -19,6 +19,7 @@ import {
   type labelRasterSchema,
   type normalizationSchema,
 } from './projectSchema.js';
+import { containerFileOf } from '../containerPath.js';
 
 export { MAX_CLASSES, PROJECT_FORMAT };
 /** Bumped when the file layout changes; older files are rejected with a message saying which version reads them. */
@@ -168,6 +169,6 @@ export function setModel(project: Project, model: unknown): Project {
 
 /** A file name without folders and extension, used for `{nickname}` in export names (as ilastik does). */
 export function nicknameOf(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? path;
+  const base = containerFileOf(path).split(/[\\/]/).pop() ?? path;
   return base.replace(/\.(ome\.)?[^.]+$/i, '') || base;
 }
