@@ -7,10 +7,11 @@ import { FeatureMatrixDialog } from './dialogs/FeatureMatrixDialog.js';
 import { PathDialog } from './dialogs/PathDialog.js';
 import { UnsavedChangesDialog } from './dialogs/UnsavedChangesDialog.js';
 import { Sidebar } from './panels/Sidebar.js';
+import { StatusBar } from './panels/StatusBar.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { handleShortcut } from './state/actions.js';
 import * as app from './state/controller.js';
-import { hasUnsavedChanges, setApp, useApp } from './state/store.js';
+import { hasUnsavedChanges, useApp } from './state/store.js';
 import { Viewer } from './viewer/Viewer.js';
 
 export function App() {
@@ -68,35 +69,5 @@ export function App() {
       {dialog?.kind === 'delete-class' ? <DeleteClassDialog dialog={dialog} /> : null}
       {dialog?.kind === 'unsaved' ? <UnsavedChangesDialog dialog={dialog} /> : null}
     </div>
-  );
-}
-
-function StatusBar() {
-  const status = useApp((s) => s.status);
-  const error = useApp((s) => s.error);
-  const progress = useApp((s) => s.progress);
-  const view = useApp((s) => s.view);
-  const path = useApp((s) => s.project?.path);
-  return (
-    <footer className="statusbar">
-      <span data-testid="status">{status}</span>
-      {progress ? (
-        <span>
-          {progress.task} <progress max={progress.total} value={progress.done} /> {progress.done}/
-          {progress.total}
-        </span>
-      ) : null}
-      {error ? (
-        <span className="error-text" data-testid="error" role="alert">
-          {error}{' '}
-          <button type="button" className="link" onClick={() => setApp({ error: null })}>
-            dismiss
-          </button>
-        </span>
-      ) : null}
-      <span className="spacer" />
-      <span className="muted">{path ?? 'unsaved project'}</span>
-      <span className="muted">{Math.round(view.scale * 100)} %</span>
-    </footer>
   );
 }

@@ -2,10 +2,12 @@
  * Readable at a glance, in Debian's Chromium against the browser-mode server: labels are drawn above the
  * overlays with an outline in the colour that contrasts with their class, so a nucleus stroke stays
  * visible on the nucleus probabilities; the layer list shows and hides each layer and sets its opacity.
+ * The status bar names the pixel under the pointer, its raw value and the class probabilities there.
  * Screenshots go to test-output/e2e/layers-*.png.
  */
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/headlessChromium.js';
+import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
 import { samplePoints, type Point, windowForTests } from './windowDriver.js';
 
 describe.skipIf(!hasChromium())('the layers of the view', () => {
@@ -98,5 +100,30 @@ describe.skipIf(!hasChromium())('the layers of the view', () => {
     await expect.poll(async () => (await pixel('overlay', nucleus))[3]).toBeGreaterThan(100);
     await tab.page.mouse.move(10, 10);
     await shot('03-segmentation-and-uncertainty');
+  });
+
+  it('shows position, raw value and class probabilities of the pixel under the pointer', async () => {
+    const { nucleus, background } = samplePoints();
+    const sample = makeSyntheticSample({ width: 512, height: 512, seed: 1 });
+    const readout = tab.ui.textOf('pixel-readout');
+    for (const [at, likelyClass] of [
+      [nucleus, /nucleus (\d+) %/],
+      [background, /background (\d+) %/],
+    ] as const) {
+      const p = await tab.ui.toScreen(at);
+      await tab.page.mouse.move(p.x, p.y);
+      await expect.poll(tab.ui.textOf('pixel-position')).toBe(`x ${at[0]}, y ${at[1]}, plane 1/1`);
+      await expect.poll(tab.ui.textOf('pixel-value')).toBe(`value ${sample.image[at[1] * 512 + at[0]]}`);
+      await expect.poll(readout).toMatch(likelyClass);
+      const percent = Number(likelyClass.exec(await readout())![1]);
+      expect(percent).toBeGreaterThan(50);
+    }
+    await shot('04-pixel-readout');
+    await tab.page.setViewportSize({ width: 1024, height: 640 });
+    await tab.page.keyboard.press('0'); // fit the image to the smaller viewer
+    const p = await tab.ui.toScreen(nucleus);
+    await tab.page.mouse.move(p.x, p.y);
+    await shot('05-pixel-readout-1024x640');
+    await tab.page.setViewportSize({ width: 1280, height: 800 });
   });
 });

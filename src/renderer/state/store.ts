@@ -77,6 +77,8 @@ export interface AppState {
   brushRadius: number;
   view: ViewTransform;
   viewport: { width: number; height: number };
+  /** The image pixel under the mouse pointer, or null when the pointer is off the image. */
+  pointer: { x: number; y: number } | null;
   display: Record<string, DisplaySettings>;
   overlay: OverlaySettings;
   layers: Record<LayerId, LayerSetting>;
@@ -113,6 +115,7 @@ export const useApp = create<AppState>(() => ({
   brushRadius: 4,
   view: { scale: 1, x: 0, y: 0 },
   viewport: { width: 800, height: 600 },
+  pointer: null,
   display: {},
   overlay: { hiddenClasses: [] },
   layers: {

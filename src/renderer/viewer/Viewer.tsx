@@ -161,6 +161,7 @@ export function Viewer() {
     const p = e.target.getStage()?.getPointerPosition();
     if (!p) return;
     setCursor(p);
+    notePointer(toImage(p.x, p.y), image);
     const g = gesture.current;
     if (!g) return;
     if (g.kind === 'pan') {
@@ -246,7 +247,10 @@ export function Viewer() {
       className={`viewer ${isSpaceDown ? 'is-panning' : ''}`}
       data-testid="viewer"
       onContextMenu={(e) => e.preventDefault()}
-      onPointerLeave={() => setCursor(null)}
+      onPointerLeave={() => {
+        setCursor(null);
+        setApp({ pointer: null });
+      }}
     >
       <Stage
         width={viewport.width}
@@ -338,6 +342,20 @@ export function Viewer() {
       ) : null}
     </div>
   );
+}
+
+/** Stores the image pixel under the pointer (null off the image), only when it changed. */
+function notePointer(
+  at: { x: number; y: number },
+  image: { width: number; height: number } | undefined,
+): void {
+  const x = Math.floor(at.x);
+  const y = Math.floor(at.y);
+  const inside = image !== undefined && x >= 0 && y >= 0 && x < image.width && y < image.height;
+  const before = getApp().pointer;
+  if (!inside) {
+    if (before) setApp({ pointer: null });
+  } else if (!before || before.x !== x || before.y !== y) setApp({ pointer: { x, y } });
 }
 
 function isTyping(e: KeyboardEvent): boolean {
