@@ -160,7 +160,7 @@ export function parseAxistags(raw: string, dims: number, notes: string[]): AxisT
 
 /**
  * Pixel size per spatial axis: axistags resolutions (vigra stores no unit; ilastik's are micrometres
- * unless a tag names one), else `element_size_um` (one value per dimension, or per spatial dimension).
+ * unless a tag names one), else `element_size_um` (one value per spatial axis, z y x, or per dimension).
  */
 function arrayPixelSize(
   arrayAxes: readonly ArrayAxis[],
@@ -182,12 +182,13 @@ function arrayPixelSize(
   if (elementSizeUm === undefined) return { pixelSize, pixelSizeSource: null };
   const spatialAxes = arrayAxes.filter(spatial);
   let perAxis: { axis: ArrayAxis; value: number }[];
-  if (elementSizeUm.length === arrayAxes.length) {
-    perAxis = arrayAxes.map((axis, i) => ({ axis, value: elementSizeUm[i] }));
-  } else if (elementSizeUm.length >= spatialAxes.length && elementSizeUm.length <= 3) {
-    // Fiji writes three values (z, y, x) even for a 2-D image: the last ones belong to the last axes.
+  if (elementSizeUm.length >= spatialAxes.length && elementSizeUm.length <= 3) {
+    // Values for the spatial axes (z, y, x), as Fiji writes them; it writes three even for a 2-D image,
+    // so the last ones belong to the last axes.
     const tail = elementSizeUm.slice(elementSizeUm.length - spatialAxes.length);
     perAxis = spatialAxes.map((axis, i) => ({ axis, value: tail[i] }));
+  } else if (elementSizeUm.length === arrayAxes.length) {
+    perAxis = arrayAxes.map((axis, i) => ({ axis, value: elementSizeUm[i] }));
   } else {
     notes.push(
       `element_size_um has ${elementSizeUm.length} values for ${arrayAxes.length} dimensions; ignored`,
