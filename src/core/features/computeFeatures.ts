@@ -6,6 +6,7 @@
 import type { PlanarImage } from '../image.js';
 import type { Rect } from '../tiling.js';
 import { FEATURE_DEGREE, rangeSafeChannel } from './featureInputRange.js';
+import { channelFeatureOffset, checkFeatureOffsets, subtractOffset } from './featureOffset.js';
 import { computeScaleFeatures, scalePlan, scaleReachPx, type FeatureFlags } from './scaleFilters.js';
 import {
   FEATURE_CHANNEL_COUNTS,
@@ -41,17 +42,27 @@ export function featureHaloPx(sel: FeatureSelection, convention: FeatureConventi
   return halo;
 }
 
+export interface FeatureOptions {
+  /**
+   * Per input channel, the offset subtracted before filtering and added back to smoothing only
+   * (featureOffset.ts). Tiles of one image must share the image's: pass featureOffsets(image.channels) to
+   * each. Default: each channel's own quantized median.
+   */
+  readonly offsets?: readonly number[];
+}
+
 /**
  * Computes the selected features. Returns one plane per output channel (featureChannelNames order) of
  * `region`'s size (default: the whole image); pixels of `image` outside `region` serve as context, and
- * borders reflect at the edges of `image`. A tile computed with featureHaloPx of context therefore equals the
- * same region of the whole-image result.
+ * borders reflect at the edges of `image`. A tile computed with featureHaloPx of context (and the image's
+ * offsets) therefore equals the same region of the whole-image result.
  */
 export function computeFeatures(
   image: PlanarImage,
   sel: FeatureSelection,
   convention: FeatureConvention,
   region?: Rect,
+  options: FeatureOptions = {},
 ): Float32Array[] {
   validateSelection(sel);
   const { width: W, height: H } = image;
@@ -88,8 +99,11 @@ export function computeFeatures(
 
   const scratch = takeScratch();
   const ctx = { imageWidth: W, imageHeight: H, core, scratch };
-  // Channels too bright for the float32 filter stages are scaled down by a power of two (featureInputRange.ts).
-  const inputs = image.channels.map(rangeSafeChannel);
+  // Offset-free input (featureOffset.ts); channels too bright for the float32 filter stages are then scaled
+  // down by a power of two (featureInputRange.ts).
+  const offsets = options.offsets ?? image.channels.map(channelFeatureOffset);
+  checkFeatureOffsets(offsets, image.channels.length);
+  const inputs = image.channels.map((ch, c) => rangeSafeChannel(subtractOffset(ch, offsets[c])));
   sel.scales.forEach((scale, si) => {
     const flags = flagsAt(sel, si);
     if (!hasAny(flags)) return;
@@ -110,15 +124,16 @@ export function computeFeatures(
   });
   releaseScratch(scratch);
   inputs.forEach(({ exponent }, c) => {
-    if (exponent === 0) return;
     FEATURE_IDS.forEach((id, row) => {
       const factor = 2 ** (exponent * FEATURE_DEGREE[id]);
+      const add = id === 'gaussianSmoothing' ? offsets[c] : 0;
+      if (factor === 1 && add === 0) return;
       sel.scales.forEach((_, si) => {
         if (!sel.enabled[row][si]) return;
         const first = firstPlane[row][si] + c * FEATURE_CHANNEL_COUNTS[id];
         for (let k = 0; k < FEATURE_CHANNEL_COUNTS[id]; k++) {
           const plane = planes[first + k];
-          for (let i = 0; i < plane.length; i++) plane[i] *= factor;
+          for (let i = 0; i < plane.length; i++) plane[i] = plane[i] * factor + add;
         }
       });
     });

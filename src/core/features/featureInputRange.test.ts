@@ -42,8 +42,9 @@ describe('MAX_FEATURE_INPUT_MAGNITUDE', () => {
     expect(Math.max(...scaled.channels[0])).toBeGreaterThan(SIMD_SAFE_MAGNITUDE);
     for (const convention of ['ilastik', 'direct'] as const) {
       const sel = presetSelection('all');
-      const expected = computeFeatures(base, sel, convention);
-      const got = computeFeatures(scaled, sel, convention);
+      // The same offset (0) for both: the default, a quantized median, does not scale by powers of two.
+      const expected = computeFeatures(base, sel, convention, undefined, { offsets: [0] });
+      const got = computeFeatures(scaled, sel, convention, undefined, { offsets: [0] });
       // Planes are feature-major, then scale, then the feature's own channels (one input channel here).
       let p = 0;
       for (const id of FEATURE_IDS) {

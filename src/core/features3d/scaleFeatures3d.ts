@@ -1,0 +1,278 @@
+/**
+ * The filters of one scale on one input channel in 3-D, sharing their passes: pre-smoothing (x, y, z), then
+ * four x passes (smoothing, ∂, ∂², the DoG's inner smoothing), seven y passes on those and eleven z passes
+ * give smoothing, DoG, the gradient and the six Hessian entries; the structure tensor smooths the six
+ * gradient products. ilastik's recipe per filter (vigra's gaussianSmoothing, gaussianGradientMagnitude, …),
+ * with every pass computed once.
+ *
+ * Everything runs on the scale's frame: the core box grown by the scale's reach, clipped to the input. Passes
+ * reflect at the frame's faces; where a face is inside the volume the reflected values are wrong, but only
+ * within the reach of that face, which the core never sees. Where a face is the volume's, reflection is the
+ * true border. So a block's core equals the whole volume's, bit for bit.
+ */
+import { cachedGaussianKernel, type GaussianKernel } from '../features/gaussianKernels.js';
+import { DOG_INNER_RATIO, STRUCTURE_TENSOR_OUTER_RATIO } from '../features/featureConstants.js';
+import type { FeatureFlags, ScalePlan } from '../features/scaleFilters.js';
+import type { FeatureId } from '../features/selection.js';
+import { symmetricEigenvalues3x3, type CoreInFrame } from './symmetricEigenvalues3x3.js';
+import type { ArenaVolume, VolumeArena } from './volumeArena.js';
+import { convolveX, convolveY, convolveZ } from './volumePasses.js';
+import type { Box, Shape3 } from './volume3d.js';
+
+/** The kernels of one scale along one axis. */
+interface AxisKernels {
+  readonly presmooth: GaussianKernel | null;
+  readonly g0: GaussianKernel;
+  readonly g1: GaussianKernel;
+  readonly g2: GaussianKernel;
+  readonly dogInner: GaussianKernel;
+  readonly tensorOuter: GaussianKernel;
+  /** How far this axis's passes reach past the voxel they compute. */
+  readonly reach: number;
+  /** Derivatives along this axis are multiplied by it (anisotropy: per finest-axis voxel, not per own voxel). */
+  readonly derivativeFactor: number;
+}
+
+/** Kernels along z, y, x. */
+export type ScaleKernels3d = readonly [AxisKernels, AxisKernels, AxisKernels];
+
+/** `factor` scales every σ along the axis (1 for isotropic data). */
+function axisKernels(plan: ScalePlan, factor: number, flags: FeatureFlags): AxisKernels {
+  const s = plan.filterSigma * factor;
+  const ratio = plan.filterWindowRatio;
+  const presmooth =
+    plan.presmoothSigma > 0
+      ? cachedGaussianKernel(plan.presmoothSigma * factor, 0, plan.presmoothWindowRatio)
+      : null;
+  const g0 = cachedGaussianKernel(s, 0, ratio);
+  const g1 = cachedGaussianKernel(s, 1, ratio);
+  const g2 = cachedGaussianKernel(s, 2, ratio);
+  const dogInner = cachedGaussianKernel(DOG_INNER_RATIO * s, 0, ratio);
+  const tensorOuter = cachedGaussianKernel(STRUCTURE_TENSOR_OUTER_RATIO * s, 0, ratio);
+  const filterReach = Math.max(g0.radius, g1.radius, g2.radius, dogInner.radius);
+  const reach =
+    (presmooth?.radius ?? 0) + filterReach + (flags.structureTensorEigenvalues ? tensorOuter.radius : 0);
+  return { presmooth, g0, g1, g2, dogInner, tensorOuter, reach, derivativeFactor: factor };
+}
+
+export function scaleKernels3d(
+  plan: ScalePlan,
+  factors: readonly [number, number, number],
+  flags: FeatureFlags,
+): ScaleKernels3d {
+  return [
+    axisKernels(plan, factors[0], flags),
+    axisKernels(plan, factors[1], flags),
+    axisKernels(plan, factors[2], flags),
+  ];
+}
+
+/** Where results go: the core-sized volume of `feature`'s channel `k`. */
+export type FeatureSink3d = (feature: FeatureId, k: number) => Float32Array;
+
+/** The core grown by the reach along each axis, clipped to the input. */
+export function scaleFrame(core: Box, input: Shape3, kernels: ScaleKernels3d): Box {
+  const grow = (start: number, size: number, reach: number, n: number): [number, number] => {
+    const lo = Math.max(0, start - reach);
+    return [lo, Math.min(n, start + size + reach) - lo];
+  };
+  const [z, depth] = grow(core.z, core.depth, kernels[0].reach, input.depth);
+  const [y, height] = grow(core.y, core.height, kernels[1].reach, input.height);
+  const [x, width] = grow(core.x, core.width, kernels[2].reach, input.width);
+  return { z, y, x, depth, height, width };
+}
+
+/** Computes the enabled features of one scale of `channel` (the input, `input`-shaped) for `core`. */
+export function computeScaleFeatures3d(
+  arena: VolumeArena,
+  channel: Float32Array,
+  input: Shape3,
+  core: Box,
+  kernels: ScaleKernels3d,
+  flags: FeatureFlags,
+  sink: FeatureSink3d,
+): void {
+  const frame = scaleFrame(core, input, kernels);
+  const { depth: D, height: H, width: W } = frame;
+  arena.resetVolumes();
+  const take = (): ArenaVolume => arena.take(D, H, W);
+  const pad = arena.take(1, 1, W + 2 * Math.max(...kernels.map((k) => k.presmooth?.radius ?? 0), 64));
+
+  // The frame, copied out of the input.
+  let source = take();
+  const heap = arena.heap;
+  for (let z = 0; z < D; z++) {
+    for (let y = 0; y < H; y++) {
+      const from = ((frame.z + z) * input.height + frame.y + y) * input.width + frame.x;
+      heap.set(channel.subarray(from, from + W), source.at + (z * H + y) * W);
+    }
+  }
+  const [kz, ky, kx] = kernels;
+  const x = (src: ArenaVolume, k: GaussianKernel): ArenaVolume => {
+    const out = take();
+    convolveX(arena, src, out, k, pad);
+    return out;
+  };
+  const y = (src: ArenaVolume, k: GaussianKernel): ArenaVolume => {
+    const out = take();
+    convolveY(arena, src, out, k);
+    return out;
+  };
+  const z = (src: ArenaVolume, k: GaussianKernel): ArenaVolume => {
+    const out = take();
+    convolveZ(arena, src, out, k);
+    return out;
+  };
+  if (kx.presmooth && ky.presmooth && kz.presmooth) {
+    const a = x(source, kx.presmooth);
+    arena.give(source);
+    const b = y(a, ky.presmooth);
+    arena.give(a);
+    source = z(b, kz.presmooth);
+    arena.give(b);
+  }
+
+  const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
+  const needsHessian = flags.laplacianOfGaussian || flags.hessianOfGaussianEigenvalues;
+  const needsSmoothing = flags.gaussianSmoothing || flags.differenceOfGaussians;
+  const hog = flags.hessianOfGaussianEigenvalues;
+
+  const x0 = x(source, kx.g0);
+  const x1 = needsGradient || hog ? x(source, kx.g1) : null;
+  const x2 = needsHessian ? x(source, kx.g2) : null;
+  const xd = flags.differenceOfGaussians ? x(source, kx.dogInner) : null;
+  arena.give(source);
+
+  const y00 = y(x0, ky.g0);
+  const y01 = needsGradient || hog ? y(x0, ky.g1) : null;
+  const y02 = needsHessian ? y(x0, ky.g2) : null;
+  arena.give(x0);
+  const y10 = x1 && (needsGradient || hog) ? y(x1, ky.g0) : null;
+  const y11 = x1 && hog ? y(x1, ky.g1) : null;
+  arena.give(x1);
+  const y20 = x2 ? y(x2, ky.g0) : null;
+  arena.give(x2);
+  const ydd = xd ? y(xd, ky.dogInner) : null;
+  arena.give(xd);
+
+  const gs = needsSmoothing ? z(y00, kz.g0) : null;
+  const gz = needsGradient ? z(y00, kz.g1) : null;
+  const hzz = needsHessian ? z(y00, kz.g2) : null;
+  arena.give(y00);
+  const gy = y01 && needsGradient ? z(y01, kz.g0) : null;
+  const hyz = y01 && hog ? z(y01, kz.g1) : null;
+  arena.give(y01);
+  const hyy = y02 ? z(y02, kz.g0) : null;
+  arena.give(y02);
+  const gx = y10 && needsGradient ? z(y10, kz.g0) : null;
+  const hxz = y10 && hog ? z(y10, kz.g1) : null;
+  arena.give(y10);
+  const hxy = y11 ? z(y11, kz.g0) : null;
+  arena.give(y11);
+  const hxx = y20 ? z(y20, kz.g0) : null;
+  arena.give(y20);
+  const dogInner = ydd ? z(ydd, kz.dogInner) : null;
+  arena.give(ydd);
+
+  // Anisotropy: derivatives per finest-axis voxel (exact no-ops for isotropic data, skipped).
+  const [fz, fy, fx] = kernels.map((k) => k.derivativeFactor);
+  const scaleBy = (v: ArenaVolume | null, f: number): void => {
+    if (!v || f === 1) return;
+    const a = arena.view(v);
+    for (let i = 0; i < a.length; i++) a[i] *= f;
+  };
+  scaleBy(gx, fx);
+  scaleBy(gy, fy);
+  scaleBy(gz, fz);
+  scaleBy(hxx, fx * fx);
+  scaleBy(hyy, fy * fy);
+  scaleBy(hzz, fz * fz);
+  scaleBy(hxy, fx * fy);
+  scaleBy(hxz, fx * fz);
+  scaleBy(hyz, fy * fz);
+
+  const box: CoreInFrame = {
+    frameHeight: H,
+    frameWidth: W,
+    z: core.z - frame.z,
+    y: core.y - frame.y,
+    x: core.x - frame.x,
+    depth: core.depth,
+    height: core.height,
+    width: core.width,
+  };
+  const v = (vol: ArenaVolume | null): Float32Array => (vol ? arena.view(vol) : new Float32Array(0));
+  const eachCore = (fn: (i: number, o: number) => void): void => {
+    let o = 0;
+    for (let cz = 0; cz < box.depth; cz++) {
+      for (let cy = 0; cy < box.height; cy++) {
+        let i = ((box.z + cz) * H + box.y + cy) * W + box.x;
+        for (let cx = 0; cx < box.width; cx++, i++, o++) fn(i, o);
+      }
+    }
+  };
+
+  if (gs && flags.gaussianSmoothing) {
+    const out = sink('gaussianSmoothing', 0);
+    const a = v(gs);
+    eachCore((i, o) => (out[o] = a[i]));
+  }
+  if (gs && dogInner) {
+    const out = sink('differenceOfGaussians', 0);
+    const a = v(gs);
+    const b = v(dogInner);
+    eachCore((i, o) => (out[o] = a[i] - b[i]));
+  }
+  if (flags.gaussianGradientMagnitude && gx && gy && gz) {
+    const out = sink('gaussianGradientMagnitude', 0);
+    const [a, b, c] = [v(gx), v(gy), v(gz)];
+    eachCore((i, o) => (out[o] = Math.sqrt(a[i] * a[i] + b[i] * b[i] + c[i] * c[i])));
+  }
+  if (flags.laplacianOfGaussian && hxx && hyy && hzz) {
+    const out = sink('laplacianOfGaussian', 0);
+    const [a, b, c] = [v(hxx), v(hyy), v(hzz)];
+    eachCore((i, o) => (out[o] = a[i] + b[i] + c[i]));
+  }
+  if (hog && hxx && hyy && hzz && hxy && hxz && hyz) {
+    symmetricEigenvalues3x3(
+      { a00: v(hxx), a01: v(hxy), a02: v(hxz), a11: v(hyy), a12: v(hyz), a22: v(hzz) },
+      box,
+      sink('hessianOfGaussianEigenvalues', 0),
+      sink('hessianOfGaussianEigenvalues', 1),
+      sink('hessianOfGaussianEigenvalues', 2),
+    );
+  }
+  arena.give(gs, dogInner, hxx, hyy, hzz, hxy, hxz, hyz);
+  if (flags.structureTensorEigenvalues && gx && gy && gz) {
+    const [a, b, c] = [v(gx), v(gy), v(gz)];
+    const product = (p: (i: number) => number): ArenaVolume => {
+      const t = take();
+      const d = arena.view(t);
+      for (let i = 0; i < d.length; i++) d[i] = p(i);
+      const sx = x(t, kx.tensorOuter);
+      arena.give(t);
+      const sy = y(sx, ky.tensorOuter);
+      arena.give(sx);
+      const sz = z(sy, kz.tensorOuter);
+      arena.give(sy);
+      return sz;
+    };
+    // Products rounded to float32 before smoothing, as vigra stores its tensor.
+    const txx = product((i) => a[i] * a[i]);
+    const txy = product((i) => a[i] * b[i]);
+    const txz = product((i) => a[i] * c[i]);
+    const tyy = product((i) => b[i] * b[i]);
+    const tyz = product((i) => b[i] * c[i]);
+    const tzz = product((i) => c[i] * c[i]);
+    symmetricEigenvalues3x3(
+      { a00: v(txx), a01: v(txy), a02: v(txz), a11: v(tyy), a12: v(tyz), a22: v(tzz) },
+      box,
+      sink('structureTensorEigenvalues', 0),
+      sink('structureTensorEigenvalues', 1),
+      sink('structureTensorEigenvalues', 2),
+    );
+  }
+}
+
+/** How many frame-sized volumes a scale holds at once at most (for VolumeArena.reserve). */
+export const SCALE_VOLUMES_PEAK = 14;
