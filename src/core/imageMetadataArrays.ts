@@ -53,6 +53,10 @@ export function resolveArrayMetadata(input: ArrayMetadataInput): ArrayMetadata {
   } else if (tags) {
     arrayAxes = tags.map((tag) => tag.key as ArrayAxis);
     axesSource = 'axistags';
+  } else if (shape.length === 3 && input.elementSizeUm?.length === 3) {
+    // Fiji's HDF5 writer: one zyx dataset per channel, with a z, y, x element size.
+    arrayAxes = ['z', 'y', 'x'];
+    axesSource = 'guessed';
   } else {
     arrayAxes = guessArrayAxes(shape);
     axesSource = shape.length === 2 ? 'single page' : 'guessed';

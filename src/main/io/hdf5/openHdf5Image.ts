@@ -183,7 +183,6 @@ function readHeader(
     axes: metadata.arrayAxes,
     shape,
     elementBytes: meta.size,
-    littleEndian: meta.littleEndian,
     chunkRows: chunks ? chunks[yIndex] : 1,
   };
   // One element decoded now: a filter this build lacks (blosc, lz4, …) or a broken first chunk fails here,

@@ -16,7 +16,6 @@ export interface DatasetLayout {
   readonly shape: readonly number[];
   /** Bytes per element (1, 2, 4 or 8). */
   readonly elementBytes: number;
-  readonly littleEndian: boolean;
   /** Rows per chunk along y (1 when the dataset is contiguous), used to align bands. */
   readonly chunkRows: number;
 }
@@ -64,22 +63,17 @@ export function readHdf5Region(
       }
     });
     const data = dataset.slice(ranges);
-    const values = toNumbers(data, layout);
+    const values = toNumbers(data);
     copyBand(values, ranges, axes, out, y0 - rect.y);
     y0 = y1;
   }
   return out;
 }
 
-/** The hyperslab's elements as numbers in native byte order (HDF5 hands big-endian data over as stored). */
-function toNumbers(data: unknown, layout: DatasetLayout): ArrayLike<number> {
+/** The hyperslab's elements: h5wasm converts them to native byte order (h5py's big-endian files read right). */
+function toNumbers(data: unknown): ArrayLike<number> {
   if (!ArrayBuffer.isView(data) || data instanceof DataView) {
     throw new Error('the HDF5 library returned no numeric array');
-  }
-  if (!layout.littleEndian && layout.elementBytes > 1) {
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const n = layout.elementBytes;
-    for (let i = 0; i + n <= bytes.length; i += n) bytes.subarray(i, i + n).reverse();
   }
   return data as unknown as ArrayLike<number>;
 }
