@@ -214,7 +214,7 @@ describe('a failed upload leaves nothing on disk', () => {
     ).rejects.toMatchObject({
       code: 'upload-refused',
       message:
-        'movie.mp4 does not start like a TIFF, PNG or JPEG file; the upload was dropped (open other formats by path)',
+        'movie.mp4 does not start like a TIFF, PNG, JPEG or HDF5 file; the upload was dropped (open other formats by path)',
     });
     expect(await served.uploadFolderContents()).toEqual([]);
     await expect(client.service.uploadChunk(id, UPLOAD_CHUNK_BYTES, tiffLike(10))).rejects.toMatchObject({

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rename, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
+import { startsWithHdf5Signature } from '../io/hdf5/hdf5Path.js';
 
 export interface UploadLimits {
   /** Largest declared size of one file. */
@@ -72,7 +73,7 @@ export class UploadFolder {
     if (offset === 0 && !hasImageSignature(bytes)) {
       await this.abort(uploadId);
       throw refused(
-        `${upload.fileName} does not start like a TIFF, PNG or JPEG file; the upload was dropped ` +
+        `${upload.fileName} does not start like a TIFF, PNG, JPEG or HDF5 file; the upload was dropped ` +
           '(open other formats by path)',
       );
     }
@@ -235,7 +236,7 @@ export class UploadFolder {
 }
 
 /**
- * Whether `head` (a file's first bytes) starts like a TIFF (classic or big, either byte order), PNG or JPEG,
+ * Whether `head` (a file's first bytes) starts like a TIFF (classic or big, either byte order), PNG, JPEG or HDF5,
  * the formats the window's drop target takes: junk is refused with its first piece, not after a gigabyte.
  */
 export function hasImageSignature(head: Uint8Array): boolean {
@@ -246,7 +247,8 @@ export function hasImageSignature(head: Uint8Array): boolean {
     starts(0x49, 0x49, 0x2b, 0x00) || // BigTIFF, little-endian
     starts(0x4d, 0x4d, 0x00, 0x2b) || // BigTIFF, big-endian
     starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a) || // PNG
-    starts(0xff, 0xd8, 0xff) // JPEG
+    starts(0xff, 0xd8, 0xff) || // JPEG
+    startsWithHdf5Signature(head) // HDF5 (its one dataset is opened)
   );
 }
 
