@@ -1,0 +1,74 @@
+/**
+ * The numbers of per-image adaptation, in one place. Units: pixels of the image's sample, nats of the
+ * model's (relevance-weighted) log density per pixel, and shares (fractions of the image's pixels).
+ */
+
+/** The ways a model can be adapted to one image; 'auto' chooses among them per image, 'off' uses none. */
+export const ADAPTATION_METHODS = [
+  'priors',
+  'standardize',
+  'robust',
+  'affine',
+  'robust-affine',
+  'map',
+] as const;
+export type AdaptationMethod = (typeof ADAPTATION_METHODS)[number];
+export type AdaptationChoice = 'auto' | 'off' | AdaptationMethod;
+
+/**
+ * What 'auto' considers. The EM-fitted candidates raise the held-out likelihood on images without any
+ * drift too (the model's own misfit is what they fit) and then cost accuracy (HeLa −0.07 with the affine
+ * map), so likelihood can only judge the matches, which have no free parameter to fit noise with.
+ */
+export const AUTO_METHODS: readonly AdaptationMethod[] = ['standardize', 'robust'];
+
+/** What `--adapt` accepts, for help texts and checks. */
+export const ADAPTATION_CHOICES: readonly AdaptationChoice[] = ['auto', 'off', ...ADAPTATION_METHODS];
+
+/**
+ * Pixels drawn from an image to adapt on: half fit the adaptation, half score it (held out). 12 000
+ * held-out pixels pin a class share to about ±0.4 % and a feature's mean to a hundredth of its spread,
+ * while the few E-steps over them cost a few percent of predicting a megapixel.
+ */
+export const ADAPTATION_SAMPLE_PIXELS = 24000;
+
+/**
+ * Fewer pixels than this and the image is predicted unadapted: a handful of pixels cannot tell drift
+ * from chance.
+ */
+export const MIN_ADAPTATION_PIXELS = 500;
+
+/** EM steps of the affine map and of the MAP means; both move little after ten. */
+export const AFFINE_EM_ITERATIONS = 10;
+export const MAP_EM_ITERATIONS = 5;
+
+/**
+ * MAP adaptation of the means (Reynolds, Quatieri & Dunn 2000): a component's new mean is
+ * (Σγ·x + r·μ) / (Σγ + r), so a component that few pixels choose keeps its trained mean.
+ */
+export const MAP_RELEVANCE = 16;
+
+/**
+ * Per feature, the affine map's gain stays within [1/x, x]: a wider stretch is not a change of stain or
+ * exposure but EM collapsing a feature onto one component.
+ */
+export const MAX_AFFINE_GAIN = 8;
+
+/**
+ * Auto adapts only when the held-out log density per pixel rises by at least this much over the
+ * unadapted model (with the image's own class proportions). Images of one experiment without drift
+ * gain less (the fit follows noise and the model's own misfit); shifted or rescaled images gain several
+ * nats. The number is in the model's relevance-weighted units (weights total 2 by default), so it means
+ * the same whatever the feature count. Chosen on `npm run bench:adapt` (README, Adaptation).
+ */
+export const MIN_ADAPTATION_GAIN = 0.25;
+
+/**
+ * Guards on class shares (mean posterior over the sample). A class's share is "plausible" within
+ * [prior / x, prior · x] of its trained prior; an adaptation may not push a plausible share out of that
+ * range (one class swallowing the image, or a class vanishing), and a class holding at least
+ * PRESENT_SHARE of the image unadapted may not drop below VANISHED_SHARE.
+ */
+export const MAX_SHARE_RATIO = 8;
+export const PRESENT_SHARE = 0.05;
+export const VANISHED_SHARE = 0.01;
