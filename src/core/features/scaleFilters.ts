@@ -30,6 +30,7 @@ import {
   isFusedStageApplicable,
 } from './fusedFilterStage.js';
 import { fusedStageSimd } from './fusedFilterStageSimd.js';
+import { differenceOfGaussiansFloat64 } from './dogFloat64.js';
 
 /** How a nominal scale turns into kernels under a convention. */
 export interface ScalePlan {
@@ -138,6 +139,48 @@ export function computeScaleFeatures(
     source = cols(rows(plane, p, reachRect(smoothRect, 0, p.radius, W, H)), p, smoothRect);
   }
 
+  filterStage(source, k, flags, ctx, sink);
+  if (flags.differenceOfGaussians) differenceOfGaussians(source, k, ctx, sink('differenceOfGaussians', 0));
+}
+
+/**
+ * The DoG again, in float64 from the pre-smoothed image (dogFloat64.ts): the filter stages' float32 DoG is
+ * ~10⁻⁴ of its range off at large scales. Computed on the core grown by the kernels' reach; the stages'
+ * float32 DoG it replaces costs less than splitting the fused stages.
+ */
+function differenceOfGaussians(source: Field, k: FilterKernels, ctx: ScaleContext, out: Float32Array): void {
+  const { imageWidth: W, imageHeight: H, core } = ctx;
+  const reach = Math.max(k.g0.radius, k.dogInner.radius);
+  const frame = reachRect(core, reach, reach, W, H);
+  const data = new Float32Array(frame.width * frame.height);
+  const sw = source.rect.width;
+  for (let y = 0; y < frame.height; y++) {
+    const from = (frame.y + y - source.rect.y) * sw + frame.x - source.rect.x;
+    data.set(source.data.subarray(from, from + frame.width), y * frame.width);
+  }
+  differenceOfGaussiansFloat64(
+    data,
+    { depth: 1, height: frame.height, width: frame.width },
+    [null, k.g0, k.g0],
+    [null, k.dogInner, k.dogInner],
+    { z: 0, y: core.y - frame.y, x: core.x - frame.x, depth: 1, height: core.height, width: core.width },
+    out,
+  );
+}
+
+/** The filters of the scale on the pre-smoothed `source`, by the fused stages where they apply. */
+function filterStage(
+  source: Field,
+  k: FilterKernels,
+  flags: FeatureFlags,
+  ctx: ScaleContext,
+  sink: FeatureSink,
+): void {
+  const { imageWidth: W, imageHeight: H, core } = ctx;
+  const rows = (src: Field, ker: GaussianKernel, r: Rect, out?: Float32Array): Field =>
+    convolveRows(src, ker, r, W, ctx.scratch, out);
+  const cols = (src: Field, ker: GaussianKernel, r: Rect, out?: Float32Array): Field =>
+    convolveColumns(src, ker, r, H, ctx.scratch, out);
   const gradRect = flags.structureTensorEigenvalues
     ? reachRect(core, k.tensorOuter.radius, k.tensorOuter.radius, W, H)
     : core;

@@ -14,6 +14,7 @@ import { cachedGaussianKernel, type GaussianKernel } from '../features/gaussianK
 import { DOG_INNER_RATIO, STRUCTURE_TENSOR_OUTER_RATIO } from '../features/featureConstants.js';
 import type { FeatureFlags, ScalePlan } from '../features/scaleFilters.js';
 import type { FeatureId } from '../features/selection.js';
+import { differenceOfGaussiansFloat64 } from '../features/dogFloat64.js';
 import { symmetricEigenvalues3x3, type CoreInFrame } from './symmetricEigenvalues3x3.js';
 import type { ArenaVolume, VolumeArena } from './volumeArena.js';
 import { convolveX, convolveY, convolveZ } from './volumePasses.js';
@@ -82,6 +83,17 @@ export function scaleFrame(core: Box, input: Shape3, kernels: ScaleKernels3d): B
   return { z, y, x, depth, height, width };
 }
 
+function coreInFrame(core: Box, frame: Box): Box {
+  return {
+    z: core.z - frame.z,
+    y: core.y - frame.y,
+    x: core.x - frame.x,
+    depth: core.depth,
+    height: core.height,
+    width: core.width,
+  };
+}
+
 /** Computes the enabled features of one scale of `channel` (the input, `input`-shaped) for `core`. */
 export function computeScaleFeatures3d(
   arena: VolumeArena,
@@ -134,13 +146,23 @@ export function computeScaleFeatures3d(
 
   const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
   const needsHessian = flags.laplacianOfGaussian || flags.hessianOfGaussianEigenvalues;
-  const needsSmoothing = flags.gaussianSmoothing || flags.differenceOfGaussians;
+  const needsSmoothing = flags.gaussianSmoothing;
   const hog = flags.hessianOfGaussianEigenvalues;
 
   const x0 = x(source, kx.g0);
   const x1 = needsGradient || hog ? x(source, kx.g1) : null;
   const x2 = needsHessian ? x(source, kx.g2) : null;
-  const xd = flags.differenceOfGaussians ? x(source, kx.dogInner) : null;
+  if (flags.differenceOfGaussians) {
+    // In float64 from the pre-smoothed frame (dogFloat64.ts): a large-scale DoG is a tiny difference.
+    differenceOfGaussiansFloat64(
+      arena.view(source),
+      frame,
+      [kz.g0, ky.g0, kx.g0],
+      [kz.dogInner, ky.dogInner, kx.dogInner],
+      coreInFrame(core, frame),
+      sink('differenceOfGaussians', 0),
+    );
+  }
   arena.give(source);
 
   const y00 = y(x0, ky.g0);
@@ -152,8 +174,6 @@ export function computeScaleFeatures3d(
   arena.give(x1);
   const y20 = x2 ? y(x2, ky.g0) : null;
   arena.give(x2);
-  const ydd = xd ? y(xd, ky.dogInner) : null;
-  arena.give(xd);
 
   const gs = needsSmoothing ? z(y00, kz.g0) : null;
   const gz = needsGradient ? z(y00, kz.g1) : null;
@@ -171,8 +191,6 @@ export function computeScaleFeatures3d(
   arena.give(y11);
   const hxx = y20 ? z(y20, kz.g0) : null;
   arena.give(y20);
-  const dogInner = ydd ? z(ydd, kz.dogInner) : null;
-  arena.give(ydd);
 
   // Anisotropy: derivatives per finest-axis voxel (exact no-ops for isotropic data, skipped).
   const [fz, fy, fx] = kernels.map((k) => k.derivativeFactor);
@@ -191,16 +209,7 @@ export function computeScaleFeatures3d(
   scaleBy(hxz, fx * fz);
   scaleBy(hyz, fy * fz);
 
-  const box: CoreInFrame = {
-    frameHeight: H,
-    frameWidth: W,
-    z: core.z - frame.z,
-    y: core.y - frame.y,
-    x: core.x - frame.x,
-    depth: core.depth,
-    height: core.height,
-    width: core.width,
-  };
+  const box: CoreInFrame = { frameHeight: H, frameWidth: W, ...coreInFrame(core, frame) };
   const v = (vol: ArenaVolume | null): Float32Array => (vol ? arena.view(vol) : new Float32Array(0));
   const eachCore = (fn: (i: number, o: number) => void): void => {
     let o = 0;
@@ -216,12 +225,6 @@ export function computeScaleFeatures3d(
     const out = sink('gaussianSmoothing', 0);
     const a = v(gs);
     eachCore((i, o) => (out[o] = a[i]));
-  }
-  if (gs && dogInner) {
-    const out = sink('differenceOfGaussians', 0);
-    const a = v(gs);
-    const b = v(dogInner);
-    eachCore((i, o) => (out[o] = a[i] - b[i]));
   }
   if (flags.gaussianGradientMagnitude && gx && gy && gz) {
     const out = sink('gaussianGradientMagnitude', 0);
@@ -242,7 +245,7 @@ export function computeScaleFeatures3d(
       sink('hessianOfGaussianEigenvalues', 2),
     );
   }
-  arena.give(gs, dogInner, hxx, hyy, hzz, hxy, hxz, hyz);
+  arena.give(gs, hxx, hyy, hzz, hxy, hxz, hyz);
   if (flags.structureTensorEigenvalues && gx && gy && gz) {
     const [a, b, c] = [v(gx), v(gy), v(gz)];
     const product = (p: (i: number) => number): ArenaVolume => {
