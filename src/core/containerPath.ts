@@ -4,8 +4,8 @@
  * name (`{dataset_dir}` = `dir`, `{nickname}` = `cells`), as ilastik does, not the dataset's.
  */
 
-/** File name endings of HDF5 containers a path can reach into. */
-const CONTAINER_FILE = /\.(h5|hdf5|hdf|he5)$/i;
+/** Name endings of HDF5 containers and Zarr folders (`x.ome.zarr/1`: a resolution level) a path can reach into. */
+const CONTAINER_FILE = /\.(h5|hdf5|hdf|he5|zarr)$/i;
 
 /** The container file of `dir/cells.h5/exported/data` (`dir/cells.h5`), or `path` itself. */
 export function containerFileOf(path: string): string {

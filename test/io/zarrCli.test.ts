@@ -1,0 +1,104 @@
+/**
+ * OME-Zarr through the command line, as a user runs it: `mixel info x.zarr` shows the axes, pixel size and
+ * channel names of the multiscales metadata; train and predict on a Zarr image give the segmentation of
+ * the same pixels as a TIFF; outputs of `x.zarr/0` are named after the image (`x`), not the level.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { readImage } from '../../src/main/io/openImage.js';
+import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
+import { runMixel } from '../cli/cliHarness.js';
+import { writeOmeZarr, writeZarrV2Array, type OmeAxisSpec } from './zarrBuild.js';
+
+const W = 96;
+const H = 80;
+const YX: OmeAxisSpec[] = [
+  { name: 'y', type: 'space', unit: 'micrometer' },
+  { name: 'x', type: 'space', unit: 'micrometer' },
+];
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-zarr-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mixel with OME-Zarr inputs', () => {
+  it('info shows axes, pixel size and channel names from the multiscales metadata, and guesses for plain arrays', async () => {
+    const path = join(dir, 'two.ome.zarr');
+    const shape = [2, 30, 40];
+    await writeOmeZarr(
+      path,
+      [{ name: 'c', type: 'channel' }, ...YX],
+      [
+        {
+          path: '0',
+          spec: { data: new Uint16Array(2400), shape, chunks: [1, 16, 16], dtype: '<u2' },
+          scale: [1, 0.645, 0.645],
+        },
+      ],
+      { channelLabels: ['DAPI', 'GFP'] },
+    );
+    const plain = join(dir, 'plain.zarr');
+    await writeZarrV2Array(plain, {
+      data: new Uint8Array(6 * 400),
+      shape: [6, 20, 20],
+      chunks: [1, 20, 20],
+      dtype: '|u1',
+    });
+    const info = await runMixel(['info', path, plain]);
+    expect(info.stderr).toBe('');
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain('axes      cyx (from OME-Zarr multiscales metadata)');
+    expect(info.stdout).toContain('shape     c 2 × y 30 × x 40');
+    expect(info.stdout).toContain('names     DAPI, GFP');
+    expect(info.stdout).toContain('pixel size 0.645 × 0.645 µm (OME-Zarr scale of level 0)');
+    expect(info.stdout).toContain('axes      zyx (guessed; set --axes to change)');
+    const missing = await runMixel(['info', join(dir, 'gone.zarr')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toBe(`mixel: ${join(dir, 'gone.zarr')}: no such folder`);
+  });
+
+  it('train and predict on a Zarr image give the segmentation of the same pixels as TIFF, named after the image', async () => {
+    const sample = makeSyntheticSample({ width: W, height: H, seed: 11 });
+    const pixels = Uint16Array.from(sample.image);
+    const tiff = join(dir, 'cells.tif');
+    await writeIntegerImage(tiff, pixels, W, H);
+    const zarrImage = join(dir, 'cells.ome.zarr');
+    await writeOmeZarr(zarrImage, YX, [
+      { path: '0', spec: { data: pixels, shape: [H, W], chunks: [32, 32], dtype: '<u2' }, scale: [0.5, 0.5] },
+    ]);
+    const scribbles = join(dir, 'scribbles.png');
+    await writeIntegerImage(scribbles, sample.scribbles, W, H);
+    const segmentations: Float32Array[] = [];
+    for (const [name, image] of [
+      ['tiff', tiff],
+      ['zarr', join(zarrImage, '0')],
+    ]) {
+      const project = join(dir, `${name}.mixel`);
+      const train = await runMixel([
+        'train',
+        ...['--image', image, '--labels', scribbles, '--classes', 'background,nucleus'],
+        ...['--threads', '1', '--out', project],
+      ]);
+      expect(train.stderr).not.toMatch(/error|cannot/i);
+      expect(train.code).toBe(0);
+      const out = join(dir, `out-${name}`);
+      const predict = await runMixel([
+        'predict',
+        ...['--project', project, '--export', 'Simple Segmentation', '--threads', '1'],
+        ...['--output', `${dir}/out-${name}/{nickname}.{ext}`, image],
+      ]);
+      expect(predict.stderr).not.toMatch(/error|cannot|failed/i);
+      expect(predict.code).toBe(0);
+      expect(await readdir(out)).toEqual(['cells.tif']);
+      segmentations.push((await readImage(join(out, 'cells.tif'))).image.channels[0]);
+    }
+    expect(new Set(segmentations[0]).size).toBe(2);
+    expect(segmentations[1]).toEqual(segmentations[0]);
+  });
+});
