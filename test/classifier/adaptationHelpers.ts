@@ -1,0 +1,87 @@
+/**
+ * Synthetic images for the adaptation tests: the built-in nuclei sample, a model trained on one image's
+ * scribbles with the default options, and scoring against the truth.
+ */
+import { computeFeatures } from '../../src/core/features/computeFeatures.js';
+import { presetSelection } from '../../src/core/features/selection.js';
+import { simpleSegmentation } from '../../src/core/classifier/outputs.js';
+import {
+  fitPixelClassifier,
+  predictProbabilities,
+  type FittedClassifier,
+} from '../../src/core/classifier/PixelClassifier.js';
+import { SeededRandom } from '../../src/core/random.js';
+import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+
+export const SIZE = 192;
+const selection = presetSelection('default');
+
+export interface TestImage {
+  readonly features: Float32Array[];
+  readonly truth: Uint8Array;
+  readonly pixels: number;
+}
+
+/** The synthetic sample of `seed`, its intensities passed through `map` (e.g. a change of exposure). */
+export function syntheticImage(seed: number, map: (v: number) => number = (v) => v) {
+  const s = makeSyntheticSample({ width: SIZE, height: SIZE, seed });
+  const values = Float32Array.from(s.image, map);
+  return { ...s, values };
+}
+
+export function featuresOf(values: Float32Array, width: number, height: number): Float32Array[] {
+  return computeFeatures({ width, height, channels: [values] }, selection, 'ilastik');
+}
+
+export function testImage(seed: number, map?: (v: number) => number): TestImage {
+  const s = syntheticImage(seed, map);
+  return { features: featuresOf(s.values, SIZE, SIZE), truth: s.truth, pixels: SIZE * SIZE };
+}
+
+/** A model trained on the scribbles of the sample of `seed`, with an unlabeled sample of its pixels. */
+export function trainOn(seed: number): FittedClassifier {
+  const s = syntheticImage(seed);
+  const features = featuresOf(s.values, SIZE, SIZE);
+  const d = features.length;
+  const labeled: number[] = [];
+  for (let i = 0; i < s.scribbles.length; i++) if (s.scribbles[i] > 0) labeled.push(i);
+  const samples = new Float32Array(labeled.length * d);
+  labeled.forEach((p, r) => features.forEach((plane, c) => (samples[r * d + c] = plane[p])));
+  const labels = Uint8Array.from(labeled, (p) => s.scribbles[p]);
+  const rng = new SeededRandom(3);
+  const unlabeledCount = 8000;
+  const unlabeled = new Float32Array(unlabeledCount * d);
+  for (let r = 0; r < unlabeledCount; r++) {
+    const p = rng.nextInt(SIZE * SIZE);
+    features.forEach((plane, c) => (unlabeled[r * d + c] = plane[p]));
+  }
+  return fitPixelClassifier(samples, labels, d, {}, unlabeled);
+}
+
+export function segment(model: FittedClassifier, image: TestImage): Uint8Array {
+  return simpleSegmentation(predictProbabilities(model, image.features, image.pixels), model.classes);
+}
+
+/** Mean IoU over the classes present in the truth. */
+export function meanIou(pred: Uint8Array, truth: Uint8Array): number {
+  const classes = [...new Set(truth)];
+  let sum = 0;
+  for (const k of classes) {
+    let inter = 0;
+    let union = 0;
+    for (let i = 0; i < truth.length; i++) {
+      const a = pred[i] === k;
+      const b = truth[i] === k;
+      if (a && b) inter++;
+      if (a || b) union++;
+    }
+    sum += inter / Math.max(1, union);
+  }
+  return sum / classes.length;
+}
+
+export function fractionOf(pred: Uint8Array, value: number): number {
+  let count = 0;
+  for (const v of pred) if (v === value) count++;
+  return count / pred.length;
+}
