@@ -71,8 +71,8 @@ describe('ilastik headless spellings', () => {
     expect(ilastik.stderr).toContain('1 of 1 images predicted');
     expect(ilastik.code).toBe(0);
     expect(mixel.code).toBe(0);
-    const written = join(a.folder, 'cells_Simple_Segmentation.tif');
-    expect(await readFile(written)).toEqual(await readFile(join(b.folder, 'cells_Simple_Segmentation.tif')));
+    const written = join(a.folder, 'cells_Simple Segmentation.tif');
+    expect(await readFile(written)).toEqual(await readFile(join(b.folder, 'cells_Simple Segmentation.tif')));
   }, 60_000);
 
   it('probabilities with ilastik ranges (0,1) → (0,255) and format numpy equal --dtype uint8 --format npy', async () => {
@@ -187,7 +187,8 @@ describe('ilastik headless spellings', () => {
         ['--output_filename_format', '{dataset_dir}/{nickname}.h5'],
         /^mixel: --output_filename_format ends in \.h5 but the output format is tiff/,
       ],
-      [['--export_source', 'Labels'], /^mixel: unknown export "Labels"/],
+      [['--export_source', 'Segmentations'], /^mixel: unknown export "Segmentations"/],
+      [['--output_format', 'png'], /^mixel: Probabilities as PNG needs --dtype uint8 or uint16/],
       [
         ['--export', 'Uncertainty', '--export_source', 'Probabilities'],
         /^mixel: --export and --export_source both given/,
@@ -223,7 +224,7 @@ describe('exit codes a scheduler can tell apart', () => {
       runMixel(['predict', '--project', project, '--no-such-option', input]),
       runMixel(['predict', '--project', project, input, '--tile-size']),
       runMixel(['predict', '--project', join(folder, 'missing.mixel'), input]),
-      runMixel(['predict', '--project', project, '--output', '{dir}/{name}.{ext}', input]),
+      runMixel(['predict', '--project', project, '--output', '{dir}/{title}.{ext}', input]),
     ]);
     expect(allDone.code).toBe(0);
     expect(someFailed.code).toBe(1);
@@ -233,7 +234,7 @@ describe('exit codes a scheduler can tell apart', () => {
     expect(missingValue.code).toBe(2);
     expect(noProject.code).toBe(2);
     expect(badField.code).toBe(2);
-    expect(badField.stderr).toContain('unknown field {name}');
+    expect(badField.stderr).toContain('unknown field {title}');
     // Help is not an error; the parser's refusals are usage errors in every command.
     const [help, trainUnknown, segmentMissing, trainNoImage] = await Promise.all([
       runMixel(['predict', '--help']),

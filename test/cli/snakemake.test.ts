@@ -69,11 +69,11 @@ describe.skipIf(!hasSnakemake)('examples/Snakefile', () => {
     const results = (await readdir(join(dir, 'results'))).filter((f) => f.endsWith('.tif')).sort();
     expect(results).toEqual([
       'one_Probabilities.tif',
-      'one_Simple_Segmentation.tif',
+      'one_Simple Segmentation.tif',
       'three_Probabilities.tif',
-      'three_Simple_Segmentation.tif',
+      'three_Simple Segmentation.tif',
       'two_Probabilities.tif',
-      'two_Simple_Segmentation.tif',
+      'two_Simple Segmentation.tif',
     ]);
     const direct = await runMixel([
       'predict',

@@ -141,17 +141,17 @@ describe('mixel predict', () => {
     expect((await readdir(out)).sort()).toEqual([
       'sample_Features.tif',
       'sample_Probabilities.tif',
-      'sample_Simple_Segmentation.tif',
+      'sample_Simple Segmentation.tif',
       'sample_Uncertainty.tif',
     ]);
     const probs = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Probabilities.tif'))));
     expect(probs.map((p) => p.pageName)).toEqual(['background', 'nucleus']);
     for (let i = 0; i < SIZE * SIZE; i += 97)
       expect(probs[0].values[i] + probs[1].values[i]).toBeCloseTo(1, 5);
-    const seg = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Simple_Segmentation.tif'))))[0];
+    const seg = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Simple Segmentation.tif'))))[0];
     expect(seg.bitsPerSample).toBe(8);
     expect(new Set(seg.values)).toEqual(new Set([1, 2]));
-    expect(await accuracy(join(out, 'sample_Simple_Segmentation.tif'))).toBeGreaterThan(0.85);
+    expect(await accuracy(join(out, 'sample_Simple Segmentation.tif'))).toBeGreaterThan(0.85);
     const features = parseTiff(new Uint8Array(await readFile(join(out, 'sample_Features.tif'))));
     expect(features).toHaveLength(49);
     expect(features[0].pageName).toMatch(/Gaussian Smoothing/);
@@ -199,7 +199,7 @@ describe('mixel predict', () => {
       sample.image,
     ]);
     expect(png.code).toBe(0);
-    const segPath = join(out, 'sample_Simple_Segmentation.png');
+    const segPath = join(out, 'sample_Simple Segmentation.png');
     expect((await sharp(segPath).metadata()).format).toBe('png');
     expect(await accuracy(segPath)).toBeGreaterThan(0.85);
     const npy = await runMixel([
@@ -302,7 +302,7 @@ describe('mixel predict', () => {
     const files = (await readdir(batch)).sort();
     expect(files.filter((f) => f.includes('_'))).toEqual([
       'good_Probabilities.tif',
-      'good_Simple_Segmentation.tif',
+      'good_Simple Segmentation.tif',
     ]);
     expect(files.filter((f) => f.startsWith('.'))).toEqual([]); // no temporary leftovers
   });
@@ -379,10 +379,10 @@ describe('planes and normalization', () => {
       stackPath,
     ]);
     expect(r.code).toBe(0);
+    // One stack file per image and source, its pages the planes.
     expect((await readdir(join(dir, 'stack'))).sort()).toEqual([
       'stack.tif',
-      'stack_Simple_Segmentation_z0000.tif',
-      'stack_Simple_Segmentation_z0001.tif',
+      'stack_Simple Segmentation.tif',
     ]);
     const alone = await runMixel([
       'predict',
@@ -395,10 +395,13 @@ describe('planes and normalization', () => {
       sample.image,
     ]);
     expect(alone.code).toBe(0);
-    const z0 = (await readImage(join(dir, 'stack', 'stack_Simple_Segmentation_z0000.tif'))).image.channels[0];
+    const pages = parseTiff(
+      new Uint8Array(await readFile(join(dir, 'stack', 'stack_Simple Segmentation.tif'))),
+    );
+    expect(pages).toHaveLength(2);
+    const z0 = Float32Array.from(pages[0].values);
     expect(z0).toEqual((await readImage(join(dir, 'alone', 'sample.tif'))).image.channels[0]);
-    const z1 = (await readImage(join(dir, 'stack', 'stack_Simple_Segmentation_z0001.tif'))).image.channels[0];
-    expect(z1).not.toEqual(z0);
+    expect(Float32Array.from(pages[1].values)).not.toEqual(z0);
   });
 
   it('percentile normalization makes a model trained at one offset work on images at another', async () => {
@@ -491,8 +494,8 @@ describe('mixel info and repair', () => {
     expect((await loadProject(p)).images[0].path).toBe('img/moved.tif');
     const after = await runMixel(['predict', '--project', p, '--export', 'Simple Segmentation']);
     expect(after.code).toBe(0);
-    expect(await readdir(join(folder, 'img'))).toContain('moved_Simple_Segmentation.tif');
-    expect(await readdir(join(folder, 'second'))).toContain('sample_Simple_Segmentation.tif');
+    expect(await readdir(join(folder, 'img'))).toContain('moved_Simple Segmentation.tif');
+    expect(await readdir(join(folder, 'second'))).toContain('sample_Simple Segmentation.tif');
   });
 });
 

@@ -59,7 +59,7 @@ describe('predicting an ImageJ hyperstack', () => {
     ]);
     expect(predict.stderr).not.toContain('guessed');
     expect(predict.code).toBe(0);
-    const alone = (await readImage(join(out, 'single_.tif'))).image.channels[0];
+    const alone = (await readImage(join(out, 'single_0000.tif'))).image.channels[0];
     const planes = await Promise.all(
       [0, 1, 2].map(
         async (z) =>

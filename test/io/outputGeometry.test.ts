@@ -125,7 +125,7 @@ describe('mixel predict keeps the input pixel size', () => {
       'info',
       '--json',
       join(out, 'hela_Probabilities.tif'),
-      join(out, 'hela_Simple_Segmentation.tif'),
+      join(out, 'hela_Simple Segmentation.tif'),
     ]);
     expect(info.code).toBe(0);
     const [probabilities, segmentation] = info.stdout
@@ -135,7 +135,7 @@ describe('mixel predict keeps the input pixel size', () => {
     expect(JSON.stringify(probabilities)).toContain('0.645');
     expect(JSON.stringify(probabilities)).toMatch(/"axes":"cyx"/);
     expect(JSON.stringify(segmentation)).toContain('0.645');
-    const labels = (await openImage(join(out, 'hela_Simple_Segmentation.tif'))).readRegion(
+    const labels = (await openImage(join(out, 'hela_Simple Segmentation.tif'))).readRegion(
       { x: 0, y: 0, width: W, height: H },
       0,
     );

@@ -112,7 +112,7 @@ describe('kill -9', () => {
     expect(rerun.code).toBe(0);
     expect(await temporaries(dir)).toEqual([]);
     const names = await readdir(dir);
-    for (const result of ['Probabilities.tif', 'Simple_Segmentation.tif', 'Uncertainty.tif'])
+    for (const result of ['Probabilities.tif', 'Simple Segmentation.tif', 'Uncertainty.tif'])
       expect(names).toContain(`noisy_${result}`);
   }, 120_000);
 });

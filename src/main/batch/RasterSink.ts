@@ -1,16 +1,20 @@
 /**
- * Where an export goes, band by band (a row of tiles at a time): TIFF and .npy stream to disk; PNG (one
- * channel only) is assembled in memory and encoded at the end, since PNG rows are compressed as one stream.
- * Every sink writes under a temporary name: `finish` completes it there, `commit` renames it into place
- * (so the outputs of a whole image can be committed together), `close` does both; `abort` leaves nothing
- * behind that was not committed.
+ * Where an export goes, band by band (a row of tiles at a time): TIFF and .npy stream to disk — a z/t
+ * stack as one file, plane after plane; PNG (one channel, one plane) is assembled in memory and encoded at
+ * the end, since PNG rows are compressed as one stream: greyscale (class values read as values by every
+ * reader), or with `png-color` a palette PNG in the class colours. Several channels as PNG (probabilities
+ * per class) are one PNG per channel. Every sink writes under a temporary name: `finish` completes it
+ * there, `commit` renames it into place (so the outputs of a whole image can be committed together),
+ * `close` does both; `abort` leaves nothing behind that was not committed.
  */
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { DEFAULT_CLASS_COLORS } from '../../core/project/Project.js';
 import type { ExportFormat } from './exportTargets.js';
 import { NpyWriter } from '../io/NpyWriter.js';
 import { TiffStripWriter, type RasterArray, type RasterSampleType } from '../io/TiffStripWriter.js';
 import { writeIntegerImage } from '../io/writeIntegerImage.js';
+import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
 import type { ImageJGeometry } from '../io/imagejGeometry.js';
 import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 import { prepareOutputFolder } from '../io/prepareOutput.js';
@@ -19,9 +23,15 @@ import { prepareOutputFolder } from '../io/prepareOutput.js';
 const MAX_PNG_PIXELS = 2 ** 30;
 
 export interface RasterSink {
+  /** The file written (the first, for one PNG per channel). */
   readonly path: string;
-  /** Writes rows y0.. of every channel (one array of rows × width per channel). Bands arrive top to bottom. */
-  writeBand(y0: number, channels: RasterArray[]): Promise<void>;
+  /** Every file written, in channel order. */
+  readonly paths: readonly string[];
+  /**
+   * Writes rows y0.. of every channel (one array of rows × width per channel) of one plane of the file
+   * (0 unless the file is a stack). Each plane's bands arrive top to bottom.
+   */
+  writeBand(y0: number, channels: RasterArray[], plane?: number): Promise<void>;
   /** Completes the file under its temporary name, flushed to disk. */
   finish(): Promise<void>;
   /** Renames the finished file into place. */
@@ -39,36 +49,39 @@ export interface SinkOptions {
   readonly channels: number;
   readonly sampleType: RasterSampleType;
   readonly channelNames?: readonly string[];
+  /**
+   * Sizes of the plane axes (t, z) the file holds as one stack, slowest first; none for one plane. TIFF
+   * pages run channels fastest, then z, then t (ImageJ's order); npy gets them as leading axes.
+   */
+  readonly planeShape?: readonly number[];
   /** TIFF only: the input's pixel size and the pages' axes, as ImageJ hyperstack metadata. */
   readonly geometry?: ImageJGeometry;
-  /** TIFF label images: `#rrggbb` of class value 1, 2, … as an ImageJ colour LUT (values stay 1..K). */
+  /** Label images: `#rrggbb` of class value 1, 2, … — a TIFF's ImageJ LUT, `png-color`'s palette (values stay 1..K). */
   readonly classColors?: readonly (string | undefined)[];
-  /** For PNG label images: writes the finished raster (e.g. a palette PNG); default is a grey PNG. */
-  readonly writePng?: (
-    path: string,
-    pixels: Uint8Array | Uint16Array,
-    width: number,
-    height: number,
-  ) => Promise<void>;
+  /** PNG of several channels: one file per channel, at these paths. */
+  readonly channelPaths?: readonly string[];
 }
 
 export async function createRasterSink(options: SinkOptions): Promise<RasterSink> {
   await prepareOutputFolder(dirname(options.path));
   const { path, width, height, channels, sampleType } = options;
+  const planes = (options.planeShape ?? []).reduce((a, b) => a * b, 1);
   if (options.format === 'tiff') {
+    const names = options.channelNames;
     const writer = await TiffStripWriter.create(path, {
       width,
       height,
-      pages: channels,
+      pages: channels * planes,
       sampleType,
-      pageNames: options.channelNames,
+      pageNames: names && Array.from({ length: channels * planes }, (_, page) => names[page % channels]),
       geometry: options.geometry,
       classColors: options.classColors,
     });
     return {
       path,
-      writeBand: async (_y0, planes) => {
-        for (let c = 0; c < planes.length; c++) await writer.writeRows(c, planes[c]);
+      paths: [path],
+      writeBand: async (_y0, bands, plane = 0) => {
+        for (let c = 0; c < bands.length; c++) await writer.writeRows(plane * channels + c, bands[c]);
       },
       finish: () => writer.finish(),
       commit: () => writer.commit(),
@@ -77,17 +90,32 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
     };
   }
   if (options.format === 'npy') {
-    const writer = await NpyWriter.create(path, { width, height, channels, sampleType });
+    const writer = await NpyWriter.create(path, {
+      width,
+      height,
+      channels,
+      sampleType,
+      planeShape: options.planeShape,
+    });
     return {
       path,
-      writeBand: async (y0, planes) => {
-        for (let c = 0; c < planes.length; c++) await writer.writeRows(c, y0, planes[c]);
+      paths: [path],
+      writeBand: async (y0, bands, plane = 0) => {
+        for (let c = 0; c < bands.length; c++) await writer.writeRows(c, y0, bands[c], plane);
       },
       finish: () => writer.finish(),
       commit: () => writer.commit(),
       close: () => writer.close(),
       abort: () => writer.abort(),
     };
+  }
+  if (planes > 1) {
+    throw new RangeError(
+      `a PNG holds one plane; ${path} would need ${planes}: put {z} or {t} in --output for one PNG per plane, or use --format tiff`,
+    );
+  }
+  if (channels > 1 && options.channelPaths?.length === channels) {
+    return splitChannelSink(options, options.channelPaths);
   }
   if (channels !== 1 || sampleType === 'float32') {
     throw new RangeError(
@@ -101,7 +129,13 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
   // their common commit.
   let pixels: Uint8Array | Uint16Array | null =
     sampleType === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height);
-  const writePng = options.writePng ?? writeIntegerImage;
+  const colors = options.classColors;
+  const writePng =
+    options.format === 'png-color'
+      ? (to: string, values: Uint8Array | Uint16Array, w: number, h: number) =>
+          writeSegmentationPng(to, values as Uint8Array, w, h, paletteColors(colors))
+      : (to: string, values: Uint8Array | Uint16Array, w: number, h: number) =>
+          writeIntegerImage(to, values, w, h, 'png');
   // The PNG is encoded at `finish` into a name reserved now (exclusive create), and renamed at `commit`.
   const { tmpPath, handle } = await createTemporaryFile(path);
   await handle.close();
@@ -118,9 +152,10 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
   };
   return {
     path,
-    writeBand: async (y0, planes) => {
+    paths: [path],
+    writeBand: async (y0, bands) => {
       if (!pixels) throw new Error(`${path}: rows written after finish`);
-      pixels.set(planes[0] as Uint8Array & Uint16Array, y0 * width);
+      pixels.set(bands[0] as Uint8Array & Uint16Array, y0 * width);
     },
     finish,
     commit,
@@ -131,6 +166,42 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
     abort: async () => {
       pixels = null;
       if (!isCommitted) await rm(tmpPath, { force: true });
+    },
+  };
+}
+
+/** The palette of a `png-color` file: class k in its colour, classes without one in the default colours. */
+function paletteColors(colors: readonly (string | undefined)[] | undefined): string[] {
+  const count = Math.max(colors?.length ?? 0, DEFAULT_CLASS_COLORS.length);
+  return Array.from(
+    { length: count },
+    (_, k) => colors?.[k] ?? DEFAULT_CLASS_COLORS[k % DEFAULT_CLASS_COLORS.length],
+  );
+}
+
+/** One single-channel PNG per channel (probabilities of each class), committed and aborted together. */
+async function splitChannelSink(options: SinkOptions, paths: readonly string[]): Promise<RasterSink> {
+  const sinks: RasterSink[] = [];
+  try {
+    for (const path of paths) sinks.push(await createRasterSink({ ...options, path, channels: 1 }));
+  } catch (err) {
+    await Promise.all(sinks.map((s) => s.abort()));
+    throw err;
+  }
+  const each = async (run: (sink: RasterSink) => Promise<void>) => {
+    for (const sink of sinks) await run(sink);
+  };
+  return {
+    path: paths[0],
+    paths,
+    writeBand: async (y0, bands) => {
+      for (let c = 0; c < sinks.length; c++) await sinks[c].writeBand(y0, [bands[c]]);
+    },
+    finish: () => each((s) => s.finish()),
+    commit: () => each((s) => s.commit()),
+    close: () => each((s) => s.close()),
+    abort: async () => {
+      await Promise.all(sinks.map((s) => s.abort()));
     },
   };
 }

@@ -1,54 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import { checkDistinctNames, outputPath, parseResultTypes, resolveTargets } from './exportTargets.js';
+import { checkPlaneFields, isPerPlaneTemplate } from '../../core/export/exportNames.js';
+import {
+  DEFAULT_OUTPUT_TEMPLATE,
+  checkDistinctNames,
+  outputPath,
+  parseExportFormat,
+  parseResultTypes,
+  resolveTargets,
+} from './exportTargets.js';
 import { parseShard, selectShard } from './imageList.js';
 
 describe('export names', () => {
-  it('follows ilastik: {dir}/{nickname}_{result_type}.{ext}', () => {
-    const template = '{dir}/{nickname}_{result_type}.{ext}';
+  it("follows ilastik: {dataset_dir}/{nickname}_{result_type}.{ext}, the result type spelt as ilastik's", () => {
     expect(
-      outputPath(template, {
+      outputPath(DEFAULT_OUTPUT_TEMPLATE, {
         imagePath: 'data/a/cells.ome.tif',
         result: 'Simple Segmentation',
         format: 'png',
       }),
-    ).toBe('data/a/cells_Simple_Segmentation.png');
-    expect(outputPath(template, { imagePath: 'cells.tif', result: 'Probabilities', format: 'npy' })).toBe(
-      './cells_Probabilities.npy',
-    );
+    ).toBe('data/a/cells_Simple Segmentation.png');
     expect(
-      outputPath('out/{nickname}.{ext}', {
-        imagePath: 'x/s.tif',
-        result: 'Uncertainty',
-        format: 'tiff',
-        plane: 3,
-      }),
-    ).toBe('out/s_z0003.tif');
+      outputPath(DEFAULT_OUTPUT_TEMPLATE, { imagePath: 'cells.tif', result: 'Probabilities', format: 'npy' }),
+    ).toBe('./cells_Probabilities.npy');
+    expect(
+      outputPath(DEFAULT_OUTPUT_TEMPLATE, { imagePath: 'x/s.tif', result: 'Labels', format: 'png-color' }),
+    ).toBe('x/s_Labels.png');
   });
 
-  it("takes ilastik's placeholders {dataset_dir} and {slice_index} as {dir} and {plane}", () => {
+  it("keeps the older spellings {dir}, {name}, {source} and ilastik's {slice_index} as aliases", () => {
     const parts = { imagePath: 'data/a/cells.tif', result: 'Simple Segmentation', format: 'tiff' } as const;
-    expect(outputPath('{dataset_dir}/{nickname}_{result_type}.{ext}', parts)).toBe(
-      outputPath('{dir}/{nickname}_{result_type}.{ext}', parts),
-    );
+    const name = outputPath(DEFAULT_OUTPUT_TEMPLATE, parts);
+    expect(outputPath('{dir}/{nickname}_{result_type}.{ext}', parts)).toBe(name);
+    expect(outputPath('{dir}/{name}_{source}.{ext}', parts)).toBe(name);
     expect(outputPath('{dataset_dir}/seg/{nickname}_{slice_index}.tif', { ...parts, plane: 7 })).toBe(
       'data/a/seg/cells_0007.tif',
     );
+    expect(outputPath('{dataset_dir}/{nickname}_t{t}_z{z}.tif', { ...parts, plane: 7, t: 2, z: 1 })).toBe(
+      'data/a/cells_t0002_z0001.tif',
+    );
     expect(() => outputPath('{dataset_dir}/{nickname}_{roi}.tif', parts)).toThrow(
-      '--output has unknown field {roi}: use {dir} {dataset_dir} {nickname}',
+      '--output has unknown field {roi}: use {dataset_dir} {nickname} {result_type} {ext} {z} {t} {plane}',
     );
   });
 
-  it('rejects unknown fields, unknown exports and colliding names', () => {
-    expect(() =>
-      outputPath('{name}.tif', { imagePath: 'a.tif', result: 'Probabilities', format: 'tiff' }),
-    ).toThrow('--output has unknown field {name}');
-    expect(() => parseResultTypes('Probabilities,Segmentation')).toThrow('unknown export "Segmentation"');
-    expect(parseResultTypes('probabilities, simple_segmentation')).toEqual([
+  it('asks for one file per plane only with {z}, {t} or {plane}, and refuses names that would collide', () => {
+    expect(isPerPlaneTemplate(DEFAULT_OUTPUT_TEMPLATE)).toBe(false);
+    expect(isPerPlaneTemplate('{nickname}_{z}.tif')).toBe(true);
+    expect(isPerPlaneTemplate('{nickname}_{slice_index}.tif')).toBe(true);
+    expect(() => checkPlaneFields('{nickname}_z{z}.tif', 3, 1)).not.toThrow();
+    expect(() => checkPlaneFields('{nickname}_z{z}.tif', 3, 4)).toThrow(
+      'the image has 4 time points: add {t} to the output name',
+    );
+    expect(() => checkPlaneFields('{nickname}_t{t}.tif', 3, 4)).toThrow('add {z}');
+  });
+
+  it('rejects unknown exports and colliding names', () => {
+    expect(() => parseResultTypes('Probabilities,Segmentations')).toThrow('unknown export "Segmentations"');
+    expect(parseResultTypes('probabilities, simple_segmentation, labels')).toEqual([
       'Probabilities',
       'Simple Segmentation',
+      'Labels',
     ]);
+    // `mixel segment`'s earlier spelling.
+    expect(parseResultTypes('segmentation')).toEqual(['Simple Segmentation']);
     const targets = resolveTargets(['Probabilities', 'Uncertainty'], 'tiff', undefined);
     expect(() => checkDistinctNames('{dir}/{nickname}.{ext}', targets)).toThrow(/include \{result_type\}/);
+  });
+
+  it('refuses what a format cannot hold, before any image is read', () => {
+    expect(() => resolveTargets(['Probabilities'], 'png', undefined)).toThrow(
+      'Probabilities as PNG needs --dtype uint8 or uint16',
+    );
+    expect(() => resolveTargets(['Uncertainty'], 'png', undefined)).toThrow(
+      'Uncertainty as PNG needs --dtype',
+    );
+    expect(() => resolveTargets(['Probabilities'], 'png-color', 'uint8')).toThrow(
+      '--format png-color colours class values: it holds Simple Segmentation or Labels, not Probabilities',
+    );
+    expect(() => resolveTargets(['Labels'], 'png-color', 'uint16')).toThrow('8-bit class values');
+    expect(
+      resolveTargets(['Labels', 'Simple Segmentation'], 'png-color', undefined).map((t) => t.sampleType),
+    ).toEqual(['uint8', 'uint8']);
+    expect(parseExportFormat('TIF')).toBe('tiff');
+    expect(parseExportFormat('png-colour')).toBe('png-color');
+    expect(() => parseExportFormat('gif')).toThrow(
+      '--format gif is not known: use tiff, png, png-color, npy',
+    );
   });
 
   it('chooses sample types: labels as integers, floats unless asked, PNG only for integers', () => {
@@ -72,8 +109,15 @@ describe('export names', () => {
     expect(
       resolveTargets(['Probabilities'], 'npy', 'uint8', { target: [0, 255] })[0].rescale,
     ).toBeUndefined();
-    expect(() => resolveTargets(['Probabilities'], 'png', undefined, { target: [0, 300] })).toThrow(
+    expect(() => resolveTargets(['Probabilities'], 'png', 'uint8', { target: [0, 300] })).toThrow(
       '--export_drange (0,300) does not fit uint8 (0..255)',
+    );
+    // A PNG with a range to rescale to needs no --dtype: the integer type that holds the range.
+    expect(resolveTargets(['Probabilities'], 'png', undefined, { target: [0, 300] })[0].sampleType).toBe(
+      'uint16',
+    );
+    expect(resolveTargets(['Uncertainty'], 'png', undefined, { target: [0, 100] })[0].sampleType).toBe(
+      'uint8',
     );
     expect(resolveTargets(['Probabilities'], 'tiff', undefined, { source: [0, 0.5] })[0].rescale).toEqual({
       source: [0, 0.5],

@@ -1,18 +1,26 @@
 /**
- * What `mixel predict` writes: export sources (ilastik's names), file format, sample type, and the output
- * file name template — checked once, before any image is read, so a typo fails the run at once.
+ * What an export writes — for `mixel predict`, `mixel segment` and the window alike: export sources
+ * (ilastik's names), file format, sample type, and the output file name (the scheme of
+ * core/export/exportNames.ts) — checked once, before any image is read, so a typo or an impossible
+ * request fails the run at once.
  */
-import { basename, dirname, extname, resolve } from 'node:path';
-import { nicknameOf } from '../../core/project/Project.js';
+import { basename, resolve } from 'node:path';
+import {
+  DEFAULT_OUTPUT_TEMPLATE,
+  EXPORT_FORMATS,
+  NAME_ALIASES,
+  NAME_FIELDS,
+  RESULT_TYPES,
+  isLabelResult,
+  outputName,
+  type ExportFormat,
+  type OutputNameParts,
+  type ResultType,
+} from '../../core/export/exportNames.js';
 import type { RasterSampleType } from '../io/TiffStripWriter.js';
 
-export const RESULT_TYPES = ['Probabilities', 'Simple Segmentation', 'Uncertainty', 'Features'] as const;
-export type ResultType = (typeof RESULT_TYPES)[number];
-export type ExportFormat = 'tiff' | 'png' | 'npy';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['tiff', 'png', 'npy'];
-
-/** ilastik's default export name, with the folder of the input image. */
-export const DEFAULT_OUTPUT_TEMPLATE = '{dir}/{nickname}_{result_type}.{ext}';
+export { DEFAULT_OUTPUT_TEMPLATE, EXPORT_FORMATS, RESULT_TYPES };
+export type { ExportFormat, OutputNameParts, ResultType };
 
 /**
  * A linear rescaling of probabilities or uncertainty (ilastik's `--pipeline_result_drange` →
@@ -44,28 +52,41 @@ export const SAMPLE_RANGES: Record<RasterSampleType, readonly [number, number]> 
   uint16: [0, 65535],
 };
 
-const EXTENSIONS: Record<ExportFormat, string> = { tiff: 'tif', png: 'png', npy: 'npy' };
+/** Earlier spellings of `mixel segment --export` (lower case, no spaces), kept working. */
+const RESULT_ALIASES: Readonly<Record<string, ResultType>> = { segmentation: 'Simple Segmentation' };
 
 /** Parses "Probabilities,Simple Segmentation" (case and spaces/underscores forgiven). */
-export function parseResultTypes(list: string): ResultType[] {
+export function parseResultTypes(list: string, option = '--export'): ResultType[] {
   const key = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
   const out: ResultType[] = [];
   for (const part of list
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const match = RESULT_TYPES.find((r) => key(r) === key(part));
+    const match = RESULT_TYPES.find((r) => key(r) === key(part)) ?? RESULT_ALIASES[key(part)];
     if (!match) throw new RangeError(`unknown export "${part}": choose from ${RESULT_TYPES.join(', ')}`);
     if (!out.includes(match)) out.push(match);
   }
-  if (out.length === 0) throw new RangeError(`--export is empty: choose from ${RESULT_TYPES.join(', ')}`);
+  if (out.length === 0) throw new RangeError(`${option} is empty: choose from ${RESULT_TYPES.join(', ')}`);
   return out;
 }
 
+/** Parses `--format` (`tif` for tiff, `png-colour` for png-color forgiven), or throws naming the choices. */
+export function parseExportFormat(value: string): ExportFormat {
+  const format = value.trim().toLowerCase().replace(/^tif$/, 'tiff').replace('colour', 'color');
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new RangeError(`--format ${value} is not known: use ${EXPORT_FORMATS.join(', ')}`);
+  }
+  return format as ExportFormat;
+}
+
 /**
- * The sample type each result is written with. Simple Segmentation holds class values 1..K (uint8, or
- * uint16 if asked); probabilities, uncertainty and features are float32, or scaled to uint8/uint16
- * (probabilities 0..1 → 0..255/65535) when a smaller dtype is asked for. PNG holds integers only.
+ * The sample type each result is written with, or a one-line refusal of what cannot be written.
+ * Simple Segmentation and Labels hold class values 1..K (uint8, or uint16 if asked); probabilities,
+ * uncertainty and features are float32, or scaled to uint8/uint16 (probabilities 0..1 → 0..255/65535)
+ * when a smaller dtype is asked for. PNG holds integers only, so probabilities or uncertainty as PNG
+ * need an integer dtype; probabilities then become one PNG per class. Features (many float channels)
+ * are never a PNG; `png-color` is for label sources only.
  */
 export function resolveTargets(
   results: readonly ResultType[],
@@ -74,19 +95,33 @@ export function resolveTargets(
   rescale?: RescaleRequest,
 ): ExportTarget[] {
   return results.map((result) => {
+    const isLabels = isLabelResult(result);
     let sampleType: RasterSampleType;
-    if (result === 'Simple Segmentation') sampleType = dtype === 'uint16' ? 'uint16' : 'uint8';
+    if (isLabels) sampleType = dtype === 'uint16' ? 'uint16' : 'uint8';
     else if (result === 'Features') sampleType = 'float32';
-    else sampleType = dtype ?? (format === 'png' ? 'uint8' : 'float32');
-    if (format === 'png' && result === 'Features') {
-      throw new RangeError('Features have many channels and cannot be a PNG: use --format tiff or npy');
+    // A PNG with a range to rescale to (ilastik's --export_drange) gets the integer type that holds it.
+    else if (dtype === undefined && format === 'png' && rescale !== undefined) {
+      sampleType = (rescale.target?.[1] ?? 0) > SAMPLE_RANGES.uint8[1] ? 'uint16' : 'uint8';
+    } else sampleType = dtype ?? 'float32';
+    if (format === 'png-color' && !isLabels) {
+      throw new RangeError(
+        `--format png-color colours class values: it holds Simple Segmentation or Labels, not ${result}; use --format png or tiff`,
+      );
+    }
+    if (format === 'png-color' && sampleType === 'uint16') {
+      throw new RangeError(
+        '--format png-color holds 8-bit class values: drop --dtype uint16 or use --format png',
+      );
+    }
+    if ((format === 'png' || format === 'png-color') && result === 'Features') {
+      throw new RangeError('Features have many float channels and cannot be a PNG: use --format tiff or npy');
     }
     if (format === 'png' && sampleType === 'float32') {
       throw new RangeError(
-        `${result} as PNG needs --dtype uint8 or uint16 (PNG holds no floats); or use --format tiff`,
+        `${result} as PNG needs --dtype uint8 or uint16 (PNG holds no floats; values 0..1 are scaled to the integer range); or use --format tiff`,
       );
     }
-    if (rescale === undefined || (result !== 'Probabilities' && result !== 'Uncertainty')) {
+    if (rescale === undefined || isLabels || result === 'Features') {
       return { result, format, sampleType };
     }
     return { result, format, sampleType, rescale: checkRescale(rescale, sampleType) };
@@ -107,55 +142,19 @@ function checkRescale(request: RescaleRequest, sampleType: RasterSampleType): Va
   return { source, target };
 }
 
-export interface OutputNameParts {
-  readonly imagePath: string;
-  readonly result: ResultType;
-  readonly format: ExportFormat;
-  /** Set for images with several z or t planes. */
-  readonly plane?: number;
-}
-
 /**
- * The fields an output name may use. ilastik's spellings are the same fields under its names, so an
- * ilastik `--output_filename_format` works unchanged: `{dataset_dir}` is `{dir}`, `{slice_index}` is `{plane}`.
+ * Every placeholder an output name may hold (ilastik's, the per-plane ones, and the older aliases), for
+ * checking ilastik's `--output_filename_format`.
  */
-export const OUTPUT_FIELDS = [
-  'dir',
-  'dataset_dir',
-  'nickname',
-  'result_type',
-  'ext',
-  'plane',
-  'slice_index',
-] as const;
-const PLANE_FIELDS = ['{plane}', '{slice_index}'];
+export const OUTPUT_FIELDS: readonly string[] = [...NAME_FIELDS, ...Object.keys(NAME_ALIASES)];
 
-/** Fills the OUTPUT_FIELDS; a plane index is appended if the template places none. */
+/** Fills the output name (see exportNames.ts); an unknown placeholder is refused naming `--output`. */
 export function outputPath(template: string, parts: OutputNameParts): string {
-  const dir = dirname(parts.imagePath);
-  const plane = parts.plane === undefined ? '' : String(parts.plane).padStart(4, '0');
-  const fields: Record<(typeof OUTPUT_FIELDS)[number], string> = {
-    dir,
-    dataset_dir: dir,
-    nickname: nicknameOf(parts.imagePath),
-    result_type: parts.result.replace(/ /g, '_'),
-    ext: EXTENSIONS[parts.format],
-    plane,
-    slice_index: plane,
-  };
-  const isField = (k: string): k is keyof typeof fields => (OUTPUT_FIELDS as readonly string[]).includes(k);
-  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((k) => !isField(k));
-  if (unknown.length > 0) {
-    throw new RangeError(
-      `--output has unknown field {${unknown[0]}}: use ${OUTPUT_FIELDS.map((f) => `{${f}}`).join(' ')}`,
-    );
+  try {
+    return outputName(template, parts);
+  } catch (err) {
+    throw new RangeError(`--output has ${(err as Error).message}`);
   }
-  let path = template.replace(/\{([^}]*)\}/g, (_, k: string) => fields[k as keyof typeof fields]);
-  if (parts.plane !== undefined && !PLANE_FIELDS.some((f) => template.includes(f))) {
-    const ext = extname(path);
-    path = `${path.slice(0, path.length - ext.length)}_z${fields.plane}${ext}`;
-  }
-  return path;
 }
 
 /** Fails fast if two results of one image would be written to the same file. */
@@ -188,7 +187,7 @@ export function checkOutputCollisions(
       const previous = owners.get(key);
       if (previous !== undefined && previous !== image) {
         throw new RangeError(
-          `${previous} and ${image} would both write ${path}: add {dir} to --output or rename one`,
+          `${previous} and ${image} would both write ${path}: add {dataset_dir} to --output or rename one`,
         );
       }
       owners.set(key, image);

@@ -4,8 +4,13 @@
  */
 import { glob, isDynamicPattern } from 'tinyglobby';
 
-/** Names Mixel gives its exports (see exportTargets.ts): skipped by patterns, so a rerun does not classify its own outputs. */
-const EXPORT_NAME = /_(Probabilities|Simple_Segmentation|Uncertainty|Features)(_z\d+)?\.(tif|tiff|png|npy)$/i;
+/**
+ * Names Mixel gives its exports by default (core/export/exportNames.ts; earlier versions wrote
+ * `Simple_Segmentation` and `_z0001` suffixes): skipped by patterns, so a rerun does not classify its own
+ * outputs. Probabilities as PNG carry their class (`_Probabilities-nucleus.png`).
+ */
+const EXPORT_NAME =
+  /_(Probabilities|Simple[ _]Segmentation|Uncertainty|Features|Labels)(-[\w-]+)?(_z\d+)?\.(tif|tiff|png|npy)$/i;
 
 /**
  * Expands glob arguments; plain paths are kept as given (even if missing, so they fail with a clear

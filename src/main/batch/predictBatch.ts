@@ -13,10 +13,12 @@ import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { openImage, type OpenedImage } from '../io/openImage.js';
 import { measureChannelRange } from '../io/imageStatistics.js';
+import { axisSize } from '../../core/imageMetadata.js';
+import { checkPlaneFields, classFileSuffix, isPerPlaneTemplate } from '../../core/export/exportNames.js';
 import { outputGeometry } from '../io/imagejGeometry.js';
 import { checkOutputCollisions, outputPath, type ExportTarget } from './exportTargets.js';
 import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
-import { createRasterSink, type RasterSink, type SinkOptions } from './RasterSink.js';
+import { createRasterSink, type RasterSink } from './RasterSink.js';
 
 export type BatchEvent =
   | {
@@ -42,8 +44,11 @@ export interface PredictBatchOptions {
   readonly axes?: string;
   readonly tileSize?: number;
   readonly onEvent?: (event: BatchEvent) => void;
-  /** Writes Simple Segmentation PNGs (e.g. with the class palette); default grey PNG. */
-  readonly writeSegmentationPng?: SinkOptions['writePng'];
+  /**
+   * The scribbles of an image (0 unlabeled, 1..K), for the Labels export: a project image's labels;
+   * undefined (all unlabeled) for other images.
+   */
+  readonly labelsOf?: (imagePath: string) => Uint8Array | undefined;
   /** Stops the run (Ctrl-C): no further image is started, the current one's jobs are cancelled and its partial outputs removed. */
   readonly signal?: AbortSignal;
 }
@@ -97,6 +102,12 @@ export async function predictBatch(options: PredictBatchOptions): Promise<BatchS
   return { ...summary, seconds: (performance.now() - started) / 1000 };
 }
 
+/** Where one plane's results go: the image's stack files at `index`, or its own per-plane files at 0. */
+interface PlaneOutputs {
+  readonly outputs: StreamOutput[];
+  readonly index: number;
+}
+
 async function predictOneImage(
   options: PredictBatchOptions,
   source: OpenedImage,
@@ -113,42 +124,30 @@ async function predictOneImage(
       `has ${info.channels} channel(s) but the project was trained on images with ${model.featureCount / perChannel}`,
     );
   }
+  const zSize = axisSize(source.metadata, 'z');
+  const tSize = axisSize(source.metadata, 't');
+  // One stack file per image and source unless the name asks for one file per plane ({z}, {t}, {plane}).
+  const isPerPlane = isPerPlaneTemplate(options.outputTemplate);
+  if (isPerPlane) checkPlaneFields(options.outputTemplate, zSize, tSize);
+  else if (info.planes > 1 && options.targets.some((t) => t.format !== 'tiff' && t.format !== 'npy')) {
+    throw new Error(
+      `has ${info.planes} planes (${info.axes}) but a PNG holds one: put {z} or {t} in --output for one PNG per plane, or use --format tiff (one stack file)`,
+    );
+  }
   const haloPx = featureHaloPx(selection, convention);
   const classNames = model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`);
-  // Every plane's outputs are finished under temporary names and committed together at the end, so an
+  const labels = options.targets.some((t) => t.result === 'Labels')
+    ? checkedLabels(options.labelsOf?.(source.name), info.width * info.height)
+    : undefined;
+  const stackShape = info.planes > 1 ? [tSize, zSize].filter((n) => n > 1) : [];
+  const geometryOf = (channels: number) =>
+    isPerPlane
+      ? outputGeometry(source.metadata, channels)
+      : outputGeometry(source.metadata, channels, zSize, tSize);
+  // Every output is finished under a temporary name and all are committed together at the end, so an
   // image failing at its last plane leaves no output at all (and a rerun's old outputs stay whole).
-  const finished: RasterSink[] = [];
-  try {
-    for (let plane = 0; plane < info.planes; plane++) {
-      finished.push(...(await predictOnePlane(options, source, model, modelKey, plane, haloPx, classNames)));
-    }
-    for (const sink of finished) await sink.commit();
-  } catch (err) {
-    await Promise.all(finished.map((s) => s.abort()));
-    throw err;
-  }
-  return finished.map((sink) => sink.path);
-}
-
-/** Predicts one plane into its outputs and finishes them (not yet committed); on failure removes them. */
-async function predictOnePlane(
-  options: PredictBatchOptions,
-  source: OpenedImage,
-  model: FittedClassifier,
-  modelKey: string,
-  plane: number,
-  haloPx: number,
-  classNames: string[],
-): Promise<RasterSink[]> {
-  const { project, pool } = options;
-  const { selection, convention } = project.features;
-  const { info } = source;
-  const range =
-    project.normalization.mode === 'none'
-      ? undefined
-      : await measureChannelRange(source, project.normalization, plane);
-  const sinks: RasterSink[] = [];
-  try {
+  const created: RasterSink[] = [];
+  const createOutputs = async (plane: number | undefined): Promise<StreamOutput[]> => {
     const outputs: StreamOutput[] = [];
     for (const target of options.targets) {
       const channels =
@@ -163,59 +162,109 @@ async function predictOnePlane(
           : target.result === 'Features'
             ? featureChannelNames(selection, info.channels)
             : undefined;
+      const nameParts = {
+        imagePath: source.name,
+        result: target.result,
+        format: target.format,
+        ...(plane === undefined ? {} : { plane, z: plane % zSize, t: Math.floor(plane / zSize) }),
+      };
       const sink = await createRasterSink({
-        path: outputPath(options.outputTemplate, {
-          imagePath: source.name,
-          result: target.result,
-          format: target.format,
-          plane: info.planes > 1 ? plane : undefined,
-        }),
+        path: outputPath(options.outputTemplate, nameParts),
+        // Probabilities as PNG: one file per class, the class name after the result type.
+        channelPaths:
+          target.format === 'png' && channels > 1
+            ? classNames.map((name) =>
+                outputPath(options.outputTemplate, { ...nameParts, resultSuffix: classFileSuffix(name) }),
+              )
+            : undefined,
         format: target.format,
         width: info.width,
         height: info.height,
         channels,
         sampleType: target.sampleType,
         channelNames,
-        // Pixel size and z step of the input; each plane is its own file, so pages are channels only.
-        geometry: outputGeometry(source.metadata, channels),
+        planeShape: plane === undefined ? stackShape : [],
+        geometry: geometryOf(channels),
         classColors:
-          target.result === 'Simple Segmentation' ? project.classes.map((c) => c.color) : undefined,
-        writePng: target.result === 'Simple Segmentation' ? options.writeSegmentationPng : undefined,
+          target.result === 'Simple Segmentation' || target.result === 'Labels'
+            ? project.classes.map((c) => c.color)
+            : undefined,
       });
-      sinks.push(sink);
+      created.push(sink);
       outputs.push({ result: target.result, sampleType: target.sampleType, sink, rescale: target.rescale });
     }
-    await predictStreaming({
-      source,
-      plane,
-      tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
-      haloPx,
-      normalize: (image) => normalizeForFeatures(image, project.normalization, range),
-      classifyTile: async (tile: TileRequest) => {
-        const result = await pool.run(
-          'classifyTile',
-          { ...tile, selection, convention, model, modelKey },
-          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
-        );
-        return result.probabilities;
-      },
-      // On the pool like the probabilities, so a Features export uses every thread.
-      computeTileFeatures: async (tile: TileRequest) => {
-        const result = await pool.run(
-          'featureTile',
-          { ...tile, selection, convention },
-          { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
-        );
-        return result.planes;
-      },
-      classValues: model.classes,
-      outputs,
-      onTile: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
-    });
-    for (const sink of sinks) await sink.finish();
-    return sinks;
+    return outputs;
+  };
+  try {
+    const stack = isPerPlane ? null : await createOutputs(undefined);
+    for (let plane = 0; plane < info.planes; plane++) {
+      const target: PlaneOutputs = stack
+        ? { outputs: stack, index: plane }
+        : { outputs: await createOutputs(plane), index: 0 };
+      // Project scribbles are 2-D: they belong to the first plane.
+      const planeLabels = plane === 0 ? labels : undefined;
+      await predictOnePlane(options, source, model, modelKey, plane, haloPx, target, planeLabels);
+      if (!stack) for (const { sink } of target.outputs) await sink.finish();
+    }
+    if (stack) for (const { sink } of stack) await sink.finish();
+    for (const sink of created) await sink.commit();
   } catch (err) {
-    await Promise.all(sinks.map((s) => s.abort()));
+    await Promise.all(created.map((s) => s.abort()));
     throw err;
   }
+  return created.flatMap((sink) => sink.paths);
+}
+
+/** An image's scribbles if they cover it pixel for pixel; none (all unlabeled) otherwise. */
+function checkedLabels(labels: Uint8Array | undefined, pixels: number): Uint8Array | undefined {
+  return labels && labels.length === pixels ? labels : undefined;
+}
+
+/** Predicts one plane into its outputs (not finished, not committed). */
+async function predictOnePlane(
+  options: PredictBatchOptions,
+  source: OpenedImage,
+  model: FittedClassifier,
+  modelKey: string,
+  plane: number,
+  haloPx: number,
+  target: PlaneOutputs,
+  labels: Uint8Array | undefined,
+): Promise<void> {
+  const { project, pool } = options;
+  const { selection, convention } = project.features;
+  const { info } = source;
+  const range =
+    project.normalization.mode === 'none'
+      ? undefined
+      : await measureChannelRange(source, project.normalization, plane);
+  await predictStreaming({
+    source,
+    plane,
+    tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
+    haloPx,
+    normalize: (image) => normalizeForFeatures(image, project.normalization, range),
+    classifyTile: async (tile: TileRequest) => {
+      const result = await pool.run(
+        'classifyTile',
+        { ...tile, selection, convention, model, modelKey },
+        { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
+      );
+      return result.probabilities;
+    },
+    // On the pool like the probabilities, so a Features export uses every thread.
+    computeTileFeatures: async (tile: TileRequest) => {
+      const result = await pool.run(
+        'featureTile',
+        { ...tile, selection, convention },
+        { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
+      );
+      return result.planes;
+    },
+    classValues: model.classes,
+    outputs: target.outputs,
+    outputPlane: target.index,
+    labelRows: labels && ((y0, rows) => labels.subarray(y0 * info.width, (y0 + rows) * info.width)),
+    onTile: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
+  });
 }

@@ -11,6 +11,7 @@ import type { TileCrop } from '../../core/tiling.js';
 import { simpleSegmentation, uncertainty } from '../../core/classifier/outputs.js';
 import type { RasterArray, RasterSampleType } from '../io/TiffStripWriter.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
+import { isLabelResult } from '../../core/export/exportNames.js';
 import type { ResultType, ValueRescale } from './exportTargets.js';
 import type { RasterSink } from './RasterSink.js';
 
@@ -45,6 +46,10 @@ export interface StreamingPredictionOptions {
   /** Label value of each probability plane, for Simple Segmentation. */
   readonly classValues: readonly number[];
   readonly outputs: readonly StreamOutput[];
+  /** Where this plane goes in the outputs: its index in a stack file, 0 when each plane has its own files. */
+  readonly outputPlane?: number;
+  /** The scribbles of rows y0..y0+rows (0 unlabeled, 1..K), for the Labels export. */
+  readonly labelRows?: (y0: number, rows: number) => Uint8Array;
   readonly onTile?: (done: number, total: number) => void;
 }
 
@@ -156,16 +161,20 @@ async function classifyBand(
 async function writeBand(options: StreamingPredictionOptions, band: BandResult): Promise<void> {
   for (const output of options.outputs) {
     let planes: Float32Array[] | Uint8Array[];
-    if (output.result === 'Probabilities') planes = band.probabilities;
+    if (output.result === 'Labels') {
+      // An image without scribbles (not in the project) is all unlabeled.
+      planes = [options.labelRows?.(band.y, band.rows) ?? new Uint8Array(band.probabilities[0].length)];
+    } else if (output.result === 'Probabilities') planes = band.probabilities;
     else if (output.result === 'Uncertainty') planes = [uncertainty(band.probabilities)];
     else if (output.result === 'Features') {
       if (!band.features) throw new Error('the Features export needs a feature computation');
       planes = band.features;
     } else planes = [simpleSegmentation(band.probabilities, options.classValues)];
-    const isLabels = output.result === 'Simple Segmentation';
+    const isLabels = isLabelResult(output.result);
     await output.sink.writeBand(
       band.y,
       planes.map((p) => convertSamples(p, output.sampleType, isLabels, output.rescale)),
+      options.outputPlane ?? 0,
     );
   }
 }

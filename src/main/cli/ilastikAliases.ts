@@ -56,6 +56,7 @@ const FORMATS: Record<string, ExportFormat> = {
 const EXTENSIONS: Record<ExportFormat, readonly string[]> = {
   tiff: ['tif', 'tiff'],
   png: ['png'],
+  'png-color': ['png'],
   npy: ['npy'],
 };
 const IMAGE_EXTENSIONS = [

@@ -1,7 +1,8 @@
 /**
  * NumPy .npy files (format 1.0), written band by band at their place in the file, so big outputs stream.
- * Layout is C order: (channels, height, width) for several channels — napari opens it with one slider
- * over the channels — and (height, width) for one. Written under a temporary name, renamed on `close`.
+ * Layout is C order: the plane axes of a stack first (t, z — those with more than one position), then
+ * channels when there are several, then (height, width): e.g. (z, c, y, x) — napari opens it with one
+ * slider per leading axis. Written under a temporary name, renamed on `close`.
  */
 import { TemporaryOutputFile } from './TemporaryOutputFile.js';
 import type { RasterArray, RasterSampleType } from './TiffStripWriter.js';
@@ -30,6 +31,7 @@ export class NpyWriter {
     private readonly width: number,
     private readonly height: number,
     private readonly sampleType: RasterSampleType,
+    private readonly channels: number,
     headerLength: number,
   ) {
     this.headerLength = headerLength;
@@ -37,28 +39,38 @@ export class NpyWriter {
 
   static async create(
     path: string,
-    options: { width: number; height: number; channels: number; sampleType: RasterSampleType },
+    options: {
+      width: number;
+      height: number;
+      channels: number;
+      sampleType: RasterSampleType;
+      /** Sizes of the stack's plane axes, slowest first (e.g. [t, z]); their product is the plane count. */
+      planeShape?: readonly number[];
+    },
   ): Promise<NpyWriter> {
     const { width, height, channels, sampleType } = options;
-    const shape = channels === 1 ? [height, width] : [channels, height, width];
+    const planeShape = options.planeShape ?? [];
+    const planes = planeShape.reduce((a, b) => a * b, 1);
+    const shape = [...planeShape, ...(channels === 1 ? [] : [channels]), height, width];
     const header = npyHeader(sampleType, shape);
     const file = await TemporaryOutputFile.create(path);
     try {
       await file.handle.write(header, 0, header.length, 0);
       // Sizing the file up front keeps it valid (zeros) even if bands arrive out of order.
-      await file.handle.truncate(header.length + channels * width * height * BYTES[sampleType]);
+      await file.handle.truncate(header.length + planes * channels * width * height * BYTES[sampleType]);
     } catch (err) {
       await file.abort();
       throw err;
     }
-    return new NpyWriter(file, width, height, sampleType, header.length);
+    return new NpyWriter(file, width, height, sampleType, channels, header.length);
   }
 
-  /** Writes rows y0.. of one channel; `rows` holds whole rows of `width` samples. */
-  async writeRows(channel: number, y0: number, rows: RasterArray): Promise<void> {
+  /** Writes rows y0.. of one channel of one plane; `rows` holds whole rows of `width` samples. */
+  async writeRows(channel: number, y0: number, rows: RasterArray, plane = 0): Promise<void> {
     const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
     const bps = BYTES[this.sampleType];
-    const position = this.headerLength + (channel * this.height + y0) * this.width * bps;
+    const image = plane * this.channels + channel;
+    const position = this.headerLength + (image * this.height + y0) * this.width * bps;
     let done = 0;
     while (done < bytes.length) {
       const { bytesWritten } = await this.file.handle.write(

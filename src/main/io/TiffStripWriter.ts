@@ -74,8 +74,8 @@ const LUT_DISPLAY_RANGE = [0, 255] as const;
 interface PageState {
   readonly stripOffsets: number[];
   readonly stripByteCounts: number[];
-  /** Rows received but not yet written (less than one strip). */
-  pending: Uint8Array;
+  /** Rows received but not yet written (less than one strip); allocated at the page's first rows, dropped when it is complete. */
+  pending: Uint8Array | null;
   pendingRows: number;
   rowsWritten: number;
 }
@@ -99,7 +99,7 @@ export class TiffStripWriter {
     this.pageStates = Array.from({ length: pages }, () => ({
       stripOffsets: [],
       stripByteCounts: [],
-      pending: new Uint8Array(this.rowsPerStrip * this.rowBytes),
+      pending: null,
       pendingRows: 0,
       rowsWritten: 0,
     }));
@@ -133,6 +133,8 @@ export class TiffStripWriter {
     if (state.rowsWritten + state.pendingRows + rowCount > this.options.height) {
       throw new RangeError(`page ${page} would get more than ${this.options.height} rows`);
     }
+    // A stack of many planes has many pages: only the pages being written hold a strip buffer.
+    state.pending ??= new Uint8Array(this.rowsPerStrip * this.rowBytes);
     let offset = 0;
     while (offset < bytes.length) {
       const free = (this.rowsPerStrip - state.pendingRows) * this.rowBytes;
@@ -169,8 +171,8 @@ export class TiffStripWriter {
       throw err;
     }
     await this.file.finish();
-    // A finished file may wait for its commit (a z-stack's planes commit together): free the strip buffers.
-    for (const state of this.pageStates) state.pending = new Uint8Array(0);
+    // A finished file may wait for its commit (an image's outputs commit together): free the strip buffers.
+    for (const state of this.pageStates) state.pending = null;
   }
 
   get path(): string {
@@ -188,13 +190,14 @@ export class TiffStripWriter {
   }
 
   private async flushStrip(state: PageState): Promise<void> {
-    const raw = state.pending.subarray(0, state.pendingRows * this.rowBytes);
+    const raw = (state.pending as Uint8Array).subarray(0, state.pendingRows * this.rowBytes);
     const data = this.options.compression === 'none' ? raw : await deflateAsync(raw, { level: 1 });
     await this.append(data);
     state.stripOffsets.push(this.position - data.length);
     state.stripByteCounts.push(data.length);
     state.rowsWritten += state.pendingRows;
     state.pendingRows = 0;
+    if (state.rowsWritten === this.options.height) state.pending = null;
   }
 
   private async append(data: Uint8Array): Promise<void> {

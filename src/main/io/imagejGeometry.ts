@@ -59,15 +59,17 @@ function imagejUnit(unit: string): string | undefined {
 }
 
 /**
- * The geometry of an output of `pages` pages (one per class, feature or a single label page) holding
- * `slices` z-planes of an input with `metadata`: its pixel size and z step kept when x and y share a unit.
+ * The geometry of an output of `channels` pages per plane (one per class, feature or a single label page)
+ * holding `slices` z-planes and `frames` time points of an input with `metadata`: its pixel size and z
+ * step kept when x and y share a unit.
  */
 export function outputGeometry(
   metadata: Pick<ImageMetadata, 'pixelSize'> | undefined,
   channels: number,
   slices = 1,
+  frames = 1,
 ): ImageJGeometry {
-  const base = { channels, slices, frames: 1 };
+  const base = { channels, slices, frames };
   const { x, y, z } = metadata?.pixelSize ?? {};
   const xy: PhysicalSize | undefined = x ?? y;
   if (!xy || (x && y && x.unit !== y.unit)) return base;

@@ -12,6 +12,8 @@ import {
   type IlastikAliasOptions,
 } from '../ilastikAliases.js';
 import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
+import { DEFAULT_OUTPUT_TEMPLATE } from '../../../core/export/exportNames.js';
+import { EXPORT_HELP, FORMAT_HELP, OUTPUT_HELP } from '../exportOptions.js';
 
 interface PredictOptions extends IlastikAliasOptions {
   project: string;
@@ -42,18 +44,10 @@ export function registerPredict(program: Command): void {
       'image files or glob patterns (quoted globs are expanded by mixel); default: the project images',
     )
     .requiredOption('--project <file>', 'the trained project (.mixel)')
-    .option(
-      '--export <list>',
-      'comma-separated: Probabilities, Simple Segmentation, Uncertainty, Features',
-      'Probabilities',
-    )
-    .option('--format <format>', 'tiff, png or npy', 'tiff')
+    .option('--export <list>', EXPORT_HELP, 'Probabilities')
+    .option('--format <format>', FORMAT_HELP, 'tiff')
     .option('--dtype <type>', 'float32, uint8 or uint16 (probabilities scaled to the integer range)')
-    .option(
-      '--output <template>',
-      'output file name: {dir} {nickname} {result_type} {ext} {plane} (ilastik: {dataset_dir} {slice_index})',
-      '{dir}/{nickname}_{result_type}.{ext}',
-    )
+    .option('--output <template>', OUTPUT_HELP, DEFAULT_OUTPUT_TEMPLATE)
     .option('--threads <n>', 'worker threads (default: one per core)')
     .option('--shard <i/n>', 'process only the i-th of n equal parts of the sorted file list (1 ≤ i ≤ n)')
     .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
@@ -63,17 +57,24 @@ export function registerPredict(program: Command): void {
   addIlastikAliases(command).action(
     async (positionalImages: string[], rawOpts: PredictOptions, cmd: Command) => {
       const { opts, images } = withIlastikAliases(positionalImages, rawOpts, cmd);
-      const { resolveTargets, parseResultTypes, checkDistinctNames, checkOutputCollisions, EXPORT_FORMATS } =
-        await import('../../batch/exportTargets.js');
+      const {
+        resolveTargets,
+        parseResultTypes,
+        parseExportFormat,
+        checkDistinctNames,
+        checkOutputCollisions,
+      } = await import('../../batch/exportTargets.js');
       const { expandImageArguments, selectShard, parseShard } = await import('../../batch/imageList.js');
       const { loadProject, resolveImagePath } = await import('../../project/projectFile.js');
       const { predictBatch, projectModel } = await import('../../batch/predictBatch.js');
       const { createProgressReporter } = await import('../progress.js');
       const { WorkerPool } = await import('../../engine/WorkerPool.js');
 
-      const format = opts.format.toLowerCase().replace(/^tif$/, 'tiff');
-      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-        throw new UserError(`--format ${opts.format} is not known: use tiff, png or npy`);
+      let format;
+      try {
+        format = parseExportFormat(opts.format);
+      } catch (err) {
+        throw new UserError((err as Error).message);
       }
       if (opts.dtype && !['float32', 'uint8', 'uint16'].includes(opts.dtype)) {
         throw new UserError(`--dtype ${opts.dtype} is not known: use float32, uint8 or uint16`);
@@ -92,12 +93,12 @@ export function registerPredict(program: Command): void {
         }
         targets = resolveTargets(
           results,
-          format as 'tiff',
+          format,
           opts.dtype as 'uint8' | undefined,
           ilastikRescale(opts, results),
         );
         if (opts.output_filename_format !== undefined) {
-          opts.output = translateOutputFilenameFormat(opts.output_filename_format, format as 'tiff');
+          opts.output = translateOutputFilenameFormat(opts.output_filename_format, format);
         }
         checkDistinctNames(opts.output, targets);
         shard = opts.shard ? parseShard(opts.shard) : undefined;
@@ -172,7 +173,7 @@ export function registerPredict(program: Command): void {
           axes: opts.axes,
           tileSize,
           signal: interruption.signal,
-          writeSegmentationPng: await segmentationPngWriter(project.classes.map((c) => c.color)),
+          labelsOf: await projectLabels(opts.project, project),
           onEvent: (event) => {
             if (event.type === 'start') {
               progress.begin(event.image, 0, {
@@ -288,14 +289,17 @@ function stopOnSignals(): { signal: AbortSignal; exitCode?: number; dispose: () 
   return state;
 }
 
-/** Simple Segmentation PNGs as palette PNGs in the class colours (values stay the class values); uint16 as grey. */
-async function segmentationPngWriter(
-  colors: string[],
-): Promise<(path: string, pixels: Uint8Array | Uint16Array, width: number, height: number) => Promise<void>> {
-  const { writeSegmentationPng } = await import('../../io/writeSegmentationPng.js');
-  const { writeIntegerImage } = await import('../../io/writeIntegerImage.js');
-  return (path, pixels, width, height) =>
-    pixels instanceof Uint8Array
-      ? writeSegmentationPng(path, pixels, width, height, colors)
-      : writeIntegerImage(path, pixels, width, height);
+/** The scribbles of the project's own images by their resolved path, for the Labels export. */
+async function projectLabels(
+  projectPath: string,
+  project: import('../../../core/project/Project.js').Project,
+): Promise<(imagePath: string) => Uint8Array | undefined> {
+  const { resolve } = await import('node:path');
+  const { getLabels } = await import('../../../core/project/Project.js');
+  const { resolveImagePath } = await import('../../project/projectFile.js');
+  const ids = new Map(project.images.map((im) => [resolve(resolveImagePath(projectPath, im)), im.id]));
+  return (imagePath) => {
+    const id = ids.get(resolve(imagePath));
+    return id === undefined ? undefined : getLabels(project, id);
+  };
 }
