@@ -5,13 +5,15 @@ import { DeleteClassDialog } from './dialogs/DeleteClassDialog.js';
 import { ExportDialog } from './dialogs/ExportDialog.js';
 import { FeatureMatrixDialog } from './dialogs/FeatureMatrixDialog.js';
 import { PathDialog } from './dialogs/PathDialog.js';
+import { RemoveImageDialog } from './dialogs/RemoveImageDialog.js';
+import { ShortcutsDialog } from './dialogs/ShortcutsDialog.js';
 import { UnsavedChangesDialog } from './dialogs/UnsavedChangesDialog.js';
 import { Sidebar } from './panels/Sidebar.js';
 import { StatusBar } from './panels/StatusBar.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { handleShortcut } from './state/actions.js';
 import * as app from './state/controller.js';
-import { hasUnsavedChanges, useApp } from './state/store.js';
+import { getApp, hasUnsavedChanges, setApp, useApp } from './state/store.js';
 import { Viewer } from './viewer/Viewer.js';
 
 export function App() {
@@ -20,11 +22,28 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        // Escape closes whatever dialog is open (as its Cancel) and, with none open, leaves the toolbar
+        // or a field for the image, where the keys paint, pan and zoom.
+        if (getApp().dialog) setApp({ dialog: null });
+        else focusViewer();
+        e.preventDefault();
+        return;
+      }
       if (handleShortcut(e)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  // A dialog closed (by any button, Escape or the backdrop): the keys belong to the image again.
+  useEffect(
+    () =>
+      useApp.subscribe((s, before) => {
+        if (before.dialog && !s.dialog) focusViewer();
+      }),
+    [],
+  );
 
   useEffect(() => {
     // Closing or reloading the tab with unsaved changes: the browser asks. Browser mode only: in Electron
@@ -68,6 +87,14 @@ export function App() {
       {dialog?.kind === 'export' ? <ExportDialog /> : null}
       {dialog?.kind === 'delete-class' ? <DeleteClassDialog dialog={dialog} /> : null}
       {dialog?.kind === 'unsaved' ? <UnsavedChangesDialog dialog={dialog} /> : null}
+      {dialog?.kind === 'remove-image' ? <RemoveImageDialog dialog={dialog} /> : null}
+      {dialog?.kind === 'shortcuts' ? <ShortcutsDialog /> : null}
     </div>
   );
+}
+
+/** Gives the keyboard to the image view (a dialog left the focus on the button that opened it). */
+function focusViewer(): void {
+  (document.activeElement as HTMLElement | null)?.blur();
+  document.querySelector<HTMLElement>('[data-testid="viewer"]')?.focus({ preventScroll: true });
 }

@@ -194,7 +194,7 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
 
   it('asks before deleting a class with labels; keeping it keeps them, confirming removes both', async () => {
     const { nucleus, background } = samplePoints();
-    await tab.page.getByTestId('image-list').getByRole('button', { name: 'sample.tif' }).click();
+    await tab.page.getByTestId('image-list').getByRole('button', { name: 'sample.tif', exact: true }).click();
     await expect.poll(async () => (await layerPixel('labels', nucleus))[3]).toBe(255);
     await tab.page.locator('[data-class-id="2"] button.danger').click();
     await expect.poll(textOf('delete-class-message')).toMatch(/^[\d,]+ labeled pixels of “nucleus”/);

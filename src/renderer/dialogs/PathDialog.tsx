@@ -7,6 +7,13 @@ import { setApp, type DialogState } from '../state/store.js';
 import { usePath } from './askForPath.js';
 import { Modal } from './Modal.js';
 
+/** An example path of the kind each command wants: an image for Add image, a project file otherwise. */
+const PLACEHOLDERS: Record<Extract<DialogState, { kind: 'path' }>['action'], string> = {
+  'open-project': '/home/me/experiment/cells.mixel',
+  'save-project': '/home/me/experiment/cells.mixel',
+  'add-image': '/home/me/experiment/cells_01.tif',
+};
+
 export function PathDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'path' }> }) {
   const [path, setPath] = useState(dialog.initial);
   const submit = async () => {
@@ -41,7 +48,7 @@ export function PathDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'p
           autoFocus
           data-testid="path-input"
           value={path}
-          placeholder="/home/me/experiment/cells.mixel"
+          placeholder={PLACEHOLDERS[dialog.action]}
           onChange={(e) => setPath(e.target.value)}
           onKeyDown={(e) => e.key === 'Enter' && void submit()}
         />

@@ -5,6 +5,7 @@
 import * as app from '../state/controller.js';
 import { runAction } from '../state/actions.js';
 import { LayerPanel } from './LayerPanel.js';
+import { removeImage } from '../state/removeImage.js';
 import { MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp, useApp } from '../state/store.js';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
 
@@ -40,6 +41,16 @@ function ImageList() {
               {im.width}×{im.height}
               {im.channelCount > 1 ? ` ×${im.channelCount}` : ''} {im.sampleType}
             </span>
+            <button
+              type="button"
+              className="danger"
+              data-testid="remove-image"
+              title={`Remove ${im.name} from the project (the file stays)`}
+              aria-label={`Remove ${im.name} from the project`}
+              onClick={() => void removeImage(im.id)}
+            >
+              ✕
+            </button>
           </li>
         ))}
       </ul>

@@ -52,6 +52,7 @@ export const actions: readonly Action[] = [
   {
     id: 'new-project',
     label: 'New project',
+    shortcut: 'Alt+N',
     isEnabled: always,
     run: () => unlessUnsaved('New project', () => void app.newProject()),
   },
@@ -116,6 +117,7 @@ export const actions: readonly Action[] = [
   {
     id: 'add-images',
     label: 'Add image…',
+    shortcut: 'Alt+I',
     isEnabled: always,
     run: (path) =>
       path
@@ -138,12 +140,14 @@ export const actions: readonly Action[] = [
   {
     id: 'feature-selection',
     label: 'Features…',
+    shortcut: 'F',
     isEnabled: always,
     run: () => setApp({ dialog: { kind: 'features' } }),
   },
   {
     id: 'classifier-settings',
     label: 'Classifier…',
+    shortcut: 'C',
     isEnabled: always,
     run: () => setApp({ dialog: { kind: 'classifier' } }),
   },
@@ -225,9 +229,24 @@ export const actions: readonly Action[] = [
   {
     id: 'zoom-actual',
     label: 'Actual pixels (1:1)',
-    shortcut: '1:1',
+    // 1–9 pick classes, so 1:1 is A (for Actual pixels).
+    shortcut: 'A',
     isEnabled: hasImage,
     run: () => zoomBy(1 / getApp().view.scale),
+  },
+  {
+    id: 'shortcuts',
+    label: 'Keyboard shortcuts',
+    shortcut: '?',
+    isEnabled: always,
+    run: () => setApp({ dialog: { kind: 'shortcuts' } }),
+  },
+  {
+    id: 'shortcuts-help',
+    label: 'Keyboard shortcuts',
+    shortcut: 'F1',
+    isEnabled: always,
+    run: () => setApp({ dialog: { kind: 'shortcuts' } }),
   },
   ...(['probabilities', 'segmentation', 'uncertainty', 'none'] as const).map((mode): Action => ({
     id: `overlay-${mode}`,

@@ -11,6 +11,7 @@ import type { LabelClass, ProjectImage, ProjectState, Rect } from '../../core/pr
 import type { Backend } from '../transport/connectBackend.js';
 import { LabelSession, type LabelEdit } from '../labels/LabelSession.js';
 import { fitView, levelForScale, visibleTiles } from '../viewer/rendering.js';
+import { emptyStateHint } from './emptyStateHint.js';
 import { getApp, markEdited, setApp, type DisplaySettings } from './store.js';
 import { ImageTiles, PredictionTiles, imageTileKey } from './tileCaches.js';
 
@@ -90,7 +91,7 @@ export async function showProject(project: ProjectState): Promise<void> {
     error: null,
     status:
       project.images.length === 0
-        ? 'Add an image to start (File ▸ Add image, or drop one on the window)'
+        ? emptyStateHint(host())
         : `Scribble: pick a class with ${project.classes
             .slice(0, 9)
             .map((c, i) => `${i + 1} (${c.name})`)

@@ -59,6 +59,8 @@ export type DialogState =
   | { kind: 'classifier' }
   | { kind: 'export' }
   | { kind: 'delete-class'; classId: number; name: string; labeledPixels: number }
+  | { kind: 'remove-image'; imageId: string; name: string; labeledPixels: number }
+  | { kind: 'shortcuts' }
   /** Unsaved changes would be lost by `what` ("New project"); `proceed` runs it. */
   | { kind: 'unsaved'; what: string; proceed: () => void }
   | null;

@@ -12,12 +12,14 @@ import type { LabelClass } from '../../core/protocol/types.js';
 import {
   commitStroke,
   findImage,
+  host,
   imageTiles,
   labels,
   onViewChanged,
   predictions,
   takeLabelsDirty,
 } from '../state/controller.js';
+import { emptyStateHint } from '../state/emptyStateHint.js';
 import { getApp, OVERLAY_MODES, setApp, useApp } from '../state/store.js';
 import { colorizeLabels, growRect, levelForScale, parseColor, zoomAt } from './rendering.js';
 import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
@@ -144,6 +146,7 @@ export function Viewer() {
     const stage = e.target.getStage();
     const p = stage?.getPointerPosition();
     if (!p || !image) return;
+    container.current?.focus({ preventScroll: true }); // keys act on the image after a click on it
     const isPan = e.evt.button === 1 || e.evt.button === 2 || isSpaceDown;
     if (!isPan && e.evt.button !== 0) return;
     const q = toImage(p.x, p.y);
@@ -246,6 +249,8 @@ export function Viewer() {
       ref={container}
       className={`viewer ${isSpaceDown ? 'is-panning' : ''}`}
       data-testid="viewer"
+      tabIndex={0}
+      aria-label="Image view: paint with the left button, pan with Space + drag, zoom with the wheel"
       onContextMenu={(e) => e.preventDefault()}
       onPointerLeave={() => {
         setCursor(null);
@@ -338,7 +343,9 @@ export function Viewer() {
         </Layer>
       </Stage>
       {!image ? (
-        <div className="viewer-empty">Add an image (File ▸ Add images, or drop a file here)</div>
+        <div className="viewer-empty" data-testid="empty-hint">
+          {emptyStateHint(host())}
+        </div>
       ) : null}
     </div>
   );
