@@ -27,9 +27,10 @@ export function isLabelResult(result: ResultType): boolean {
 
 /**
  * File formats. `png` holds one integer channel as greyscale (class values read as values everywhere);
- * `png-color` is the palette PNG of label sources, whose colours imageio and napari show instead of values.
+ * `png-color` is the palette PNG of label sources, whose colours imageio and napari show instead of values;
+ * `zarr` an OME-Zarr image folder (multiscale, chunked) for images too big for a TIFF.
  */
-export const EXPORT_FORMATS = ['tiff', 'png', 'png-color', 'npy'] as const;
+export const EXPORT_FORMATS = ['tiff', 'png', 'png-color', 'npy', 'zarr'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const FORMAT_EXTENSIONS: Record<ExportFormat, string> = {
@@ -37,6 +38,7 @@ export const FORMAT_EXTENSIONS: Record<ExportFormat, string> = {
   png: 'png',
   'png-color': 'png',
   npy: 'npy',
+  zarr: 'zarr',
 };
 
 /** ilastik's default export name, with the format's extension (ilastik adds it itself). */

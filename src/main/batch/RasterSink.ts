@@ -18,6 +18,7 @@ import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
 import type { ImageJGeometry } from '../io/imagejGeometry.js';
 import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 import { prepareOutputFolder } from '../io/prepareOutput.js';
+import { createZarrSink } from '../io/zarr/zarrSink.js';
 
 /** PNG rows are compressed as one stream, so the image is held whole: up to 1 G pixels (1–2 GB). */
 const MAX_PNG_PIXELS = 2 ** 30;
@@ -66,6 +67,8 @@ export async function createRasterSink(options: SinkOptions): Promise<RasterSink
   await prepareOutputFolder(dirname(options.path));
   const { path, width, height, channels, sampleType } = options;
   const planes = (options.planeShape ?? []).reduce((a, b) => a * b, 1);
+  // An OME-Zarr folder: chunk rows flushed as bands complete them, a 2× pyramid built on the way.
+  if (options.format === 'zarr') return createZarrSink(options);
   if (options.format === 'tiff') {
     const names = options.channelNames;
     const writer = await TiffStripWriter.create(path, {

@@ -58,6 +58,7 @@ const EXTENSIONS: Record<ExportFormat, readonly string[]> = {
   png: ['png'],
   'png-color': ['png'],
   npy: ['npy'],
+  zarr: ['zarr'],
 };
 const IMAGE_EXTENSIONS = [
   'tif',
