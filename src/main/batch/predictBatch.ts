@@ -8,6 +8,7 @@ import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import { featureChannelCount, featureChannelNames } from '../../core/features/selection.js';
 import { deserializeClassifier, type FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import { normalizeForFeatures } from '../../core/normalization.js';
+import type { PlanarImage } from '../../core/image.js';
 import type { Project } from '../../core/project/Project.js';
 import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
@@ -19,6 +20,8 @@ import { outputGeometry } from '../io/imagejGeometry.js';
 import { checkOutputCollisions, outputPath, type ExportTarget } from './exportTargets.js';
 import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
 import { createRasterSink, type RasterSink } from './RasterSink.js';
+import { adaptToPlane } from './adaptToImage.js';
+import type { AdaptationChoice } from '../../core/classifier/adaptation/adaptationConstants.js';
 
 export type BatchEvent =
   | {
@@ -33,7 +36,9 @@ export type BatchEvent =
     }
   | { type: 'tiles'; image: string; done: number; total: number }
   | { type: 'done'; image: string; outputs: string[]; seconds: number }
-  | { type: 'failed'; image: string; error: string };
+  | { type: 'failed'; image: string; error: string }
+  /** Per-image adaptation of the model (adaptToImage.ts): what was applied to a plane and why. */
+  | { type: 'adapted'; image: string; plane: number; applied: string; reason: string; seconds: number };
 
 export interface PredictBatchOptions {
   readonly project: Project;
@@ -51,6 +56,8 @@ export interface PredictBatchOptions {
   readonly labelsOf?: (imagePath: string) => Uint8Array | undefined;
   /** Stops the run (Ctrl-C): no further image is started, the current one's jobs are cancelled and its partial outputs removed. */
   readonly signal?: AbortSignal;
+  /** Per-image adaptation of the model to each plane (README, Adaptation); default 'auto'. */
+  readonly adapt?: AdaptationChoice;
 }
 
 export interface BatchSummary {
@@ -129,7 +136,7 @@ async function predictOneImage(
   // One stack file per image and source unless the name asks for one file per plane ({z}, {t}, {plane}).
   const isPerPlane = isPerPlaneTemplate(options.outputTemplate);
   if (isPerPlane) checkPlaneFields(options.outputTemplate, zSize, tSize);
-  else if (info.planes > 1 && options.targets.some((t) => t.format !== 'tiff' && t.format !== 'npy')) {
+  else if (info.planes > 1 && options.targets.some((t) => t.format === 'png' || t.format === 'png-color')) {
     throw new Error(
       `has ${info.planes} planes (${info.axes}) but a PNG holds one: put {z} or {t} in --output for one PNG per plane, or use --format tiff (one stack file)`,
     );
@@ -238,16 +245,32 @@ async function predictOnePlane(
     project.normalization.mode === 'none'
       ? undefined
       : await measureChannelRange(source, project.normalization, plane);
+  const normalize = (image: PlanarImage) => normalizeForFeatures(image, project.normalization, range);
+  // The project's model adapted to this plane (or itself); the project is not changed.
+  const adapted = await adaptToPlane({
+    ...{ source, plane, normalize, model, modelKey, selection, convention, haloPx, pool },
+    choice: options.adapt ?? 'auto',
+    classNames: model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`),
+    signal: options.signal,
+  });
+  options.onEvent?.({
+    type: 'adapted',
+    image: source.name,
+    plane,
+    applied: adapted.result.applied,
+    reason: adapted.result.reason,
+    seconds: adapted.seconds,
+  });
   await predictStreaming({
     source,
     plane,
     tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
     haloPx,
-    normalize: (image) => normalizeForFeatures(image, project.normalization, range),
+    normalize,
     classifyTile: async (tile: TileRequest) => {
       const result = await pool.run(
         'classifyTile',
-        { ...tile, selection, convention, model, modelKey },
+        { ...tile, selection, convention, model: adapted.model, modelKey: adapted.modelKey },
         { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
       );
       return result.probabilities;

@@ -12,6 +12,8 @@ import {
   type IlastikAliasOptions,
 } from '../ilastikAliases.js';
 import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
+import { ADAPT_FLAGS, ADAPT_HELP, DEFAULT_ADAPT, parseAdaptArgument } from '../adaptOption.js';
+import type { AdaptationChoice } from '../../../core/classifier/adaptation/adaptationConstants.js';
 import { DEFAULT_OUTPUT_TEMPLATE } from '../../../core/export/exportNames.js';
 import { EXPORT_HELP, FORMAT_HELP, OUTPUT_HELP } from '../exportOptions.js';
 
@@ -27,6 +29,7 @@ interface PredictOptions extends IlastikAliasOptions {
   axes?: string;
   tileSize: string;
   acceptChanged?: boolean;
+  adapt: AdaptationChoice;
 }
 
 /**
@@ -52,6 +55,7 @@ export function registerPredict(program: Command): void {
     .option('--shard <i/n>', 'process only the i-th of n equal parts of the sorted file list (1 ≤ i ≤ n)')
     .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
     .option('--tile-size <px>', 'tile edge in pixels', '512')
+    .option(ADAPT_FLAGS, ADAPT_HELP, parseAdaptArgument, DEFAULT_ADAPT)
     .option('--accept-changed', 'predict project images whose content changed since training (sha256)')
     .option('--json', 'progress as one JSON object per line on stdout');
   addIlastikAliases(command).action(
@@ -173,6 +177,7 @@ export function registerPredict(program: Command): void {
           axes: opts.axes,
           tileSize,
           signal: interruption.signal,
+          adapt: opts.adapt,
           labelsOf: await projectLabels(opts.project, project),
           onEvent: (event) => {
             if (event.type === 'start') {
@@ -189,7 +194,16 @@ export function registerPredict(program: Command): void {
                   hint: '(set --axes to change)',
                 });
             } else if (event.type === 'tiles') progress.step(event.done, event.total);
-            else if (event.type === 'done')
+            else if (event.type === 'adapted') {
+              if (opts.json || event.applied !== 'none')
+                progress.note('adapted', {
+                  image: event.image,
+                  plane: event.plane,
+                  applied: event.applied,
+                  reason: event.reason,
+                  seconds: +event.seconds.toFixed(2),
+                });
+            } else if (event.type === 'done')
               progress.end(event.image, { outputs: event.outputs, seconds: +event.seconds.toFixed(2) });
             // An image cut short by the interruption is not a failure of that image.
             else if (!interruption.signal.aborted) progress.fail(event.image, event.error);

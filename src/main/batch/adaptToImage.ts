@@ -1,0 +1,102 @@
+/**
+ * Per-image adaptation for `mixel predict` and the batch export: features of a grid of small windows of
+ * the plane (on the worker pool, as prediction computes them), a seeded sample of their pixels, and
+ * adaptClassifier's choice. The project's model is not changed: an adapted copy and its own cache key
+ * come back, or the model itself when nothing is adapted.
+ */
+import { createHash } from 'node:crypto';
+import { adaptClassifier, type AdaptationResult } from '../../core/classifier/adaptation/adaptClassifier.js';
+import {
+  ADAPTATION_SAMPLE_PIXELS,
+  ADAPTATION_SEED,
+  ADAPTATION_WINDOW_COUNT,
+  ADAPTATION_WINDOW_SIZE,
+  type AdaptationChoice,
+} from '../../core/classifier/adaptation/adaptationConstants.js';
+import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
+import { sampleFeatureRows, sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
+import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
+import type { PlanarImage } from '../../core/image.js';
+import type { ImageSource } from '../../core/imageSource.js';
+import { growRect } from '../../core/tiling.js';
+import type { WorkerPool } from '../engine/WorkerPool.js';
+
+export interface AdaptPlaneOptions {
+  readonly source: ImageSource;
+  readonly plane: number;
+  /** The same normalization prediction applies. */
+  readonly normalize: (image: PlanarImage) => PlanarImage;
+  readonly model: FittedClassifier;
+  readonly modelKey: string;
+  readonly selection: FeatureSelection;
+  readonly convention: FeatureConvention;
+  readonly haloPx: number;
+  readonly pool: WorkerPool;
+  readonly choice: AdaptationChoice;
+  readonly classNames: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+export interface AdaptedPlane {
+  readonly model: FittedClassifier;
+  readonly modelKey: string;
+  readonly result: AdaptationResult;
+  readonly seconds: number;
+}
+
+export async function adaptToPlane(options: AdaptPlaneOptions): Promise<AdaptedPlane> {
+  const started = performance.now();
+  const { model, modelKey, choice } = options;
+  if (choice === 'off' || !isAdaptable(model)) {
+    const result = adaptClassifier(model, new Float64Array(0), 0, choice === 'off' ? 'off' : choice);
+    return { model, modelKey, result, seconds: 0 };
+  }
+  const planes = await windowFeatures(options);
+  const pixels = planes.length > 0 ? planes[0].length : 0;
+  const sample = sampleFeatureRows(planes, pixels, ADAPTATION_SAMPLE_PIXELS, ADAPTATION_SEED);
+  const result = adaptClassifier(model, sample.rows, sample.n, choice, options.classNames);
+  const adapted =
+    result.model === model
+      ? modelKey
+      : `${modelKey}:${createHash('sha256').update(JSON.stringify(result.model)).digest('hex').slice(0, 16)}`;
+  return { model: result.model, modelKey: adapted, result, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Feature planes of the sample windows' cores, concatenated window after window. */
+async function windowFeatures(options: AdaptPlaneOptions): Promise<Float32Array[]> {
+  const { source, plane, haloPx, pool, selection, convention } = options;
+  const { width, height } = source.info;
+  const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE);
+  const parts = await Promise.all(
+    windows.map(async (core) => {
+      const outer = growRect(core, haloPx, width, height);
+      // Copies, so each travels to the worker alone even if the reader's planes share one buffer.
+      const planes = options.normalize(await source.readRegion(outer, plane)).channels.map((c) => c.slice());
+      const result = await pool.run(
+        'featureTile',
+        {
+          planes,
+          width: outer.width,
+          height: outer.height,
+          core: { x: core.x - outer.x, y: core.y - outer.y, width: core.width, height: core.height },
+          selection,
+          convention,
+        },
+        { transfer: planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
+      );
+      return result.planes;
+    }),
+  );
+  const total = parts.reduce((s, p) => s + (p[0]?.length ?? 0), 0);
+  const channels = parts[0]?.length ?? 0;
+  return Array.from({ length: channels }, (_, c) => {
+    const out = new Float32Array(total);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part[c], at);
+      at += part[c].length;
+    }
+    return out;
+  });
+}
