@@ -53,8 +53,10 @@ describe('mixel segment', () => {
       '2',
     ]);
     expect(code).toBe(0);
-    const seg = join(out, 'cells_Simple Segmentation.png');
-    expect((await sharp(seg).metadata()).isPalette).toBe(true);
+    // The same names and formats as `mixel predict`: TIFFs by default, class values 1..K.
+    const seg = join(out, 'cells_Simple Segmentation.tif');
+    const segmentation = await sharp(seg).raw().toBuffer();
+    expect(new Set(segmentation)).toEqual(new Set([1, 2]));
     const probs = await sharp(join(out, 'cells_Probabilities.tif'), { pages: -1 }).metadata();
     expect(probs.pages).toBe(2);
     expect(existsSync(join(out, 'cells_Uncertainty.tif'))).toBe(true);

@@ -1,35 +1,43 @@
 /**
  * The `mixel segment` pipeline: read the image and its label image, normalize intensities, train on the
- * labeled pixels, predict every pixel and write the chosen outputs under ilastik's export names.
+ * labeled pixels, then export through the same path as `mixel predict` — the image streamed band by band
+ * into the same sinks under the same names (core/export/exportNames.ts), so every source and format
+ * predict writes, segment writes alike.
  */
-import { rm } from 'node:fs/promises';
-import { presetSelection } from '../../core/features/selection.js';
-import type { PlanarImage } from '../../core/image.js';
+import { dirname } from 'node:path';
+import { DEFAULT_CLASS_COLORS } from '../../core/project/Project.js';
+import { featureHaloPx } from '../../core/features/computeFeatures.js';
+import { featureChannelNames, presetSelection } from '../../core/features/selection.js';
+import { cropPlane, type PlanarImage } from '../../core/image.js';
+import type { ImageSource } from '../../core/imageSource.js';
 import { applyNormalization, percentiles } from '../../core/normalization.js';
+import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
+import { checkOutputCollisions, outputPath, type ExportTarget } from '../batch/exportTargets.js';
+import { predictStreaming, type StreamOutput } from '../batch/predictStreaming.js';
+import { createRasterSink, type RasterSink } from '../batch/RasterSink.js';
 import { checkMemoryBudget, describeShape, segmentPeakBytes } from '../cli/memoryBudget.js';
 import { UserError } from '../cli/UserError.js';
 import { WorkerPool } from '../engine/WorkerPool.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { ImageReadError } from '../io/ImageReadError.js';
 import { asOutputError } from '../io/fileErrors.js';
+import { outputGeometry } from '../io/imagejGeometry.js';
 import { openImage, readImage } from '../io/openImage.js';
 import { prepareOutputFolder, removeCreatedFolders } from '../io/prepareOutput.js';
-import { TiffStripWriter } from '../io/TiffStripWriter.js';
-import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
-import { predictImage } from './predictImage.js';
+import { modelKeyOf } from './predictImage.js';
 import { trainClassifier } from './trainClassifier.js';
+import { classFileSuffix } from '../../core/export/exportNames.js';
 
 export interface SegmentRequest {
   readonly imagePath: string;
   readonly labelsPath: string;
-  readonly outDir: string;
-  readonly exports: readonly ('probabilities' | 'segmentation' | 'uncertainty')[];
+  /** Output file name template (exportNames.ts), e.g. `out/{nickname}_{result_type}.{ext}`. */
+  readonly outputTemplate: string;
+  readonly targets: readonly ExportTarget[];
   readonly preset: 'default' | 'all';
   readonly threads?: number;
   readonly seed: number;
-  /** Output file stem (the image's name without extension). */
-  readonly name: string;
-  readonly join: (...parts: string[]) => string;
+  readonly onTile?: (done: number, total: number) => void;
 }
 
 /**
@@ -39,11 +47,16 @@ export interface SegmentRequest {
  */
 const NORMALIZE_PERCENTILES = [0.1, 99.9];
 
+/** Trains on the image's scribbles and writes the requested exports; returns the files written. */
 export async function runSegment(req: SegmentRequest): Promise<string[]> {
-  const { info } = await explainImageErrors(() => openImage(req.imagePath));
+  const opened = await explainImageErrors(() => openImage(req.imagePath));
+  const { info } = opened;
   const shape = { path: req.imagePath, ...info };
   // Two classes at least: the class count is known only once the labels are read.
   checkMemoryBudget(describeShape(shape), segmentPeakBytes(shape, 2), SEGMENT_MEMORY_REMEDY);
+  explainOutputErrors(() =>
+    checkOutputCollisions([req.imagePath, req.labelsPath], req.outputTemplate, req.targets),
+  );
   const raw = await readOrExplain(req.imagePath);
   const image = explainImageErrors(() => {
     assertFiniteSamples(req.imagePath, raw);
@@ -54,50 +67,133 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
   const labels = checkLabels(await readOrExplain(req.labelsPath), image, req.labelsPath);
   const selection = presetSelection(req.preset);
   const convention = 'ilastik' as const;
-  const createdFolders = await prepareOutputFolder(req.outDir);
+  const paths = req.targets.map((t) =>
+    outputPath(req.outputTemplate, { imagePath: req.imagePath, result: t.result, format: t.format }),
+  );
+  const createdFolders: string[] = [];
+  for (const folder of new Set(paths.map((p) => dirname(p)))) {
+    createdFolders.push(...(await prepareOutputFolder(folder)));
+  }
   const pool = new WorkerPool(req.threads ? { threads: req.threads } : {});
+  const sinks: RasterSink[] = [];
   try {
     const model = await trainClassifier(pool, [{ image, labels }], selection, convention, { seed: req.seed });
-    const result = await predictImage(pool, image, model, selection, convention);
-    const { width, height } = image;
-    const outputs: { path: string; write: (path: string) => Promise<void> }[] = [];
-    const outPath = (suffix: string) => req.join(req.outDir, `${req.name}_${suffix}`);
-    if (req.exports.includes('segmentation')) {
-      outputs.push({
-        path: outPath('Simple Segmentation.png'),
-        write: (path) => writeSegmentationPng(path, result.segmentation, width, height),
+    const modelKey = modelKeyOf(model);
+    const classNames = model.classes.map((c) => `class ${c}`);
+    const outputs: StreamOutput[] = [];
+    for (const [i, target] of req.targets.entries()) {
+      const channels =
+        target.result === 'Probabilities'
+          ? model.classes.length
+          : target.result === 'Features'
+            ? model.featureCount
+            : 1;
+      const sink = await createRasterSink({
+        path: paths[i],
+        channelPaths:
+          target.format === 'png' && channels > 1
+            ? classNames.map((name) =>
+                outputPath(req.outputTemplate, {
+                  imagePath: req.imagePath,
+                  result: target.result,
+                  format: target.format,
+                  resultSuffix: classFileSuffix(name),
+                }),
+              )
+            : undefined,
+        format: target.format,
+        width: image.width,
+        height: image.height,
+        channels,
+        sampleType: target.sampleType,
+        channelNames:
+          target.result === 'Probabilities'
+            ? classNames
+            : target.result === 'Features'
+              ? featureChannelNames(selection, image.channels.length)
+              : undefined,
+        geometry: outputGeometry(opened.metadata, channels),
+        classColors:
+          target.result === 'Simple Segmentation' || target.result === 'Labels'
+            ? DEFAULT_CLASS_COLORS
+            : undefined,
       });
+      sinks.push(sink);
+      outputs.push({ result: target.result, sampleType: target.sampleType, sink, rescale: target.rescale });
     }
-    if (req.exports.includes('probabilities')) {
-      const names = model.classes.map((c) => `class ${c}`);
-      outputs.push({
-        path: outPath('Probabilities.tif'),
-        write: (path) => writeFloatTiff(path, result.probabilities, width, height, names),
-      });
-    }
-    if (req.exports.includes('uncertainty')) {
-      outputs.push({
-        path: outPath('Uncertainty.tif'),
-        write: (path) => writeFloatTiff(path, [result.uncertainty], width, height, ['Uncertainty']),
-      });
-    }
-    const written: string[] = [];
-    for (const { path, write } of outputs) {
-      try {
-        await write(path);
-        written.push(path);
-      } catch (err) {
-        // All outputs or none: a half-written set would pass for a finished run.
-        await Promise.all(written.map((done) => rm(done, { force: true })));
-        throw asOutputError(path, err);
-      }
-    }
-    return written;
+    await predictStreaming({
+      source: memorySource(req.imagePath, image),
+      plane: 0,
+      tileSize: DEFAULT_TILE_SIZE,
+      haloPx: featureHaloPx(selection, convention),
+      normalize: (band) => band,
+      classifyTile: async (tile) =>
+        (
+          await pool.run(
+            'classifyTile',
+            { ...tile, selection, convention, model, modelKey },
+            { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+          )
+        ).probabilities,
+      computeTileFeatures: async (tile) =>
+        (
+          await pool.run(
+            'featureTile',
+            { ...tile, selection, convention },
+            { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
+          )
+        ).planes,
+      classValues: model.classes,
+      outputs,
+      labelRows: (y0, rows) => labels.subarray(y0 * image.width, (y0 + rows) * image.width),
+      onTile: req.onTile,
+    });
+    // All outputs or none: a half-written set would pass for a finished run.
+    for (const sink of sinks) await sink.finish().catch((err: unknown) => failOutput(sink, err));
+    for (const sink of sinks) await sink.commit().catch((err: unknown) => failOutput(sink, err));
+    return sinks.flatMap((sink) => sink.paths);
   } catch (err) {
+    await Promise.all(sinks.map((sink) => sink.abort()));
     await removeCreatedFolders(createdFolders);
     throw err;
   } finally {
     await pool.close();
+  }
+}
+
+function failOutput(sink: RasterSink, err: unknown): never {
+  throw asOutputError(sink.path, err);
+}
+
+/** The normalized image, held whole, as an ImageSource the streaming export reads bands of. */
+function memorySource(name: string, image: PlanarImage): ImageSource {
+  const { width, height } = image;
+  return {
+    name,
+    info: {
+      width,
+      height,
+      pages: 1,
+      channels: image.channels.length,
+      planes: 1,
+      sampleType: 'float32',
+      axes: image.channels.length > 1 ? 'yxc' : 'yx',
+      format: 'memory',
+    },
+    readRegion: async (rect) => ({
+      width: rect.width,
+      height: rect.height,
+      channels: image.channels.map((p) => cropPlane(p, width, rect.x, rect.y, rect.width, rect.height)),
+    }),
+  };
+}
+
+/** An output name that would overwrite the image or its labels is a usage error. */
+function explainOutputErrors(run: () => void): void {
+  try {
+    run();
+  } catch (err) {
+    throw new UserError((err as Error).message.replace('change --output', 'change --output or --out'));
   }
 }
 
@@ -175,27 +271,4 @@ export function checkLabels(labelImage: PlanarImage, image: PlanarImage, path: s
     );
   }
   return labels;
-}
-
-async function writeFloatTiff(
-  path: string,
-  pages: Float32Array[],
-  width: number,
-  height: number,
-  pageNames: string[],
-): Promise<void> {
-  const writer = await TiffStripWriter.create(path, {
-    width,
-    height,
-    pages: pages.length,
-    sampleType: 'float32',
-    pageNames,
-  });
-  try {
-    for (let p = 0; p < pages.length; p++) await writer.writeRows(p, pages[p]);
-    await writer.close();
-  } catch (err) {
-    await writer.abort();
-    throw err;
-  }
 }
