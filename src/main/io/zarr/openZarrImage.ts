@@ -183,7 +183,10 @@ function zarrMetadata(
       if (letter !== 'x' && letter !== 'y' && letter !== 'z') return;
       const unit = unitFromNgff(axis.unit);
       if (unit) pixelSize[letter] = { value: scale[i], unit };
-      else if (scale[i] !== 1) notes.push(`axis ${axis.name} has scale ${scale[i]} without a unit; ignored`);
+      // Above level 0 a unit-less scale is the pyramid's own factor, not a size the user gave.
+      else if (scale[i] !== 1 && level === 0) {
+        notes.push(`axis ${axis.name} has scale ${scale[i]} without a unit; ignored`);
+      }
     });
   }
   const { axes: pageAxes, sizes: pageSizes } = pageAxesOf(axes.letters, shape);
