@@ -4,7 +4,9 @@
  */
 import * as app from '../state/controller.js';
 import { runAction } from '../state/actions.js';
+import { ContrastPanel } from './ContrastPanel.js';
 import { LayerPanel } from './LayerPanel.js';
+import { rangeMismatch } from '../state/rangeWarning.js';
 import { removeImage } from '../state/removeImage.js';
 import { MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp, useApp } from '../state/store.js';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
@@ -20,7 +22,7 @@ export function Sidebar() {
       <ClassList />
       <BrushPanel />
       <LayerPanel />
-      <DisplayPanel />
+      <ContrastPanel />
     </aside>
   );
 }
@@ -28,6 +30,7 @@ export function Sidebar() {
 function ImageList() {
   const images = useApp((s) => s.project?.images ?? NO_IMAGES);
   const activeImageId = useApp((s) => s.activeImageId);
+  const warning = rangeMismatch(images);
   return (
     <section>
       <h2>Images</h2>
@@ -54,9 +57,18 @@ function ImageList() {
           </li>
         ))}
       </ul>
-      <button type="button" onClick={() => runAction('add-images')}>
+      <button
+        type="button"
+        title="Add image (Alt+I), or drop files on the window"
+        onClick={() => runAction('add-images')}
+      >
         Add image…
       </button>
+      {warning ? (
+        <p className="range-warning" data-testid="range-warning" role="status">
+          {warning}
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -158,113 +170,4 @@ function BrushPanel() {
       </label>
     </section>
   );
-}
-
-function DisplayPanel() {
-  const imageId = useApp((s) => s.activeImageId);
-  const display = useApp((s) => (s.activeImageId ? s.display[s.activeImageId] : undefined));
-  const image = app.findImage(imageId);
-  if (!image || !display || !imageId) return null;
-  const update = (next: typeof display) =>
-    setApp((s) => ({ display: { ...s.display, [imageId]: next }, imageVersion: s.imageVersion + 1 }));
-  const shown = display.mode === 'single' ? [display.channel] : display.channels.map((_, i) => i);
-  return (
-    <section>
-      <h2>Display</h2>
-      {image.channelCount > 1 ? (
-        <div className="row">
-          <select
-            aria-label="Channel"
-            value={display.mode === 'composite' ? 'composite' : String(display.channel)}
-            onChange={(e) =>
-              update(
-                e.target.value === 'composite'
-                  ? { ...display, mode: 'composite' }
-                  : { ...display, mode: 'single', channel: Number(e.target.value) },
-              )
-            }
-          >
-            {display.channels.map((_, i) => (
-              <option key={i} value={i}>
-                Channel {i + 1}
-              </option>
-            ))}
-            <option value="composite">Composite</option>
-          </select>
-        </div>
-      ) : null}
-      {shown.map((c) => {
-        const ch = display.channels[c];
-        const range = image.channelRanges[c];
-        const lo = range.min;
-        const hi = range.max > range.min ? range.max : range.min + 1;
-        const step = image.sampleType === 'float32' ? (hi - lo) / 1000 : 1;
-        const set = (change: Partial<typeof ch>) =>
-          update({
-            ...display,
-            channels: display.channels.map((x, i) => (i === c ? { ...x, ...change } : x)),
-          });
-        return (
-          <div key={c} className="channel">
-            {display.mode === 'composite' ? (
-              <label className="toggle">
-                <input
-                  type="checkbox"
-                  checked={ch.isVisible}
-                  onChange={(e) => set({ isVisible: e.target.checked })}
-                />
-                Channel {c + 1}
-                <input
-                  type="color"
-                  value={ch.color}
-                  onChange={(e) => set({ color: e.target.value })}
-                  aria-label={`Colour of channel ${c + 1}`}
-                />
-              </label>
-            ) : null}
-            <label className="slider">
-              Min {formatValue(ch.min)}
-              <input
-                type="range"
-                min={lo}
-                max={hi}
-                step={step}
-                value={ch.min}
-                onChange={(e) => set({ min: Math.min(Number(e.target.value), ch.max - step) })}
-              />
-            </label>
-            <label className="slider">
-              Max {formatValue(ch.max)}
-              <input
-                type="range"
-                min={lo}
-                max={hi}
-                step={step}
-                value={ch.max}
-                onChange={(e) => set({ max: Math.max(Number(e.target.value), ch.min + step) })}
-              />
-            </label>
-            <button type="button" onClick={() => set(autoContrast(app.imageTileValues(imageId, c), lo, hi))}>
-              Auto contrast
-            </button>
-          </div>
-        );
-      })}
-    </section>
-  );
-}
-
-function formatValue(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
-}
-
-/** 0.35 % saturated at each end, as Fiji's Auto: ignores hot pixels and empty background. */
-function autoContrast(values: Float32Array, lo: number, hi: number): { min: number; max: number } {
-  if (values.length === 0) return { min: lo, max: hi };
-  const sorted = Float32Array.from(values).sort();
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
-  const min = at(0.0035);
-  const max = at(0.9965);
-  return max > min ? { min, max } : { min: lo, max: hi };
 }

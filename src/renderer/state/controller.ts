@@ -128,6 +128,7 @@ function defaultDisplay(image: ProjectImage): DisplaySettings {
       min: r.min,
       max: r.max > r.min ? r.max : r.min + 1,
       isVisible: true,
+      gamma: 1,
       color: image.channelCount === 3 ? ['#ff0000', '#00ff00', '#0000ff'][c] : colors[c % colors.length],
     })),
   };

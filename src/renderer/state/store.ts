@@ -14,6 +14,8 @@ export interface ChannelSetting {
   max: number;
   isVisible: boolean;
   color: string;
+  /** Display gamma (1 = linear), as Fiji's and napari's. */
+  gamma: number;
 }
 
 export interface DisplaySettings {

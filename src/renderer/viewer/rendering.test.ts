@@ -22,6 +22,15 @@ describe('viewer pixels', () => {
     expect(out[3]).toBe(255);
   });
 
+  it('raises the windowed value to the gamma: below 1 brightens the mid-tones', () => {
+    const out = windowChannels(
+      [new Float32Array([0, 250, 1000])],
+      [{ min: 0, max: 1000, color: [255, 255, 255], isVisible: true, gamma: 0.5 }],
+      new Uint8ClampedArray(12),
+    );
+    expect([out[0], out[4], out[8]]).toEqual([0, 128, 255]); // √0.25 = 0.5
+  });
+
   it('adds visible channels in their colours (composite) and skips hidden ones', () => {
     const out = windowChannels(
       [new Float32Array([1]), new Float32Array([1]), new Float32Array([1])],

@@ -11,6 +11,8 @@ export interface ChannelDisplay {
   readonly max: number;
   readonly color: readonly [number, number, number];
   readonly isVisible: boolean;
+  /** Display gamma: the windowed value t in 0..1 is shown as t^gamma (below 1 brightens dim pixels). */
+  readonly gamma?: number;
 }
 
 export interface ViewTransform {
@@ -27,7 +29,8 @@ export function parseColor(hex: string): [number, number, number] {
 }
 
 /**
- * Windows raw channels into RGBA: each visible channel maps [min, max] → [0, 1] (clamped), times its
+ * Windows raw channels into RGBA: each visible channel maps [min, max] → [0, 1] (clamped, then raised to
+ * its gamma), times its
  * colour, added up (additive composite, as Fiji's composite mode). One visible grey channel = plain grey.
  */
 export function windowChannels(
@@ -42,9 +45,11 @@ export function windowChannels(
     if (!d?.isVisible) return;
     const span = d.max - d.min || 1;
     const [r, g, b] = d.color;
+    const gamma = d.gamma ?? 1;
     for (let i = 0; i < n; i++) {
       let t = (plane[i] - d.min) / span;
       t = t < 0 ? 0 : t > 1 ? 1 : t;
+      if (gamma !== 1) t = Math.pow(t, gamma);
       acc[3 * i] += t * r;
       acc[3 * i + 1] += t * g;
       acc[3 * i + 2] += t * b;

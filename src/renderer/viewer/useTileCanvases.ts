@@ -19,6 +19,7 @@ export function channelDisplays(display: DisplaySettings): ChannelDisplay[] {
     max: c.max,
     color: display.mode === 'single' ? [255, 255, 255] : parseColor(c.color),
     isVisible: display.mode === 'single' ? i === display.channel : c.isVisible,
+    gamma: c.gamma,
   }));
 }
 
