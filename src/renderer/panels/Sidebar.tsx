@@ -21,8 +21,8 @@ export function Sidebar() {
       <ImageList />
       <ClassList />
       <BrushPanel />
-      <LayerPanel />
       <ContrastPanel />
+      <LayerPanel />
     </aside>
   );
 }
