@@ -20,6 +20,7 @@ import type { Rect } from '../../core/tiling.js';
 import { ImageReadError, describeSharpError } from './ImageReadError.js';
 import { MAX_PALETTE_PNG_PIXELS, decodePalettePng } from './decodePalettePng.js';
 import { readTiffDescription } from './readTiffDescription.js';
+import { openTiffImage, tiffRoute, unsupportedCompression } from './tiff/openTiffImage.js';
 import type { OpenImageOptions, OpenedImage } from './OpenedImage.js';
 
 // Decoded pixels are used once, region by region; libvips' operation cache would only hold memory.
@@ -40,6 +41,10 @@ const RAW_COLOUR_SPACES = new Set(['b-w', 'grey16', 'srgb', 'rgb16', 'scrgb', 'm
 export async function openSharpImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
   const size = await fileSize(path);
   if (size === 0) throw new ImageReadError(path, 'the file is empty (0 bytes)');
+  // sharp's libtiff lacks ZSTD and LZMA (and reports them as corrupt): those go to Mixel's own reader.
+  const route = await tiffRoute(path);
+  if (route === 'own') return openTiffImage(path, options);
+  if (route !== 'sharp') throw new ImageReadError(path, unsupportedCompression(route.unsupported));
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, unlimited: true }).metadata();
