@@ -139,10 +139,11 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     await tab.page.locator('[data-action="export"]').click();
     const pattern = join(tab.dir, 'export', '{name}_{source}.{ext}');
     await tab.page.getByTestId('export-pattern').fill(pattern);
+    await tab.page.getByLabel('Format').selectOption('png-color');
     await tab.page.getByTestId('export-start').click();
     await expect.poll(textOf('export-done'), { timeout: 120_000 }).toBe('Done');
     await shot('06-exported');
-    const file = join(tab.dir, 'export', 'sample_simple-segmentation.png');
+    const file = join(tab.dir, 'export', 'sample_Simple Segmentation.png');
     await expect.poll(textOf('export-path'), { timeout: 10_000 }).toContain(file);
     // A palette PNG: the stored values are the class values, the palette shows the class colours.
     const decoded = decodePalettePng(await readFile(file));

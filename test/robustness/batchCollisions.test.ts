@@ -80,7 +80,7 @@ describe("the window's export", () => {
     await expect(backend.service.exportImages(request(`${out}/{name}_{source}.{ext}`))).rejects.toMatchObject(
       {
         code: 'export-collision',
-        message: expect.stringMatching(/a\/x\.tif.*b\/x\.tif.*would both be written to .*x_labels\.png/),
+        message: expect.stringMatching(/a\/x\.tif.*b\/x\.tif.*would both be written to .*x_Labels\.png/),
       },
     );
     await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
@@ -112,7 +112,7 @@ describe("the window's export", () => {
   it('exports both when the pattern keeps them apart', async () => {
     const result = await backend.service.exportImages(request('{dir}/{name}_{source}.{ext}'));
     expect(result.images.map((im) => im.error)).toEqual([undefined, undefined]);
-    expect(await readdir(join(fixture.dir, 'a'))).toContain('x_labels.png');
+    expect(await readdir(join(fixture.dir, 'a'))).toContain('x_Labels.png');
   });
 });
 
@@ -124,7 +124,7 @@ describe("the window's export of an image that fails part-way", () => {
       const out = join(fixture.dir, 'partial');
       await mkdir(out);
       // The second source's folder cannot be made: a file holds its name.
-      await writeFile(join(out, 'uncertainty'), 'a file where a folder is needed');
+      await writeFile(join(out, 'Uncertainty'), 'a file where a folder is needed');
       const result = await backend.service.exportImages({
         requestId: 3,
         imageIds: [state.images[0].id],
@@ -133,7 +133,7 @@ describe("the window's export of an image that fails part-way", () => {
         outputPattern: `${out}/{source}/{name}.{ext}`,
       });
       expect(result.images[0].error).toBeTruthy();
-      expect(await readdir(join(out, 'labels'))).toEqual([]);
+      expect(await readdir(join(out, 'Labels'))).toEqual([]);
     } finally {
       await backend.close();
     }

@@ -114,7 +114,7 @@ describe('the desktop window’s file access (real backend over the Electron tra
     const escapePattern = '{dir}/escape/{name}_{source}.{ext}';
     await refused(
       window.exportImages({ ...request, outputPattern: escapePattern }),
-      join(dirname(sampleImage), 'escape', 'sample_labels.png'),
+      join(dirname(sampleImage), 'escape', 'sample_Labels.png'),
     );
     expect(await readdir(join(root, 'elsewhere'))).toEqual([]);
     expect((await readdir(join(root, 'private'))).sort()).toEqual(['secret.tif']);
@@ -122,7 +122,7 @@ describe('the desktop window’s file access (real backend over the Electron tra
     // Beside the image (the default pattern) is allowed and written.
     const result = await window.exportImages({ ...request, outputPattern: '{dir}/{name}_{source}.{ext}' });
     expect(result.images[0].error).toBeUndefined();
-    expect(await exists(join(dirname(sampleImage), 'sample_labels.png'))).toBe(true);
+    expect(await exists(join(dirname(sampleImage), 'sample_Labels.png'))).toBe(true);
 
     const chosen = join(root, 'chosen.mixel');
     await grants.grantFile(chosen); // what the native save dialog does with its result

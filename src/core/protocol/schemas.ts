@@ -98,7 +98,7 @@ const exportRequestSchema = z.object({
   requestId,
   imageIds: z.array(id).min(1).max(100_000),
   sources: z.array(z.enum(['probabilities', 'simple-segmentation', 'uncertainty', 'labels'])).min(1),
-  format: z.enum(['tiff', 'png']),
+  format: z.enum(['tiff', 'png', 'png-color', 'npy']),
   outputPattern: z.string().min(1).max(MAX_PATH_LENGTH),
 });
 
@@ -146,6 +146,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   applyLabelChange: z.tuple([labelChangeSchema]),
   setFeatureSelection: z.tuple([featureMatrixSchema]),
   setClassifierSettings: z.tuple([classifierSettingsSchema]),
+  setNormalization: z.tuple([z.enum(['none', 'percentile'])]),
   predictTiles: z.tuple([
     z.object({
       requestId,

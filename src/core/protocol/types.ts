@@ -43,6 +43,12 @@ export interface ClassifierSettings {
   readonly semiSupervised: boolean;
 }
 
+/**
+ * Intensity normalization before features, as the command line's `--normalize`: raw values, or per image
+ * and channel the 0.1–99.9 percentiles mapped to 0 and 1 (images on different offsets or gains).
+ */
+export type NormalizationMode = 'none' | 'percentile';
+
 export interface ProjectState {
   /** Where the project was last saved or opened from; null for a new, unsaved project. */
   readonly path: string | null;
@@ -54,6 +60,8 @@ export interface ProjectState {
   /** Names of the feature rows, in matrix order (e.g. "Gaussian Smoothing"). */
   readonly featureNames: readonly string[];
   readonly classifier: ClassifierSettings;
+  /** Absent from backends that predate it: 'none'. */
+  readonly normalization?: NormalizationMode;
   readonly hasModel: boolean;
 }
 
@@ -130,7 +138,8 @@ export interface ProbabilityTile {
 }
 
 export type ExportSource = 'probabilities' | 'simple-segmentation' | 'uncertainty' | 'labels';
-export type ExportFormat = 'tiff' | 'png';
+/** `png` is greyscale (class values read as values); `png-color` the palette PNG of label sources. */
+export type ExportFormat = 'tiff' | 'png' | 'png-color' | 'npy';
 
 export interface ExportRequest {
   readonly requestId: number;
@@ -138,8 +147,10 @@ export interface ExportRequest {
   readonly sources: readonly ExportSource[];
   readonly format: ExportFormat;
   /**
-   * Output path pattern; `{dir}` = the image's folder, `{name}` = its file name without extension,
-   * `{source}` = the export source, `{ext}` = the format's extension.
+   * Output path pattern, the command line's (core/export/exportNames.ts): `{dataset_dir}` = the image's
+   * folder, `{nickname}` = its file name without extension, `{result_type}` = the source as ilastik
+   * names it (`Simple Segmentation`), `{ext}` = the format's extension; `{dir}`, `{name}`, `{source}` are
+   * their older aliases.
    */
   readonly outputPattern: string;
 }

@@ -75,6 +75,7 @@ function memorySink(width: number, height: number, channels: number) {
   let nextRow = 0;
   const sink: RasterSink & { planes: Float64Array[]; isClosed: boolean } = {
     path: 'memory',
+    paths: ['memory'],
     planes,
     isClosed: false,
     async writeBand(y0: number, data: RasterArray[]) {

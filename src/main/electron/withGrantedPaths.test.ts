@@ -189,6 +189,6 @@ describe('withGrantedPaths (the Electron window’s file access)', () => {
         outputPattern: `${root}/out/{source}/{name}.{ext}`,
       }),
     );
-    expect(err.message).toContain(`${root}/out/probabilities-back_ground/a.png`);
+    expect(err.message).toContain(`${root}/out/Probabilities-back_ground/a.png`);
   });
 });

@@ -229,8 +229,8 @@ describe('export', () => {
     });
     expect(result.images[1].error).toBeUndefined();
     expect(result.images[1].paths).toEqual([
-      join(dir, 'export', 'sample_probabilities.tif'),
-      join(dir, 'export', 'sample_simple-segmentation.tif'),
+      join(dir, 'export', 'sample_Probabilities.tif'),
+      join(dir, 'export', 'sample_Simple Segmentation.tif'),
     ]);
     expect(progress.at(-1)).toBe(2);
 

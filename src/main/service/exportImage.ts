@@ -1,22 +1,22 @@
 /**
- * Writes the export sources of one image (ilastik's names): Simple Segmentation (class ids), Probabilities,
- * Uncertainty (1 − (p1 − p2)) and Labels — deflate TIFFs through the command line's writer (float32 pages,
- * the input's pixel size as ImageJ metadata), or 8-bit PNGs scaled 255 = 1.
+ * Writes the export sources of one image for the window — Simple Segmentation (class values), Probabilities,
+ * Uncertainty (1 − (p1 − p2)) and Labels (the scribbles) — through the command line's export path: the same
+ * sinks (deflate TIFFs with the input's pixel size, greyscale or palette PNGs, npy) under the same names
+ * (core/export/exportNames.ts), so the window's `t13_Simple Segmentation.tif` is predict's file.
+ * PNG has no floats: the window writes probabilities and uncertainty there as uint8 (255 = 1), one PNG per
+ * class for probabilities, as `mixel predict --dtype uint8` does.
  * Prediction runs tile by tile through the caller's `predict`, so the feature cache is shared with the
  * live view.
  */
-import { rm } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ExportRequest, ExportSource, LabelClass, ProjectImage } from '../../core/protocol/types.js';
+import { classFileSuffix, type ResultType } from '../../core/export/exportNames.js';
 import { tileGrid, type Rect } from '../../core/tiling.js';
+import { outputPath, resolveTargets, type ExportTarget } from '../batch/exportTargets.js';
+import { convertSamples } from '../batch/predictStreaming.js';
+import { createRasterSink, type RasterSink } from '../batch/RasterSink.js';
 import { outputGeometry, type ImageJGeometry } from '../io/imagejGeometry.js';
 import { openImage } from '../io/openImage.js';
-import { TiffStripWriter, type RasterArray } from '../io/TiffStripWriter.js';
-import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
-import { writeIntegerImage } from '../io/writeIntegerImage.js';
-import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
-import { prepareOutputFolder } from '../io/prepareOutput.js';
 
 export interface ExportOneImage {
   readonly image: ProjectImage;
@@ -28,20 +28,35 @@ export interface ExportOneImage {
   readonly onFraction: (fraction: number) => void;
 }
 
-/** The fields an output pattern may hold; anything else in braces is refused, not written literally. */
-export const EXPORT_PATTERN_FIELDS = ['dir', 'name', 'source', 'ext'] as const;
+/** The window's source ids and the export sources (ilastik's names) they stand for. */
+export const SOURCE_RESULTS: Record<ExportSource, ResultType> = {
+  probabilities: 'Probabilities',
+  'simple-segmentation': 'Simple Segmentation',
+  uncertainty: 'Uncertainty',
+  labels: 'Labels',
+};
 
-/** The first `{field}` of a pattern that is not one of EXPORT_PATTERN_FIELDS, or null. */
-export function unknownPatternField(pattern: string): string | null {
-  for (const match of pattern.matchAll(/\{([^}]*)\}/g)) {
-    if (!(EXPORT_PATTERN_FIELDS as readonly string[]).includes(match[1])) return match[1];
-  }
-  return null;
+/**
+ * What the request writes, as the command line resolves it: PNG probabilities and uncertainty as uint8.
+ * Throws (RangeError) what a format cannot hold, e.g. Probabilities as png-color.
+ */
+export function exportTargets(request: Pick<ExportRequest, 'sources' | 'format'>): ExportTarget[] {
+  const results = request.sources.map((s) => SOURCE_RESULTS[s]);
+  return resolveTargets(results, request.format, request.format === 'png' ? 'uint8' : undefined);
 }
 
-/** PNG probabilities get one file per class, suffixed with the class name made file-safe. */
-function classSuffix(cls: LabelClass): string {
-  return `-${cls.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+/** The files of one target: one, or one PNG per class for probabilities. */
+function targetPaths(
+  pattern: string,
+  imagePath: string,
+  target: ExportTarget,
+  classes: readonly LabelClass[],
+): string[] {
+  const parts = { imagePath, result: target.result, format: target.format };
+  if (target.result === 'Probabilities' && target.format === 'png') {
+    return classes.map((c) => outputPath(pattern, { ...parts, resultSuffix: classFileSuffix(c.name) }));
+  }
+  return [outputPath(pattern, parts)];
 }
 
 /** Every file an export of one image writes, with the source each holds, in writing order. */
@@ -50,39 +65,17 @@ export function exportOutputs(
   imagePath: string,
   classes: readonly LabelClass[],
 ): { source: ExportSource; path: string }[] {
-  const ext = request.format === 'tiff' ? 'tif' : 'png';
-  return request.sources.flatMap((source) =>
-    source === 'probabilities' && request.format === 'png'
-      ? classes.map((c) => ({
-          source,
-          path: outputPath(request.outputPattern, imagePath, source, ext, classSuffix(c)),
-        }))
-      : [{ source, path: outputPath(request.outputPattern, imagePath, source, ext) }],
+  const targets = exportTargets(request);
+  return request.sources.flatMap((source, i) =>
+    targetPaths(request.outputPattern, imagePath, targets[i], classes).map((path) => ({ source, path })),
   );
-}
-
-/** Fills the output pattern for one image and source. */
-export function outputPath(
-  pattern: string,
-  imagePath: string,
-  source: ExportSource,
-  ext: string,
-  suffix = '',
-): string {
-  const name = basename(imagePath, extname(imagePath));
-  return pattern
-    .replaceAll('{dir}', dirname(imagePath))
-    .replaceAll('{name}', name)
-    .replaceAll('{source}', source + suffix)
-    .replaceAll('{ext}', ext);
 }
 
 export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   const { image, classes, request } = job;
   const { width, height } = image;
   const n = width * height;
-  const isTiff = request.format === 'tiff';
-  const ext = isTiff ? 'tif' : 'png';
+  const targets = exportTargets(request);
   const needsPrediction = request.sources.some((s) => s !== 'labels');
   const segmentation = new Uint8Array(n);
   const uncertainty = new Float32Array(needsPrediction ? n : 0);
@@ -117,79 +110,58 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
       job.onFraction((t + 1) / tiles.length);
     }
   }
-  // Every file is written under a reserved temporary name and all are renamed into place at the end, so
-  // an image failing at its third file leaves none of its outputs (nor half-replaced old ones).
-  const staged: { tmpPath: string; path: string }[] = [];
-  const target = async (source: ExportSource, suffix = '') => {
-    const path = outputPath(request.outputPattern, image.path, source, ext, suffix);
-    await prepareOutputFolder(dirname(path));
-    const { tmpPath, handle } = await createTemporaryFile(path);
-    await handle.close();
-    staged.push({ tmpPath, path });
-    return tmpPath;
+  const planesOf: Record<ResultType, () => (Float32Array | Uint8Array)[]> = {
+    Probabilities: () => probabilities,
+    'Simple Segmentation': () => [segmentation],
+    Uncertainty: () => [uncertainty],
+    Labels: () => [job.labels],
+    Features: () => {
+      throw new Error('the window does not export Features: use mixel predict --export Features');
+    },
   };
-  try {
-    const geometry = isTiff ? await inputGeometry(image.path) : undefined;
-    await writeSources(job, target, segmentation, uncertainty, probabilities, geometry);
-    for (const { tmpPath, path } of staged) await commitTemporaryFile(tmpPath, path);
-  } catch (err) {
-    await Promise.all(staged.map(({ tmpPath }) => rm(tmpPath, { force: true })));
-    throw err;
-  }
-  return staged.map(({ path }) => path);
-}
-
-/** Writes each requested source of one image to the (temporary) paths `target` hands out. */
-async function writeSources(
-  job: ExportOneImage,
-  target: (source: ExportSource, suffix?: string) => Promise<string>,
-  segmentation: Uint8Array,
-  uncertainty: Float32Array,
-  probabilities: Float32Array[],
-  geometry: ImageJGeometry | undefined,
-): Promise<void> {
-  const { classes, request } = job;
-  const { width, height } = job.image;
-  const writeTiff = (path: string, pages: RasterArray[], pageNames?: string[], colors?: string[]) =>
-    writeTiffPages(path, pages, width, height, { pageNames, geometry, classColors: colors });
-  const isTiff = request.format === 'tiff';
-  const format = isTiff ? 'tiff' : 'png';
-  // TIFF keeps probabilities and uncertainty exact (float32, one page per class, as ilastik exports);
-  // PNG holds 8 bits, so they are scaled to 0..255 there, one file per class.
-  const toBytes = (plane: Float32Array) => Uint8Array.from(plane, (v) => Math.round(v * 255));
-  // Class values as they are, in the class colours: TIFF with an ImageJ LUT (Fiji), PNG with a palette.
+  // Class values keep their colours: a TIFF's ImageJ LUT, png-color's palette.
   const classColors: string[] = [];
   for (const c of classes) classColors[c.id - 1] = c.color;
-  const writeClassValues = async (path: string, values: Uint8Array) =>
-    isTiff
-      ? writeTiff(path, [values], undefined, classColors)
-      : writeSegmentationPng(path, values, width, height, classColors);
-  for (const source of request.sources) {
-    if (source === 'simple-segmentation') await writeClassValues(await target(source), segmentation);
-    if (source === 'labels') await writeClassValues(await target(source), job.labels);
-    if (source === 'uncertainty') {
-      if (isTiff) await writeTiff(await target(source), [uncertainty], ['Uncertainty']);
-      else await writeIntegerImage(await target(source), toBytes(uncertainty), width, height, format);
+  const geometry = await inputGeometry(image.path);
+  // Every file is finished under a reserved temporary name and all are renamed into place at the end, so
+  // an image failing at its third file leaves none of its outputs (nor half-replaced old ones).
+  const sinks: RasterSink[] = [];
+  try {
+    for (const target of targets) {
+      const isLabels = target.result === 'Simple Segmentation' || target.result === 'Labels';
+      const planes = planesOf[target.result]();
+      const paths = targetPaths(request.outputPattern, image.path, target, classes);
+      const sink = await createRasterSink({
+        path: paths[0],
+        channelPaths: paths.length > 1 ? paths : undefined,
+        format: target.format,
+        width,
+        height,
+        channels: planes.length,
+        sampleType: target.sampleType,
+        channelNames:
+          target.result === 'Probabilities'
+            ? classes.map((c) => c.name)
+            : target.result === 'Uncertainty'
+              ? ['Uncertainty']
+              : undefined,
+        // ImageJ reads a LUT only from an ImageJ file: a label export of an image without geometry gets a bare one.
+        geometry: { ...(geometry ?? outputGeometry(undefined, 1)), channels: planes.length },
+        classColors: isLabels ? classColors : undefined,
+      });
+      sinks.push(sink);
+      await sink.writeBand(
+        0,
+        planes.map((p) => convertSamples(p, target.sampleType, isLabels)),
+      );
+      await sink.finish();
     }
-    if (source === 'probabilities') {
-      if (isTiff) {
-        await writeTiff(
-          await target(source),
-          probabilities,
-          classes.map((c) => c.name),
-        );
-      } else {
-        for (const [c, cls] of classes.entries()) {
-          await writeIntegerImage(
-            await target(source, classSuffix(cls)),
-            toBytes(probabilities[c]),
-            width,
-            height,
-          );
-        }
-      }
-    }
+    for (const sink of sinks) await sink.commit();
+  } catch (err) {
+    await Promise.all(sinks.map((s) => s.abort()));
+    throw err;
   }
+  return sinks.flatMap((s) => s.paths);
 }
 
 /**
@@ -201,34 +173,5 @@ async function inputGeometry(path: string): Promise<ImageJGeometry | undefined> 
     return outputGeometry((await openImage(path)).metadata, 1);
   } catch {
     return undefined;
-  }
-}
-
-/** One TIFF page per array (all float32 or all uint8), deflated, with the input's geometry. */
-async function writeTiffPages(
-  path: string,
-  pages: RasterArray[],
-  width: number,
-  height: number,
-  extra: { pageNames?: string[]; geometry?: ImageJGeometry; classColors?: string[] },
-): Promise<void> {
-  const { pageNames, classColors } = extra;
-  // ImageJ reads a LUT only from an ImageJ file: a label export of an image without geometry gets a bare one.
-  const geometry = extra.geometry ?? (classColors ? outputGeometry(undefined, 1) : undefined);
-  const writer = await TiffStripWriter.create(path, {
-    width,
-    height,
-    pages: pages.length,
-    sampleType: pages[0] instanceof Float32Array ? 'float32' : 'uint8',
-    pageNames,
-    geometry: geometry && { ...geometry, channels: pages.length },
-    classColors,
-  });
-  try {
-    for (const [page, values] of pages.entries()) await writer.writeRows(page, values);
-    await writer.close();
-  } catch (err) {
-    await writer.abort();
-    throw err;
   }
 }

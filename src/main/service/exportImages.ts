@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { ExportRequest, ExportResult, LabelClass, Progress } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
-import { EXPORT_PATTERN_FIELDS, exportOneImage, exportOutputs, unknownPatternField } from './exportImage.js';
+import { templateFields } from '../../core/export/exportNames.js';
+import { exportOneImage, exportOutputs, exportTargets } from './exportImage.js';
 import type { OpenImage } from './projectImage.js';
 
 export interface ExportContext {
@@ -57,20 +58,24 @@ export async function exportImagesInTurn(
 }
 
 /**
- * Refuses, before anything is written, a pattern with an unknown `{field}` (it was written literally)
- * and a request in which two images, sources or classes map to one file (the later silently overwrote
- * the earlier). The one-line message names both and the file.
+ * Refuses, before anything is written, a pattern with an unknown `{field}` (it was written literally), a
+ * source the format cannot hold (Probabilities as png-color), and a request in which two images, sources
+ * or classes map to one file (the later silently overwrote the earlier). The one-line message names both
+ * and the file.
  */
 export function checkExportPlan(
   request: ExportRequest,
   context: Pick<ExportContext, 'image' | 'classes'>,
 ): void {
-  const unknown = unknownPatternField(request.outputPattern);
-  if (unknown !== null) {
-    throw new ServiceError(
-      'export-pattern',
-      `the output pattern has an unknown field {${unknown}}: use ${EXPORT_PATTERN_FIELDS.map((f) => `{${f}}`).join(' ')}`,
-    );
+  try {
+    templateFields(request.outputPattern);
+  } catch (err) {
+    throw new ServiceError('export-pattern', `the output pattern has an ${(err as Error).message}`);
+  }
+  try {
+    exportTargets(request);
+  } catch (err) {
+    throw new ServiceError('export-format', (err as Error).message.replace(/--format /g, ''));
   }
   const owners = new Map<string, string>();
   for (const imageId of request.imageIds) {
@@ -88,7 +93,7 @@ export function checkExportPlan(
       if (previous !== undefined) {
         throw new ServiceError(
           'export-collision',
-          `${previous} and ${owner} would both be written to ${path}: add {name}, {source} or {dir} to the pattern`,
+          `${previous} and ${owner} would both be written to ${path}: add {nickname}, {result_type} or {dataset_dir} to the pattern`,
         );
       }
       owners.set(key, owner);

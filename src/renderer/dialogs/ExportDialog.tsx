@@ -3,12 +3,24 @@
  * cancel; per-image errors listed while the others go on.
  */
 import { useEffect, useRef, useState } from 'react';
+import { DEFAULT_OUTPUT_TEMPLATE } from '../../core/export/exportNames.js';
 import type { ExportFormat, ExportResult, ExportSource, Progress } from '../../core/protocol/types.js';
 import * as app from '../state/controller.js';
 import { getApp, setApp } from '../state/store.js';
 import { nativeFileDialog } from '../transport/connectBackend.js';
 import { Modal } from './Modal.js';
 import { newExportId } from './exportId.js';
+
+/** The formats as the command line's --format names them, with what each holds. */
+const FORMATS: [ExportFormat, string][] = [
+  ['tiff', 'TIFF (float probabilities, pixel size kept)'],
+  ['png', 'PNG, greyscale (8-bit; probabilities one file per class)'],
+  ['png-color', 'PNG in class colours (Simple Segmentation, Labels)'],
+  ['npy', 'NumPy .npy'],
+];
+
+/** The template's placeholders (core/export/exportNames.ts), as the command line's --output takes them. */
+const PATTERN_FIELDS = '{dataset_dir} {nickname} {result_type} {ext}';
 
 const SOURCES: [ExportSource, string][] = [
   ['simple-segmentation', 'Simple Segmentation'],
@@ -21,8 +33,8 @@ export function ExportDialog() {
   const project = getApp().project!;
   const [imageIds, setImageIds] = useState(() => project.images.map((im) => im.id));
   const [sources, setSources] = useState<ExportSource[]>(['simple-segmentation']);
-  const [format, setFormat] = useState<ExportFormat>('png');
-  const [pattern, setPattern] = useState('{dir}/{name}_{source}.{ext}');
+  const [format, setFormat] = useState<ExportFormat>('tiff');
+  const [pattern, setPattern] = useState(DEFAULT_OUTPUT_TEMPLATE);
   const [running, setRunning] = useState<number | null>(null);
   const [perImage, setPerImage] = useState<
     Record<string, { fraction: number; error?: string; paths?: readonly string[] }>
@@ -36,7 +48,7 @@ export function ExportDialog() {
   const chooseFiles = nativeFileDialog();
   const chooseFolder = async () => {
     const [folder] = await chooseFiles!('export-folder');
-    if (folder) setPattern(`${folder.replace(/[\\/]+$/, '')}/{name}_{source}.{ext}`);
+    if (folder) setPattern(`${folder.replace(/[\\/]+$/, '')}/{nickname}_{result_type}.{ext}`);
   };
 
   useEffect(() => {
@@ -88,7 +100,9 @@ export function ExportDialog() {
       });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (code === 'export-pattern' || code === 'export-collision') setPlanError((err as Error).message);
+      const isPlanError =
+        code === 'export-pattern' || code === 'export-collision' || code === 'export-format';
+      if (isPlanError) setPlanError((err as Error).message);
       else app.showError(err);
     } finally {
       setRunning(null);
@@ -172,17 +186,23 @@ export function ExportDialog() {
           <legend>Format</legend>
           <select
             value={format}
-            onChange={(e) => setFormat(e.target.value as ExportFormat)}
+            onChange={(e) => {
+              setFormat(e.target.value as ExportFormat);
+              setPlanError(null);
+            }}
             disabled={running !== null}
             aria-label="Format"
           >
-            <option value="png">PNG</option>
-            <option value="tiff">TIFF</option>
+            {FORMATS.map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
           </select>
         </fieldset>
       </div>
       <label className="field">
-        Output pattern ({'{dir}'}, {'{name}'}, {'{source}'}, {'{ext}'})
+        Output pattern ({PATTERN_FIELDS})
         <input
           data-testid="export-pattern"
           value={pattern}
