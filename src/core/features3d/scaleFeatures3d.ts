@@ -15,10 +15,11 @@ import { DOG_INNER_RATIO, STRUCTURE_TENSOR_OUTER_RATIO } from '../features/featu
 import type { FeatureFlags, ScalePlan } from '../features/scaleFilters.js';
 import type { FeatureId } from '../features/selection.js';
 import { differenceOfGaussiansFloat64 } from '../features/dogFloat64.js';
+import { differenceOfGaussiansSimd, isDogSimdApplicable } from './dogFloat64Simd.js';
 import { symmetricEigenvalues3x3, type CoreInFrame } from './symmetricEigenvalues3x3.js';
 import type { ArenaVolume, VolumeArena } from './volumeArena.js';
 import { convolveX, convolveY, convolveZ } from './volumePasses.js';
-import type { Box, Shape3 } from './volume3d.js';
+import { growBox, type Box, type Shape3 } from './volume3d.js';
 
 /** The kernels of one scale along one axis. */
 interface AxisKernels {
@@ -30,6 +31,8 @@ interface AxisKernels {
   readonly tensorOuter: GaussianKernel;
   /** How far this axis's passes reach past the voxel they compute. */
   readonly reach: number;
+  /** The same without the pre-smoothing: how far the filter stage reaches into the pre-smoothed image. */
+  readonly filterReach: number;
   /** Derivatives along this axis are multiplied by it (anisotropy: per finest-axis voxel, not per own voxel). */
   readonly derivativeFactor: number;
 }
@@ -51,9 +54,19 @@ function axisKernels(plan: ScalePlan, factor: number, flags: FeatureFlags): Axis
   const dogInner = cachedGaussianKernel(DOG_INNER_RATIO * s, 0, ratio);
   const tensorOuter = cachedGaussianKernel(STRUCTURE_TENSOR_OUTER_RATIO * s, 0, ratio);
   const filterReach = Math.max(g0.radius, g1.radius, g2.radius, dogInner.radius);
-  const reach =
-    (presmooth?.radius ?? 0) + filterReach + (flags.structureTensorEigenvalues ? tensorOuter.radius : 0);
-  return { presmooth, g0, g1, g2, dogInner, tensorOuter, reach, derivativeFactor: factor };
+  const stageReach = filterReach + (flags.structureTensorEigenvalues ? tensorOuter.radius : 0);
+  const reach = (presmooth?.radius ?? 0) + stageReach;
+  return {
+    presmooth,
+    g0,
+    g1,
+    g2,
+    dogInner,
+    tensorOuter,
+    reach,
+    filterReach: stageReach,
+    derivativeFactor: factor,
+  };
 }
 
 export function scaleKernels3d(
@@ -104,8 +117,8 @@ export function computeScaleFeatures3d(
   flags: FeatureFlags,
   sink: FeatureSink3d,
 ): void {
-  const frame = scaleFrame(core, input, kernels);
-  const { depth: D, height: H, width: W } = frame;
+  let frame = scaleFrame(core, input, kernels);
+  let { depth: D, height: H, width: W } = frame;
   arena.resetVolumes();
   const take = (): ArenaVolume => arena.take(D, H, W);
   const pad = arena.take(1, 1, W + 2 * Math.max(...kernels.map((k) => k.presmooth?.radius ?? 0), 64));
@@ -142,6 +155,28 @@ export function computeScaleFeatures3d(
     arena.give(a);
     source = z(b, kz.presmooth);
     arena.give(b);
+    // The filters reach less far than the pre-smoothing did: go on in the smaller filter frame (as ilastik's
+    // two frames), whose faces inside the volume are again beyond what the core sees.
+    const filterFrame = growBox(core, [kz.filterReach, ky.filterReach, kx.filterReach], input);
+    const cropped = arena.take(filterFrame.depth, filterFrame.height, filterFrame.width);
+    for (let fz = 0; fz < filterFrame.depth; fz++) {
+      for (let fy = 0; fy < filterFrame.height; fy++) {
+        const from =
+          source.at +
+          ((filterFrame.z - frame.z + fz) * H + filterFrame.y - frame.y + fy) * W +
+          filterFrame.x -
+          frame.x;
+        arena.heap.copyWithin(
+          cropped.at + (fz * filterFrame.height + fy) * filterFrame.width,
+          from,
+          from + filterFrame.width,
+        );
+      }
+    }
+    arena.give(source);
+    source = cropped;
+    frame = filterFrame;
+    ({ depth: D, height: H, width: W } = frame);
   }
 
   const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
@@ -154,14 +189,24 @@ export function computeScaleFeatures3d(
   const x2 = needsHessian ? x(source, kx.g2) : null;
   if (flags.differenceOfGaussians) {
     // In float64 from the pre-smoothed frame (dogFloat64.ts): a large-scale DoG is a tiny difference.
-    differenceOfGaussiansFloat64(
-      arena.view(source),
-      frame,
-      [kz.g0, ky.g0, kx.g0],
-      [kz.dogInner, ky.dogInner, kx.dogInner],
-      coreInFrame(core, frame),
-      sink('differenceOfGaussians', 0),
-    );
+    const outer = [kz.g0, ky.g0, kx.g0];
+    const inner = [kz.dogInner, ky.dogInner, kx.dogInner];
+    const out = sink('differenceOfGaussians', 0);
+    if (isDogSimdApplicable(arena, [...outer, ...inner])) {
+      const box = { frameHeight: H, frameWidth: W, ...coreInFrame(core, frame) };
+      differenceOfGaussiansSimd(arena, source, outer, inner, box, out);
+    } else {
+      const [z0, y0, x0] = outer;
+      const [z1, y1, x1] = inner;
+      differenceOfGaussiansFloat64(
+        arena.view(source),
+        frame,
+        [z0, y0, x0],
+        [z1, y1, x1],
+        coreInFrame(core, frame),
+        out,
+      );
+    }
   }
   arena.give(source);
 
@@ -278,4 +323,4 @@ export function computeScaleFeatures3d(
 }
 
 /** How many frame-sized volumes a scale holds at once at most (for VolumeArena.reserve). */
-export const SCALE_VOLUMES_PEAK = 14;
+export const SCALE_VOLUMES_PEAK = 20;

@@ -30,6 +30,8 @@ export class VolumeArena {
   readonly simd: VolumeSimd | null;
   heap: Float32Array;
   heapInt: Int32Array;
+  /** The same memory as float64 (volumes start at even float indices: a volume at `at` is heap64[at / 2]). */
+  heap64: Float64Array;
   private next = VOLUMES_AT;
   private free: ArenaVolume[] = [];
   private plainBuffer: ArrayBuffer | null = null;
@@ -38,6 +40,7 @@ export class VolumeArena {
     this.simd = volumeSimd();
     this.heap = new Float32Array(0);
     this.heapInt = new Int32Array(0);
+    this.heap64 = new Float64Array(0);
     this.refreshViews();
   }
 
@@ -75,6 +78,7 @@ export class VolumeArena {
     if (this.heap.buffer !== buffer) {
       this.heap = new Float32Array(buffer);
       this.heapInt = new Int32Array(buffer);
+      this.heap64 = new Float64Array(buffer);
     }
   }
 

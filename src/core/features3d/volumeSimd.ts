@@ -20,6 +20,7 @@ import {
   F32X4_SPLAT,
   F32X4_SUB,
   F32_LOAD,
+  simd,
   I32,
   V128,
   V128_LOAD,
@@ -37,15 +38,39 @@ import {
 } from '../features/wasmAssembler.js';
 
 const I32_LOAD = [0x28, 2, 0];
+const [F32X4_ADD_, F32X4_SUB_, F32X4_MUL_, F32X4_SPLAT_, F32_LOAD_] = [
+  F32X4_ADD,
+  F32X4_SUB,
+  F32X4_MUL,
+  F32X4_SPLAT,
+  F32_LOAD,
+];
 const i32Const = (v: number): number[] => [op.i32Const, ...signedLeb(v)];
 
-/** taps5(out, nBytes, a, b, m, d, e, weights): lines at offsets −2, −1, 0, +1, +2; weights w0 w1 w2. */
-function taps5Body(isOdd: boolean): number[] {
+const F64_LOAD = [0x2b, 3, 0];
+const F64X2_SPLAT = simd(0x14);
+const F64X2_ADD = simd(0xf0);
+const F64X2_SUB = simd(0xf1);
+const F64X2_MUL = simd(0xf2);
+
+/**
+ * taps5(out, nBytes, a, b, m, d, e, weights): lines at offsets −2, −1, 0, +1, +2; weights w0 w1 w2 (float32,
+ * or float64 for the float64 variant, whose lanes are two doubles).
+ */
+function taps5Body(isOdd: boolean, isDouble = false): number[] {
+  const [F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_SPLAT, F32_LOAD] = isDouble
+    ? [F64X2_ADD, F64X2_SUB, F64X2_MUL, F64X2_SPLAT, F64_LOAD]
+    : [F32X4_ADD_, F32X4_SUB_, F32X4_MUL_, F32X4_SPLAT_, F32_LOAD_];
   const [OUT, N, A, B, M, D, E, WTS] = [0, 1, 2, 3, 4, 5, 6, 7];
   const X = 8;
   const [W0, W1, W2] = [9, 10, 11];
   const at = (line: number): number[] => [...get(line), ...get(X), op.i32Add, ...V128_LOAD];
-  const weight = (k: number): number[] => [...get(WTS), ...i32Const(4 * k), op.i32Add, ...F32_LOAD];
+  const weight = (k: number): number[] => [
+    ...get(WTS),
+    ...i32Const((isDouble ? 8 : 4) * k),
+    op.i32Add,
+    ...F32_LOAD,
+  ];
   const pair = isOdd ? F32X4_SUB : F32X4_ADD;
   const sum = isOdd
     ? [
@@ -146,6 +171,8 @@ export interface VolumeSimd {
   readonly taps5Odd: Taps5;
   readonly tapsNEven: TapsN;
   readonly tapsNOdd: TapsN;
+  /** taps5Even over float64 lines (two doubles per step; nBytes and addresses in bytes, weights float64). */
+  readonly taps5EvenF64: Taps5;
 }
 
 let instance: VolumeSimd | null | undefined;
@@ -159,6 +186,7 @@ export function volumeSimd(): VolumeSimd | null {
       { name: 'taps5Odd', params: 8, body: taps5Body(true) },
       { name: 'tapsNEven', params: 5, body: tapsNBody(false) },
       { name: 'tapsNOdd', params: 5, body: tapsNBody(true) },
+      { name: 'taps5EvenF64', params: 8, body: taps5Body(false, true) },
     ]),
   );
   instance = wasm
@@ -168,6 +196,7 @@ export function volumeSimd(): VolumeSimd | null {
         taps5Odd: wasm.functions.taps5Odd as Taps5,
         tapsNEven: wasm.functions.tapsNEven as TapsN,
         tapsNOdd: wasm.functions.tapsNOdd as TapsN,
+        taps5EvenF64: wasm.functions.taps5EvenF64 as Taps5,
       }
     : null;
   return instance;
