@@ -180,6 +180,8 @@ describe('OME-Zarr output', () => {
     const image = await openImage(path);
     expect(image.info).toMatchObject({ axes: 'zyx', planes: 3, width: 40, height: 30 });
     expect(image.metadata.pixelSize.z).toEqual({ value: 1.5, unit: 'µm' });
+    // No made-up channel names: the output says none when the export has none.
+    expect(image.metadata.channelNames).toBeNull();
     expect((await image.readRegion({ x: 39, y: 29, width: 1, height: 1 }, 2)).channels[0][0]).toBe(1002);
   });
 

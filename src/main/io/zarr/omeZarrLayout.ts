@@ -156,7 +156,7 @@ export function zattrsJson(spec: OmeZarrOutputSpec, layout: OmeZarrLayout): stri
       spec.sampleType === 'uint8' ? [0, 255] : spec.sampleType === 'uint16' ? [0, 65535] : [0, 1];
     attributes.omero = {
       channels: Array.from({ length: spec.channels }, (_, c) => ({
-        label: spec.channelNames?.[c] ?? `channel ${c}`,
+        ...(spec.channelNames?.[c] === undefined ? {} : { label: spec.channelNames[c] }),
         color: 'FFFFFF',
         active: true,
         window: { start, end, min: start, max: end },
