@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium())('the layers of the view', () => {
       await expect.poll(tab.ui.textOf('pixel-position')).toBe(`x ${at[0]}, y ${at[1]}, plane 1/1`);
       await expect.poll(tab.ui.textOf('pixel-value')).toBe(`value ${sample.image[at[1] * 512 + at[0]]}`);
       await expect.poll(readout).toMatch(likelyClass);
-      const percent = Number(likelyClass.exec(await readout())![1]);
+      const percent = Number(likelyClass.exec((await readout()) ?? '')![1]);
       expect(percent).toBeGreaterThan(50);
     }
     await shot('04-pixel-readout');

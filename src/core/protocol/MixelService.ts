@@ -13,6 +13,7 @@ import type {
   ImageTileRequest,
   LabelChange,
   LabelClass,
+  NormalizationMode,
   PredictRequest,
   PredictResult,
   ProbabilityTile,
@@ -98,6 +99,12 @@ export interface MixelService {
   /** Sets which features are computed. Drops cached features and the model; does not retrain. */
   setFeatureSelection(features: FeatureMatrix): Promise<ProjectState>;
 
+  /**
+   * Sets the intensity normalization the features see (the display keeps raw values). Percentile ranges
+   * are measured per image. Drops cached features and the model; does not retrain.
+   */
+  setNormalization(mode: NormalizationMode): Promise<ProjectState>;
+
   /** Sets the classifier's settings. Drops the model; does not retrain. */
   setClassifierSettings(settings: ClassifierSettings): Promise<ProjectState>;
 
@@ -144,6 +151,7 @@ export const MIXEL_METHODS = [
   'applyLabelChange',
   'setFeatureSelection',
   'setClassifierSettings',
+  'setNormalization',
   'predictTiles',
   'exportImages',
   'cancel',

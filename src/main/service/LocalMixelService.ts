@@ -19,6 +19,7 @@ import type {
   ImageTileRequest,
   LabelChange,
   LabelClass,
+  NormalizationMode,
   PredictRequest,
   PredictResult,
   ProbabilityTile,
@@ -35,6 +36,7 @@ import { FeatureTileCache } from './FeatureTileCache.js';
 import { defaultClassifierSettings } from './poolEngine.js';
 import { imageTile, loadProjectImage, type LoadedPixels, type OpenImage } from './projectImage.js';
 import { newController } from './tileHelpers.js';
+import { normalizeOpenImage } from './imageNormalization.js';
 import { streamPredictedTiles } from './streamPredictedTiles.js';
 import { TilePredictor } from './TilePredictor.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
@@ -78,6 +80,7 @@ export class LocalMixelService implements MixelService {
   private readonly strokes = new ProjectStrokes(() => this.images);
   private features: FeatureMatrix;
   private classifier: ClassifierSettings = DEFAULT_CLASSIFIER;
+  private normalization: NormalizationMode = 'none';
   private readonly cache = new FeatureTileCache();
   private readonly predictor: TilePredictor;
   private readonly live: LiveModel;
@@ -108,8 +111,17 @@ export class LocalMixelService implements MixelService {
       features: this.features,
       featureNames: this.options.engine.featureNames,
       classifier: this.classifier,
+      normalization: this.normalization,
       hasModel: this.live.current !== null,
     };
+  }
+
+  async setNormalization(mode: NormalizationMode): Promise<ProjectState> {
+    this.normalization = mode;
+    for (const image of this.images.values()) normalizeOpenImage(image, mode);
+    this.cache.clear();
+    this.live.invalidate();
+    return this.getProject();
   }
 
   async newProject(): Promise<ProjectState> {
@@ -138,7 +150,11 @@ export class LocalMixelService implements MixelService {
     const full = resolve(path);
     const doc = await readProjectFile(full, this.options.engine, (p, id) => this.readProjectImage(p, id));
     this.reset(full, doc.classes, doc.features, this.classifier);
-    for (const im of doc.images) this.images.set(im.info.id, im);
+    this.normalization = doc.normalization;
+    for (const im of doc.images) {
+      normalizeOpenImage(im, doc.normalization);
+      this.images.set(im.info.id, im);
+    }
     this.live.labelsChanged();
     return this.getProject();
   }
@@ -154,6 +170,7 @@ export class LocalMixelService implements MixelService {
       classes: this.classes,
       images: [...this.images.values()],
       features: this.features,
+      normalization: this.normalization,
       model: isModelCurrent ? (this.live.current!.fitted as FittedClassifier) : null,
     });
     this.path = target;
@@ -394,6 +411,7 @@ export class LocalMixelService implements MixelService {
     this.strokes.clear();
     this.features = features;
     this.classifier = classifier;
+    this.normalization = 'none';
     this.cache.clear();
     this.live.invalidate();
   }
@@ -405,7 +423,9 @@ export class LocalMixelService implements MixelService {
     return image;
   }
 
-  private readProjectImage(path: string, id: string): Promise<OpenImage> {
-    return loadProjectImage(this.options.loadImage, path, id);
+  private async readProjectImage(path: string, id: string): Promise<OpenImage> {
+    const image = await loadProjectImage(this.options.loadImage, path, id);
+    normalizeOpenImage(image, this.normalization);
+    return image;
   }
 }

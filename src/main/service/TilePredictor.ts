@@ -27,7 +27,8 @@ export class TilePredictor {
     const key = FeatureTileCache.key(image.info.id, rect);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const planes = await this.engine.computeTileFeatures(image.pixels, rect, selection, signal);
+    const pixels = image.normalized?.pixels ?? image.pixels; // what the project's normalization gives
+    const planes = await this.engine.computeTileFeatures(pixels, rect, selection, signal);
     this.cache.set(key, planes);
     return planes;
   }

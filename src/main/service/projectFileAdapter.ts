@@ -6,11 +6,12 @@
  */
 import { dirname } from 'node:path';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
-import type { FeatureMatrix, LabelClass } from '../../core/protocol/types.js';
+import type { FeatureMatrix, LabelClass, NormalizationMode } from '../../core/protocol/types.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import {
   addImage,
   createProject,
+  DEFAULT_NORMALIZATION,
   getLabels,
   setLabels,
   setModel,
@@ -26,6 +27,7 @@ export interface WindowProject {
   readonly classes: LabelClass[];
   readonly images: OpenImage[];
   readonly features: FeatureMatrix;
+  readonly normalization: NormalizationMode;
 }
 
 export async function writeProjectFile(
@@ -34,6 +36,7 @@ export async function writeProjectFile(
     classes: readonly LabelClass[];
     images: readonly OpenImage[];
     features: FeatureMatrix;
+    normalization: NormalizationMode;
     /** The model fitted on exactly these labels, or null. */
     model: FittedClassifier | null;
   },
@@ -45,9 +48,13 @@ export async function writeProjectFile(
       classNames: project.classes.map((c) => c.name),
       colors: project.classes.map((c) => c.color),
       features: { convention: 'ilastik', selection: { ...project.features } },
+      normalization: { ...DEFAULT_NORMALIZATION, mode: project.normalization },
     });
     for (const image of project.images) {
-      doc = addImage(doc, await makeImageRecord(path, image.info.path, image.fileInfo, image.info.id));
+      const record = await makeImageRecord(path, image.info.path, image.fileInfo, image.info.id);
+      // The ranges the window measured travel with the file, so `mixel predict` normalizes as it did.
+      const range = project.normalization === 'percentile' ? image.normalized?.range : undefined;
+      doc = addImage(doc, range ? { ...record, normalization: range } : record);
       const labels = image.labels.map((v) => renumber[v]);
       if (labels.some((v) => v !== 0)) doc = setLabels(doc, image.info.id, labels);
     }
@@ -96,6 +103,7 @@ export async function readProjectFile(
     classes: doc.classes.map((c, i) => ({ id: i + 1, name: c.name, color: c.color })),
     images,
     features: featureMatrixOf(doc.features.selection, engine),
+    normalization: doc.normalization.mode,
   };
 }
 

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { PlanarImage } from '../../core/image.js';
 import type { ImageInfo } from '../../core/imageSource.js';
+import type { ChannelRange } from '../../core/project/Project.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { ImageTile, ImageTileRequest, ProjectImage } from '../../core/protocol/types.js';
 import { toSharedImage } from './poolEngine.js';
@@ -23,6 +24,8 @@ export interface OpenImage {
   base: Uint8Array | null;
   /** base + strokes, kept in step with every change. */
   readonly labels: Uint8Array;
+  /** Under percentile normalization: the channel range and the pixels the features read; else null. */
+  normalized: { range: ChannelRange; pixels: PlanarImage } | null;
 }
 
 /** Reads an image file into an OpenImage with per-channel value ranges (for the window's contrast defaults). */
@@ -63,6 +66,7 @@ export async function loadProjectImage(
     pixels: toSharedImage(pixels),
     base: null,
     labels: new Uint8Array(pixels.width * pixels.height),
+    normalized: null,
   };
 }
 
