@@ -13,6 +13,7 @@ import {
   writeOmeZarr,
   writeZarrV2Array,
   writeZarrV3Array,
+  writeZarrV3ShardedArray,
   type OmeAxisSpec,
 } from './zarrBuild.js';
 
@@ -158,6 +159,24 @@ describe('OME-Zarr input', () => {
     expect(image.metadata.notes).toContain('stored as float64, read as float32');
     const region = await image.readRegion({ x: 0, y: 0, width: 10, height: 20 }, 0);
     expect(region.channels[0][199]).toBe(199 / 8);
+  });
+
+  it('reads a sharded zarr v3 array, each region from the inner chunks it touches', async () => {
+    const path = join(dir, 'sharded.zarr');
+    const shape = [70, 90];
+    await writeZarrV3ShardedArray(
+      path,
+      { data: ramp(shape), shape, chunks: [16, 16], dtype: '<u2' },
+      [32, 48],
+    );
+    const image = await openImage(path);
+    expect(image.info).toMatchObject({ width: 90, height: 70, axes: 'yx', format: 'zarr v3' });
+    const region = await image.readRegion({ x: 40, y: 30, width: 50, height: 40 }, 0);
+    let mismatches = 0;
+    for (let y = 0; y < 40; y++)
+      for (let x = 0; x < 50; x++)
+        if (region.channels[0][y * 50 + x] !== expected(shape, [30 + y, 40 + x])) mismatches++;
+    expect(mismatches).toBe(0);
   });
 
   it('decodes only the chunks a region touches', async () => {
