@@ -1,0 +1,85 @@
+/**
+ * The window's per-image adaptation: an image without any label (one the model was not trained on) is
+ * predicted with the live model adapted to it (adaptClassifier, 'auto'), as `mixel predict` does; an
+ * image with labels is predicted with the live model itself. The adapted model is computed once per
+ * image and live model (features of a grid of small windows, a seeded sample of their pixels) and kept
+ * until the model is replaced; the live model and the project are not changed.
+ */
+import { adaptClassifier } from '../../core/classifier/adaptation/adaptClassifier.js';
+import {
+  ADAPTATION_SAMPLE_PIXELS,
+  ADAPTATION_SEED,
+  ADAPTATION_WINDOW_COUNT,
+  ADAPTATION_WINDOW_SIZE,
+} from '../../core/classifier/adaptation/adaptationConstants.js';
+import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
+import { sampleFeatureRows, sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
+import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import type { FeatureMatrix } from '../../core/protocol/types.js';
+import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
+import type { OpenImage } from './projectImage.js';
+
+/** Adapted models kept: one per image of the open project for the current model is plenty. */
+const MAX_ADAPTED_MODELS = 64;
+
+export class ImageAdaptation {
+  private readonly adapted = new Map<string, Promise<TrainedModel>>();
+
+  constructor(private readonly engine: ClassifierEngine) {}
+
+  /** The model to predict `image` with: `model` adapted to it when the image holds no label. */
+  modelFor(image: OpenImage, model: TrainedModel, features: FeatureMatrix): Promise<TrainedModel> {
+    const fitted = model.fitted as FittedClassifier;
+    if (!isFitted(fitted) || !isAdaptable(fitted) || image.labels.some((v) => v > 0)) {
+      return Promise.resolve(model);
+    }
+    const key = `${model.key}|${image.info.id}`;
+    let pending = this.adapted.get(key);
+    if (!pending) {
+      // Not tied to one request's signal: every request for this image shares the result.
+      pending = this.adapt(image, model, fitted, features);
+      this.adapted.set(key, pending);
+      pending.catch(() => this.adapted.delete(key));
+      if (this.adapted.size > MAX_ADAPTED_MODELS)
+        this.adapted.delete(this.adapted.keys().next().value as string);
+    }
+    return pending;
+  }
+
+  private async adapt(
+    image: OpenImage,
+    model: TrainedModel,
+    fitted: FittedClassifier,
+    features: FeatureMatrix,
+  ): Promise<TrainedModel> {
+    const { width, height } = image.pixels;
+    const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE);
+    const parts = await Promise.all(
+      windows.map((rect) => this.engine.computeTileFeatures(image.pixels, rect, features)),
+    );
+    const planes = parts[0].map((_, c) => concatenate(parts.map((p) => p[c])));
+    const sample = sampleFeatureRows(
+      planes,
+      planes[0]?.length ?? 0,
+      ADAPTATION_SAMPLE_PIXELS,
+      ADAPTATION_SEED,
+    );
+    const result = adaptClassifier(fitted, sample.rows, sample.n, 'auto');
+    if (result.model === fitted) return model;
+    return { ...model, fitted: result.model, key: `${model.key}|${image.info.id}|${result.applied}` };
+  }
+}
+
+function isFitted(value: unknown): value is FittedClassifier {
+  return typeof value === 'object' && value !== null && 'mixture' in value && 'transform' in value;
+}
+
+function concatenate(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
