@@ -107,6 +107,16 @@ export function checkPlaneFields(template: string, zSize: number, tSize: number)
   }
 }
 
+/**
+ * A template made per-plane for ilastik's "tif sequence"/"png sequence" formats: `_{slice_index}` before
+ * the extension, unless it already names the plane.
+ */
+export function sequenceTemplate(template: string): string {
+  if (isPerPlaneTemplate(template)) return template;
+  const ext = /(\.\{ext\}|\.[A-Za-z0-9]+)$/.exec(template);
+  return ext ? `${template.slice(0, ext.index)}_{slice_index}${ext[1]}` : `${template}_{slice_index}`;
+}
+
 export interface OutputNameParts {
   readonly imagePath: string;
   readonly result: ResultType;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlaneFields, isPerPlaneTemplate } from '../../core/export/exportNames.js';
+import { checkPlaneFields, isPerPlaneTemplate, sequenceTemplate } from '../../core/export/exportNames.js';
 import {
   DEFAULT_OUTPUT_TEMPLATE,
   checkDistinctNames,
@@ -52,6 +52,12 @@ describe('export names', () => {
       'the image has 4 time points: add {t} to the output name',
     );
     expect(() => checkPlaneFields('{nickname}_t{t}.tif', 3, 4)).toThrow('add {z}');
+    // ilastik's "tif sequence": one file per plane, the plane before the extension.
+    expect(sequenceTemplate(DEFAULT_OUTPUT_TEMPLATE)).toBe(
+      '{dataset_dir}/{nickname}_{result_type}_{slice_index}.{ext}',
+    );
+    expect(sequenceTemplate('out/{nickname}.tif')).toBe('out/{nickname}_{slice_index}.tif');
+    expect(sequenceTemplate('out/{nickname}_z{z}.tif')).toBe('out/{nickname}_z{z}.tif');
   });
 
   it('rejects unknown exports and colliding names', () => {

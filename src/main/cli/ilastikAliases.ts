@@ -41,12 +41,16 @@ export interface MixelEquivalents {
   axes?: string;
 }
 
-/** ilastik's `--output_format` values Mixel writes the same way (a sequence is one file per plane, as Mixel does). */
+/**
+ * ilastik's `--output_format` values Mixel writes the same way: a stack as one multi-page file, a
+ * "sequence" as one file per plane (predict adds `{slice_index}` to the name).
+ */
 const FORMATS: Record<string, ExportFormat> = {
   tif: 'tiff',
   tiff: 'tiff',
   'tif sequence': 'tiff',
   'tiff sequence': 'tiff',
+  'multipage tiff': 'tiff',
   png: 'png',
   'png sequence': 'png',
   numpy: 'npy',

@@ -14,7 +14,7 @@ import {
 import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
 import { ADAPT_FLAGS, ADAPT_HELP, DEFAULT_ADAPT, parseAdaptArgument } from '../adaptOption.js';
 import type { AdaptationChoice } from '../../../core/classifier/adaptation/adaptationConstants.js';
-import { DEFAULT_OUTPUT_TEMPLATE } from '../../../core/export/exportNames.js';
+import { DEFAULT_OUTPUT_TEMPLATE, sequenceTemplate } from '../../../core/export/exportNames.js';
 import { EXPORT_HELP, FORMAT_HELP, OUTPUT_HELP } from '../exportOptions.js';
 
 interface PredictOptions extends IlastikAliasOptions {
@@ -103,6 +103,10 @@ export function registerPredict(program: Command): void {
         );
         if (opts.output_filename_format !== undefined) {
           opts.output = translateOutputFilenameFormat(opts.output_filename_format, format);
+        }
+        // ilastik's "tif sequence" is one file per plane; its plain formats a stack per file, as Mixel.
+        if (opts.output_format !== undefined && /sequence/i.test(opts.output_format)) {
+          opts.output = sequenceTemplate(opts.output);
         }
         checkDistinctNames(opts.output, targets);
         shard = opts.shard ? parseShard(opts.shard) : undefined;
