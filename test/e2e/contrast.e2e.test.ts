@@ -1,7 +1,8 @@
 /**
  * Contrast and intensity ranges, in Debian's Chromium against the browser-mode server: the histogram of
  * the whole image, min and max typed, gamma, Auto; a warning when an added image lies far outside the
- * others' intensity range (a camera offset). Screenshots go to test-output/e2e/contrast-*.png.
+ * others' intensity range (a camera offset), gone once normalization is set to percentile.
+ * Screenshots go to test-output/e2e/contrast-*.png.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -81,5 +82,14 @@ describe.skipIf(!hasChromium())('contrast and intensity ranges', () => {
       .poll(tab.ui.textOf('range-warning'))
       .toMatch(/sample\.tif \(\d+–\d+\) and offset\.tif \(33\d\d\d–3\d\d\d\d\) differ far in intensity/);
     await shot('03-range-warning');
+
+    // The remedy the warning names: percentile normalization, set in the window; the warning goes.
+    await tab.page.getByTestId('normalization').selectOption('percentile');
+    await expect.poll(() => tab.page.getByTestId('range-warning').count()).toBe(0);
+    // The select shows the mode the backend reports back.
+    await expect.poll(() => tab.page.getByTestId('normalization').inputValue()).toBe('percentile');
+    await shot('04-normalized');
+    await tab.page.getByTestId('normalization').selectOption('none');
+    await expect.poll(() => tab.page.getByTestId('range-warning').count()).toBe(1);
   });
 });

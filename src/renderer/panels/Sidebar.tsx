@@ -8,6 +8,7 @@ import { ContrastPanel } from './ContrastPanel.js';
 import { LayerPanel } from './LayerPanel.js';
 import { rangeMismatch } from '../state/rangeWarning.js';
 import { removeImage } from '../state/removeImage.js';
+import { setNormalization } from '../state/normalization.js';
 import { MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp, useApp } from '../state/store.js';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
 
@@ -30,7 +31,9 @@ export function Sidebar() {
 function ImageList() {
   const images = useApp((s) => s.project?.images ?? NO_IMAGES);
   const activeImageId = useApp((s) => s.activeImageId);
-  const warning = rangeMismatch(images);
+  const normalization = useApp((s) => s.project?.normalization ?? 'none');
+  // Percentile normalization is the remedy; once on, the ranges no longer matter to the features.
+  const warning = normalization === 'none' ? rangeMismatch(images) : null;
   return (
     <section>
       <h2>Images</h2>
@@ -64,6 +67,20 @@ function ImageList() {
       >
         Add image…
       </button>
+      <label
+        className="inline-field"
+        title="What the features see: raw values, or per image and channel the 0.1–99.9 percentiles mapped to 0 and 1 (as mixel train --normalize)"
+      >
+        Normalization
+        <select
+          data-testid="normalization"
+          value={normalization}
+          onChange={(e) => void setNormalization(e.target.value as 'none' | 'percentile')}
+        >
+          <option value="none">none (raw values)</option>
+          <option value="percentile">percentile, per image</option>
+        </select>
+      </label>
       {warning ? (
         <p className="range-warning" data-testid="range-warning" role="status">
           {warning}

@@ -22,7 +22,7 @@ export function rangeMismatch(images: readonly ProjectImage[]): string | null {
           return (
             `${a.name} (${ra.min}–${ra.max}) and ${b.name} (${rb.min}–${rb.max}) differ far in intensity` +
             `${channels > 1 ? ` (channel ${c + 1})` : ''}: raw-value features do not carry over between them. ` +
-            'Set Normalization to percentile.'
+            'Set Normalization to percentile (above).'
           );
       }
     }
