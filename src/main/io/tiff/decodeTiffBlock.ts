@@ -98,6 +98,8 @@ async function xzDecompress(bytes: Uint8Array, limit: number): Promise<Uint8Arra
   return out.subarray(0, filled);
 }
 
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 type Samples =
   Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
@@ -108,10 +110,14 @@ export function blockSamples(raw: Uint8Array, layout: BlockLayout): Samples {
   const count = width * rows * samples;
   if (predictor === 3) return undoFloatPredictor(raw, layout);
   const values = typedSamples(bitsPerSample, sampleFormat, count);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const le = layout.littleEndian;
-  const get = sampleGetter(view, bitsPerSample, sampleFormat, le);
-  for (let i = 0; i < count; i++) values[i] = get(i * bytesPer);
+  if (layout.littleEndian === HOST_LITTLE_ENDIAN || bytesPer === 1) {
+    // Same byte order as this machine: one copy of the bytes is the samples.
+    new Uint8Array(values.buffer).set(raw.subarray(0, count * bytesPer));
+  } else {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const get = sampleGetter(view, bitsPerSample, sampleFormat, layout.littleEndian);
+    for (let i = 0; i < count; i++) values[i] = get(i * bytesPer);
+  }
   if (predictor === 2) {
     if (sampleFormat === 3) throw new TiffFormatError('predictor 2 on floating-point samples');
     const rowLength = width * samples;
