@@ -24,6 +24,7 @@ afterAll(async () => {
 describe('ZSTD and LZMA TIFFs', () => {
   const pairs: [compressed: string, reference: string][] = [
     ['u16_zstd_pred2.tif', 'u16.tif'],
+    ['u16_zstd_pred2_bigendian.tif', 'u16.tif'],
     ['u16_lzma_pred2.tif', 'u16.tif'],
     ['u16_lzma_tifffile.tif', 'u16.tif'],
     ['f32_zstd_pred3_tiled.tif', 'f32.tif'],
