@@ -3,11 +3,12 @@
  * channel names of the multiscales metadata; train and predict on a Zarr image give the segmentation of
  * the same pixels as a TIFF; outputs of `x.zarr/0` are named after the image (`x`), not the level.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { expandImageArguments } from '../../src/main/batch/imageList.js';
 import { openImage, readImage } from '../../src/main/io/openImage.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { runMixel } from '../cli/cliHarness.js';
@@ -28,6 +29,19 @@ afterAll(async () => {
 });
 
 describe('mixel with OME-Zarr inputs', () => {
+  it("a quoted pattern matches Zarr folders, not other folders or Mixel's own Zarr outputs", async () => {
+    const batch = join(dir, 'batch');
+    for (const folder of ['a.ome.zarr', 'b.zarr', 'notes', 'a_Probabilities.zarr'])
+      await mkdir(join(batch, folder), { recursive: true });
+    await writeFile(join(batch, 'c.tif'), '');
+    expect((await expandImageArguments([`${batch}/*`])).map((m) => resolve(m))).toEqual(
+      ['a.ome.zarr', 'b.zarr', 'c.tif'].map((name) => join(batch, name)),
+    );
+    expect((await expandImageArguments([`${batch}/*.zarr`])).map((m) => resolve(m))).toEqual(
+      ['a.ome.zarr', 'b.zarr'].map((name) => join(batch, name)),
+    );
+  });
+
   it('info shows axes, pixel size and channel names from the multiscales metadata, and guesses for plain arrays', async () => {
     const path = join(dir, 'two.ome.zarr');
     const shape = [2, 30, 40];

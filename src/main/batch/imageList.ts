@@ -10,7 +10,9 @@ import { glob, isDynamicPattern } from 'tinyglobby';
  * outputs. Probabilities as PNG carry their class (`_Probabilities-nucleus.png`).
  */
 const EXPORT_NAME =
-  /_(Probabilities|Simple[ _]Segmentation|Uncertainty|Features|Labels)(-[\w-]+)?(_z\d+)?\.(tif|tiff|png|npy)$/i;
+  /_(Probabilities|Simple[ _]Segmentation|Uncertainty|Features|Labels)(-[\w-]+)?(_z\d+)?\.(tif|tiff|png|npy|zarr)$/i;
+/** Folders a pattern may match: OME-Zarr images (`*.zarr`, `*.ome.zarr`); other folders are not images. */
+const ZARR_FOLDER = /\.zarr$/i;
 
 /**
  * Expands glob arguments; plain paths are kept as given (even if missing, so they fail with a clear
@@ -24,8 +26,12 @@ export async function expandImageArguments(args: readonly string[]): Promise<str
       out.push(arg);
       continue;
     }
-    const matches = await glob(arg.replace(/\\/g, '/'), { onlyFiles: true, expandDirectories: false });
-    const inputs = matches.filter((m) => !EXPORT_NAME.test(m));
+    const matches = await glob(arg.replace(/\\/g, '/'), { onlyFiles: false, expandDirectories: false });
+    // Folders come back with a trailing slash: only Zarr folders are kept, without it.
+    const inputs = matches
+      .filter((m) => !m.endsWith('/') || ZARR_FOLDER.test(m.slice(0, -1)))
+      .map((m) => (m.endsWith('/') ? m.slice(0, -1) : m))
+      .filter((m) => !EXPORT_NAME.test(m));
     if (inputs.length === 0) throw new RangeError(`the pattern "${arg}" matches no image files`);
     out.push(...inputs.sort());
   }
