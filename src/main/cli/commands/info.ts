@@ -18,7 +18,7 @@ export function registerInfo(program: Command): void {
   program
     .command('info')
     .description('print size, sample type, pages, channels and value range of image files')
-    .argument('<images...>', 'image files (TIFF, PNG, JPEG)')
+    .argument('<images...>', 'image files (TIFF, PNG, JPEG) or HDF5 datasets (file.h5/internal/dataset)')
     .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
     .option('--json', 'one JSON object per image')
     .option(
