@@ -4,7 +4,7 @@
  * and nothing left behind by an aborted or unfinished write. Outputs are read back with Mixel's reader and
  * checked in their JSON as napari and zarr-python read it.
  */
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,11 +208,23 @@ describe('OME-Zarr output', () => {
     await again.writeBand(0, [new Uint8Array(100).fill(2)]);
     await again.close();
     expect(await readdir(out)).toEqual(['x.zarr']);
-    expect(await readdir(path)).toEqual(
-      expect.arrayContaining(['0', '.zattrs', '.zgroup']),
-    );
+    expect(await readdir(path)).toEqual(expect.arrayContaining(['0', '.zattrs', '.zgroup']));
     await expect(stat(join(path, '1'))).rejects.toThrow();
     expect((await openImage(path)).info).toMatchObject({ width: 10, height: 10, axes: 'yx' });
+  });
+
+  it('never replaces a folder or file that is not a Zarr image', async () => {
+    const out = join(dir, 'precious');
+    await mkdir(join(out, 'data'), { recursive: true });
+    await writeFile(join(out, 'data', 'thesis.tex'), 'years of work');
+    await writeFile(join(out, 'file.zarr'), 'not a folder');
+    for (const path of [join(out, 'data'), join(out, 'file.zarr')]) {
+      await expect(
+        createZarrSink({ path, width: 4, height: 4, channels: 1, sampleType: 'uint8', classColors: [] }),
+      ).rejects.toThrow(`${path} exists and is not a Zarr image`);
+    }
+    expect(await readFile(join(out, 'data', 'thesis.tex'), 'utf8')).toBe('years of work');
+    expect((await readdir(out)).sort()).toEqual(['data', 'file.zarr']);
   });
 
   it('removes the temporary folders of a killed run, and only those', async () => {

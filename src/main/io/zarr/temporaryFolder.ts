@@ -4,14 +4,47 @@
  * interrupted run never leaves a half-written image under the real name. A folder left by a process
  * killed outright is removed by the next run that writes into the same folder.
  */
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { syncFolder, temporaryOwner, temporaryPathFor } from '../writeFileAtomic.js';
 
 const clearedFolders = new Set<string>();
 
-/** Creates the temporary folder for `path` (never an existing one). */
+/** Files that make a folder a Zarr image or group: only such a folder is ever replaced by an output. */
+const ZARR_MARKERS = ['.zgroup', '.zattrs', '.zarray', 'zarr.json'];
+
+/**
+ * Throws (one line naming it) unless `path` is free or an earlier Zarr output that may be replaced: a
+ * template such as `--output "{dataset_dir}"` must never move a user's folder aside and delete it.
+ */
+export async function checkReplaceableFolder(path: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    const stats = await lstat(path);
+    isDirectory = stats.isDirectory();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (isDirectory) {
+    for (const marker of ZARR_MARKERS) {
+      if (
+        await access(join(path, marker)).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+    }
+  }
+  throw new Error(
+    `${path} exists and is not a Zarr image (${isDirectory ? 'a folder without .zgroup, .zattrs or zarr.json' : 'not a folder'}): it is not replaced; choose another --output`,
+  );
+}
+
+/** Creates the temporary folder for `path` (never an existing one), after checking `path` may be replaced. */
 export async function createTemporaryFolder(path: string): Promise<string> {
+  await checkReplaceableFolder(path);
   await removeStaleTemporaryFolders(dirname(path));
   const tmpPath = temporaryPathFor(path);
   await mkdir(tmpPath, { mode: 0o755 });
@@ -23,6 +56,7 @@ export async function createTemporaryFolder(path: string): Promise<string> {
  * non-empty one) is moved aside first and removed after, so the old image is replaced whole.
  */
 export async function commitTemporaryFolder(tmpPath: string, path: string): Promise<void> {
+  await checkReplaceableFolder(path);
   let previous: string | null = null;
   try {
     await lstat(path);
