@@ -16,7 +16,7 @@ import type { FeatureFlags, ScalePlan } from '../features/scaleFilters.js';
 import type { FeatureId } from '../features/selection.js';
 import { differenceOfGaussiansFloat64 } from '../features/dogFloat64.js';
 import { differenceOfGaussiansSimd, isDogSimdApplicable } from './dogFloat64Simd.js';
-import { symmetricEigenvalues3x3, type CoreInFrame } from './symmetricEigenvalues3x3.js';
+import { tensorEigenvaluesInArena, type CoreInFrame } from './symmetricEigenvalues3x3.js';
 import type { ArenaVolume, VolumeArena } from './volumeArena.js';
 import { convolveX, convolveY, convolveZ } from './volumePasses.js';
 import { growBox, type Box, type Shape3 } from './volume3d.js';
@@ -256,34 +256,43 @@ export function computeScaleFeatures3d(
 
   const box: CoreInFrame = { frameHeight: H, frameWidth: W, ...coreInFrame(core, frame) };
   const v = (vol: ArenaVolume | null): Float32Array => (vol ? arena.view(vol) : new Float32Array(0));
-  const eachCore = (fn: (i: number, o: number) => void): void => {
-    let o = 0;
-    for (let cz = 0; cz < box.depth; cz++) {
-      for (let cy = 0; cy < box.height; cy++) {
-        let i = ((box.z + cz) * H + box.y + cy) * W + box.x;
-        for (let cx = 0; cx < box.width; cx++, i++, o++) fn(i, o);
-      }
-    }
-  };
-
+  // Explicit loops over the core (a callback per voxel costs more than the arithmetic).
+  const rowStart = (cz: number, cy: number): number => ((box.z + cz) * H + box.y + cy) * W + box.x;
   if (gs && flags.gaussianSmoothing) {
     const out = sink('gaussianSmoothing', 0);
     const a = v(gs);
-    eachCore((i, o) => (out[o] = a[i]));
+    let o = 0;
+    for (let cz = 0; cz < box.depth; cz++)
+      for (let cy = 0; cy < box.height; cy++, o += box.width) {
+        const i = rowStart(cz, cy);
+        out.set(a.subarray(i, i + box.width), o);
+      }
   }
   if (flags.gaussianGradientMagnitude && gx && gy && gz) {
     const out = sink('gaussianGradientMagnitude', 0);
     const [a, b, c] = [v(gx), v(gy), v(gz)];
-    eachCore((i, o) => (out[o] = Math.sqrt(a[i] * a[i] + b[i] * b[i] + c[i] * c[i])));
+    let o = 0;
+    for (let cz = 0; cz < box.depth; cz++)
+      for (let cy = 0; cy < box.height; cy++) {
+        let i = rowStart(cz, cy);
+        for (let cx = 0; cx < box.width; cx++, i++, o++)
+          out[o] = Math.sqrt(a[i] * a[i] + b[i] * b[i] + c[i] * c[i]);
+      }
   }
   if (flags.laplacianOfGaussian && hxx && hyy && hzz) {
     const out = sink('laplacianOfGaussian', 0);
     const [a, b, c] = [v(hxx), v(hyy), v(hzz)];
-    eachCore((i, o) => (out[o] = a[i] + b[i] + c[i]));
+    let o = 0;
+    for (let cz = 0; cz < box.depth; cz++)
+      for (let cy = 0; cy < box.height; cy++) {
+        let i = rowStart(cz, cy);
+        for (let cx = 0; cx < box.width; cx++, i++, o++) out[o] = a[i] + b[i] + c[i];
+      }
   }
   if (hog && hxx && hyy && hzz && hxy && hxz && hyz) {
-    symmetricEigenvalues3x3(
-      { a00: v(hxx), a01: v(hxy), a02: v(hxz), a11: v(hyy), a12: v(hyz), a22: v(hzz) },
+    tensorEigenvaluesInArena(
+      arena,
+      [hxx, hxy, hxz, hyy, hyz, hzz],
       box,
       sink('hessianOfGaussianEigenvalues', 0),
       sink('hessianOfGaussianEigenvalues', 1),
@@ -293,10 +302,10 @@ export function computeScaleFeatures3d(
   arena.give(gs, hxx, hyy, hzz, hxy, hxz, hyz);
   if (flags.structureTensorEigenvalues && gx && gy && gz) {
     const [a, b, c] = [v(gx), v(gy), v(gz)];
-    const product = (p: (i: number) => number): ArenaVolume => {
+    const product = (p: Float32Array, q: Float32Array): ArenaVolume => {
       const t = take();
       const d = arena.view(t);
-      for (let i = 0; i < d.length; i++) d[i] = p(i);
+      for (let i = 0; i < d.length; i++) d[i] = p[i] * q[i];
       const sx = x(t, kx.tensorOuter);
       arena.give(t);
       const sy = y(sx, ky.tensorOuter);
@@ -306,14 +315,15 @@ export function computeScaleFeatures3d(
       return sz;
     };
     // Products rounded to float32 before smoothing, as vigra stores its tensor.
-    const txx = product((i) => a[i] * a[i]);
-    const txy = product((i) => a[i] * b[i]);
-    const txz = product((i) => a[i] * c[i]);
-    const tyy = product((i) => b[i] * b[i]);
-    const tyz = product((i) => b[i] * c[i]);
-    const tzz = product((i) => c[i] * c[i]);
-    symmetricEigenvalues3x3(
-      { a00: v(txx), a01: v(txy), a02: v(txz), a11: v(tyy), a12: v(tyz), a22: v(tzz) },
+    const txx = product(a, a);
+    const txy = product(a, b);
+    const txz = product(a, c);
+    const tyy = product(b, b);
+    const tyz = product(b, c);
+    const tzz = product(c, c);
+    tensorEigenvaluesInArena(
+      arena,
+      [txx, txy, txz, tyy, tyz, tzz],
       box,
       sink('structureTensorEigenvalues', 0),
       sink('structureTensorEigenvalues', 1),

@@ -5,6 +5,8 @@
  *
  * The six inputs are frame-sized (`frame` voxels per row/plane); outputs cover the core box inside the frame.
  */
+import type { ArenaVolume, VolumeArena } from './volumeArena.js';
+
 export interface TensorVolumes {
   readonly a00: Float32Array;
   readonly a01: Float32Array;
@@ -36,7 +38,7 @@ const ROOT3 = Math.sqrt(3);
  * power-basis coefficients (they decay from 0.77 to 5·10⁻¹⁰: well conditioned), evaluated by Estrin's scheme,
  * whose short dependency chains let consecutive voxels overlap.
  */
-const COS_THIRD = ((): Float64Array => {
+export const COS_THIRD = ((): Float64Array => {
   const n = 16;
   const f = (s: number): number => Math.cos((2 * Math.acos(s)) / 3);
   const cheb = new Float64Array(n);
@@ -126,4 +128,61 @@ export function symmetricEigenvalues3x3(
       }
     }
   }
+}
+
+/** Byte address of the cos(φ) coefficients in the arena (inside the weight area, unused while this runs). */
+const COEFFICIENTS_BYTES = 1536;
+
+/**
+ * The eigenvalues of six frame-sized arena volumes for the core box: the SIMD function row by row where it
+ * exists (outputs through three scratch rows in the arena), else the JavaScript loop.
+ */
+export function tensorEigenvaluesInArena(
+  arena: VolumeArena,
+  t: readonly [ArenaVolume, ArenaVolume, ArenaVolume, ArenaVolume, ArenaVolume, ArenaVolume],
+  box: CoreInFrame,
+  out0: Float32Array,
+  out1: Float32Array,
+  out2: Float32Array,
+): void {
+  const simd = arena.simd;
+  if (!simd) {
+    const [a00, a01, a02, a11, a12, a22] = t.map((v) => arena.view(v));
+    symmetricEigenvalues3x3({ a00, a01, a02, a11, a12, a22 }, box, out0, out1, out2);
+    return;
+  }
+  arena.heap64.set(COS_THIRD, COEFFICIENTS_BYTES / 8);
+  const rows = [0, 1, 2].map(() => arena.take(1, 1, box.width + 8));
+  const heap = arena.heap;
+  const w = box.width;
+  const eig3 = simd.eig3;
+  // Byte addresses; explicit arguments (a spread call into wasm costs more than a row of work).
+  const [b00, b01, b02, b11, b12, b22] = t.map((v) => 4 * v.at);
+  const [r0, r1, r2] = rows.map((r) => r.at);
+  const row0 = heap.subarray(r0, r0 + w);
+  const row1 = heap.subarray(r1, r1 + w);
+  const row2 = heap.subarray(r2, r2 + w);
+  let o = 0;
+  for (let z = 0; z < box.depth; z++) {
+    for (let y = 0; y < box.height; y++, o += w) {
+      const i = 4 * (((box.z + z) * box.frameHeight + box.y + y) * box.frameWidth + box.x);
+      eig3(
+        b00 + i,
+        b01 + i,
+        b02 + i,
+        b11 + i,
+        b12 + i,
+        b22 + i,
+        4 * r0,
+        4 * r1,
+        4 * r2,
+        4 * w,
+        COEFFICIENTS_BYTES,
+      );
+      out0.set(row0, o);
+      out1.set(row1, o);
+      out2.set(row2, o);
+    }
+  }
+  arena.give(...rows);
 }

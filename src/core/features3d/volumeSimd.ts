@@ -37,6 +37,8 @@ import {
   type WasmMemory,
 } from '../features/wasmAssembler.js';
 
+import { EIG3_PARAMS, eig3Body } from './eigenvaluesSimd.js';
+
 const I32_LOAD = [0x28, 2, 0];
 const [F32X4_ADD_, F32X4_SUB_, F32X4_MUL_, F32X4_SPLAT_, F32_LOAD_] = [
   F32X4_ADD,
@@ -173,6 +175,8 @@ export interface VolumeSimd {
   readonly tapsNOdd: TapsN;
   /** taps5Even over float64 lines (two doubles per step; nBytes and addresses in bytes, weights float64). */
   readonly taps5EvenF64: Taps5;
+  /** Eigenvalues of symmetric 3 × 3 tensors (eigenvaluesSimd.ts). */
+  readonly eig3: (...args: number[]) => void;
 }
 
 let instance: VolumeSimd | null | undefined;
@@ -187,6 +191,7 @@ export function volumeSimd(): VolumeSimd | null {
       { name: 'tapsNEven', params: 5, body: tapsNBody(false) },
       { name: 'tapsNOdd', params: 5, body: tapsNBody(true) },
       { name: 'taps5EvenF64', params: 8, body: taps5Body(false, true) },
+      { name: 'eig3', params: EIG3_PARAMS, body: eig3Body() },
     ]),
   );
   instance = wasm
@@ -197,6 +202,7 @@ export function volumeSimd(): VolumeSimd | null {
         tapsNEven: wasm.functions.tapsNEven as TapsN,
         tapsNOdd: wasm.functions.tapsNOdd as TapsN,
         taps5EvenF64: wasm.functions.taps5EvenF64 as Taps5,
+        eig3: wasm.functions.eig3,
       }
     : null;
   return instance;
