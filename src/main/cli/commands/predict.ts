@@ -199,13 +199,19 @@ export function registerPredict(program: Command): void {
                 });
             } else if (event.type === 'tiles') progress.step(event.done, event.total);
             else if (event.type === 'adapted') {
-              if (opts.json || event.applied !== 'none')
+              // JSON: every plane, as fields; text: only the planes that were adapted, as one line.
+              if (opts.json)
                 progress.note('adapted', {
                   image: event.image,
                   plane: event.plane,
                   applied: event.applied,
                   reason: event.reason,
                   seconds: +event.seconds.toFixed(2),
+                });
+              else if (event.applied !== 'none')
+                progress.note('adapted', {
+                  image: `${event.image}${event.plane > 0 ? ` plane ${event.plane}` : ''}:`,
+                  reason: `${event.reason} (${event.seconds.toFixed(1)} s)`,
                 });
             } else if (event.type === 'done')
               progress.end(event.image, { outputs: event.outputs, seconds: +event.seconds.toFixed(2) });
