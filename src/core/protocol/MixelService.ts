@@ -5,6 +5,7 @@
  */
 import type { Event } from './Event.js';
 import type {
+  AutosaveInfo,
   ClassifierSettings,
   ExportRequest,
   ExportResult,
@@ -46,6 +47,21 @@ export interface MixelService {
    * when `path` is omitted. Fails with code `no-path` for a project never saved and no path given.
    */
   saveProject(path?: string): Promise<{ path: string }>;
+
+  /**
+   * Writes the session for crash recovery beside the project (`cells.autosave.mixel`; a project never
+   * saved goes to the backend's data folder). The project's own file and path stay as they are.
+   */
+  autosaveProject(): Promise<AutosaveInfo>;
+
+  /** The latest autosave not yet superseded by a save (to offer on start), or null. */
+  getAutosave(): Promise<AutosaveInfo | null>;
+
+  /** Opens the latest autosave as the project, its path the project it came from. Fails `no-autosave`. */
+  restoreAutosave(): Promise<ProjectState>;
+
+  /** Deletes the latest autosave (the user chose not to restore it). */
+  discardAutosave(): Promise<void>;
 
   /** Adds an image file by path to the project. Fails with `image-unreadable` and the reader's reason. */
   addImage(path: string): Promise<ProjectImage>;
@@ -139,6 +155,10 @@ export const MIXEL_METHODS = [
   'openProject',
   'openSampleProject',
   'saveProject',
+  'autosaveProject',
+  'getAutosave',
+  'restoreAutosave',
+  'discardAutosave',
   'addImage',
   'beginUpload',
   'uploadChunk',

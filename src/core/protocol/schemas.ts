@@ -147,6 +147,10 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   setFeatureSelection: z.tuple([featureMatrixSchema]),
   setClassifierSettings: z.tuple([classifierSettingsSchema]),
   setNormalization: z.tuple([z.enum(['none', 'percentile'])]),
+  autosaveProject: z.tuple([]),
+  getAutosave: z.tuple([]),
+  restoreAutosave: z.tuple([]),
+  discardAutosave: z.tuple([]),
   predictTiles: z.tuple([
     z.object({
       requestId,

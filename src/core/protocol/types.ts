@@ -49,6 +49,16 @@ export interface ClassifierSettings {
  */
 export type NormalizationMode = 'none' | 'percentile';
 
+/** A session written for crash recovery (MixelService.autosaveProject). */
+export interface AutosaveInfo {
+  /** The autosave file. */
+  readonly path: string;
+  /** The project file it belongs to; null for a project never saved. */
+  readonly projectPath: string | null;
+  /** When it was written, ISO 8601. */
+  readonly savedAt: string;
+}
+
 export interface ProjectState {
   /** Where the project was last saved or opened from; null for a new, unsaved project. */
   readonly path: string | null;

@@ -11,6 +11,7 @@ import type { MixelService } from '../../core/protocol/MixelService.js';
 import { uploadNameProblem } from '../../core/protocol/schemas.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type {
+  AutosaveInfo,
   ClassifierSettings,
   ExportRequest,
   ExportResult,
@@ -37,6 +38,7 @@ import { defaultClassifierSettings } from './poolEngine.js';
 import { imageTile, loadProjectImage, type LoadedPixels, type OpenImage } from './projectImage.js';
 import { newController } from './tileHelpers.js';
 import { normalizeOpenImage } from './imageNormalization.js';
+import { Autosave, autosavePathFor } from './Autosave.js';
 import { streamPredictedTiles } from './streamPredictedTiles.js';
 import { TilePredictor } from './TilePredictor.js';
 import { ImageAdaptation } from './imageAdaptation.js';
@@ -91,12 +93,14 @@ export class LocalMixelService implements MixelService {
   /** The running predictTiles of each view: a newer call of the same view supersedes it. */
   private readonly currentPredicts = new Map<string, AbortController>();
   private readonly uploads: UploadFolder;
+  private readonly autosave: Autosave;
 
   constructor(private readonly options: LocalMixelServiceOptions) {
     this.features = options.engine.defaultFeatures();
     this.predictor = new TilePredictor(options.engine, this.cache);
     this.live = new LiveModel(options.engine);
     this.adaptation = new ImageAdaptation(options.engine);
+    this.autosave = new Autosave(options.dataDir);
     this.uploads = new UploadFolder(join(options.dataDir, 'uploads'), {
       maxFileBytes: MAX_UPLOAD_FILE_BYTES,
       maxFolderBytes: MAX_UPLOAD_FOLDER_BYTES,
@@ -178,7 +182,37 @@ export class LocalMixelService implements MixelService {
       model: isModelCurrent ? (this.live.current!.fitted as FittedClassifier) : null,
     });
     this.path = target;
+    await this.autosave.discard(); // the work is in its file now
     return { path: target };
+  }
+
+  async autosaveProject(): Promise<AutosaveInfo> {
+    const target = autosavePathFor(this.path, this.options.dataDir);
+    // No training here: an autosave must be quick and never wait for the pool.
+    await writeProjectFile(target, {
+      classes: this.classes,
+      images: [...this.images.values()],
+      features: this.features,
+      normalization: this.normalization,
+      model: null,
+    });
+    return this.autosave.record(target, this.path);
+  }
+
+  getAutosave(): Promise<AutosaveInfo | null> {
+    return this.autosave.latest();
+  }
+
+  async restoreAutosave(): Promise<ProjectState> {
+    const info = await this.autosave.latest();
+    if (!info) throw new ServiceError('no-autosave', 'there is no autosaved session to restore');
+    await this.openProject(info.path);
+    this.path = info.projectPath; // Save writes the project's own file, not the autosave
+    return this.getProject();
+  }
+
+  discardAutosave(): Promise<void> {
+    return this.autosave.discard();
   }
 
   /** The labels an image had when its project was opened (strokes come on top), or null. */
