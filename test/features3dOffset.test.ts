@@ -62,7 +62,7 @@ describe('features on data with a large offset', () => {
     const errors = errorsOfRange(computeFeatures(image, sel, 'ilastik'), reference);
     expect(failing(errors, names)).toEqual([]);
     // Tiles of this image get the image's offset: the one a caller passes (featureOffsets).
-    expect(featureOffsets([data])).toEqual([33024]);
+    expect(featureOffsets([data])).toEqual([32768]);
 
     const before = errorsOfRange(
       computeFeatures(image, sel, 'ilastik', undefined, { offsets: [0] }),

@@ -19,11 +19,11 @@
 export const MIN_OFFSET = 4096;
 
 /**
- * Offsets are multiples of this (a power of two: exact in float32). The error left is proportional to the
- * values' distance from the offset: on HeLa-like data (33000 + a few hundred) a σ = 10 DoG is 1.5·10⁻⁴ of its
- * range off with offset 32768, 3·10⁻⁵ with the median itself; 256 keeps within 10⁻⁴.
+ * Offsets are multiples of this: coarse, so that tiles of ordinary images pick the same one (HeLa's tiles,
+ * medians near 33000, all take 32768), and a power of two, exact in float32. With the DoG in float64
+ * (dogFloat64.ts), a remainder of a few hundred keeps every channel within 10⁻⁴ of float64.
  */
-export const OFFSET_QUANTUM = 256;
+export const OFFSET_QUANTUM = 4096;
 
 /** Values sampled (evenly spaced) to estimate the median: enough for a quantized offset, cheap on 20k² images. */
 const MEDIAN_SAMPLES = 65536;
