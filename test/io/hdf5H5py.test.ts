@@ -45,4 +45,12 @@ describe('HDF5 written by h5py', () => {
     const plane = await source.readRegion({ x: 0, y: 0, width: 7, height: 9 }, 1);
     expect(plane.channels[0][8 * 7 + 6]).toBe(expected(1, 1, 8, 6));
   });
+
+  it("a dataset compressed with a filter plugin (h5py's lzf) is refused at open, naming the filter", async () => {
+    const path = join(REPO_ROOT, 'test/fixtures/hdf5/h5py_lzf.h5');
+    // Its first chunk is stored unfiltered (too small to compress), so only the header tells.
+    await expect(openImage(path)).rejects.toThrow(
+      `${path}: dataset /data is compressed with HDF5 filter 32000 (lzf), which Mixel's HDF5 library does not include; re-save it with gzip`,
+    );
+  });
 });

@@ -33,6 +33,12 @@ const MAX_NAMED_DATASETS = 8;
 /** Attribute values longer than this are not read (axistags are a few hundred bytes). */
 const MAX_ATTRIBUTE_ELEMENTS = 64 * 1024;
 
+/**
+ * Filters built into libhdf5 (deflate, shuffle, fletcher32, szip, nbit, scaleoffset); plugins such as
+ * blosc (32001), lzf (32000) or bitshuffle (32008) are not in h5wasm.
+ */
+const BUILT_IN_FILTERS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6]);
+
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 
@@ -185,6 +191,12 @@ function readHeader(
     elementBytes: meta.size,
     chunkRows: chunks ? chunks[yIndex] : 1,
   };
+  const missing = dataset.filters.find((filter) => !BUILT_IN_FILTERS.has(filter.id));
+  if (missing) {
+    fail(
+      `dataset ${path} is compressed with HDF5 filter ${missing.id}${missing.name ? ` (${missing.name.slice(0, 40)})` : ''}, which Mixel's HDF5 library does not include; re-save it with gzip`,
+    );
+  }
   // One element decoded now: a filter this build lacks (blosc, lz4, …) or a broken first chunk fails here,
   // in `mixel info`, not halfway through a prediction.
   try {
