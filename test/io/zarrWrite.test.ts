@@ -213,6 +213,24 @@ describe('OME-Zarr output', () => {
     expect((await openImage(path)).info).toMatchObject({ width: 10, height: 10, axes: 'yx' });
   });
 
+  it('an abort during a write (Ctrl-C) leaves nothing, even with chunks still being compressed', async () => {
+    const out = join(dir, 'interrupted');
+    await mkdir(out);
+    const sink = await createZarrSink({
+      path: join(out, 'x.zarr'),
+      width: 2048,
+      height: 1024,
+      channels: 2,
+      sampleType: 'float32',
+    });
+    const band = () => Float32Array.from({ length: 2048 * 512 }, (_, i) => Math.sin(i));
+    const writing = sink.writeBand(0, [band(), band()]).catch(() => 'failed');
+    await sink.abort();
+    await writing;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await readdir(out)).toEqual([]);
+  });
+
   it('never replaces a folder or file that is not a Zarr image', async () => {
     const out = join(dir, 'precious');
     await mkdir(join(out, 'data'), { recursive: true });

@@ -219,12 +219,33 @@ export class OmeZarrWriter {
     }
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const compressed = await gzipAsync(bytes, { level: ZARR_OUTPUT_COMPRESSOR.level });
-    const folder = join(this.tmpPath, String(level), ...this.chunkPrefix(plane, channel), String(chunkY));
-    if (!this.madeFolders.has(folder)) {
-      await mkdir(folder, { recursive: true });
+    if (this.state === 'aborted') throw new Error(`${this.path}: written after abort`);
+    const folder = await this.chunkFolder([
+      String(level),
+      ...this.chunkPrefix(plane, channel),
+      String(chunkY),
+    ]);
+    await writeFile(join(folder, String(chunkX)), compressed);
+  }
+
+  /**
+   * Makes the folders of a chunk key one level at a time below the temporary folder, never the temporary
+   * folder itself: a chunk still being written when `abort` removed it fails (ENOENT) instead of
+   * recreating the folder `abort` just removed.
+   */
+  private async chunkFolder(parts: readonly string[]): Promise<string> {
+    let folder = this.tmpPath;
+    for (const part of parts) {
+      folder = join(folder, part);
+      if (this.madeFolders.has(folder)) continue;
+      try {
+        await mkdir(folder);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
       this.madeFolders.add(folder);
     }
-    await writeFile(join(folder, String(chunkX)), compressed);
+    return folder;
   }
 
   /** Chunk indices of the axes before y: t, c, z as the layout has them (every such chunk is 1 wide). */
