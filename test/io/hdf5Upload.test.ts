@@ -44,4 +44,16 @@ describe('uploading an HDF5 file to the window', () => {
     );
     expect(image).toMatchObject({ name: 'stained.h5', width: 50, height: 40, channelCount: 1 });
   });
+
+  it('opens a dataset by its ilastik path and saves it in the project', async () => {
+    const path = join(dir, 'volume.h5');
+    await writeHdf5(path, [
+      { name: 'raw', data: new Uint8Array(40 * 50), shape: [40, 50] },
+      { name: 'exported/data', data: Uint16Array.from(ramp(40 * 50, 3)), shape: [40, 50] },
+    ]);
+    const image = await client.service.addImage(`${path}/exported/data`);
+    expect(image).toMatchObject({ width: 50, height: 40, channelCount: 1 });
+    const saved = await client.service.saveProject(join(dir, 'window.mixel'));
+    expect(await readFile(saved.path, 'utf8')).toContain('volume.h5/exported/data');
+  });
 });
