@@ -222,6 +222,16 @@ async function predictOneImage(
   return created.flatMap((sink) => sink.paths);
 }
 
+/**
+ * An image the project was trained on (it holds labels there) is predicted with the model as trained
+ * under 'auto', as the window does; other images get the asked adaptation.
+ */
+function adaptationChoice(options: PredictBatchOptions, imagePath: string): AdaptationChoice {
+  const choice = options.adapt ?? 'auto';
+  const isTrainedOn = options.labelsOf?.(imagePath)?.some((v) => v > 0) ?? false;
+  return choice === 'auto' && isTrainedOn ? 'off' : choice;
+}
+
 /** An image's scribbles if they cover it pixel for pixel; none (all unlabeled) otherwise. */
 function checkedLabels(labels: Uint8Array | undefined, pixels: number): Uint8Array | undefined {
   return labels && labels.length === pixels ? labels : undefined;
@@ -249,7 +259,7 @@ async function predictOnePlane(
   // The project's model adapted to this plane (or itself); the project is not changed.
   const adapted = await adaptToPlane({
     ...{ source, plane, normalize, model, modelKey, selection, convention, haloPx, pool },
-    choice: options.adapt ?? 'auto',
+    choice: adaptationChoice(options, source.name),
     classNames: model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`),
     signal: options.signal,
   });
