@@ -6,12 +6,15 @@ import { ExportDialog } from './dialogs/ExportDialog.js';
 import { FeatureMatrixDialog } from './dialogs/FeatureMatrixDialog.js';
 import { PathDialog } from './dialogs/PathDialog.js';
 import { RemoveImageDialog } from './dialogs/RemoveImageDialog.js';
+import { RestoreDialog } from './dialogs/RestoreDialog.js';
 import { ShortcutsDialog } from './dialogs/ShortcutsDialog.js';
 import { UnsavedChangesDialog } from './dialogs/UnsavedChangesDialog.js';
 import { Sidebar } from './panels/Sidebar.js';
 import { StatusBar } from './panels/StatusBar.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { handleShortcut } from './state/actions.js';
+import { startAutosave } from './state/autosave.js';
+import { watchOtherTabs } from './state/otherTabs.js';
 import * as app from './state/controller.js';
 import { getApp, hasUnsavedChanges, setApp, useApp } from './state/store.js';
 import { Viewer } from './viewer/Viewer.js';
@@ -19,6 +22,10 @@ import { Viewer } from './viewer/Viewer.js';
 export function App() {
   const dialog = useApp((s) => s.dialog);
   const [isDragOver, setDragOver] = useState(false);
+  const otherTabs = useApp((s) => s.otherTabs);
+
+  useEffect(() => startAutosave(), []);
+  useEffect(() => watchOtherTabs(), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -76,6 +83,12 @@ export function App() {
       }}
     >
       <Toolbar />
+      {otherTabs > 0 ? (
+        <div className="banner" role="alert" data-testid="open-elsewhere">
+          This project is open in another tab too: both edit the same project, and neither shows the
+          other&apos;s changes. Close one of them.
+        </div>
+      ) : null}
       <div className="main">
         <Sidebar />
         <Viewer />
@@ -89,6 +102,7 @@ export function App() {
       {dialog?.kind === 'unsaved' ? <UnsavedChangesDialog dialog={dialog} /> : null}
       {dialog?.kind === 'remove-image' ? <RemoveImageDialog dialog={dialog} /> : null}
       {dialog?.kind === 'shortcuts' ? <ShortcutsDialog /> : null}
+      {dialog?.kind === 'restore' ? <RestoreDialog dialog={dialog} /> : null}
     </div>
   );
 }

@@ -111,7 +111,7 @@ export class WindowDriver {
 }
 
 /** Builds the window into `outDir`: each test file its own, so two files can build at the same time. */
-function buildRenderer(outDir: string): void {
+export function buildRenderer(outDir: string): void {
   const args = ['vite', 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'];
   const build = spawnSync('npx', args, { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build failed');

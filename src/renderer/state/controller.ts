@@ -11,6 +11,7 @@ import type { LabelClass, ProjectImage, ProjectState, Rect } from '../../core/pr
 import type { Backend } from '../transport/connectBackend.js';
 import { LabelSession, type LabelEdit } from '../labels/LabelSession.js';
 import { fitView, levelForScale, visibleTiles } from '../viewer/rendering.js';
+import { offerRestore } from './autosave.js';
 import { emptyStateHint } from './emptyStateHint.js';
 import { getApp, markEdited, setApp, type DisplaySettings } from './store.js';
 import { ImageTiles, PredictionTiles, imageTileKey } from './tileCaches.js';
@@ -58,8 +59,11 @@ export async function start(connected: Backend): Promise<void> {
     setApp({ progress: p.done >= p.total ? null : { task: p.task, done: p.done, total: p.total } });
   });
   const project = await connected.service.getProject();
-  await showProject(project.images.length > 0 ? project : await connected.service.openSampleProject());
+  const isFresh = project.images.length === 0;
+  await showProject(isFresh ? await connected.service.openSampleProject() : project);
   markSaved();
+  // A backend with nothing open was (re)started: work autosaved before may be waiting.
+  if (isFresh) await offerRestore();
 }
 
 /** The project on screen is the one in its file (just opened, created or saved). */

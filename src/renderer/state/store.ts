@@ -4,7 +4,7 @@
  * tell the viewer to redraw.
  */
 import { create } from 'zustand';
-import type { ProjectState } from '../../core/protocol/types.js';
+import type { AutosaveInfo, ProjectState } from '../../core/protocol/types.js';
 import type { OverlayMode, ViewTransform } from '../viewer/rendering.js';
 
 export type Tool = 'brush' | 'eraser';
@@ -63,6 +63,7 @@ export type DialogState =
   | { kind: 'delete-class'; classId: number; name: string; labeledPixels: number }
   | { kind: 'remove-image'; imageId: string; name: string; labeledPixels: number }
   | { kind: 'shortcuts' }
+  | { kind: 'restore'; info: AutosaveInfo }
   /** Unsaved changes would be lost by `what` ("New project"); `proceed` runs it. */
   | { kind: 'unsaved'; what: string; proceed: () => void }
   | null;
@@ -106,6 +107,8 @@ export interface AppState {
    */
   editCount: number;
   savedEditCount: number;
+  /** Other tabs of this browser showing the same backend's project. */
+  otherTabs: number;
 }
 
 export const MIN_BRUSH_RADIUS = 1;
@@ -141,6 +144,7 @@ export const useApp = create<AppState>(() => ({
   canRedo: false,
   editCount: 0,
   savedEditCount: 0,
+  otherTabs: 0,
 }));
 
 export const setApp = useApp.setState;
