@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { containerFileOf } from './containerPath.js';
+import { outputName } from './export/exportNames.js';
 import { nicknameOf } from './project/Project.js';
 
 describe('paths into HDF5 files', () => {
@@ -15,5 +16,16 @@ describe('paths into HDF5 files', () => {
     expect(nicknameOf('/data/cells.h5/exported/data')).toBe('cells');
     expect(nicknameOf('/data/cells.h5')).toBe('cells');
     expect(nicknameOf('/data/cells.ome.tif')).toBe('cells');
+  });
+
+  it("ilastik's default output name puts a dataset's outputs beside its file", () => {
+    const parts = {
+      imagePath: '/data/cells.h5/exported/data',
+      result: 'Simple Segmentation',
+      format: 'tiff',
+    } as const;
+    expect(outputName('{dataset_dir}/{nickname}_{result_type}.{ext}', parts)).toBe(
+      '/data/cells_Simple Segmentation.tif',
+    );
   });
 });

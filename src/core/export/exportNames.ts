@@ -6,6 +6,7 @@
  * the name with its export source's display name, spaces included.
  * Pure string work (no Node), so the window shows the same placeholders the backend fills.
  */
+import { containerFileOf } from '../containerPath.js';
 import { nicknameOf } from '../project/Project.js';
 
 /** ilastik's Pixel Classification export sources, in its order. */
@@ -142,7 +143,8 @@ export function outputName(template: string, parts: OutputNameParts): string {
   templateFields(template);
   const index = (n: number | undefined) => String(n ?? 0).padStart(PLANE_DIGITS, '0');
   const values: Record<NameField, string> = {
-    dataset_dir: parentFolder(parts.imagePath),
+    // The folder of `cells.h5`, not of `cells.h5/exported/data` (which is no folder).
+    dataset_dir: parentFolder(containerFileOf(parts.imagePath)),
     nickname: nicknameOf(parts.imagePath),
     result_type: parts.result + (parts.resultSuffix ?? ''),
     ext: FORMAT_EXTENSIONS[parts.format],
