@@ -15,8 +15,8 @@ import { exportFixture } from './exportFixture.js';
 const fx = exportFixture('mixel-export-paths-');
 
 describe('one naming scheme for segment, predict and the window', () => {
-  it('writes the same four files under the same names, Labels holding the scribbles', async () => {
-    const sources = 'Probabilities,Simple Segmentation,Uncertainty,Labels';
+  it('writes the same five sources under the same names, Labels holding the scribbles', async () => {
+    const sources = 'Probabilities,Simple Segmentation,Uncertainty,Features,Labels';
     const [seg, pred] = await Promise.all([
       fx.segment(['--export', sources, '--output', `${fx.dir}/seg/{nickname}_{result_type}.{ext}`]),
       fx.predict(['--export', sources, '--output', `${fx.dir}/pred/{nickname}_{result_type}.{ext}`]),
@@ -30,7 +30,7 @@ describe('one naming scheme for segment, predict and the window', () => {
       const result = await backend.service.exportImages({
         requestId: 1,
         imageIds: [state.images[0].id],
-        sources: ['probabilities', 'simple-segmentation', 'uncertainty', 'labels'],
+        sources: ['probabilities', 'simple-segmentation', 'uncertainty', 'features', 'labels'],
         format: 'tiff',
         outputPattern: `${fx.dir}/win/{nickname}_{result_type}.{ext}`,
       });
@@ -40,6 +40,7 @@ describe('one naming scheme for segment, predict and the window', () => {
     }
 
     const expected = [
+      'cells_Features.tif',
       'cells_Labels.tif',
       'cells_Probabilities.tif',
       'cells_Simple Segmentation.tif',
@@ -55,6 +56,10 @@ describe('one naming scheme for segment, predict and the window', () => {
       const { metadata } = await openImage(join(fx.dir, folder, 'cells_Probabilities.tif'));
       expect(metadata.pixelSize.x?.value).toBeCloseTo(0.645, 6);
     }
+    // The project's feature bank: as many pages from the window as from predict.
+    const featurePages = async (folder: string) =>
+      (await openImage(join(fx.dir, folder, 'cells_Features.tif'))).info.pages;
+    expect(await featurePages('win')).toBe(await featurePages('pred'));
   }, 120_000);
 });
 

@@ -97,7 +97,9 @@ export const classifierSettingsSchema = z.object({
 const exportRequestSchema = z.object({
   requestId,
   imageIds: z.array(id).min(1).max(100_000),
-  sources: z.array(z.enum(['probabilities', 'simple-segmentation', 'uncertainty', 'labels'])).min(1),
+  sources: z
+    .array(z.enum(['probabilities', 'simple-segmentation', 'uncertainty', 'features', 'labels']))
+    .min(1),
   format: z.enum(['tiff', 'png', 'png-color', 'npy']),
   outputPattern: z.string().min(1).max(MAX_PATH_LENGTH),
 });

@@ -147,7 +147,7 @@ export interface ProbabilityTile {
   readonly probabilities: Uint8Array;
 }
 
-export type ExportSource = 'probabilities' | 'simple-segmentation' | 'uncertainty' | 'labels';
+export type ExportSource = 'probabilities' | 'simple-segmentation' | 'uncertainty' | 'features' | 'labels';
 /** `png` is greyscale (class values read as values); `png-color` the palette PNG of label sources. */
 export type ExportFormat = 'tiff' | 'png' | 'png-color' | 'npy';
 

@@ -390,6 +390,7 @@ export class LocalMixelService implements MixelService {
               await this.adaptation.modelFor(image, model, this.features),
               signal,
             )),
+        features: (image, rect) => this.tileFeatures(image, rect, signal),
         onProgress: (progress) => this.progress.fire(progress),
       });
       return { requestId: request.requestId, images, isCancelled: signal.aborted };

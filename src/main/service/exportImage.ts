@@ -25,6 +25,8 @@ export interface ExportOneImage {
   readonly request: ExportRequest;
   /** Probabilities of a rectangle: classes.length planes of rect.width × rect.height. */
   readonly predict: (rect: Rect) => Promise<Float32Array>;
+  /** Feature planes of a rectangle (the live view's feature bank), for the Features source. */
+  readonly features?: (rect: Rect) => Promise<Float32Array[]>;
   readonly onFraction: (fraction: number) => void;
 }
 
@@ -33,6 +35,7 @@ export const SOURCE_RESULTS: Record<ExportSource, ResultType> = {
   probabilities: 'Probabilities',
   'simple-segmentation': 'Simple Segmentation',
   uncertainty: 'Uncertainty',
+  features: 'Features',
   labels: 'Labels',
 };
 
@@ -76,7 +79,7 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   const { width, height } = image;
   const n = width * height;
   const targets = exportTargets(request);
-  const needsPrediction = request.sources.some((s) => s !== 'labels');
+  const needsPrediction = request.sources.some((s) => s !== 'labels' && s !== 'features');
   const segmentation = new Uint8Array(n);
   const uncertainty = new Float32Array(needsPrediction ? n : 0);
   const probabilities = request.sources.includes('probabilities')
@@ -115,9 +118,8 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
     'Simple Segmentation': () => [segmentation],
     Uncertainty: () => [uncertainty],
     Labels: () => [job.labels],
-    Features: () => {
-      throw new Error('the window does not export Features: use mixel predict --export Features');
-    },
+    // Streamed band by band below: all feature channels of a whole image would not fit in memory.
+    Features: () => [],
   };
   // Class values keep their colours: a TIFF's ImageJ LUT, png-color's palette.
   const classColors: string[] = [];
@@ -129,7 +131,10 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   try {
     for (const target of targets) {
       const isLabels = target.result === 'Simple Segmentation' || target.result === 'Labels';
-      const planes = planesOf[target.result]();
+      const isFeatures = target.result === 'Features';
+      const bands = isFeatures ? featureBands(job) : null;
+      const first = bands ? await bands.next() : null;
+      const planes = first && !first.done ? first.value.planes : planesOf[target.result]();
       const paths = targetPaths(request.outputPattern, image.path, target, classes);
       const sink = await createRasterSink({
         path: paths[0],
@@ -150,10 +155,14 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
         classColors: isLabels ? classColors : undefined,
       });
       sinks.push(sink);
-      await sink.writeBand(
-        0,
-        planes.map((p) => convertSamples(p, target.sampleType, isLabels)),
-      );
+      const convert = (band: (Float32Array | Uint8Array)[]) =>
+        band.map((p) => convertSamples(p, target.sampleType, isLabels));
+      if (bands && first && !first.done) {
+        await sink.writeBand(first.value.y, convert(first.value.planes));
+        for await (const band of bands) await sink.writeBand(band.y, convert(band.planes));
+      } else {
+        await sink.writeBand(0, convert(planes));
+      }
       await sink.finish();
     }
     for (const sink of sinks) await sink.commit();
@@ -162,6 +171,31 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
     throw err;
   }
   return sinks.flatMap((s) => s.paths);
+}
+
+/** The image's feature planes a row of tiles at a time, each band stitched from its tiles. */
+async function* featureBands(job: ExportOneImage): AsyncGenerator<{ y: number; planes: Float32Array[] }> {
+  const features = job.features;
+  if (!features) throw new Error('no features to export: the classifier has not computed any yet');
+  const { width, height } = job.image;
+  const tiles = tileGrid(width, height, PREDICTION_TILE_SIZE, 0).map((t) => t.core);
+  const rows = [...new Set(tiles.map((t) => t.y))];
+  for (const [i, y] of rows.entries()) {
+    const band = tiles.filter((t) => t.y === y);
+    const bandHeight = band[0].height;
+    let planes: Float32Array[] = [];
+    for (const core of band) {
+      const parts = await features(core);
+      if (planes.length === 0) planes = parts.map(() => new Float32Array(bandHeight * width));
+      parts.forEach((part, k) => {
+        for (let row = 0; row < bandHeight; row++) {
+          planes[k].set(part.subarray(row * core.width, (row + 1) * core.width), row * width + core.x);
+        }
+      });
+    }
+    job.onFraction((i + 1) / rows.length);
+    yield { y, planes };
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ export interface ExportContext {
   readonly classes: readonly LabelClass[];
   /** Probabilities of a rectangle of an image, or null while there is no classifier. */
   readonly predict: ((image: OpenImage, rect: Rect) => Promise<Float32Array>) | null;
+  /** Feature planes of a rectangle of an image (the live view's feature bank), for the Features source. */
+  readonly features?: (image: OpenImage, rect: Rect) => Promise<Float32Array[]>;
   readonly onProgress: (progress: Progress) => void;
 }
 
@@ -34,7 +36,7 @@ export async function exportImagesInTurn(
     try {
       if (!image) throw new Error(`image ${imageId} is not in the project`);
       const predict = context.predict;
-      if (request.sources.some((s) => s !== 'labels') && !predict) {
+      if (request.sources.some((s) => s !== 'labels' && s !== 'features') && !predict) {
         throw new Error('no classifier yet: paint labels for at least two classes first');
       }
       const paths = await exportOneImage({
@@ -43,6 +45,7 @@ export async function exportImagesInTurn(
         classes: context.classes,
         request,
         predict: (rect) => predict!(image, rect),
+        features: context.features && ((rect) => context.features!(image, rect)),
         onFraction: (imageFraction) => report({ done: i, imageId, imageFraction }),
       });
       results.push({ imageId, paths });

@@ -26,6 +26,7 @@ const SOURCES: [ExportSource, string][] = [
   ['simple-segmentation', 'Simple Segmentation'],
   ['probabilities', 'Probabilities'],
   ['uncertainty', 'Uncertainty'],
+  ['features', 'Features'],
   ['labels', 'Labels'],
 ];
 
