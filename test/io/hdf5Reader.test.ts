@@ -189,4 +189,16 @@ describe('HDF5 datasets', () => {
       `${path}/data: dataset /data declares shape 3 × 1099511627776, which is empty or beyond 2147483648 per axis (corrupt?)`,
     );
   });
+
+  it('float64 values beyond float32 are refused naming the dataset, not read as infinity', async () => {
+    const path = join(dir, 'float64.h5');
+    const data = ramp(6 * 8);
+    await writeHdf5(path, [
+      { name: 'data', data: Float64Array.from(data, (v, i) => (i === 29 ? 1e300 : v)), shape: [6, 8] },
+    ]);
+    const error = await readImage(`${path}/data`).catch((err: Error) => err);
+    expect((error as Error).message).toBe(
+      `${path}/data: cannot read /data (float64 value 1.00e+300 is beyond float32's ±3.4e38, the precision Mixel computes in; rescale the data first)`,
+    );
+  });
 });

@@ -64,6 +64,7 @@ export function readHdf5Region(
     });
     const data = dataset.slice(ranges);
     const values = toNumbers(data);
+    if (values instanceof Float64Array) checkFloat32Range(values);
     copyBand(values, ranges, axes, out, y0 - rect.y);
     y0 = y1;
   }
@@ -76,6 +77,19 @@ function toNumbers(data: unknown): ArrayLike<number> {
     throw new Error('the HDF5 library returned no numeric array');
   }
   return data as unknown as ArrayLike<number>;
+}
+
+/** Largest finite float32: float64 values beyond it would silently become ±Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function checkFloat32Range(values: Float64Array): void {
+  for (const v of values) {
+    if (Math.abs(v) > FLOAT32_MAX && Number.isFinite(v)) {
+      throw new Error(
+        `float64 value ${v.toPrecision(3)} is beyond float32's ±3.4e38, the precision Mixel computes in; rescale the data first`,
+      );
+    }
+  }
 }
 
 /** Copies a C-ordered hyperslab into planar channels, whatever the order of its axes. */
