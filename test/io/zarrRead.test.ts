@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openImage } from '../../src/main/io/openImage.js';
+import { ChunkCache } from '../../src/main/io/zarr/ChunkCache.js';
 import {
   indexRamp,
   writeOmeZarr,
@@ -289,5 +290,30 @@ describe('hostile Zarr folders fail with one line naming the folder', () => {
         await import('node:fs/promises').then((fs) => fs.mkdir(path));
       }),
     ).toMatch(/not a Zarr array or OME-Zarr image/);
+  });
+});
+
+describe('the decoded-chunk cache', () => {
+  it('holds no more than its budget, keeps the chunks used last and decodes a chunk once for readers at once', async () => {
+    const cache = new ChunkCache<Uint8Array>(100, (chunk) => chunk.length);
+    let decodes = 0;
+    const load = () => {
+      decodes++;
+      return Promise.resolve(new Uint8Array(40));
+    };
+    const [a, b] = await Promise.all([cache.get('a', load), cache.get('a', load)]);
+    expect(a).toBe(b);
+    expect(decodes).toBe(1);
+    for (const key of ['b', 'c']) await cache.get(key, load);
+    await cache.get('a', load);
+    await cache.get('d', load);
+    await Promise.resolve();
+    expect(cache.heldBytes).toBeLessThanOrEqual(100);
+    decodes = 0;
+    await cache.get('a', load);
+    await cache.get('d', load);
+    expect(decodes).toBe(0);
+    await cache.get('b', load);
+    expect(decodes).toBe(1);
   });
 });

@@ -23,11 +23,20 @@ export interface ZarrArrayLike {
 
 type TypedData = Float32Array & { subarray(start: number, end: number): ArrayLike<number> };
 
+/**
+ * One cache for every Zarr image the process has open (the window may hold many): the budget bounds
+ * decoded chunks in all of them together. Keys carry the reader's own id, so a reopened (perhaps
+ * rewritten) folder never sees another reader's chunks.
+ */
+const sharedCache = new ChunkCache<DecodedChunk>(
+  ZARR_CHUNK_CACHE_BYTES,
+  (chunk) => chunk.data.byteLength ?? chunk.data.length * 8,
+);
+let nextReaderId = 0;
+
 export class ZarrRegionReader {
-  private readonly cache = new ChunkCache<DecodedChunk>(
-    ZARR_CHUNK_CACHE_BYTES,
-    (chunk) => chunk.data.byteLength ?? chunk.data.length * 8,
-  );
+  private readonly cache = sharedCache;
+  private readonly id = nextReaderId++;
 
   constructor(
     private readonly array: ZarrArrayLike,
@@ -53,7 +62,7 @@ export class ZarrRegionReader {
           const coords = index.map((i, axis) =>
             axis === yAxis ? cy : axis === xAxis ? cx : Math.floor(i / chunks[axis]),
           );
-          const chunk = this.cache.get(coords.join(','), () => this.array.getChunk(coords));
+          const chunk = this.cache.get(`${this.id}:${coords.join(',')}`, () => this.array.getChunk(coords));
           tasks.push(chunk.then((decoded) => this.copy(decoded, coords, index, rect, out.channels[c])));
         }
       }
