@@ -31,6 +31,8 @@ import {
 } from './fusedFilterStage.js';
 import { fusedStageSimd } from './fusedFilterStageSimd.js';
 import { differenceOfGaussiansFloat64 } from './dogFloat64.js';
+import { differenceOfGaussiansSimd, isDogSimdApplicable } from '../features3d/dogFloat64Simd.js';
+import { threadArena, type ArenaVolume } from '../features3d/volumeArena.js';
 
 /** How a nominal scale turns into kernels under a convention. */
 export interface ScalePlan {
@@ -152,20 +154,48 @@ function differenceOfGaussians(source: Field, k: FilterKernels, ctx: ScaleContex
   const { imageWidth: W, imageHeight: H, core } = ctx;
   const reach = Math.max(k.g0.radius, k.dogInner.radius);
   const frame = reachRect(core, reach, reach, W, H);
-  const data = new Float32Array(frame.width * frame.height);
+  const shape = { depth: 1, height: frame.height, width: frame.width };
+  const coreInFrame = {
+    z: 0,
+    y: core.y - frame.y,
+    x: core.x - frame.x,
+    depth: 1,
+    height: core.height,
+    width: core.width,
+  };
+  const outer = [null, k.g0, k.g0] as const;
+  const inner = [null, k.dogInner, k.dogInner] as const;
+  const arena = threadArena();
+  const useSimd = isDogSimdApplicable(arena, [...outer, ...inner]);
+  // The frame, out of the source field: into the SIMD module's memory, or a plain array.
+  const voxels = frame.width * frame.height;
+  let data: Float32Array;
+  let volume: ArenaVolume | null = null;
+  // Room for the frame and five float64 volumes (see dogFloat64Simd.ts).
+  if (useSimd && arena.reserve(12, voxels)) {
+    volume = arena.take(1, frame.height, frame.width);
+    data = arena.view(volume);
+  } else {
+    data = new Float32Array(voxels);
+  }
   const sw = source.rect.width;
   for (let y = 0; y < frame.height; y++) {
     const from = (frame.y + y - source.rect.y) * sw + frame.x - source.rect.x;
     data.set(source.data.subarray(from, from + frame.width), y * frame.width);
   }
-  differenceOfGaussiansFloat64(
-    data,
-    { depth: 1, height: frame.height, width: frame.width },
-    [null, k.g0, k.g0],
-    [null, k.dogInner, k.dogInner],
-    { z: 0, y: core.y - frame.y, x: core.x - frame.x, depth: 1, height: core.height, width: core.width },
-    out,
-  );
+  if (volume) {
+    differenceOfGaussiansSimd(
+      arena,
+      volume,
+      outer,
+      inner,
+      { frameHeight: frame.height, frameWidth: frame.width, ...coreInFrame },
+      out,
+    );
+    arena.resetVolumes();
+  } else {
+    differenceOfGaussiansFloat64(data, shape, outer, inner, coreInFrame, out);
+  }
 }
 
 /** The filters of the scale on the pre-smoothed `source`, by the fused stages where they apply. */

@@ -23,7 +23,7 @@ import {
   type Features3dLayout,
 } from './featureLayout3d.js';
 import { computeScaleFeatures3d, scaleFrame, scaleKernels3d, SCALE_VOLUMES_PEAK } from './scaleFeatures3d.js';
-import { VolumeArena } from './volumeArena.js';
+import { threadArena } from './volumeArena.js';
 import { boxVoxels, wholeBox, type Box, type Shape3, type Volume } from './volume3d.js';
 
 export interface Features3dOptions extends Features3dLayout {
@@ -95,9 +95,6 @@ function checkInput(volume: Volume, core: Box): void {
   }
 }
 
-/** Thread-local working memory, kept between blocks (a worker computes block after block). */
-let arena: VolumeArena | null = null;
-
 /**
  * Computes the selected features of `volume` for `options.region` (default: all of it). Returns one
  * region-sized Float32Array per output channel (featureChannelNames3d order), z-major.
@@ -151,16 +148,14 @@ export function computeFeatures3d(
     const kernels = scaleKernels3d(scalePlan(scale, convention), factors, flags);
     const frame = scaleFrame(core, volume, kernels);
     const voxels = Math.max(boxVoxels(frame), frame.width + 2 * 600);
-    arena ??= new VolumeArena();
+    const arena = threadArena();
     if (!arena.reserve(SCALE_VOLUMES_PEAK + 1, voxels)) {
       throw new RangeError(
         `3-D features: a ${frame.depth}×${frame.height}×${frame.width} block does not fit in memory; use smaller blocks`,
       );
     }
     inputs.forEach(({ data }, c) =>
-      computeScaleFeatures3d(arena as VolumeArena, data, volume, core, kernels, flags, (id, k) =>
-        plane(id, si, c, k),
-      ),
+      computeScaleFeatures3d(arena, data, volume, core, kernels, flags, (id, k) => plane(id, si, c, k)),
     );
   });
 

@@ -2,7 +2,7 @@
  * The 3-D bank's Difference of Gaussians in float64 (why: dogFloat64.ts), through the SIMD module's float64
  * loop (two doubles per step) on float64 volumes in the arena — the same sums as dogFloat64.ts, four times
  * faster than its JavaScript loops. For the ilastik convention's short kernels (radius ≤ 2); callers fall
- * back to dogFloat64.ts otherwise.
+ * back to dogFloat64.ts otherwise. A null z kernel makes it 2-D (the 2-D bank uses it too).
  */
 import { reflectIndex } from '../features/convolutionLoops.js';
 import type { GaussianKernel } from '../features/gaussianKernels.js';
@@ -13,8 +13,11 @@ import type { ArenaVolume, VolumeArena } from './volumeArena.js';
 const WEIGHTS64_BYTES = 1024;
 const SHORT_RADIUS = 2;
 
-export function isDogSimdApplicable(arena: VolumeArena, kernels: readonly GaussianKernel[]): boolean {
-  return arena.simd !== null && kernels.every((k) => k.radius <= SHORT_RADIUS && !k.isOdd);
+export function isDogSimdApplicable(
+  arena: VolumeArena,
+  kernels: readonly (GaussianKernel | null)[],
+): boolean {
+  return arena.simd !== null && kernels.every((k) => !k || (k.radius <= SHORT_RADIUS && !k.isOdd));
 }
 
 function loadWeights(arena: VolumeArena, k: GaussianKernel): void {
@@ -100,14 +103,19 @@ function smooth(
   arena: VolumeArena,
   p: number,
   shape: ArenaVolume,
-  k: readonly GaussianKernel[],
+  k: readonly [GaussianKernel | null, GaussianKernel, GaussianKernel],
 ): [number, ArenaVolume] {
   const { depth: D, height: H, width: W } = shape;
   const t1 = arena.take(D, H, 2 * W);
   const t2 = arena.take(D, H, 2 * W);
   alongX(arena, p, t1.at / 2, k[2], D * H, W);
   runs(arena, t1.at / 2, t2.at / 2, k[1], H, W, D);
-  runs(arena, t2.at / 2, t1.at / 2, k[0], D, H * W, 1);
+  const z = k[0];
+  if (!z) {
+    arena.give(t1);
+    return [t2.at / 2, t2];
+  }
+  runs(arena, t2.at / 2, t1.at / 2, z, D, H * W, 1);
   arena.give(t2);
   return [t1.at / 2, t1];
 }
@@ -119,8 +127,8 @@ function smooth(
 export function differenceOfGaussiansSimd(
   arena: VolumeArena,
   source: ArenaVolume,
-  outer: readonly GaussianKernel[],
-  inner: readonly GaussianKernel[],
+  outer: readonly [GaussianKernel | null, GaussianKernel, GaussianKernel],
+  inner: readonly [GaussianKernel | null, GaussianKernel, GaussianKernel],
   box: CoreInFrame,
   out: Float32Array,
 ): void {

@@ -189,8 +189,8 @@ export function computeScaleFeatures3d(
   const x2 = needsHessian ? x(source, kx.g2) : null;
   if (flags.differenceOfGaussians) {
     // In float64 from the pre-smoothed frame (dogFloat64.ts): a large-scale DoG is a tiny difference.
-    const outer = [kz.g0, ky.g0, kx.g0];
-    const inner = [kz.dogInner, ky.dogInner, kx.dogInner];
+    const outer = [kz.g0, ky.g0, kx.g0] as const;
+    const inner = [kz.dogInner, ky.dogInner, kx.dogInner] as const;
     const out = sink('differenceOfGaussians', 0);
     if (isDogSimdApplicable(arena, [...outer, ...inner])) {
       const box = { frameHeight: H, frameWidth: W, ...coreInFrame(core, frame) };

@@ -110,3 +110,14 @@ export class VolumeArena {
     return this.heap.subarray(v.at, v.at + v.depth * v.height * v.width);
   }
 }
+
+let shared: VolumeArena | null = null;
+
+/**
+ * This thread's arena. One per thread, since the SIMD module (and its memory) is one per thread: the 3-D bank
+ * and the 2-D bank's float64 DoG take turns in it (each reserves, and so resets it, before use).
+ */
+export function threadArena(): VolumeArena {
+  shared ??= new VolumeArena();
+  return shared;
+}
