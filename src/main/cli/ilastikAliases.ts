@@ -215,9 +215,9 @@ export function ilastikRescale(
 }
 
 /**
- * Mixel writes channels first, then rows, then columns (c, y, x), one file per z or t plane; an axis order
- * that gives the same layout is accepted (t and z may stand anywhere, c anywhere when every output has one
- * channel), any other is refused rather than written in an order the script does not expect.
+ * Mixel writes a stack's planes first (t, then z), then channels, rows and columns (t, z, c, y, x); an
+ * axis order that gives the same layout is accepted (c anywhere when every output has one channel), any
+ * other is refused rather than written in an order the script does not expect.
  */
 export function checkOutputAxisOrder(value: string, isMultiChannel: boolean): void {
   const axes = value.trim().toLowerCase();
@@ -240,6 +240,13 @@ export function checkOutputAxisOrder(value: string, isMultiChannel: boolean): vo
   if (written !== (isMultiChannel ? 'cyx' : 'yx')) {
     throw new UserError(
       `--output_axis_order ${value} is not supported yet: Mixel writes ${isMultiChannel ? 'c, y, x (e.g. cyx or tzcyx)' : 'y, x (e.g. zyx)'}`,
+    );
+  }
+  // A stack is one file whose planes come first, t before z (ImageJ's page order).
+  const outer = [...axes].filter((a) => a === 't' || a === 'z' || (a === 'c' && isMultiChannel)).join('');
+  if (outer !== ['t', 'z', 'c'].filter((a) => outer.includes(a)).join('')) {
+    throw new UserError(
+      `--output_axis_order ${value} is not supported yet: Mixel writes a stack as t, z, then ${isMultiChannel ? 'c, y, x (e.g. tzcyx)' : 'y, x (e.g. tzyx)'}`,
     );
   }
 }
