@@ -96,6 +96,19 @@ export function scaleFrame(core: Box, input: Shape3, kernels: ScaleKernels3d): B
   return { z, y, x, depth, height, width };
 }
 
+/** A box (relative to `v`) of an arena volume, copied into a new arena volume. */
+function cropInArena(arena: VolumeArena, v: ArenaVolume, box: Box): ArenaVolume {
+  const out = arena.take(box.depth, box.height, box.width);
+  const heap = arena.heap;
+  for (let z = 0; z < box.depth; z++) {
+    for (let y = 0; y < box.height; y++) {
+      const from = v.at + ((box.z + z) * v.height + box.y + y) * v.width + box.x;
+      heap.copyWithin(out.at + (z * box.height + y) * box.width, from, from + box.width);
+    }
+  }
+  return out;
+}
+
 function coreInFrame(core: Box, frame: Box): Box {
   return {
     z: core.z - frame.z,
@@ -149,33 +162,40 @@ export function computeScaleFeatures3d(
     return out;
   };
   if (kx.presmooth && ky.presmooth && kz.presmooth) {
+    // The filters reach less far than the pre-smoothing: they go on in the smaller filter frame (as ilastik's
+    // two frames), whose faces inside the volume are again beyond what the core sees. Each pre-smoothing
+    // pass is cropped to the filter frame along its own axis right after it — later passes never reflect
+    // along that axis — so the y and z passes (the long kernels) only compute what is needed.
+    const ff = growBox(core, [kz.filterReach, ky.filterReach, kx.filterReach], input);
     const a = x(source, kx.presmooth);
     arena.give(source);
-    const b = y(a, ky.presmooth);
+    const ax = cropInArena(arena, a, { z: 0, y: 0, x: ff.x - frame.x, depth: D, height: H, width: ff.width });
     arena.give(a);
-    source = z(b, kz.presmooth);
+    const b = arena.take(ax.depth, ax.height, ax.width);
+    convolveY(arena, ax, b, ky.presmooth);
+    arena.give(ax);
+    const by = cropInArena(arena, b, {
+      z: 0,
+      y: ff.y - frame.y,
+      x: 0,
+      depth: D,
+      height: ff.height,
+      width: ff.width,
+    });
     arena.give(b);
-    // The filters reach less far than the pre-smoothing did: go on in the smaller filter frame (as ilastik's
-    // two frames), whose faces inside the volume are again beyond what the core sees.
-    const filterFrame = growBox(core, [kz.filterReach, ky.filterReach, kx.filterReach], input);
-    const cropped = arena.take(filterFrame.depth, filterFrame.height, filterFrame.width);
-    for (let fz = 0; fz < filterFrame.depth; fz++) {
-      for (let fy = 0; fy < filterFrame.height; fy++) {
-        const from =
-          source.at +
-          ((filterFrame.z - frame.z + fz) * H + filterFrame.y - frame.y + fy) * W +
-          filterFrame.x -
-          frame.x;
-        arena.heap.copyWithin(
-          cropped.at + (fz * filterFrame.height + fy) * filterFrame.width,
-          from,
-          from + filterFrame.width,
-        );
-      }
-    }
-    arena.give(source);
-    source = cropped;
-    frame = filterFrame;
+    const c = arena.take(by.depth, by.height, by.width);
+    convolveZ(arena, by, c, kz.presmooth);
+    arena.give(by);
+    source = cropInArena(arena, c, {
+      z: ff.z - frame.z,
+      y: 0,
+      x: 0,
+      depth: ff.depth,
+      height: ff.height,
+      width: ff.width,
+    });
+    arena.give(c);
+    frame = ff;
     ({ depth: D, height: H, width: W } = frame);
   }
 
