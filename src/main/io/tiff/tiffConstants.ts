@@ -33,8 +33,11 @@ export const COMPRESSION = {
   ZSTD: 50000,
 } as const;
 
-/** Compressions sharp (libvips' libtiff) decodes: the usual ones, read region by region by libvips. */
-export const SHARP_COMPRESSIONS: ReadonlySet<number> = new Set([1, 5, 6, 7, 8, 32773, 32946]);
+/**
+ * Compressions sharp (libvips' libtiff) decodes: none, LZW, old and new JPEG, deflate, PackBits, and WebP
+ * (sharp's libvips bundles libwebp); read region by region by libvips.
+ */
+export const SHARP_COMPRESSIONS: ReadonlySet<number> = new Set([1, 5, 6, 7, 8, 32773, 32946, 50001]);
 
 /** Compressions Mixel's own reader decodes: ZSTD and LZMA (libtiff writes xz streams), plus plain deflate for mixed files. */
 export const OWN_COMPRESSIONS: ReadonlySet<number> = new Set([1, 8, 32946, 34925, 50000]);
@@ -59,7 +62,6 @@ export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
   34892: 'lossy JPEG (DNG)',
   34933: 'PNG',
   34934: 'JPEG XR',
-  50001: 'WebP',
   50002: 'JPEG XL',
   52546: 'JPEG XL (DNG)',
 };
