@@ -439,6 +439,9 @@ describe('planes and normalization', () => {
         'Simple Segmentation',
         '--output',
         `${dir}/shifted/{nickname}_${name}.{ext}`,
+        // Without per-image adaptation, which would rescue the raw model too (adaptationCli.test.ts).
+        '--adapt',
+        'off',
         shiftedPath,
       ]);
       expect(r.code).toBe(0);
