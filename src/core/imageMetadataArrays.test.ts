@@ -63,6 +63,7 @@ describe('axes of an N-D dataset', () => {
     });
     const fiji = resolveArrayMetadata({ shape: [9, 64, 64], elementSizeUm: [2, 0.2, 0.2] });
     expect(fiji).toMatchObject({ axes: 'zyx', axesSource: 'guessed', pixelSizeSource: 'element_size_um' });
+    expect(resolveArrayMetadata({ shape: [64, 64, 3], elementSizeUm: [1, 0.2, 0.2] }).axes).toBe('yxc');
     const perDim = resolveArrayMetadata({
       shape: [4, 9, 64, 64],
       axesOption: 'tzyx',

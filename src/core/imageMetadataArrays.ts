@@ -53,8 +53,9 @@ export function resolveArrayMetadata(input: ArrayMetadataInput): ArrayMetadata {
   } else if (tags) {
     arrayAxes = tags.map((tag) => tag.key as ArrayAxis);
     axesSource = 'axistags';
-  } else if (shape.length === 3 && input.elementSizeUm?.length === 3) {
-    // Fiji's HDF5 writer: one zyx dataset per channel, with a z, y, x element size.
+  } else if (shape.length === 3 && input.elementSizeUm?.length === 3 && guessArrayAxes(shape)[2] === 'x') {
+    // Fiji's HDF5 writer: one zyx dataset per channel, with a z, y, x element size (a short last axis
+    // still reads as the samples of a pixel).
     arrayAxes = ['z', 'y', 'x'];
     axesSource = 'guessed';
   } else {
