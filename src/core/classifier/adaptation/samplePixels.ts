@@ -31,15 +31,14 @@ export function sampleFeatureRows(
 }
 
 /**
- * Windows of about windowSize² pixels to compute features on for the sample: the whole image when it
- * holds no more than `count` pixels, else a regular grid of windows (centred in equal cells, so the
- * middle and the edges are seen alike) whose cores together hold about `count` pixels.
+ * About `wanted` windows of windowSize² pixels to compute features on for the sample: the whole image
+ * when it holds no more pixels than they would, else a regular grid of windows centred in equal cells,
+ * so the middle and the edges are seen alike.
  */
-export function sampleWindows(width: number, height: number, count: number, windowSize: number): Rect[] {
-  if (width * height <= count) return [{ x: 0, y: 0, width, height }];
+export function sampleWindows(width: number, height: number, wanted: number, windowSize: number): Rect[] {
+  if (width * height <= wanted * windowSize * windowSize) return [{ x: 0, y: 0, width, height }];
   const w = Math.min(windowSize, width);
   const h = Math.min(windowSize, height);
-  const wanted = Math.max(1, Math.ceil(count / (w * h)));
   const cols = Math.max(1, Math.min(Math.floor(width / w), Math.round(Math.sqrt((wanted * width) / height))));
   const rowsOfWindows = Math.max(1, Math.min(Math.floor(height / h), Math.ceil(wanted / cols)));
   const rects: Rect[] = [];
