@@ -281,7 +281,7 @@ describe('mixel predict', () => {
       '--json',
       `${batch}/*.{tif,png}`,
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const events = r.stdout
       .trim()
       .split('\n')

@@ -53,7 +53,7 @@ describe.concurrent('a missing output folder', () => {
     const deep = join(folder.path, 'new', 'deeper');
     expect((await segment(join(deep, 'seg'))).code).toBe(0);
     expect(await listFolder(join(deep, 'seg'))).toEqual([
-      'img_Simple Segmentation.png',
+      'img_Simple Segmentation.tif',
       'img_Uncertainty.tif',
     ]);
     expect((await train(join(deep, 'p.mixel'))).code).toBe(0);

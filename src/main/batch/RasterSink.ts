@@ -18,6 +18,7 @@ import { writeSegmentationPng } from '../io/writeSegmentationPng.js';
 import type { ImageJGeometry } from '../io/imagejGeometry.js';
 import { commitTemporaryFile, createTemporaryFile } from '../io/writeFileAtomic.js';
 import { prepareOutputFolder } from '../io/prepareOutput.js';
+import { asOutputError } from '../io/fileErrors.js';
 import { createZarrSink } from '../io/zarr/zarrSink.js';
 
 /** PNG rows are compressed as one stream, so the image is held whole: up to 1 G pixels (1–2 GB). */
@@ -63,7 +64,38 @@ export interface SinkOptions {
   readonly channelPaths?: readonly string[];
 }
 
+/**
+ * A sink for `options`; a file-system error while writing (a full disk, a read-only mount) is one line
+ * naming the output file, not the bare errno text.
+ */
 export async function createRasterSink(options: SinkOptions): Promise<RasterSink> {
+  return namingOutputErrors(await createSink(options));
+}
+
+function namingOutputErrors(sink: RasterSink): RasterSink {
+  const named =
+    <A extends unknown[]>(run: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await run(...args);
+      } catch (err) {
+        throw asOutputError(sink.path, err);
+      }
+    };
+  return {
+    path: sink.path,
+    paths: sink.paths,
+    writeBand: named((y0: number, channels: RasterArray[], plane?: number) =>
+      sink.writeBand(y0, channels, plane),
+    ),
+    finish: named(() => sink.finish()),
+    commit: named(() => sink.commit()),
+    close: named(() => sink.close()),
+    abort: () => sink.abort(),
+  };
+}
+
+async function createSink(options: SinkOptions): Promise<RasterSink> {
   await prepareOutputFolder(dirname(options.path));
   const { path, width, height, channels, sampleType } = options;
   const planes = (options.planeShape ?? []).reduce((a, b) => a * b, 1);
@@ -186,7 +218,7 @@ function paletteColors(colors: readonly (string | undefined)[] | undefined): str
 async function splitChannelSink(options: SinkOptions, paths: readonly string[]): Promise<RasterSink> {
   const sinks: RasterSink[] = [];
   try {
-    for (const path of paths) sinks.push(await createRasterSink({ ...options, path, channels: 1 }));
+    for (const path of paths) sinks.push(await createSink({ ...options, path, channels: 1 }));
   } catch (err) {
     await Promise.all(sinks.map((s) => s.abort()));
     throw err;
