@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium())('finding one’s way in the window', () => {
   });
 
   it('asks for an image, not a project, in the Add image box', async () => {
-    await tab.page.getByRole('button', { name: 'Add image…' }).click();
+    await tab.page.locator('[data-action="add-images"]').click();
     const placeholder = await tab.page.getByTestId('path-input').getAttribute('placeholder');
     expect(placeholder).toMatch(/\.tif$/);
     await tab.page.keyboard.press('Escape');

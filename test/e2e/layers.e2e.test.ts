@@ -124,6 +124,12 @@ describe.skipIf(!hasChromium())('the layers of the view', () => {
     const p = await tab.ui.toScreen(nucleus);
     await tab.page.mouse.move(p.x, p.y);
     await shot('05-pixel-readout-1024x640');
+    await tab.page.setViewportSize({ width: 1920, height: 1080 });
+    await tab.page.keyboard.press('0');
+    const q = await tab.ui.toScreen(nucleus);
+    await tab.page.mouse.move(q.x, q.y);
+    await expect.poll(tab.ui.textOf('pixel-position')).toBe(`x ${nucleus[0]}, y ${nucleus[1]}, plane 1/1`);
+    await shot('06-pixel-readout-1920x1080');
     await tab.page.setViewportSize({ width: 1280, height: 800 });
   });
 });

@@ -62,6 +62,7 @@ function ImageList() {
       </ul>
       <button
         type="button"
+        data-action="add-images"
         title="Add image (Alt+I), or drop files on the window"
         onClick={() => runAction('add-images')}
       >
