@@ -53,10 +53,10 @@ export function App() {
   );
 
   useEffect(() => {
-    // Closing or reloading the tab with unsaved changes: the browser asks. Browser mode only: in Electron
-    // a prevented unload silently keeps the window open unless the main process asks the user.
+    // Closing or reloading with unsaved changes: the browser asks; in the desktop app the main process
+    // asks Save / Don't save / Cancel (src/main/electron/closePrompt.ts).
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      if (app.host() !== 'browser' || !hasUnsavedChanges()) return;
+      if (!hasUnsavedChanges()) return;
       e.preventDefault();
       e.returnValue = ''; // older Chromium versions ask only when returnValue is set
     };

@@ -13,6 +13,8 @@ export interface WebContents extends WebContentsLike {
     listener: (event: { preventDefault(): void }, url: string) => void,
   ): void;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): void;
+  /** The page refused its unload (unsaved changes); `preventDefault` lets it unload after all. */
+  on(event: 'will-prevent-unload', listener: (event: { preventDefault(): void }) => void): void;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
   getURL(): string;
 }
@@ -67,6 +69,17 @@ export interface ElectronModule {
       options: { filters: { name: string; extensions: string[] }[]; defaultPath?: string },
     ): Promise<{ canceled: boolean; filePath?: string }>;
     showErrorBox(title: string, content: string): void;
+    showMessageBoxSync(
+      window: BrowserWindowInstance,
+      options: {
+        type: string;
+        buttons: readonly string[];
+        defaultId: number;
+        cancelId: number;
+        message: string;
+        detail: string;
+      },
+    ): number;
   };
   session: {
     defaultSession: {

@@ -23,6 +23,7 @@ import {
 import { loadElectron } from './electronApi.js';
 import { launchProjectPath } from './launchArguments.js';
 import { buildMenuTemplate, developerToolsEnabled } from './menuTemplate.js';
+import { CLOSE_PROMPT, closeDecision, saveThenClose } from './closePrompt.js';
 import { chooseAndGrant, isNativeDialogKind, type DialogShower } from './nativeDialogs.js';
 import { PathGrants } from './pathGrants.js';
 import {
@@ -119,6 +120,17 @@ const menu = buildMenuTemplate({
   chooseSavePath: async () => (await chooseAndGrant('save-project', dialogs, grants))[0] ?? null,
 });
 Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
+
+window.webContents.on('will-prevent-unload', (event) => {
+  const decision = closeDecision(dialog.showMessageBoxSync(window, CLOSE_PROMPT));
+  if (decision === 'close') event.preventDefault();
+  if (decision !== 'save') return;
+  void saveThenClose({
+    projectPath: async () => (await backend.service.getProject()).path,
+    chooseSavePath: async () => (await chooseAndGrant('save-project', dialogs, grants))[0],
+    sendToPage: (command) => window.webContents.send(MENU_CHANNEL, command),
+  });
+});
 
 window.once('ready-to-show', () => window.show());
 app.on('window-all-closed', () => {

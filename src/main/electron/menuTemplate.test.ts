@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuCommand } from '../../core/protocol/ipcChannel.js';
-import { buildMenuTemplate, developerToolsEnabled, type MenuItem } from './menuTemplate.js';
+import {
+  IMAGE_FILE_FILTER,
+  buildMenuTemplate,
+  developerToolsEnabled,
+  type MenuItem,
+} from './menuTemplate.js';
 
 function menus(overrides: Partial<Parameters<typeof buildMenuTemplate>[0]> = {}) {
   const sent: MenuCommand[] = [];
@@ -43,6 +48,11 @@ describe('the native menus', () => {
     }
     expect(find('undo').accelerator).toBe('CmdOrCtrl+Z');
     expect(find('redo').accelerator).toBe('CmdOrCtrl+Shift+Z');
+    expect(find('zoom-actual').accelerator).toBe('A'); // 1–9 pick classes, so 1:1 is A, as in the window
+  });
+
+  it('lets the Add image dialog pick HDF5 files as well as TIFF, PNG and JPEG', () => {
+    expect(IMAGE_FILE_FILTER.extensions).toEqual(expect.arrayContaining(['tif', 'png', 'jpg', 'h5', 'hdf5']));
   });
 
   it('leaves shortcuts to the page, so one key press runs an action once', () => {

@@ -39,7 +39,10 @@ export function developerToolsEnabled(isPackaged: boolean, env: Record<string, s
 }
 
 export const PROJECT_FILE_FILTER = { name: 'Mixel project', extensions: ['mixel'] };
-export const IMAGE_FILE_FILTER = { name: 'Images', extensions: ['tif', 'tiff', 'png', 'jpg', 'jpeg'] };
+export const IMAGE_FILE_FILTER = {
+  name: 'Images',
+  extensions: ['tif', 'tiff', 'png', 'jpg', 'jpeg', 'h5', 'hdf5', 'hdf'],
+};
 
 export function buildMenuTemplate(h: MenuHandlers): MenuItem[] {
   const item = (id: string, label: string, accelerator?: string): MenuItem => ({
@@ -115,7 +118,7 @@ export function buildMenuTemplate(h: MenuHandlers): MenuItem[] {
         item('zoom-in', 'Zoom In', 'Plus'),
         item('zoom-out', 'Zoom Out', '-'),
         item('zoom-fit', 'Fit to Window', '0'),
-        item('zoom-actual', 'Actual Pixels'),
+        item('zoom-actual', 'Actual Pixels', 'A'),
         separator,
         item('overlay-probabilities', 'Probabilities'),
         item('overlay-segmentation', 'Simple Segmentation'),

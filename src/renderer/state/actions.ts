@@ -99,6 +99,17 @@ export const actions: readonly Action[] = [
     },
   },
   {
+    // Sent by the desktop app's close prompt (src/main/electron/closePrompt.ts): the window closes only once
+    // the file is written, and stays open, with its work, when saving fails.
+    id: 'save-and-close',
+    label: 'Save and close',
+    isEnabled: always,
+    run: (path) =>
+      void app.saveProject(path).then((saved) => {
+        if (saved) window.close();
+      }),
+  },
+  {
     id: 'save-project-as',
     label: 'Save project as…',
     shortcut: 'Ctrl+Shift+S',
