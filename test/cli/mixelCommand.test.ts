@@ -35,6 +35,28 @@ describe('the mixel command', () => {
     }
   });
 
+  it('refuses scribbles of one class before computing features: usage error, exit 2 (before: internal error, 70)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mixel-oneclass-'));
+    expect(mixel('sample', '--out', dir, '--size', '64').status).toBe(0);
+    const labels = Buffer.alloc(64 * 64);
+    for (let i = 0; i < 500; i++) labels[i * 7] = 2; // only class 2 painted
+    await sharp(labels, { raw: { width: 64, height: 64, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toFile(join(dir, 'only2.png'));
+    const image = join(dir, 'sample.tif');
+    for (const extra of [[], ['--classes', 'a,b,c']]) {
+      const args = ['train', '--image', image, '--labels', join(dir, 'only2.png'), ...extra];
+      const r = mixel(...args, '--out', join(dir, 'p.mixel'));
+      expect(r.status, extra.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(
+        /the labels hold only class 2 \(\w+( \d)?\): at least two classes need labels/,
+      );
+      expect(r.stderr).not.toContain('internal error');
+      expect(r.stderr).not.toContain('features of labeled tiles');
+    }
+  });
+
   it('writes the built-in sample as a 16-bit single-channel TIFF with scribbles', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixel-sample-'));
     const r = mixel('sample', '--out', dir, '--size', '128');

@@ -56,11 +56,15 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
   if (options.pairs.length === 0) throw new RangeError('give at least one --image with its --labels');
   const loaded = [];
   let maxLabel = 0;
+  const labelledClasses = new Set<number>();
   for (const pair of options.pairs) {
     const { info, image, source } = await readImage(pair.image, { axes: options.axes });
     assertFiniteSamples(pair.image, image);
     const labels = await readLabelImage(pair.labels, info.width, info.height, pair.image);
-    for (let i = 0; i < labels.length; i++) if (labels[i] > maxLabel) maxLabel = labels[i];
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] > maxLabel) maxLabel = labels[i];
+      if (labels[i] > 0) labelledClasses.add(labels[i]);
+    }
     loaded.push({ pair, info, image, source, labels });
   }
   const classNames = options.classNames ?? Array.from({ length: maxLabel }, (_, i) => `class ${i + 1}`);
@@ -72,9 +76,11 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
       `holds the label value ${value} but only ${classNames.length} classes are named (${classNames.join(', ')}); add names to --classes`,
     );
   }
-  if (classNames.length < 2) {
+  if (labelledClasses.size < 2) {
+    // Checked before any feature is computed: one class (say only class 2 of three named) cannot train.
+    const held = [...labelledClasses].map((c) => `class ${c} (${classNames[c - 1]})`);
     throw new RangeError(
-      `the labels hold only class ${maxLabel || 'none'}: at least two classes need labels`,
+      `the labels hold ${held.length === 0 ? 'no class' : `only ${held[0]}`}: at least two classes need labels`,
     );
   }
 
