@@ -63,6 +63,43 @@ describe('one naming scheme for segment, predict and the window', () => {
   }, 120_000);
 });
 
+describe('the window exporting OME-Zarr', () => {
+  it('writes its segmentation as an OME-Zarr image under predict’s name, equal to its TIFF, with the pixel size', async () => {
+    const pred = await fx.predict([
+      '--export',
+      'Simple Segmentation',
+      '--format',
+      'zarr',
+      '--output',
+      `${fx.dir}/zpred/{nickname}_{result_type}.{ext}`,
+    ]);
+    expect(pred.code, pred.stderr).toBe(0);
+    const backend = createBackend({ dataDir: join(fx.dir, 'data-zarr'), threads: 1 });
+    try {
+      const state = await backend.service.openProject(fx.project);
+      for (const format of ['zarr', 'tiff'] as const) {
+        const result = await backend.service.exportImages({
+          requestId: format === 'zarr' ? 2 : 3,
+          imageIds: [state.images[0].id],
+          sources: ['simple-segmentation'],
+          format,
+          outputPattern: `${fx.dir}/zwin/{nickname}_{result_type}.{ext}`,
+        });
+        expect(result.images[0].error).toBeUndefined();
+      }
+    } finally {
+      await backend.close();
+    }
+    const name = 'cells_Simple Segmentation';
+    expect((await readdir(join(fx.dir, 'zpred'))).sort()).toEqual([`${name}.zarr`]);
+    const zarr = await readImage(join(fx.dir, 'zwin', `${name}.zarr`));
+    const tiff = await readImage(join(fx.dir, 'zwin', `${name}.tif`));
+    expect(Array.from(zarr.image.channels[0])).toEqual(Array.from(tiff.image.channels[0]));
+    expect(new Set(zarr.image.channels[0])).toEqual(new Set([1, 2]));
+    expect(zarr.source.metadata.pixelSize.x?.value).toBeCloseTo(0.645, 6);
+  }, 120_000);
+});
+
 describe('impossible requests', () => {
   it('are refused before any work with exit code 2 and one line, nothing written', async () => {
     const out = join(fx.dir, 'refused');

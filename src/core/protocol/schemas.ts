@@ -100,7 +100,7 @@ const exportRequestSchema = z.object({
   sources: z
     .array(z.enum(['probabilities', 'simple-segmentation', 'uncertainty', 'features', 'labels']))
     .min(1),
-  format: z.enum(['tiff', 'png', 'png-color', 'npy']),
+  format: z.enum(['tiff', 'png', 'png-color', 'npy', 'zarr']),
   outputPattern: z.string().min(1).max(MAX_PATH_LENGTH),
 });
 

@@ -148,8 +148,11 @@ export interface ProbabilityTile {
 }
 
 export type ExportSource = 'probabilities' | 'simple-segmentation' | 'uncertainty' | 'features' | 'labels';
-/** `png` is greyscale (class values read as values); `png-color` the palette PNG of label sources. */
-export type ExportFormat = 'tiff' | 'png' | 'png-color' | 'npy';
+/**
+ * `png` is greyscale (class values read as values); `png-color` the palette PNG of label sources; `zarr` an
+ * OME-Zarr image folder (multiscale, for images too big for a TIFF).
+ */
+export type ExportFormat = 'tiff' | 'png' | 'png-color' | 'npy' | 'zarr';
 
 export interface ExportRequest {
   readonly requestId: number;

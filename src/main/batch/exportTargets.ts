@@ -71,6 +71,16 @@ export function parseResultTypes(list: string, option = '--export'): ResultType[
   return out;
 }
 
+/** Channels an output of `result` has: one per class for Probabilities, one per feature for Features, else one. */
+export function outputChannelCount(
+  result: ResultType,
+  model: { readonly classes: readonly unknown[]; readonly featureCount: number },
+): number {
+  if (result === 'Probabilities') return model.classes.length;
+  if (result === 'Features') return model.featureCount;
+  return 1;
+}
+
 /** Parses `--format` (`tif` for tiff, `png-colour` for png-color forgiven), or throws naming the choices. */
 export function parseExportFormat(value: string): ExportFormat {
   const format = value.trim().toLowerCase().replace(/^tif$/, 'tiff').replace('colour', 'color');

@@ -17,7 +17,7 @@ import { measureChannelRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
 import { checkPlaneFields, classFileSuffix, isPerPlaneTemplate } from '../../core/export/exportNames.js';
 import { outputGeometry } from '../io/imagejGeometry.js';
-import { checkOutputCollisions, outputPath, type ExportTarget } from './exportTargets.js';
+import { checkOutputCollisions, outputChannelCount, outputPath, type ExportTarget } from './exportTargets.js';
 import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
 import { createRasterSink, type RasterSink } from './RasterSink.js';
 import { adaptToPlane } from './adaptToImage.js';
@@ -157,12 +157,7 @@ async function predictOneImage(
   const createOutputs = async (plane: number | undefined): Promise<StreamOutput[]> => {
     const outputs: StreamOutput[] = [];
     for (const target of options.targets) {
-      const channels =
-        target.result === 'Probabilities'
-          ? model.classes.length
-          : target.result === 'Features'
-            ? model.featureCount
-            : 1;
+      const channels = outputChannelCount(target.result, model);
       const channelNames =
         target.result === 'Probabilities'
           ? classNames

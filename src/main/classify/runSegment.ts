@@ -12,7 +12,12 @@ import { cropPlane, type PlanarImage } from '../../core/image.js';
 import type { ImageSource } from '../../core/imageSource.js';
 import { applyNormalization, percentiles } from '../../core/normalization.js';
 import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
-import { checkOutputCollisions, outputPath, type ExportTarget } from '../batch/exportTargets.js';
+import {
+  checkOutputCollisions,
+  outputChannelCount,
+  outputPath,
+  type ExportTarget,
+} from '../batch/exportTargets.js';
 import { predictStreaming, type StreamOutput } from '../batch/predictStreaming.js';
 import { createRasterSink, type RasterSink } from '../batch/RasterSink.js';
 import { checkMemoryBudget, describeShape, segmentPeakBytes } from '../cli/memoryBudget.js';
@@ -82,12 +87,7 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
     const classNames = model.classes.map((c) => `class ${c}`);
     const outputs: StreamOutput[] = [];
     for (const [i, target] of req.targets.entries()) {
-      const channels =
-        target.result === 'Probabilities'
-          ? model.classes.length
-          : target.result === 'Features'
-            ? model.featureCount
-            : 1;
+      const channels = outputChannelCount(target.result, model);
       const sink = await createRasterSink({
         path: paths[i],
         channelPaths:

@@ -73,8 +73,8 @@ export async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-/** Folders already cleared by this process: once per folder is enough (a batch writes thousands of files). */
-const clearedFolders = new Set<string>();
+/** Folders already swept, per kind of leftover: once per folder and process is enough (a batch writes thousands of files). */
+const clearedFolders = { file: new Set<string>(), folder: new Set<string>() };
 
 /**
  * Removes `.…mixel-<pid>-….tmp` files (and the older `.….<pid>.<ms>.tmp`) of processes that no longer
@@ -82,9 +82,18 @@ const clearedFolders = new Set<string>();
  * never a reason for a write to fail). Returns the names removed.
  */
 export async function removeStaleTemporaries(folder: string): Promise<string[]> {
+  return removeStaleEntries(folder, 'file');
+}
+
+/**
+ * Removes leftovers of dead processes in `folder` named by Mixel's temporary pattern: regular files, or
+ * whole folders (a Zarr output is written as a folder). Returns the names removed.
+ */
+export async function removeStaleEntries(folder: string, kind: 'file' | 'folder'): Promise<string[]> {
   const key = resolve(folder);
-  if (clearedFolders.has(key)) return [];
-  clearedFolders.add(key);
+  const cleared = clearedFolders[kind];
+  if (cleared.has(key)) return [];
+  cleared.add(key);
   let names: string[];
   try {
     names = await readdir(folder);
@@ -97,8 +106,9 @@ export async function removeStaleTemporaries(folder: string): Promise<string[]> 
     if (pid === null || isProcessAlive(pid)) continue;
     const path = join(folder, name);
     try {
-      if (!(await lstat(path)).isFile()) continue;
-      await rm(path);
+      const stats = await lstat(path);
+      if (kind === 'file' ? !stats.isFile() : !stats.isDirectory()) continue;
+      await rm(path, { recursive: kind === 'folder' });
       removed.push(name);
     } catch {
       // Gone already (another process cleaned it) or not ours to remove: leave it.
@@ -127,5 +137,6 @@ function isProcessAlive(pid: number): boolean {
 
 /** For tests: forget which folders were cleared, so the next write clears again. */
 export function forgetClearedFolders(): void {
-  clearedFolders.clear();
+  clearedFolders.file.clear();
+  clearedFolders.folder.clear();
 }

@@ -17,6 +17,7 @@ const FORMATS: [ExportFormat, string][] = [
   ['png', 'PNG, greyscale (8-bit; probabilities one file per class)'],
   ['png-color', 'PNG in class colours (Simple Segmentation, Labels)'],
   ['npy', 'NumPy .npy'],
+  ['zarr', 'OME-Zarr folder (multiscale; napari, Fiji, Python)'],
 ];
 
 /** The template's placeholders (core/export/exportNames.ts), as the command line's --output takes them. */

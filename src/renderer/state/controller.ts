@@ -207,7 +207,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
           status: `Preview in ${Math.round(preview.totalMs)} ms (training ${Math.round(preview.trainMs)} ms); refining…`,
         });
     } catch (err) {
-      showError(err);
+      showErrorUnlessRemoved(err, image.id);
       return;
     }
   }
@@ -243,8 +243,13 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       project: s.project ? { ...s.project, hasModel: true } : s.project,
     }));
   } catch (err) {
-    showError(err);
+    showErrorUnlessRemoved(err, image.id);
   }
+}
+
+/** An image removed while work on it was under way: that work's failure is no news to the user. */
+function showErrorUnlessRemoved(err: unknown, imageId: string): void {
+  if (findImage(imageId)) showError(err);
 }
 
 function hasAnyLabels(imageId: string): boolean {
@@ -258,12 +263,13 @@ function afterLabelEdit(edit: LabelEdit | null): void {
   setApp((s) => ({ labelsVersion: s.labelsVersion + 1 }));
   markEdited();
   syncUndoState();
+  const imageId = getApp().activeImageId;
   void service()
     .applyLabelChange(edit.change)
     .then(() => {
       if (getApp().isLiveUpdate) void updatePrediction(true);
     })
-    .catch(showError);
+    .catch((err: unknown) => (imageId ? showErrorUnlessRemoved(err, imageId) : showError(err)));
 }
 
 export function commitStroke(stroke: Stroke): void {

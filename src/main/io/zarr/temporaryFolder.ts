@@ -4,11 +4,9 @@
  * interrupted run never leaves a half-written image under the real name. A folder left by a process
  * killed outright is removed by the next run that writes into the same folder.
  */
-import { access, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { syncFolder, temporaryOwner, temporaryPathFor } from '../writeFileAtomic.js';
-
-const clearedFolders = new Set<string>();
+import { access, lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { removeStaleEntries, syncFolder, temporaryPathFor } from '../writeFileAtomic.js';
 
 /** Files that make a folder a Zarr image or group: only such a folder is ever replaced by an output. */
 const ZARR_MARKERS = ['.zgroup', '.zattrs', '.zarray', 'zarr.json'];
@@ -81,36 +79,5 @@ export async function removeTemporaryFolder(tmpPath: string): Promise<void> {
 
 /** Removes temporary output folders (Mixel's naming) of processes that no longer run; errors are ignored. */
 export async function removeStaleTemporaryFolders(folder: string): Promise<string[]> {
-  const key = resolve(folder);
-  if (clearedFolders.has(key)) return [];
-  clearedFolders.add(key);
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const pid = temporaryOwner(name);
-    if (pid === null || isProcessAlive(pid)) continue;
-    try {
-      if (!(await lstat(join(folder, name))).isDirectory()) continue;
-      await rm(join(folder, name), { recursive: true });
-      removed.push(name);
-    } catch {
-      // Gone already, or not ours to remove.
-    }
-  }
-  return removed;
-}
-
-function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
+  return removeStaleEntries(folder, 'folder');
 }
