@@ -10,13 +10,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { makeSyntheticSample } from '../src/core/sample/syntheticCells.js';
 import { TiffStripWriter } from '../src/main/io/TiffStripWriter.js';
-import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
+import { MIXEL, trainBenchProject } from './trainBenchProject.js';
 
-const MIXEL = resolve(fileURLToPath(import.meta.url), '../../../bin/mixel.js');
 const SMALL = 2048;
 const BAND_ROWS = 256;
 
@@ -80,25 +78,7 @@ async function main(): Promise<void> {
     console.log(
       `big-image prediction: ${size} × ${bigHeight} vs ${SMALL}², 16-bit, default features, ${threads} threads`,
     );
-    const train = await writeSyntheticSample(join(dir, 'train'), { width: 512, height: 512, seed: 2 });
-    const project = join(dir, 'big.mixel');
-    const t = spawnSync(
-      process.execPath,
-      [
-        MIXEL,
-        'train',
-        '--image',
-        train.image,
-        '--labels',
-        train.scribbles,
-        '--threads',
-        String(threads),
-        '--out',
-        project,
-      ],
-      { encoding: 'utf8' },
-    );
-    if (t.status !== 0) throw new Error(`mixel train failed: ${t.stderr}`);
+    const project = await trainBenchProject(dir, threads);
 
     const smallPath = join(dir, 'small.tif');
     const bigPath = join(dir, 'big.tif');

@@ -5,18 +5,16 @@
  * by a project trained on a 512² crop. Reports wall time, the peak resident memory of the predict
  * process (VmHWM sampled from /proc, and the process's own figure; goal < 2 GB) and the outputs' levels.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { makeSyntheticSample } from '../src/core/sample/syntheticCells.js';
 import { openImage } from '../src/main/io/openImage.js';
 import { OmeZarrWriter } from '../src/main/io/zarr/OmeZarrWriter.js';
 import { ZARR_OUTPUT_CHUNK } from '../src/main/io/zarr/omeZarrLayout.js';
-import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
+import { MIXEL, trainBenchProject } from './trainBenchProject.js';
 
-const MIXEL = resolve(fileURLToPath(import.meta.url), '../../../bin/mixel.js');
 const TILE = 2048;
 const GOAL_MB = 2048;
 
@@ -124,25 +122,7 @@ async function main(): Promise<void> {
     console.log(
       `OME-Zarr in, OME-Zarr out: ${width} × ${bigHeight} uint16, default features, ${threads} threads`,
     );
-    const train = await writeSyntheticSample(join(dir, 'train'), { width: 512, height: 512, seed: 2 });
-    const project = join(dir, 'big.mixel');
-    const t = spawnSync(
-      process.execPath,
-      [
-        MIXEL,
-        'train',
-        '--image',
-        train.image,
-        '--labels',
-        train.scribbles,
-        '--threads',
-        String(threads),
-        '--out',
-        project,
-      ],
-      { encoding: 'utf8' },
-    );
-    if (t.status !== 0) throw new Error(`mixel train failed: ${t.stderr}`);
+    const project = await trainBenchProject(dir, threads);
 
     const input = join(dir, 'big.ome.zarr');
     let t0 = performance.now();

@@ -11,6 +11,7 @@ import { deflate } from 'node:zlib';
 import { TemporaryOutputFile } from './TemporaryOutputFile.js';
 import { IJ_METADATA_BYTE_COUNTS_TAG, IJ_METADATA_TAG, imagejLutTags } from './imagejLut.js';
 import { imagejDescription, pixelsPerUnit, type ImageJGeometry } from './imagejGeometry.js';
+import { TAG } from './tiff/tiffConstants.js';
 
 export type RasterSampleType = 'uint8' | 'uint16' | 'float32';
 export type RasterArray = Uint8Array | Uint16Array | Float32Array;
@@ -47,24 +48,6 @@ const CLASSIC_TIFF_LIMIT = 0xffffffff - 64 * 1024 * 1024;
 /** Off the main thread (libuv's pool), so the event loop keeps feeding the workers while strips compress. */
 const deflateAsync = promisify(deflate);
 
-const TAG = {
-  ImageWidth: 256,
-  ImageLength: 257,
-  BitsPerSample: 258,
-  Compression: 259,
-  Photometric: 262,
-  StripOffsets: 273,
-  SamplesPerPixel: 277,
-  RowsPerStrip: 278,
-  StripByteCounts: 279,
-  PlanarConfig: 284,
-  ImageDescription: 270,
-  XResolution: 282,
-  YResolution: 283,
-  PageName: 285,
-  ResolutionUnit: 296,
-  SampleFormat: 339,
-} as const;
 const TYPE = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, RATIONAL: 5, LONG8: 16 } as const;
 /** TIFF ResolutionUnit "none": the unit is the one in ImageJ's description, as ImageJ writes it. */
 const RESOLUTION_UNIT_NONE = 1;
@@ -282,7 +265,7 @@ export class TiffStripWriter {
             [TAG.YResolution, TYPE.RATIONAL, rational(resolution.y)],
           ] as [number, number, number[]][])
         : []),
-      [TAG.PlanarConfig, TYPE.SHORT, [1]],
+      [TAG.PlanarConfiguration, TYPE.SHORT, [1]],
       ...(this.options.pageNames
         ? [[TAG.PageName, TYPE.ASCII, name ?? `page ${page}`] as [number, number, string]]
         : []),

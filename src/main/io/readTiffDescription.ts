@@ -6,6 +6,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { MAX_DESCRIPTION_CHARS, type ResolutionTags } from '../../core/imageMetadataParsers.js';
+import { TAG } from './tiff/tiffConstants.js';
 
 export interface TiffDescriptionTags {
   readonly description?: string;
@@ -14,7 +15,6 @@ export interface TiffDescriptionTags {
 
 /** A first directory with more entries than this is corrupt (real ones have 10–40). */
 const MAX_IFD_ENTRIES = 1024;
-const TAG = { ImageDescription: 270, XResolution: 282, YResolution: 283, ResolutionUnit: 296 } as const;
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 16: 8 };
 
 /** The first page's description and resolution; {} when the file is not a TIFF or the values are out of bounds. */

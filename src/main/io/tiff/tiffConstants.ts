@@ -1,6 +1,7 @@
 /**
  * TIFF numbers for Mixel's own strip and tile reader (used for the compressions sharp's libtiff is built
- * without), and the bounds it keeps against untrusted headers.
+ * without), the strip writer and the description reader, and the bounds the reader keeps against untrusted
+ * headers.
  */
 
 export const TAG = {
@@ -9,11 +10,16 @@ export const TAG = {
   BitsPerSample: 258,
   Compression: 259,
   Photometric: 262,
+  ImageDescription: 270,
   StripOffsets: 273,
   SamplesPerPixel: 277,
   RowsPerStrip: 278,
   StripByteCounts: 279,
+  XResolution: 282,
+  YResolution: 283,
   PlanarConfiguration: 284,
+  PageName: 285,
+  ResolutionUnit: 296,
   Predictor: 317,
   TileWidth: 322,
   TileLength: 323,
