@@ -6,6 +6,7 @@
  * until the model is replaced; the live model and the project are not changed.
  */
 import { adaptClassifier } from '../../core/classifier/adaptation/adaptClassifier.js';
+import { concatArrays } from '../../core/concatArrays.js';
 import {
   ADAPTATION_SAMPLE_PIXELS,
   ADAPTATION_SEED,
@@ -57,7 +58,12 @@ export class ImageAdaptation {
     const parts = await Promise.all(
       windows.map((rect) => this.engine.computeTileFeatures(image.pixels, rect, features)),
     );
-    const planes = parts[0].map((_, c) => concatenate(parts.map((p) => p[c])));
+    const planes = parts[0].map((_, c) =>
+      concatArrays(
+        Float32Array,
+        parts.map((p) => p[c]),
+      ),
+    );
     const sample = sampleFeatureRows(
       planes,
       planes[0]?.length ?? 0,
@@ -72,14 +78,4 @@ export class ImageAdaptation {
 
 function isFitted(value: unknown): value is FittedClassifier {
   return typeof value === 'object' && value !== null && 'mixture' in value && 'transform' in value;
-}
-
-function concatenate(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
