@@ -10,12 +10,22 @@ export interface Stroke {
   readonly id: string;
   readonly kind: 'stroke';
   readonly imageId: string;
+  /**
+   * The 2-D plane of a stack the stroke lies on (p = t·Z + z, as ImageInfo.planes counts them); absent on
+   * strokes of single-plane images and of older files: plane 0.
+   */
+  readonly plane?: number;
   /** The class painted (ignored when erasing: erasing sets pixels back to unlabeled). */
   readonly classId: number;
   readonly radiusPx: number;
   readonly mode: StrokeMode;
   /** x0, y0, x1, y1, … in image pixels (pixel centres at +0.5). */
   readonly points: Float32Array;
+}
+
+/** The plane a stroke lies on (0 when it names none). */
+export function strokePlane(stroke: Pick<Stroke, 'plane'>): number {
+  return stroke.plane ?? 0;
 }
 
 /** The pixels a stroke can touch: its points' bounding box grown by the brush radius, clipped to the image. */

@@ -70,3 +70,10 @@ export const STROKE_COORDINATE_MARGIN_PX = 2 ** 18;
 
 /** Longest view id (see PredictRequest.viewId). */
 export const MAX_VIEW_ID_LENGTH = 64;
+
+/**
+ * Most 2-D planes (t · z) an image may name in a request: far beyond any stack that fits a machine (a
+ * 2048² 16-bit plane is 8 MiB; 100 000 of them 800 GB), so a plane index is bounded before the service
+ * checks it against the image's own plane count.
+ */
+export const MAX_PLANE_INDEX = 100_000;

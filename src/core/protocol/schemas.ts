@@ -11,6 +11,7 @@ import {
   MAX_STROKES_PER_CHANGE,
   MAX_UPLOAD_FILE_BYTES,
   MAX_UPLOAD_NAME_LENGTH,
+  MAX_PLANE_INDEX,
   MAX_VIEW_ID_LENGTH,
   UPLOAD_CHUNK_BYTES,
 } from './constants.js';
@@ -42,6 +43,8 @@ export function uploadNameProblem(name: string): string | null {
 const path = z.string().min(1).max(MAX_PATH_LENGTH);
 const id = z.string().min(1).max(200);
 const requestId = z.number().int().nonnegative();
+/** A plane of a stack; the service then checks it against the image's own plane count. */
+const plane = z.number().int().nonnegative().max(MAX_PLANE_INDEX).optional();
 const rect = z.object({
   x: z.number().int().nonnegative(),
   y: z.number().int().nonnegative(),
@@ -59,6 +62,7 @@ export const strokeSchema = z.object({
   id,
   kind: z.literal('stroke'),
   imageId: id,
+  plane,
   classId: z.number().int().min(1).max(255),
   radiusPx: z.number().positive().max(MAX_STROKE_RADIUS_PX),
   mode: z.enum(['paint', 'erase']),
@@ -136,7 +140,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   finishUpload: z.tuple([uploadId]),
   abortUpload: z.tuple([uploadId]),
   removeImage: z.tuple([id]),
-  getImageTile: z.tuple([z.object({ imageId: id, level: z.number().int().min(0).max(16), rect })]),
+  getImageTile: z.tuple([z.object({ imageId: id, level: z.number().int().min(0).max(16), rect, plane })]),
   getBaseLabels: z.tuple([id]),
   setClasses: z.tuple([
     z
@@ -161,6 +165,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
       tiles: z.array(rect).max(MAX_TILES_PER_REQUEST),
       retrain: z.boolean(),
       stride: z.number().int().min(1).max(16).optional(),
+      plane,
     }),
   ]),
   exportImages: z.tuple([exportRequestSchema]),

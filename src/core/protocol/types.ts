@@ -27,6 +27,16 @@ export interface ProjectImage {
   readonly sampleType: 'uint8' | 'uint16' | 'float32';
   /** Per channel: smallest and largest value, for the contrast (windowing) defaults. */
   readonly channelRanges: readonly { readonly min: number; readonly max: number }[];
+  /**
+   * 2-D planes of a stack (t · z; 1 for a plain image), indexed p = t · sizeZ + z. Absent from backends
+   * that predate stacks: 1. `channelRanges` are plane 0's.
+   */
+  readonly planes?: number;
+  /** The file's axes, slowest first (`yx`, `zyx`, `tzyx`, `zcyx`, …), as imageSource.ts names them. */
+  readonly axes?: string;
+  /** Focal planes (z) and time points (t) of a stack; 1 when the image has no such axis. */
+  readonly sizeZ?: number;
+  readonly sizeT?: number;
 }
 
 /** ilastik's feature matrix: which feature (row) at which scale (column) is computed. */
@@ -88,10 +98,14 @@ export interface ImageTileRequest {
   readonly level: number;
   /** The region in full-resolution pixels. */
   readonly rect: Rect;
+  /** The plane of a stack (default 0); refused when the image has fewer planes. */
+  readonly plane?: number;
 }
 
 export interface ImageTile {
   readonly imageId: string;
+  /** The plane the pixels come from (absent: 0). */
+  readonly plane?: number;
   readonly level: number;
   readonly rect: Rect;
   /** Size of the returned planes (rect size divided by 2^level, rounded up). */
@@ -118,6 +132,8 @@ export interface PredictRequest {
    * of the work, that the window shows blocky until the full-resolution tiles replace it.
    */
   readonly stride?: number;
+  /** The plane of a stack to predict (default 0); refused when the image has fewer planes. */
+  readonly plane?: number;
 }
 
 export interface PredictResult {
@@ -136,6 +152,8 @@ export interface ProbabilityTile {
   /** The view whose request this tile answers (PredictRequest.viewId). */
   readonly viewId: string;
   readonly imageId: string;
+  /** The plane the tile was predicted on (absent: 0). */
+  readonly plane?: number;
   readonly rect: Rect;
   /** 1 at full resolution; s when every s-th pixel was predicted (planes of ⌈w/s⌉ × ⌈h/s⌉). */
   readonly stride: number;
