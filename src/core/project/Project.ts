@@ -8,8 +8,13 @@
 import type { z } from 'zod';
 import type { SampleType } from '../image.js';
 import type { FeatureConvention, FeatureSelection } from '../features/selection.js';
-import { decodeLabelRuns, encodeLabelRuns } from './labelCodec.js';
-import { MAX_CLASSES, SUPPORTED_PROJECT_VERSIONS } from './projectLimits.js';
+import { decodeLabelRuns, encodeLabelRuns, hasLabelledRuns } from './labelCodec.js';
+import {
+  MAX_CLASSES,
+  MAX_LABELLED_PLANES,
+  STACK_PROJECT_VERSION,
+  SUPPORTED_PROJECT_VERSIONS,
+} from './projectLimits.js';
 import {
   PROJECT_FORMAT,
   projectSchema,
@@ -22,7 +27,12 @@ import {
 import { containerFileOf } from '../containerPath.js';
 
 export { MAX_CLASSES, PROJECT_FORMAT };
-/** Bumped when the file layout changes; older files are rejected with a message saying which version reads them. */
+/**
+ * The version a new project starts at. Bumped when the file layout changes; newer files are rejected with
+ * a message saying to update. A project that uses stacks (labels beyond plane 0, 3-D features) is written
+ * as STACK_PROJECT_VERSION (validateProject raises it), so an older Mixel refuses it instead of silently
+ * dropping those labels.
+ */
 export const PROJECT_VERSION = 1;
 
 export type LabelClass = z.infer<typeof labelClassSchema>;
@@ -30,9 +40,17 @@ export type NormalizationSettings = z.infer<typeof normalizationSchema>;
 export type ChannelRange = z.infer<typeof channelRangeSchema>;
 export type ImageRecord = z.infer<typeof imageRecordSchema> & { sampleType: SampleType };
 export type LabelRaster = z.infer<typeof labelRasterSchema>;
+/** '2d': every plane on its own; '3d': features over z for images with a z axis, per t frame. */
+export type FeatureDimensions = '2d' | '3d';
 export interface FeatureSettings {
   readonly convention: FeatureConvention;
   readonly selection: FeatureSelection;
+  /** Absent means '2d' (every version-1 project). */
+  readonly dimensions?: FeatureDimensions;
+  /** σ multipliers along z, y, x for 3-D features; null or absent: isotropic (ilastik's convention). */
+  readonly anisotropy?: readonly [number, number, number] | null;
+  /** Per scale of the selection: computed per plane in 2-D even in a 3-D bank (ilastik's "compute in 2D"). */
+  readonly computeIn2d?: readonly boolean[];
 }
 export type Project = Omit<z.infer<typeof projectSchema>, 'features' | 'images'> & {
   features: FeatureSettings;
@@ -98,7 +116,16 @@ export function validateProject(value: unknown): Project {
     });
     throw new Error(`not a valid Mixel project (${problems.slice(0, 3).join('; ')})`);
   }
-  return result.data as Project;
+  const project = result.data as Project;
+  const needed = usesStacks(project) ? STACK_PROJECT_VERSION : project.version;
+  return needed > project.version ? { ...project, version: needed } : project;
+}
+
+/** Whether the project holds something a version-1 reader would lose: plane labels or 3-D settings. */
+function usesStacks(project: Project): boolean {
+  const f = project.features;
+  if (f.dimensions === '3d' || f.anisotropy != null || f.computeIn2d !== undefined) return true;
+  return Object.values(project.planeLabels ?? {}).some((planes) => Object.keys(planes).length > 0);
 }
 
 export function addImage(project: Project, record: ImageRecord): Project {
@@ -111,7 +138,11 @@ export function addImage(project: Project, record: ImageRecord): Project {
 export function removeImage(project: Project, imageId: string): Project {
   const labels = { ...project.labels };
   delete labels[imageId];
-  return { ...project, images: project.images.filter((im) => im.id !== imageId), labels };
+  const removed = { ...project, images: project.images.filter((im) => im.id !== imageId), labels };
+  if (!project.planeLabels?.[imageId]) return removed;
+  const planeLabels = { ...project.planeLabels };
+  delete planeLabels[imageId];
+  return { ...removed, planeLabels };
 }
 
 /** Replaces an image's path and checksum (a moved or re-exported file), keeping its labels. */
@@ -134,9 +165,22 @@ export function findImage(project: Project, imageId: string): ImageRecord {
   return image as ImageRecord;
 }
 
-/** Stores an image's label raster (0 = unlabeled, 1..K = class). Values beyond the classes are refused. */
-export function setLabels(project: Project, imageId: string, labels: Uint8Array): Project {
+function checkPlane(image: ImageRecord, plane: number): void {
+  if (!Number.isInteger(plane) || plane < 0 || plane >= image.planes) {
+    throw new RangeError(
+      `plane ${plane} is not a plane of image "${image.id}" (it has ${image.planes}: 0..${image.planes - 1})`,
+    );
+  }
+}
+
+/**
+ * Stores an image's label raster (0 = unlabeled, 1..K = class) on one plane of a stack; `plane` is the flat
+ * index t·Z + z that ImageInfo.planes counts. Values beyond the classes are refused. An all-zero raster on
+ * a plane after the first removes that plane's labels.
+ */
+export function setLabels(project: Project, imageId: string, labels: Uint8Array, plane = 0): Project {
   const image = findImage(project, imageId);
+  checkPlane(image, plane);
   if (labels.length !== image.width * image.height) {
     throw new RangeError(
       `labels have ${labels.length} pixels but image "${imageId}" is ${image.width} × ${image.height}`,
@@ -152,15 +196,38 @@ export function setLabels(project: Project, imageId: string, labels: Uint8Array)
     encoding: 'rle8-base64',
     data: encodeLabelRuns(labels),
   };
-  return { ...project, labels: { ...project.labels, [imageId]: raster } };
+  if (plane === 0) return { ...project, labels: { ...project.labels, [imageId]: raster } };
+  const planes = { ...(project.planeLabels?.[imageId] ?? {}) };
+  if (max === 0) delete planes[String(plane)];
+  else planes[String(plane)] = raster;
+  if (Object.keys(planes).length > MAX_LABELLED_PLANES) {
+    throw new RangeError(`image "${imageId}" has labels on more than ${MAX_LABELLED_PLANES} planes`);
+  }
+  const planeLabels = { ...(project.planeLabels ?? {}), [imageId]: planes };
+  if (Object.keys(planes).length === 0) delete planeLabels[imageId];
+  return { ...project, planeLabels };
 }
 
-/** The label raster of an image, all zeros when it has none. */
-export function getLabels(project: Project, imageId: string): Uint8Array {
+/** The label raster of one plane of an image (flat index t·Z + z), all zeros when it has none. */
+export function getLabels(project: Project, imageId: string, plane = 0): Uint8Array {
   const image = findImage(project, imageId);
-  const raster = project.labels[imageId];
+  checkPlane(image, plane);
+  const raster = plane === 0 ? project.labels[imageId] : project.planeLabels?.[imageId]?.[String(plane)];
   if (!raster) return new Uint8Array(image.width * image.height);
   return decodeLabelRuns(raster.data, raster.width * raster.height);
+}
+
+/** The planes of an image that hold at least one labelled pixel, ascending (flat indices t·Z + z). */
+export function labelledPlanes(project: Project, imageId: string): number[] {
+  const image = findImage(project, imageId);
+  const pixels = image.width * image.height;
+  const out: number[] = [];
+  const first = project.labels[imageId];
+  if (first && hasLabelledRuns(first.data, pixels)) out.push(0);
+  for (const [plane, raster] of Object.entries(project.planeLabels?.[imageId] ?? {})) {
+    if (hasLabelledRuns(raster.data, pixels)) out.push(Number(plane));
+  }
+  return out.sort((a, b) => a - b);
 }
 
 export function setModel(project: Project, model: unknown): Project {

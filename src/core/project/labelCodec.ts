@@ -44,6 +44,15 @@ export function checkLabelRuns(encoded: string, pixelCount: number, maxValue: nu
   });
 }
 
+/** Whether encoded runs hold any labelled (non-zero) pixel, without building the raster. */
+export function hasLabelledRuns(encoded: string, pixelCount: number): boolean {
+  let found = false;
+  forEachLabelRun(encoded, pixelCount, (value) => {
+    if (value !== 0) found = true;
+  });
+  return found;
+}
+
 /** A varint longer than this cannot be a run length of a raster below 2^35 pixels. */
 const MAX_VARINT_BYTES = 5;
 

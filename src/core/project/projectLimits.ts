@@ -4,8 +4,14 @@
  * hours (feature scale 1e6 gives a halo of millions of pixels) or allocating gigabytes.
  */
 
-/** The only layout version this Mixel reads and writes. 0, negative or fractional versions are refused. */
-export const SUPPORTED_PROJECT_VERSIONS: readonly number[] = [1];
+/**
+ * The layout versions this Mixel reads. 1: labels on the first plane only, 2-D features. 2 adds labels on
+ * any plane of a stack and 3-D feature settings; a project that uses neither is still written as 1, so
+ * older Mixels keep reading it. 0, negative or fractional versions are refused.
+ */
+export const SUPPORTED_PROJECT_VERSIONS: readonly number[] = [1, 2];
+/** The version a project needs once it holds labels beyond plane 0 or 3-D feature settings. */
+export const STACK_PROJECT_VERSION = 2;
 
 /** Label values are bytes (0 = unlabeled), so at most 255 classes. */
 export const MAX_CLASSES = 255;
@@ -29,6 +35,11 @@ export const MAX_LABEL_PIXELS = 2 ** 31 - 1;
 /** Channels and planes per image: far beyond microscopy (a few channels, hundreds of z planes). */
 export const MAX_IMAGE_CHANNELS = 64;
 export const MAX_IMAGE_PLANES = 100_000;
+/**
+ * Labelled planes per image beyond the first: each is decoded whole when training, so a user labelling
+ * every plane of a 200-plane stack fits, a file claiming a million rasters does not.
+ */
+export const MAX_LABELLED_PLANES = 4096;
 /** Images per project: the window lists them; batch jobs take images on the command line instead. */
 export const MAX_PROJECT_IMAGES = 10_000;
 /** Strings (names, paths, ids): a path is at most 4096 bytes on Linux. */

@@ -7,6 +7,11 @@
 import { z } from 'zod';
 import { validateClassifier } from '../classifier/serializeClassifier.js';
 import { FEATURE_IDS } from '../features/selection.js';
+import {
+  MAX_ANISOTROPY_FACTOR,
+  MIN_ANISOTROPY_FACTOR,
+  validateLayout3d,
+} from '../features3d/featureLayout3d.js';
 import { checkLabelRuns } from './labelCodec.js';
 import {
   MAX_CLASSES,
@@ -18,6 +23,7 @@ import {
   MAX_IMAGE_SIDE,
   MAX_INTENSITY,
   MAX_LABEL_PIXELS,
+  MAX_LABELLED_PLANES,
   MAX_NAME_LENGTH,
   MAX_PROJECT_IMAGES,
   MIN_FEATURE_SCALE,
@@ -103,11 +109,40 @@ export function checkFeatureSelection(value: unknown): void {
   throw new RangeError(`${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
 }
 
-export const featureSettingsSchema = z.object({
-  convention: z.enum(['ilastik', 'direct']),
-  /** The FeatureSelection of src/core/features/selection.ts (features × scales matrix). */
-  selection: featureSelectionSchema,
-});
+const anisotropyFactorSchema = z.number().min(MIN_ANISOTROPY_FACTOR).max(MAX_ANISOTROPY_FACTOR);
+
+export const featureSettingsSchema = z
+  .object({
+    convention: z.enum(['ilastik', 'direct']),
+    /** The FeatureSelection of src/core/features/selection.ts (features × scales matrix). */
+    selection: featureSelectionSchema,
+    /** '3d': 3-D features over z for images with a z axis, per t frame (absent = '2d', version 1). */
+    dimensions: z.enum(['2d', '3d']).optional(),
+    /** σ multipliers along z, y, x (Features3dLayout.anisotropy); null or absent: isotropic, as ilastik. */
+    anisotropy: z
+      .tuple([anisotropyFactorSchema, anisotropyFactorSchema, anisotropyFactorSchema])
+      .nullable()
+      .optional(),
+    /** Per scale: computed per plane in 2-D (ilastik's "compute in 2D"), one flag per selection scale. */
+    computeIn2d: z.array(z.boolean()).max(MAX_FEATURE_SCALES).optional(),
+  })
+  .superRefine((settings, ctx) => {
+    try {
+      validateLayout3d(settings.selection, {
+        computeIn2d: settings.computeIn2d,
+        anisotropy: settings.anisotropy ?? undefined,
+      });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+/** Label rasters of the planes after the first, by flat plane index (t·Z + z) written in decimal. */
+const planeLabelsSchema = z
+  .record(z.string().regex(/^[1-9][0-9]{0,5}$/, 'a plane is a whole number from 1'), labelRasterSchema)
+  .refine((planes) => Object.keys(planes).length <= MAX_LABELLED_PLANES, {
+    message: `an image has labels on at most ${MAX_LABELLED_PLANES} planes`,
+  });
 
 export const projectSchema = z
   .object({
@@ -119,8 +154,10 @@ export const projectSchema = z
     features: featureSettingsSchema,
     normalization: normalizationSchema,
     images: z.array(imageRecordSchema).max(MAX_PROJECT_IMAGES),
-    /** Label rasters by image id. */
+    /** Label rasters by image id: the first plane of each image (the only one in version 1). */
     labels: z.record(z.string(), labelRasterSchema),
+    /** Label rasters of further planes of stacks, by image id then plane (version 2). */
+    planeLabels: z.record(z.string(), planeLabelsSchema).optional(),
     /** The FittedClassifier (src/core/classifier/PixelClassifier.ts) as serialized, or null before training. */
     model: z.unknown().nullable(),
   })
@@ -132,26 +169,54 @@ export const projectSchema = z
       images.set(image.id, image);
     }
     for (const [id, raster] of Object.entries(project.labels)) {
-      const image = images.get(id);
-      if (!image) {
-        ctx.addIssue({ code: 'custom', message: `labels for image "${id}", which is not in the project` });
-        continue;
-      }
-      if (raster.width !== image.width || raster.height !== image.height) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `labels of image "${id}" are ${raster.width} × ${raster.height} but the image is ${image.width} × ${image.height}`,
-        });
-        continue;
-      }
-      try {
-        checkLabelRuns(raster.data, raster.width * raster.height, project.classes.length);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['labels', id], message: (err as Error).message });
+      checkRaster(id, 0, raster, images, project.classes.length, ctx);
+    }
+    for (const [id, planes] of Object.entries(project.planeLabels ?? {})) {
+      for (const [plane, raster] of Object.entries(planes)) {
+        checkRaster(id, Number(plane), raster, images, project.classes.length, ctx);
       }
     }
     if (project.model != null) checkModel(project.model, project.classes.length, ctx);
   });
+
+type ImageShape = { width: number; height: number; planes: number };
+type RasterShape = { width: number; height: number; data: string };
+
+function checkRaster(
+  id: string,
+  plane: number,
+  raster: RasterShape,
+  images: ReadonlyMap<string, ImageShape>,
+  classCount: number,
+  ctx: z.core.$RefinementCtx,
+): void {
+  const image = images.get(id);
+  const where = plane === 0 ? `labels of image "${id}"` : `labels of image "${id}" plane ${plane}`;
+  if (!image) {
+    ctx.addIssue({ code: 'custom', message: `labels for image "${id}", which is not in the project` });
+    return;
+  }
+  if (plane >= image.planes) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${where}: the image has ${image.planes} plane${image.planes === 1 ? '' : 's'}`,
+    });
+    return;
+  }
+  if (raster.width !== image.width || raster.height !== image.height) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${where} are ${raster.width} × ${raster.height} but the image is ${image.width} × ${image.height}`,
+    });
+    return;
+  }
+  try {
+    checkLabelRuns(raster.data, raster.width * raster.height, classCount);
+  } catch (err) {
+    const path = plane === 0 ? ['labels', id] : ['planeLabels', id, String(plane)];
+    ctx.addIssue({ code: 'custom', path, message: (err as Error).message });
+  }
+}
 
 function checkModel(model: unknown, classCount: number, ctx: z.core.$RefinementCtx): void {
   try {
