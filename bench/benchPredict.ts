@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_CLASSIFIER_OPTIONS } from '../src/core/classifier/classifierOptions.js';
 import type { FittedClassifier } from '../src/core/classifier/PixelClassifier.js';
 import { predictProbabilities, prepareClassifier } from '../src/core/classifier/predictProbabilities.js';
-import { simdDiagonalKernel } from '../src/core/classifier/simdDiagonalLogDensity.js';
+import { simdDiagonalKernel } from '../src/core/gmm/simdDiagonalLogDensity.js';
 import { SeededRandom } from '../src/core/random.js';
 
 function arg(name: string, fallback: number): number {

@@ -1,7 +1,7 @@
 /** Our EM against scikit-learn 1.2 from the same initial parameters (goldens: scripts/goldens/make_gmm_goldens.py). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bic, fitGaussianMixture, scoreSamples } from '../../src/core/classifier/GaussianMixture.js';
+import { bic, fitGaussianMixture, scoreSamples } from '../../src/core/gmm/GaussianMixture.js';
 
 interface Golden {
   covariance: 'full' | 'diag';

@@ -1,47 +1,29 @@
 /**
+ * src/core/classifier — the pixel classifier, built on the mixture mathematics of src/core/gmm; this is
+ * its front door. The folder holds what makes mixtures a classifier of pixels: options, the fitted model
+ * (fittedClassifier), the training steps, discriminant projection, semi-supervised EM, class priors,
+ * per-image adaptation (adaptation/), prediction, serialization and outputs. The rule: imports point one
+ * way, classifier → gmm, never back, and no module here imports one that imports it back (shared types get
+ * their own small module, as fittedClassifier.ts); test/classifier/importDirection.test.ts fails otherwise.
+ *
  * The pixel classifier, a scikit-learn-like estimator: ClassifierOptions in, FittedClassifier (plain JSON
  * data) out. Features are standardized on the training pixels, projected by a discriminant projection,
  * and each class gets its own Gaussian mixture (size by BIC or fixed); semi-supervised EM may then refine
  * all classes' components jointly with unlabeled pixels. Posteriors come from Bayes' rule in the log domain.
  */
 import type { ClassifierOptions } from './classifierOptions.js';
-import type { FittedGmm } from './GaussianMixture.js';
 import { fitClassMixture } from './fitClassMixture.js';
-import type { FeatureTransform } from './featureTransform.js';
+import type { FittedClassifier } from './fittedClassifier.js';
 import { classMixtureInput, finishTraining, prepareTraining } from './trainingSteps.js';
 
 export type { ClassifierOptions } from './classifierOptions.js';
+export type { FittedClassifier } from './fittedClassifier.js';
 export { predictProbabilities, prepareClassifier, type PreparedClassifier } from './predictProbabilities.js';
 export {
   serializeClassifier,
   deserializeClassifier,
   CLASSIFIER_FORMAT_VERSION,
 } from './serializeClassifier.js';
-
-export interface FittedClassifier {
-  readonly format: 'mixel-gmm-classifier';
-  readonly version: number;
-  /** Label values of the classes (1..K), in output plane order. */
-  readonly classes: number[];
-  readonly featureCount: number;
-  readonly featureNames: string[] | null;
-  /** Standardization (x − mean) / scale, then projection, map a feature row into the model space. */
-  readonly transform: FeatureTransform;
-  /** One mixture over every class's components; weights include the class priors. */
-  readonly mixture: FittedGmm;
-  /** For each component of the mixture, the index of its class in `classes`. */
-  readonly componentClass: number[];
-  readonly training: {
-    readonly mode: 'supervised' | 'semi-supervised' | 'unsupervised';
-    readonly samplesPerClass: number[];
-    readonly componentsPerClass: number[];
-    /** λ used by semi-supervised EM (0 = not used). */
-    readonly lambda: number;
-    /** Cross-validated score (mean held-out log posterior of the true class) per λ tried, if any. */
-    readonly lambdaScores: { lambda: number; score: number }[];
-    readonly options: ClassifierOptions;
-  };
-}
 
 /**
  * Fits the classifier on labeled feature rows. samples: nSamples × nFeatures, row-major; labels 1..255

@@ -4,7 +4,7 @@
  * hold the class priors (prior_k · within-class weight), so one mixture serves supervised, semi-supervised
  * and unsupervised models alike.
  */
-import { weightedLogProb, type GmmParameters } from './gmmParameters.js';
+import { weightedLogProb, type GmmParameters } from '../gmm/gmmParameters.js';
 
 /**
  * Writes log posteriors (n × nClasses, row-major) for the n rows of Z (already in the model's space).

@@ -2,7 +2,7 @@
  * The pixel classifier's options and their defaults: the numbers that matter, in one place, each with why.
  * Units are standardized features (each feature scaled to unit variance over the image or the labeled pixels).
  */
-import type { CovarianceType } from './gmmParameters.js';
+import type { CovarianceType } from '../gmm/gmmParameters.js';
 
 export interface SemiSupervisedOptions {
   /** 'auto': used only when cross-validation over held-out labeled pixels says it helps. */

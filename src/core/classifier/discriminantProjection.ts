@@ -8,8 +8,8 @@
  * sufficient-dimension-reduction literature). The top eigenvectors of the sum of both scatters are kept.
  */
 import type { SeededRandom } from '../random.js';
-import { kmeansPlusPlus } from './kmeansPlusPlus.js';
-import { choleskyLower, invertLowerTriangular, symmetricEigen } from './linalg.js';
+import { kmeansPlusPlus } from '../gmm/kmeansPlusPlus.js';
+import { choleskyLower, invertLowerTriangular, symmetricEigen } from '../gmm/linalg.js';
 
 /** Sub-clusters per class for the between-scatter: captures multi-modal classes (bright and dim nuclei). */
 const SUBCLUSTERS_PER_CLASS = 4;

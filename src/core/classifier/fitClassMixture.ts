@@ -1,6 +1,6 @@
 /** One class's Gaussian mixture on the model-space rows of that class. */
 import type { ClassifierOptions } from './classifierOptions.js';
-import { fitBestBySize, fitGaussianMixture, type FittedGmm } from './GaussianMixture.js';
+import { fitBestBySize, fitGaussianMixture, type FittedGmm } from '../gmm/GaussianMixture.js';
 
 /** One class's mixture: size by BIC (components 'auto') or fixed. */
 export function fitClassMixture(

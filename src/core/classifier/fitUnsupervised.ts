@@ -8,9 +8,9 @@
  */
 import { resolveClassifierOptions, MIN_FEATURE_SCALE, type ClassifierOptions } from './classifierOptions.js';
 import { toModelSpace, type FeatureTransform } from './featureTransform.js';
-import { fitGaussianMixture, type FittedGmm } from './GaussianMixture.js';
-import { symmetricEigen } from './linalg.js';
-import type { FittedClassifier } from './PixelClassifier.js';
+import { fitGaussianMixture, type FittedGmm } from '../gmm/GaussianMixture.js';
+import { symmetricEigen } from '../gmm/linalg.js';
+import type { FittedClassifier } from './fittedClassifier.js';
 
 /** Principal components kept: the same model-space size as the supervised projection. */
 const UNSUPERVISED_DIMS = 12;

@@ -6,9 +6,9 @@
  * sample converges to the maximum-likelihood class proportions (Saerens, Latinne & Decaestecker 2002,
  * "Adjusting the outputs of a classifier to new a priori probabilities").
  */
-import { gmmParameters, type FittedGmm } from './GaussianMixture.js';
-import { weightedLogProb, withRelevance } from './gmmParameters.js';
-import { logSumExp } from './linalg.js';
+import { gmmParameters, type FittedGmm } from '../gmm/GaussianMixture.js';
+import { weightedLogProb, withRelevance } from '../gmm/gmmParameters.js';
+import { logSumExp } from '../gmm/linalg.js';
 
 /** At most this many prior-only EM steps; they stop once no proportion moves by more than the tolerance. */
 export const IMAGE_PRIOR_ITERATIONS = 100;

@@ -5,10 +5,10 @@
  * scalar coefficients (planar layout): the JIT keeps such loops tight, which matters because these
  * Mahalanobis distances are the whole cost of prediction.
  */
-import { gmmParameters } from './GaussianMixture.js';
-import { withRelevance, type GmmParameters } from './gmmParameters.js';
-import type { FittedClassifier } from './PixelClassifier.js';
-import { simdDiagonalKernel } from './simdDiagonalLogDensity.js';
+import { gmmParameters } from '../gmm/GaussianMixture.js';
+import { withRelevance, type GmmParameters } from '../gmm/gmmParameters.js';
+import type { FittedClassifier } from './fittedClassifier.js';
+import { simdDiagonalKernel } from '../gmm/simdDiagonalLogDensity.js';
 
 export interface PreparedClassifier {
   readonly nClasses: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random.js';
-import { eStep } from './em.js';
-import { makeGmmParameters } from './gmmParameters.js';
+import { eStep } from '../gmm/em.js';
+import { makeGmmParameters } from '../gmm/gmmParameters.js';
 import { fitPixelClassifier, predictProbabilities } from './PixelClassifier.js';
 import { fitUnsupervised } from './fitUnsupervised.js';
 import { simpleSegmentation } from './outputs.js';

@@ -13,9 +13,9 @@ import {
   type ClassifierOptions,
 } from './classifierOptions.js';
 import { logClassPosteriors } from './classPosteriors.js';
-import { BlockEmRun, blockCount, blockStatistics, semiSupervisedRows } from './blockEm.js';
-import { runEm } from './em.js';
-import { gmmParameters, toFittedGmm, type FittedGmm } from './GaussianMixture.js';
+import { BlockEmRun, blockCount, blockStatistics, semiSupervisedRows } from '../gmm/blockEm.js';
+import { runEm } from '../gmm/em.js';
+import { gmmParameters, toFittedGmm, type FittedGmm } from '../gmm/GaussianMixture.js';
 import { fitClassMixture } from './fitClassMixture.js';
 
 /** Concatenates per-class mixtures into one, weights scaled by the class priors. */

@@ -6,8 +6,8 @@
  * Validation bounds every number to what prediction can honour: with these bounds every log density
  * stays finite (squares of at most ~1e100), so a loaded model predicts finite probabilities.
  */
-import { choleskyLower } from './linalg.js';
-import type { FittedClassifier } from './PixelClassifier.js';
+import { choleskyLower } from '../gmm/linalg.js';
+import type { FittedClassifier } from './fittedClassifier.js';
 
 export const CLASSIFIER_FORMAT_VERSION = 1;
 

@@ -15,11 +15,11 @@ import {
   usesUnlabeled,
 } from './classifierOptions.js';
 import { discriminantProjection } from './discriminantProjection.js';
-import type { FittedGmm } from './GaussianMixture.js';
+import type { FittedGmm } from '../gmm/GaussianMixture.js';
 import { estimateImagePriors, withClassPriors } from './imagePriors.js';
 import { jointMixture, semiSupervisedRefinement } from './semiSupervised.js';
 import { toModelSpace, type FeatureTransform } from './featureTransform.js';
-import type { FittedClassifier } from './PixelClassifier.js';
+import type { FittedClassifier } from './fittedClassifier.js';
 
 /** Everything the class fits and the finishing step need, computed once from the raw training rows. */
 export interface PreparedTraining {

@@ -4,8 +4,8 @@
  * applies the summed block statistics here. Blocks are summed in block order, so the result is the one
  * refineWithUnlabeled computes in a single thread (blockEm.ts).
  */
-import { BlockEmRun, blockCount, semiSupervisedRows } from '../../core/classifier/blockEm.js';
-import type { FittedGmm } from '../../core/classifier/GaussianMixture.js';
+import { BlockEmRun, blockCount, semiSupervisedRows } from '../../core/gmm/blockEm.js';
+import type { FittedGmm } from '../../core/gmm/GaussianMixture.js';
 import { refinementIterations } from '../../core/classifier/semiSupervised.js';
 import type { PreparedTraining } from '../../core/classifier/trainingSteps.js';
 import { sharedArray, toShared } from '../engine/sharedMemory.js';

@@ -6,7 +6,7 @@
  * drifted no candidate does, and the image is predicted as before. The trained model is never changed:
  * the result is a new FittedClassifier (or the same object when nothing is adapted).
  */
-import type { FittedClassifier } from '../PixelClassifier.js';
+import type { FittedClassifier } from '../fittedClassifier.js';
 import {
   AUTO_METHODS,
   MIN_ADAPTATION_GAIN,

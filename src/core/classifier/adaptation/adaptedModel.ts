@@ -5,7 +5,7 @@
  * (the map folds into the standardization), so prediction needs no new code and stays exactly as fast.
  * Only diagonal models without a projection can be adapted (the defaults).
  */
-import type { FittedClassifier } from '../PixelClassifier.js';
+import type { FittedClassifier } from '../fittedClassifier.js';
 import { classWeights } from '../imagePriors.js';
 
 export interface AdaptationState {

@@ -1,6 +1,6 @@
 /** Job 'emBlocks': one E-step over a range of row blocks of semi-supervised EM, reduced to block sums. */
-import { blockStatistics, type BlockStatistics, type EmRows } from '../../../core/classifier/blockEm.js';
-import { gmmParameters, type FittedGmm } from '../../../core/classifier/GaussianMixture.js';
+import { blockStatistics, type BlockStatistics, type EmRows } from '../../../core/gmm/blockEm.js';
+import { gmmParameters, type FittedGmm } from '../../../core/gmm/GaussianMixture.js';
 
 export interface EmBlocksInput {
   /** The rows, in shared memory: every job of every step reads them without a copy. */

@@ -1,5 +1,5 @@
 /** Job 'finishTraining': joins the per-class mixtures, runs semi-supervised EM unless done, image priors. */
-import type { FittedGmm } from '../../../core/classifier/GaussianMixture.js';
+import type { FittedGmm } from '../../../core/gmm/GaussianMixture.js';
 import type { FittedClassifier } from '../../../core/classifier/PixelClassifier.js';
 import { finishTraining, type PreparedTraining } from '../../../core/classifier/trainingSteps.js';
 

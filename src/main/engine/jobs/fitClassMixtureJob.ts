@@ -1,5 +1,5 @@
 /** Job 'fitClassMixture': one class's Gaussian mixture, so the classes of a training set fit in parallel. */
-import type { FittedGmm } from '../../../core/classifier/GaussianMixture.js';
+import type { FittedGmm } from '../../../core/gmm/GaussianMixture.js';
 import { fitClassMixture } from '../../../core/classifier/fitClassMixture.js';
 import type { ClassMixtureInput } from '../../../core/classifier/trainingSteps.js';
 

@@ -1,5 +1,5 @@
 /**
- * The diagonal-covariance log densities of prediction (predictProbabilities.ts) as a WebAssembly SIMD loop:
+ * The diagonal-covariance log densities of prediction (classifier/predictProbabilities.ts) in WebAssembly SIMD:
  * this Mahalanobis sum is most of prediction's time, and JavaScript has no SIMD. Assembled at start-up by
  * the feature bank's tiny assembler (no build step, no dependency); where WebAssembly SIMD is missing,
  * `simdDiagonalKernel()` returns null and the JavaScript kernel runs instead. Prediction then turns the
@@ -28,8 +28,7 @@ import {
   instantiateModule,
   type WasmMemory,
 } from '../features/wasmAssembler.js';
-import type { GmmParameters } from './gmmParameters.js';
-import type { PreparedClassifier } from './predictProbabilities.js';
+import type { GmmParameters } from './gmmTypes.js';
 import { POSTERIORS_PARAMS, posteriorsBody } from './simdPosteriors.js';
 
 /** Lanes per v128 for float64 values, and the vectors processed per step (independent add chains). */
@@ -179,9 +178,27 @@ export interface DiagonalEvaluator {
   readonly classProbabilities: ChunkEvaluator;
 }
 
+/**
+ * A diagonal mixture evaluated behind an affine map of the raw features, z = weights·x + offset, its
+ * components grouped into classes (the prepared pixel classifier is one; this module does not know it).
+ */
+export interface StandardizedDiagonalMixture {
+  readonly nClasses: number;
+  readonly featureCount: number;
+  /** Model-space dimension r (the kernel evaluates only r = featureCount with a diagonal map). */
+  readonly dims: number;
+  /** r × d, row-major. */
+  readonly weights: Float64Array;
+  readonly offset: Float64Array;
+  readonly isDiagonal: boolean;
+  readonly params: GmmParameters;
+  /** For each component, its class (0..nClasses − 1). */
+  readonly componentClass: Int32Array;
+}
+
 export interface SimdDiagonalKernel {
   /** An evaluator for this model and chunks of up to `chunk` pixels (null: memory cannot grow). */
-  forModel(p: PreparedClassifier, chunk: number): DiagonalEvaluator | null;
+  forModel(p: StandardizedDiagonalMixture, chunk: number): DiagonalEvaluator | null;
   /**
    * EM's E-step loop on float64 rows: out[i·K + j] = Σ_c ((X[i·d + c] − μ_jc) · p_jc)² for the n rows of X,
    * with the JavaScript loop's arithmetic in the same order, so the sums are bit for bit the same. False

@@ -5,25 +5,10 @@
  * Mahalanobis distance is ‖P (x − μ)‖² and log det Σ⁻¹ = 2 Σ log Pᵢᵢ; for diagonal ones it holds 1/σ.
  */
 import { choleskyLower, invertLowerTriangular } from './linalg.js';
+import type { CovarianceType, GmmParameters } from './gmmTypes.js';
 import { simdDiagonalKernel } from './simdDiagonalLogDensity.js';
 
-export type CovarianceType = 'full' | 'diag';
-
-export interface GmmParameters {
-  readonly covariance: CovarianceType;
-  readonly dim: number;
-  readonly nComponents: number;
-  /** K mixing weights, summing to 1. */
-  readonly weights: Float64Array;
-  /** K × d means. */
-  readonly means: Float64Array;
-  /** K × d × d (full) or K × d (diag) covariances, regularization included. */
-  readonly covariances: Float64Array;
-  /** K × d × d lower factors (full) or K × d inverse standard deviations (diag). */
-  readonly precisionCholesky: Float64Array;
-  /** K values of ½ log det Σ⁻¹ (= Σ log Pᵢᵢ). */
-  readonly halfLogDetPrecision: Float64Array;
-}
+export type { CovarianceType, GmmParameters } from './gmmTypes.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

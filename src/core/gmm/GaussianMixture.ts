@@ -1,4 +1,13 @@
 /**
+ * src/core/gmm — the Gaussian-mixture mathematics, and this is its front door. The folder holds what a
+ * mixture is and how it is fitted, for any rows of numbers: parameters (gmmTypes, gmmParameters), EM
+ * (em, blockEm), k-means++ starts, linear algebra, the WebAssembly SIMD kernels, and this estimator.
+ * The rule: gmm knows nothing of pixels, classes' meaning, options or projects; src/core/classifier builds
+ * the pixel classifier on it and imports from here, never the other way, and neither folder has an import
+ * circle (test/classifier/importDirection.test.ts fails otherwise). Something both sides need goes here
+ * only if it is mixture mathematics; a shape the kernels must accept is described here structurally
+ * (StandardizedDiagonalMixture) rather than imported from the classifier.
+ *
  * A Gaussian mixture estimator in scikit-learn's shape: GmmOptions in, FittedGmm (plain JSON data) out.
  * fitGaussianMixture validates, initialises (k-means++ with a seed, or given parameters), runs EM, keeps
  * the best of nInit starts by lower bound. Model size by BIC: selectBySize.

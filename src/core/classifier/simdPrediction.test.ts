@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random.js';
 import type { FittedClassifier } from './PixelClassifier.js';
 import { predictProbabilities, prepareClassifier } from './predictProbabilities.js';
-import { makeGmmParameters, weightedLogProb } from './gmmParameters.js';
-import { simdDiagonalKernel } from './simdDiagonalLogDensity.js';
+import { makeGmmParameters, weightedLogProb } from '../gmm/gmmParameters.js';
+import { simdDiagonalKernel } from '../gmm/simdDiagonalLogDensity.js';
 
 /**
  * A random diagonal model over d raw features with feature means far from zero (like intensities) and

@@ -1,5 +1,5 @@
 /**
- * Bayes' rule of prediction (predictProbabilities.ts, `posteriors`) as a WebAssembly SIMD function, two
+ * Bayes' rule of prediction (classifier/predictProbabilities.ts, `posteriors`) as a WebAssembly SIMD function, two
  * pixels per step in float64 lanes, after the squared distances of simdDiagonalLogDensity.ts: with those in
  * SIMD, the ten exp() per pixel of the JavaScript loop were as slow as all the distances together.
  *
