@@ -98,9 +98,10 @@ export interface MixelService {
 
   /**
    * The labels an image had when its project was opened (saved as rasters), which strokes paint over;
-   * null when it had none. Full resolution, one byte per pixel (0 = unlabeled, else the class id).
+   * null when it had none. Full resolution, one byte per pixel (0 = unlabeled, else the class id). `plane`
+   * (default 0) is a plane of a stack (ProjectImage.basePlanes lists those with saved labels).
    */
-  getBaseLabels(imageId: string): Promise<Uint8Array | null>;
+  getBaseLabels(imageId: string, plane?: number): Promise<Uint8Array | null>;
 
   /** Replaces the class list (add, rename, recolour, delete). Deleting a class also deletes its strokes. */
   setClasses(classes: LabelClass[]): Promise<ProjectState>;

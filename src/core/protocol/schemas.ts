@@ -141,7 +141,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   abortUpload: z.tuple([uploadId]),
   removeImage: z.tuple([id]),
   getImageTile: z.tuple([z.object({ imageId: id, level: z.number().int().min(0).max(16), rect, plane })]),
-  getBaseLabels: z.tuple([id]),
+  getBaseLabels: z.union([z.tuple([id]), z.tuple([id, z.number().int().nonnegative().max(MAX_PLANE_INDEX)])]),
   setClasses: z.tuple([
     z
       .array(labelClassSchema)

@@ -37,6 +37,8 @@ export interface ProjectImage {
   /** Focal planes (z) and time points (t) of a stack; 1 when the image has no such axis. */
   readonly sizeZ?: number;
   readonly sizeT?: number;
+  /** Planes after 0 whose labels were saved in the project file (getBaseLabels(imageId, plane)). */
+  readonly basePlanes?: readonly number[];
 }
 
 /** ilastik's feature matrix: which feature (row) at which scale (column) is computed. */

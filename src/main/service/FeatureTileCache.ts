@@ -13,8 +13,10 @@ export class FeatureTileCache {
 
   constructor(private readonly budgetBytes = DEFAULT_FEATURE_CACHE_BYTES) {}
 
-  static key(imageId: string, rect: Rect): string {
-    return `${imageId}:${rect.x},${rect.y},${rect.width},${rect.height}`;
+  /** Plane 0 keeps the key it had before stacks; further planes of a stack name their plane. */
+  static key(imageId: string, rect: Rect, plane = 0): string {
+    const where = `${rect.x},${rect.y},${rect.width},${rect.height}`;
+    return plane === 0 ? `${imageId}:${where}` : `${imageId}:p${plane}:${where}`;
   }
 
   get(key: string): Float32Array[] | undefined {

@@ -44,6 +44,9 @@ import { TilePredictor } from './TilePredictor.js';
 import { ImageAdaptation } from './imageAdaptation.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
 import { ProjectStrokes } from './ProjectStrokes.js';
+import { baseOf, checkPlane, windowImageOf } from './planeLabels.js';
+import { StackPlanes } from './StackPlanes.js';
+import { stackTrainingImages } from './stackTraining.js';
 import { UploadFolder, type UploadLimits } from './UploadFolder.js';
 import { MAX_CONCURRENT_UPLOADS, MAX_UPLOAD_FOLDER_BYTES, UPLOAD_IDLE_MS } from './constants.js';
 import { MAX_UPLOAD_FILE_BYTES } from '../../core/protocol/constants.js';
@@ -85,6 +88,8 @@ export class LocalMixelService implements MixelService {
   private classifier: ClassifierSettings = DEFAULT_CLASSIFIER;
   private normalization: NormalizationMode = 'none';
   private readonly cache = new FeatureTileCache();
+  /** Planes of stacks beyond plane 0, read when the window or training first asks for them. */
+  private readonly planes = new StackPlanes();
   private readonly predictor: TilePredictor;
   private readonly live: LiveModel;
   /** Images without labels are predicted with the live model adapted to them (imageAdaptation.ts). */
@@ -97,7 +102,7 @@ export class LocalMixelService implements MixelService {
 
   constructor(private readonly options: LocalMixelServiceOptions) {
     this.features = options.engine.defaultFeatures();
-    this.predictor = new TilePredictor(options.engine, this.cache);
+    this.predictor = new TilePredictor(options.engine, this.cache, this.planes);
     this.live = new LiveModel(options.engine);
     this.adaptation = new ImageAdaptation(options.engine);
     this.autosave = new Autosave(options.dataDir);
@@ -114,7 +119,7 @@ export class LocalMixelService implements MixelService {
     return {
       path: this.path,
       classes: this.classes,
-      images: [...this.images.values()].map((im) => im.info),
+      images: [...this.images.values()].map(windowImageOf),
       strokes: this.strokes.all(),
       features: this.features,
       featureNames: this.options.engine.featureNames,
@@ -127,6 +132,7 @@ export class LocalMixelService implements MixelService {
   async setNormalization(mode: NormalizationMode): Promise<ProjectState> {
     this.normalization = mode;
     for (const image of this.images.values()) normalizeOpenImage(image, mode);
+    this.planes.clearNormalized();
     this.cache.clear();
     this.live.invalidate();
     return this.getProject();
@@ -216,8 +222,10 @@ export class LocalMixelService implements MixelService {
   }
 
   /** The labels an image had when its project was opened (strokes come on top), or null. */
-  async getBaseLabels(imageId: string): Promise<Uint8Array | null> {
-    return this.requireImage(imageId).base;
+  async getBaseLabels(imageId: string, plane = 0): Promise<Uint8Array | null> {
+    const image = this.requireImage(imageId);
+    checkPlane(image, plane, 'getBaseLabels');
+    return baseOf(image, plane);
   }
 
   async addImage(path: string): Promise<ProjectImage> {
@@ -265,12 +273,16 @@ export class LocalMixelService implements MixelService {
     this.images.delete(imageId);
     this.strokes.removeImage(imageId);
     this.cache.clear(imageId);
+    this.planes.clear(imageId);
     this.live.labelsChanged();
     return this.getProject();
   }
 
   async getImageTile(request: ImageTileRequest): Promise<ImageTile> {
-    return imageTile(this.requireImage(request.imageId), request);
+    const image = this.requireImage(request.imageId);
+    const plane = request.plane ?? 0;
+    checkPlane(image, plane, 'getImageTile');
+    return imageTile(image, request, await this.planes.raw(image, plane));
   }
 
   setClasses(classes: LabelClass[]): Promise<ProjectState> {
@@ -333,6 +345,8 @@ export class LocalMixelService implements MixelService {
     });
     try {
       const image = this.requireImage(request.imageId);
+      const plane = request.plane ?? 0;
+      checkPlane(image, plane, 'predictTiles');
       const isPreview = (request.stride ?? 1) > 1;
       if (request.retrain && this.live.needsTraining(isPreview)) {
         const t0 = performance.now();
@@ -346,13 +360,23 @@ export class LocalMixelService implements MixelService {
         request,
         {
           image,
+          plane,
           classCount: this.classes.length,
           concurrency: this.options.concurrency ?? DEFAULT_TILE_CONCURRENCY,
           started,
           predict: (rect, stride) =>
             stride > 1
-              ? this.predictor.predictPreview(image, rect, model, stride, this.classes, this.features, signal)
-              : this.predictRect(image, rect, model, signal),
+              ? this.predictor.predictPreview(
+                  image,
+                  rect,
+                  model,
+                  stride,
+                  this.classes,
+                  this.features,
+                  signal,
+                  plane,
+                )
+              : this.predictRect(image, rect, model, signal, plane),
           onTile: (tile) => this.tiles.fire(tile),
           onProgress: (progress) => this.progress.fire(progress),
         },
@@ -409,9 +433,14 @@ export class LocalMixelService implements MixelService {
     return this.uploads.dispose();
   }
 
-  /** Features of one prediction tile, from the cache or computed in the pool. */
-  private tileFeatures(image: OpenImage, rect: Rect, signal?: AbortSignal): Promise<Float32Array[]> {
-    return this.predictor.features(image, rect, this.features, signal);
+  /** Features of one prediction tile of one plane, from the cache or computed in the pool. */
+  private tileFeatures(
+    image: OpenImage,
+    rect: Rect,
+    signal?: AbortSignal,
+    plane = 0,
+  ): Promise<Float32Array[]> {
+    return this.predictor.features(image, rect, this.features, signal, plane);
   }
 
   private predictRect(
@@ -419,26 +448,24 @@ export class LocalMixelService implements MixelService {
     rect: Rect,
     model: TrainedModel,
     signal?: AbortSignal,
+    plane = 0,
   ): Promise<Float32Array> {
-    return this.predictor.predictRect(image, rect, model, this.classes, this.features, signal);
+    return this.predictor.predictRect(image, rect, model, this.classes, this.features, signal, plane);
   }
 
-  /** Fits the live model on every image's labels (see LiveModel.train). */
+  /** Fits the live model on every image's labels, on every labelled plane (see LiveModel.train). */
   private train(signal: AbortSignal, quick = false): Promise<void> {
-    const images = [...this.images.values()];
     // The images as training began: one removed meanwhile (removeImage) still gives its features to this
     // fit (which the removal has already marked stale) instead of failing with an internal error.
-    const imagesAtStart = new Map(images.map((im) => [im.info.id, im]));
+    const planes = stackTrainingImages([...this.images.values()]);
     return this.live.train(
       {
-        images: images.map((im) => ({
-          id: im.info.id,
-          width: im.info.width,
-          height: im.info.height,
-          labels: im.labels,
-        })),
+        images: planes.map((p) => p.labeled),
         classIds: this.classes.map((c) => c.id),
-        tileFeatures: (im, core, fitSignal) => this.tileFeatures(imagesAtStart.get(im.id)!, core, fitSignal),
+        tileFeatures: (labeled, core, fitSignal) => {
+          const { image, plane } = planes.find((p) => p.labeled === labeled)!;
+          return this.tileFeatures(image, core, fitSignal, plane);
+        },
       },
       this.classifier,
       signal,
@@ -461,6 +488,7 @@ export class LocalMixelService implements MixelService {
     this.classifier = classifier;
     this.normalization = 'none';
     this.cache.clear();
+    this.planes.clear();
     this.live.invalidate();
   }
 

@@ -4,11 +4,12 @@
  * change delays the other windows' calls by a slice at a time, not by all of its painting.
  */
 import { rasterizeStrokeSteps, rerasterizeRectSteps } from '../../core/labels/rasterizeStroke.js';
-import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
+import { strokeBounds, strokePlane, type Stroke } from '../../core/labels/Stroke.js';
 import { MAX_POINTS_PER_PROJECT } from '../../core/protocol/constants.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { LabelChange, LabelClass } from '../../core/protocol/types.js';
 import { LabelSlices } from './LabelSlices.js';
+import { baseOf, checkPlane, labelsOf, rasterPlanes } from './planeLabels.js';
 import type { OpenImage } from './projectImage.js';
 import { checkPaintingWork, checkStrokeNearImage } from './strokeChecks.js';
 
@@ -62,6 +63,7 @@ export class ProjectStrokes {
         );
       }
       checkStrokeNearImage(stroke, image.info.width, image.info.height);
+      checkPlane(image, strokePlane(stroke), `stroke ${stroke.id}`);
       return { stroke, image, width: image.info.width, height: image.info.height };
     });
     checkPaintingWork(painted);
@@ -83,18 +85,20 @@ export class ProjectStrokes {
       this.strokes.delete(id);
       const { width, height } = image.info;
       const bounds = strokeBounds(s, width, height);
-      const remaining = this.all().filter((o) => o.imageId === s.imageId);
+      const plane = strokePlane(s);
+      const remaining = this.all().filter((o) => o.imageId === s.imageId && strokePlane(o) === plane);
       if (bounds) {
-        await this.slices.run(
-          rerasterizeRectSteps(image.labels, width, height, remaining, bounds, image.base ?? undefined),
-        );
+        const raster = labelsOf(image, plane);
+        const base = baseOf(image, plane) ?? undefined;
+        await this.slices.run(rerasterizeRectSteps(raster, width, height, remaining, bounds, base));
       }
     }
     for (const { stroke, image, width, height } of painted) {
       // The project may have been replaced while an earlier slice waited: then this stroke is not its.
       if (this.images().get(stroke.imageId) !== image) continue;
       this.strokes.set(stroke.id, stroke);
-      await this.slices.run(rasterizeStrokeSteps(image.labels, width, height, stroke));
+      const raster = labelsOf(image, strokePlane(stroke));
+      await this.slices.run(rasterizeStrokeSteps(raster, width, height, stroke));
     }
     return change.added.length > 0 || change.removed.length > 0;
   }
@@ -112,12 +116,14 @@ export class ProjectStrokes {
       }
     }
     for (const image of this.images().values()) {
-      const base = image.base;
-      if (!base) continue;
-      for (let i = 0; i < base.length; i++) {
-        if (base[i] !== 0 && !kept.has(base[i])) {
-          base[i] = 0;
-          touched.add(image.info.id);
+      for (const plane of rasterPlanes(image)) {
+        const base = baseOf(image, plane);
+        if (!base) continue;
+        for (let i = 0; i < base.length; i++) {
+          if (base[i] !== 0 && !kept.has(base[i])) {
+            base[i] = 0;
+            touched.add(image.info.id);
+          }
         }
       }
     }
@@ -128,14 +134,18 @@ export class ProjectStrokes {
     return touched.size > 0;
   }
 
-  /** Rebuilds an image's raster: its base labels, then its strokes in order. */
+  /** Rebuilds an image's rasters, plane by plane: its base labels, then its strokes in order. */
   private async repaint(image: OpenImage): Promise<void> {
-    if (image.base) image.labels.set(image.base);
-    else image.labels.fill(0);
     const { width, height } = image.info;
-    for (const s of this.all()) {
-      if (s.imageId === image.info.id)
-        await this.slices.run(rasterizeStrokeSteps(image.labels, width, height, s));
+    for (const plane of rasterPlanes(image)) {
+      const raster = labelsOf(image, plane);
+      const base = baseOf(image, plane);
+      if (base) raster.set(base);
+      else raster.fill(0);
+      for (const s of this.all()) {
+        if (s.imageId === image.info.id && strokePlane(s) === plane)
+          await this.slices.run(rasterizeStrokeSteps(raster, width, height, s));
+      }
     }
   }
 }

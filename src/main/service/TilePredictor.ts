@@ -9,25 +9,30 @@ import type { Rect } from '../../core/tiling.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
 import type { OpenImage } from './projectImage.js';
+import { StackPlanes } from './StackPlanes.js';
 import { splitIntoGrid } from './tileHelpers.js';
 
 export class TilePredictor {
   constructor(
     private readonly engine: ClassifierEngine,
     private readonly cache: FeatureTileCache,
+    /** Planes of stacks beyond plane 0 (the service's own, so it can drop them). */
+    private readonly planes = new StackPlanes(),
   ) {}
 
-  /** Features of one prediction tile, from the cache or computed in the pool. */
+  /** Features of one prediction tile of one plane, from the cache or computed in the pool. */
   async features(
     image: OpenImage,
     rect: Rect,
     selection: FeatureMatrix,
     signal?: AbortSignal,
+    plane = 0,
   ): Promise<Float32Array[]> {
-    const key = FeatureTileCache.key(image.info.id, rect);
+    const key = FeatureTileCache.key(image.info.id, rect, plane);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const pixels = image.normalized?.pixels ?? image.pixels; // what the project's normalization gives
+    // What the project's normalization gives.
+    const pixels = await this.planes.forFeatures(image, plane);
     const planes = await this.engine.computeTileFeatures(pixels, rect, selection, signal);
     this.cache.set(key, planes);
     return planes;
@@ -41,11 +46,12 @@ export class TilePredictor {
     classes: readonly LabelClass[],
     selection: FeatureMatrix,
     signal?: AbortSignal,
+    plane = 0,
   ): Promise<Float32Array> {
     const n = rect.width * rect.height;
     const out = new Float32Array(classes.length * n);
     for (const part of splitIntoGrid(rect, PREDICTION_TILE_SIZE)) {
-      const features = await this.features(image, part, selection, signal);
+      const features = await this.features(image, part, selection, signal, plane);
       const probs = await this.engine.predict(model, features, part.width * part.height, signal);
       model.classIds.forEach((classId, k) => {
         const c = classes.findIndex((cls) => cls.id === classId);
@@ -72,8 +78,9 @@ export class TilePredictor {
     classes: readonly LabelClass[],
     selection: FeatureMatrix,
     signal?: AbortSignal,
+    plane = 0,
   ): Promise<Float32Array> {
-    const features = await this.features(image, rect, selection, signal);
+    const features = await this.features(image, rect, selection, signal, plane);
     const w = Math.ceil(rect.width / stride);
     const h = Math.ceil(rect.height / stride);
     const sub = features.map((plane) => {

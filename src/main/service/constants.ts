@@ -47,3 +47,10 @@ export const LABEL_SLICE_MS = 15;
  * a minute-long stroke of the largest brush is ~2·10^8; 10^9 takes a few seconds, spread over slices.
  */
 export const MAX_LABEL_CHANGE_PIXELS = 1e9;
+
+/**
+ * Bytes of stack planes (raw and normalized, float32) the service keeps besides each image's plane 0: a
+ * 512² plane is 1 MiB, a 2048² plane 16 MiB, so moving through z of a large stack keeps the last ~30
+ * planes at hand while a 200-plane stack never sits whole in memory.
+ */
+export const PLANE_CACHE_BYTES = 512 * 1024 ** 2;

@@ -13,6 +13,7 @@ import { LocalMixelService } from './LocalMixelService.js';
 import { prepareDataDir } from './prepareDataDir.js';
 import type { UploadLimits } from './UploadFolder.js';
 import { createPoolEngine } from './poolEngine.js';
+import { stackSizesOfMetadata } from './stackSizes.js';
 
 export interface BackendConfig {
   /** Folder for the sample and uploads; default $MIXEL_DATA_DIR or ~/.mixel. */
@@ -49,11 +50,21 @@ export function createBackend(config: BackendConfig = {}): Backend {
     dataDir,
     uploadLimits: config.uploadLimits,
     loadImage: async (path) => {
-      const { image, info } = await readImage(path);
+      const { image, info, source } = await readImage(path);
       // The window refuses what every command refuses: NaN, ±Infinity or magnitudes float32 features cannot
       // hold would turn its overlays to NaN.
       assertFeatureInput(path, image, 'rescale the image to a smaller range first');
-      return { pixels: image, info };
+      const whole = { x: 0, y: 0, width: info.width, height: info.height };
+      return {
+        pixels: image,
+        info,
+        stackSizes: stackSizesOfMetadata(source.metadata),
+        readPlane: async (plane) => {
+          const pixels = await source.readRegion(whole, plane);
+          assertFeatureInput(path, pixels, 'rescale the image to a smaller range first');
+          return pixels;
+        },
+      };
     },
     writeSample: async (dir) => {
       const image = join(dir, 'sample.tif');

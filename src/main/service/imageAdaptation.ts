@@ -18,6 +18,7 @@ import { sampleFeatureRows, sampleWindows } from '../../core/classifier/adaptati
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureMatrix } from '../../core/protocol/types.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
+import { hasAnyLabel } from './planeLabels.js';
 import type { OpenImage } from './projectImage.js';
 
 /** Adapted models kept: one per image of the open project for the current model is plenty. */
@@ -28,10 +29,10 @@ export class ImageAdaptation {
 
   constructor(private readonly engine: ClassifierEngine) {}
 
-  /** The model to predict `image` with: `model` adapted to it when the image holds no label. */
+  /** The model to predict `image` with: `model` adapted to it when the image holds no label (on any plane). */
   modelFor(image: OpenImage, model: TrainedModel, features: FeatureMatrix): Promise<TrainedModel> {
     const fitted = model.fitted as FittedClassifier;
-    if (!isFitted(fitted) || !isAdaptable(fitted) || image.labels.some((v) => v > 0)) {
+    if (!isFitted(fitted) || !isAdaptable(fitted) || hasAnyLabel(image)) {
       return Promise.resolve(model);
     }
     const key = `${model.key}|${image.info.id}`;

@@ -13,6 +13,7 @@ import {
   createProject,
   DEFAULT_NORMALIZATION,
   getLabels,
+  labelledPlanes,
   setLabels,
   setModel,
   type Project,
@@ -20,6 +21,7 @@ import {
 import { loadProject, resolveImagePath, saveProject } from '../project/projectFile.js';
 import { makeImageRecord, sha256File } from '../project/projectImages.js';
 import type { ClassifierEngine } from './ClassifierEngine.js';
+import { labelsOf, rasterPlanes, setBaseOf } from './planeLabels.js';
 import type { OpenImage } from './projectImage.js';
 import { prepareOutputFolder } from '../io/prepareOutput.js';
 
@@ -55,8 +57,11 @@ export async function writeProjectFile(
       // The ranges the window measured travel with the file, so `mixel predict` normalizes as it did.
       const range = project.normalization === 'percentile' ? image.normalized?.range : undefined;
       doc = addImage(doc, range ? { ...record, normalization: range } : record);
-      const labels = image.labels.map((v) => renumber[v]);
-      if (labels.some((v) => v !== 0)) doc = setLabels(doc, image.info.id, labels);
+      // Every plane of a stack that holds labels; all-zero planes are left out of the file.
+      for (const plane of rasterPlanes(image)) {
+        const labels = labelsOf(image, plane).map((v) => renumber[v]);
+        if (labels.some((v) => v !== 0)) doc = setLabels(doc, image.info.id, labels, plane);
+      }
     }
     if (project.model)
       doc = setModel(doc, { ...project.model, classes: project.model.classes.map((id) => renumber[id]) });
@@ -93,9 +98,14 @@ export async function readProjectFile(
         `${image.info.path} changed since the project was saved (sha256 differs): accept it with \`mixel repair ${path} --image ${record.path}=${image.info.path} --accept-changed\``,
       );
     }
-    if (doc.labels[record.id]) {
-      image.base = getLabels(doc, record.id);
-      image.labels.set(image.base);
+    for (const plane of labelledPlanes(doc, record.id)) {
+      if (plane >= (image.info.planes ?? 1)) {
+        throw new ServiceError(
+          'image-changed',
+          `${image.info.path} has ${image.info.planes ?? 1} planes but the project has labels on plane ${plane}: relink it with \`mixel repair\``,
+        );
+      }
+      setBaseOf(image, plane, getLabels(doc, record.id, plane));
     }
     images.push(image);
   }

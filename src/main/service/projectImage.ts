@@ -12,8 +12,13 @@ import { toSharedImage } from './poolEngine.js';
 import { clipRect } from './tileHelpers.js';
 
 export interface LoadedPixels {
+  /** Plane 0, whole. */
   readonly pixels: PlanarImage;
   readonly info: ImageInfo;
+  /** Reads one whole plane of a stack (0 ≤ plane < info.planes); absent for readers of one plane only. */
+  readonly readPlane?: (plane: number) => Promise<PlanarImage>;
+  /** Sizes of the z and t page axes (1 each when absent), so the window can show z and t sliders. */
+  readonly stackSizes?: StackSizes;
 }
 
 export interface OpenImage {
@@ -24,6 +29,12 @@ export interface OpenImage {
   base: Uint8Array | null;
   /** base + strokes, kept in step with every change. */
   readonly labels: Uint8Array;
+  /** Reads another plane of a stack (StackPlanes caches them); null for single-plane images. */
+  readonly readPlane: ((plane: number) => Promise<PlanarImage>) | null;
+  /** Label rasters of planes other than 0 (base + strokes), created when first painted or opened. */
+  readonly labelPlanes: Map<number, Uint8Array>;
+  /** Saved label rasters of planes other than 0, as `base` is for plane 0. */
+  readonly basePlanes: Map<number, Uint8Array>;
   /** Under percentile normalization: the channel range and the pixels the features read; else null. */
   normalized: { range: ChannelRange; pixels: PlanarImage } | null;
 }
@@ -41,6 +52,8 @@ export async function loadProjectImage(
     throw new ServiceError('image-unreadable', `cannot open image ${path}: ${(err as Error).message}`);
   }
   const { pixels, info } = loaded;
+  const planes = Math.max(1, info.planes);
+  const sizes = loaded.stackSizes ?? stackSizesOf(info.axes, planes);
   const channelRanges = pixels.channels.map((plane) => {
     let min = Infinity;
     let max = -Infinity;
@@ -61,22 +74,50 @@ export async function loadProjectImage(
       channelCount: pixels.channels.length,
       sampleType: info.sampleType,
       channelRanges,
+      planes,
+      axes: info.axes,
+      sizeZ: sizes.z,
+      sizeT: sizes.t,
     },
     fileInfo: info,
     pixels: toSharedImage(pixels),
+    readPlane: planes > 1 && loaded.readPlane ? loaded.readPlane : null,
     base: null,
     labels: new Uint8Array(pixels.width * pixels.height),
+    labelPlanes: new Map(),
+    basePlanes: new Map(),
     normalized: null,
   };
 }
 
-/** The pixels of `request.rect` (clipped to the image), every 2^level-th pixel, for the viewer. */
-export function imageTile(image: OpenImage, request: ImageTileRequest): ImageTile {
+export interface StackSizes {
+  readonly z: number;
+  readonly t: number;
+}
+
+/**
+ * z and t sizes from the axes when the reader gave none: a stack with one of the two axes has all its
+ * planes along it; with both (and no sizes given) the planes are read as z of one time point.
+ */
+export function stackSizesOf(axes: string, planes: number): StackSizes {
+  if (axes.includes('t') && !axes.includes('z')) return { z: 1, t: planes };
+  return { z: planes, t: 1 };
+}
+
+/**
+ * The pixels of `request.rect` (clipped to the image), every 2^level-th pixel, for the viewer; `pixels`
+ * is the plane asked for (plane 0 when omitted).
+ */
+export function imageTile(
+  image: OpenImage,
+  request: ImageTileRequest,
+  pixels: PlanarImage = image.pixels,
+): ImageTile {
   const rect = clipRect(request.rect, image.info.width, image.info.height);
   const step = 2 ** request.level;
   const width = Math.max(1, Math.ceil(rect.width / step));
   const height = Math.max(1, Math.ceil(rect.height / step));
-  const channels = image.pixels.channels.map((plane) => {
+  const channels = pixels.channels.map((plane) => {
     const out = new Float32Array(width * height);
     for (let y = 0; y < height; y++) {
       const row = (rect.y + y * step) * image.info.width + rect.x;
@@ -84,5 +125,6 @@ export function imageTile(image: OpenImage, request: ImageTileRequest): ImageTil
     }
     return out;
   });
-  return { imageId: request.imageId, level: request.level, rect, width, height, channels };
+  const plane = request.plane ?? 0;
+  return { imageId: request.imageId, plane, level: request.level, rect, width, height, channels };
 }

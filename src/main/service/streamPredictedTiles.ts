@@ -13,6 +13,8 @@ const PROGRESS_AFTER_MS = 1000;
 
 export interface TileStream {
   readonly image: OpenImage;
+  /** The plane of a stack the tiles are predicted on (absent: 0). */
+  readonly plane?: number;
   readonly classCount: number;
   readonly concurrency: number;
   /** performance.now() when the request arrived. */
@@ -40,6 +42,7 @@ export async function streamPredictedTiles(
       requestId: request.requestId,
       viewId: request.viewId,
       imageId: image.info.id,
+      plane: stream.plane ?? 0,
       rect,
       stride,
       width: Math.ceil(rect.width / stride),

@@ -1,0 +1,148 @@
+/**
+ * Stacks in the service, through the in-memory protocol (the window's path): an image says its planes and
+ * axes, image tiles and predictions come from the plane asked for, strokes land on their plane and come
+ * back on it after save and reopen, and a plane the image does not have is refused with one line.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stroke } from '../../core/labels/Stroke.js';
+import { createInMemoryProtocolPair } from '../../core/protocol/InMemoryProtocol.js';
+import type { MixelService } from '../../core/protocol/MixelService.js';
+import { connectService, serveService } from '../../core/protocol/rpc.js';
+import type { ProbabilityTile } from '../../core/protocol/types.js';
+import {
+  makeSyntheticStack,
+  STACK_BACKGROUND,
+  writeSyntheticStack,
+} from '../../../test/helpers/syntheticStack.js';
+import { createBackend, type Backend } from './createBackend.js';
+
+let dir: string;
+let backend: Backend;
+let client: MixelService;
+let stackPath: string;
+const stack = makeSyntheticStack(96, 96, 12);
+const ball = stack.balls[0]; // centred on plane 5
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-stack-service-'));
+  backend = createBackend({ dataDir: dir, threads: 2 });
+  const [a, b] = createInMemoryProtocolPair();
+  serveService(backend.service, a);
+  client = connectService(b);
+  stackPath = join(dir, 'stack.tif');
+  await writeSyntheticStack(stackPath, stack);
+});
+
+afterAll(async () => {
+  await backend.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function stroke(id: string, classId: number, plane: number | undefined, points: number[]): Stroke {
+  return {
+    id,
+    kind: 'stroke',
+    imageId: 'unset',
+    plane,
+    classId,
+    radiusPx: 3,
+    mode: 'paint',
+    points: new Float32Array(points),
+  };
+}
+
+describe('a z-stack in the service', () => {
+  it('says its planes and axes, and shows each plane asked for', async () => {
+    await client.newProject();
+    const image = await client.addImage(stackPath);
+    expect(image).toMatchObject({ planes: 12, axes: 'zyx', sizeZ: 12, sizeT: 1, width: 96, height: 96 });
+    const centre = { x: Math.round(ball.x), y: Math.round(ball.y), width: 1, height: 1 };
+    const onPlane0 = await client.getImageTile({ imageId: image.id, level: 0, rect: centre });
+    const onPlane5 = await client.getImageTile({ imageId: image.id, level: 0, rect: centre, plane: 5 });
+    expect(onPlane0.channels[0][0]).toBeLessThan(STACK_BACKGROUND + 150);
+    expect(onPlane5.channels[0][0]).toBeGreaterThan(3000);
+    expect(onPlane5.plane).toBe(5);
+  });
+
+  it('refuses a plane the image does not have, in one line naming it', async () => {
+    const project = await client.newProject();
+    expect(project.images).toEqual([]);
+    const image = await client.addImage(stackPath);
+    const rect = { x: 0, y: 0, width: 8, height: 8 };
+    await expect(client.getImageTile({ imageId: image.id, level: 0, rect, plane: 12 })).rejects.toThrow(
+      /plane 12 of stack\.tif, which has 12 planes \(0–11\)/,
+    );
+    const outside = { ...stroke('far', 1, 12, [10, 10, 20, 20]), imageId: image.id };
+    await expect(client.applyLabelChange({ added: [outside], removed: [] })).rejects.toThrow(
+      /stroke far asks for plane 12/,
+    );
+    expect((await client.getProject()).strokes).toEqual([]);
+    await expect(
+      client.predictTiles({
+        requestId: 1,
+        viewId: 'v',
+        imageId: image.id,
+        tiles: [rect],
+        retrain: true,
+        plane: 99,
+      }),
+    ).rejects.toThrow(/plane 99/);
+    await expect(client.getBaseLabels(image.id, -1)).rejects.toThrow(/getBaseLabels/);
+  });
+
+  it('paints on plane 5, predicts plane 5, and keeps the labels on plane 5 through save and reopen', async () => {
+    await client.newProject();
+    const image = await client.addImage(stackPath);
+    const bx = ball.x;
+    const by = ball.y;
+    const object = { ...stroke('obj', 2, 5, [bx - 4, by, bx + 4, by]), imageId: image.id };
+    const background = { ...stroke('bg', 1, 5, [80, 10, 90, 20, 10, 50, 10, 60]), imageId: image.id };
+    await client.applyLabelChange({ added: [object, background], removed: [] });
+    const strokes = (await client.getProject()).strokes;
+    expect(strokes.map((s) => s.plane)).toEqual([5, 5]);
+
+    const tiles: ProbabilityTile[] = [];
+    const sub = client.onDidUpdateTile((t) => tiles.push(t));
+    const result = await client.predictTiles({
+      requestId: 7,
+      viewId: 'stack-test',
+      imageId: image.id,
+      tiles: [{ x: 0, y: 0, width: 96, height: 96 }],
+      retrain: true,
+      plane: 5,
+    });
+    sub.dispose();
+    expect(result.hasModel).toBe(true);
+    const tile = tiles.find((t) => t.requestId === 7)!;
+    expect(tile.plane).toBe(5);
+    // Class 2 ("object") at the ball's centre, class 1 far from every ball.
+    const at = (x: number, y: number, c: number) =>
+      tile.probabilities[c * tile.width * tile.height + y * tile.width + x];
+    expect(at(Math.round(bx), Math.round(by), 1)).toBeGreaterThan(200);
+    expect(at(50, 5, 0)).toBeGreaterThan(200);
+
+    const file = join(dir, 'stack.mixel');
+    await client.saveProject(file);
+    await client.newProject();
+    const reopened = await client.openProject(file);
+    const again = reopened.images[0];
+    expect(again.basePlanes).toEqual([5]);
+    expect(await client.getBaseLabels(again.id, 0)).toBeNull();
+    const plane5 = (await client.getBaseLabels(again.id, 5))!;
+    expect(plane5[Math.round(by) * 96 + Math.round(bx)]).toBe(2);
+    expect(plane5[15 * 96 + 85]).toBe(1);
+    // The reopened labels train a model without any new stroke.
+    const retrained = await client.predictTiles({
+      requestId: 8,
+      viewId: 'stack-test',
+      imageId: again.id,
+      tiles: [{ x: 0, y: 0, width: 32, height: 32 }],
+      retrain: true,
+      plane: 5,
+    });
+    expect(retrained.hasModel).toBe(true);
+  });
+});
