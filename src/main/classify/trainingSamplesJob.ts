@@ -72,7 +72,8 @@ export function trainingSamplesJob(input: TrainingSamplesInput): TrainingSamples
   };
 }
 
-function gatherRows(planes: Float32Array[], idx: number[]): Float32Array {
+/** The rows `idx` of feature planes, as an idx.length × planes.length row-major matrix. */
+export function gatherRows(planes: Float32Array[], idx: number[]): Float32Array {
   const d = planes.length;
   const out = new Float32Array(idx.length * d);
   for (let c = 0; c < d; c++) {

@@ -12,9 +12,19 @@ import { fitClassMixtureJob } from './fitClassMixtureJob.js';
 import { finishTrainingJob } from './finishTrainingJob.js';
 import { emBlocksJob } from './emBlocksJob.js';
 import { trainingSamplesJob } from '../../classify/trainingSamplesJob.js';
+import {
+  classifyVolumeBlockJob,
+  volumeFeatureBlockJob,
+  volumeTrainingSamplesJob,
+} from '../../volume/volumeBlockJobs.js';
 import { predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
+import { adaptModelJob } from './adaptModelJob.js';
+import { scoreFeatureSetsJob } from './scoreFeatureSetsJob.js';
 
 export const jobs = {
+  volumeFeatureBlock: volumeFeatureBlockJob,
+  classifyVolumeBlock: classifyVolumeBlockJob,
+  volumeTrainingSamples: volumeTrainingSamplesJob,
   echo: echoJob,
   featureTile: featureTileJob,
   classifyTile: classifyTileJob,
@@ -25,6 +35,8 @@ export const jobs = {
   emBlocks: emBlocksJob,
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
+  adaptModel: adaptModelJob,
+  scoreFeatureSets: scoreFeatureSetsJob,
 };
 
 export type JobTable = typeof jobs;
