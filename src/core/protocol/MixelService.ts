@@ -21,6 +21,8 @@ import type {
   Progress,
   ProjectImage,
   ProjectState,
+  SuggestFeaturesRequest,
+  SuggestFeaturesResult,
 } from './types.js';
 
 export interface MixelService {
@@ -139,6 +141,14 @@ export interface MixelService {
    */
   exportImages(request: ExportRequest): Promise<ExportResult>;
 
+  /**
+   * Ranks feature groups (per feature, per scale, and sets picked one by one) by how well they separate
+   * the scribbled classes on held-out labelled pixels, on the worker pool; progress arrives through
+   * `onDidProgress`, `cancel(requestId)` stops it. Fails `not-enough-labels` with fewer than two classes
+   * labelled. Painting and predictions go on while it runs.
+   */
+  suggestFeatures(request: SuggestFeaturesRequest): Promise<SuggestFeaturesResult>;
+
   /** Stops a running `predictTiles` or `exportImages` by its request id. Unknown ids are ignored. */
   cancel(requestId: number): Promise<void>;
 
@@ -175,6 +185,7 @@ export const MIXEL_METHODS = [
   'setNormalization',
   'predictTiles',
   'exportImages',
+  'suggestFeatures',
   'cancel',
 ] as const satisfies readonly Exclude<keyof MixelService, `on${string}`>[];
 

@@ -169,6 +169,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
     }),
   ]),
   exportImages: z.tuple([exportRequestSchema]),
+  suggestFeatures: z.tuple([z.object({ requestId, imageId: id, viewRect: rect })]),
   cancel: z.tuple([requestId]),
 };
 

@@ -221,3 +221,43 @@ export interface WireError {
   readonly message: string;
   readonly code: string;
 }
+
+/** "Suggest features": rank feature groups on the scribbles (MixelService.suggestFeatures). */
+export interface SuggestFeaturesRequest {
+  readonly requestId: number;
+  /** The image on screen: the previews segment a crop of it. */
+  readonly imageId: string;
+  /** The part of the image in view; its centre (at most SUGGEST_PREVIEW_PX square) is the preview crop. */
+  readonly viewRect: Rect;
+}
+
+export interface FeatureSuggestion {
+  /** What the set is, e.g. "Laplacian of Gaussian, all scales" or "3 features picked one by one". */
+  readonly name: string;
+  /** The features of the set, listed ("Gaussian Smoothing σ=1.0, …"). */
+  readonly detail: string;
+  /** Ready for setFeatureSelection. */
+  readonly features: FeatureMatrix;
+  /** Feature channels the set computes per image. */
+  readonly featureCount: number;
+  /** Mean log posterior of the true class on held-out scribbled pixels (0 is perfect). */
+  readonly logLikelihood: number;
+  /** Held-out accuracy, averaged per class, 0..1. */
+  readonly accuracy: number;
+  /** The crop segmented under this set: one class id per pixel of `previewRect`, row-major. */
+  readonly preview: Uint8Array;
+}
+
+export interface SuggestFeaturesResult {
+  readonly requestId: number;
+  readonly isCancelled: boolean;
+  /** Best first. Empty when cancelled. */
+  readonly suggestions: readonly FeatureSuggestion[];
+  /** The current selection's score on the same folds, for comparison; null when it cannot be scored. */
+  readonly current: { readonly logLikelihood: number; readonly accuracy: number } | null;
+  /** The crop the previews show, in full-resolution pixels of the image. */
+  readonly previewRect: Rect;
+  /** Labelled pixels the ranking was scored on. */
+  readonly sampleCount: number;
+  readonly totalMs: number;
+}

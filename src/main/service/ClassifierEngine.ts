@@ -6,6 +6,7 @@
 import type { PlanarImage } from '../../core/image.js';
 import type { ClassifierSettings, FeatureMatrix } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
+import type { ScoreFeatureSetsInput, ScoreFeatureSetsOutput } from '../engine/jobs/scoreFeatureSetsJob.js';
 
 export interface TrainedModel {
   /** The class id of each probability plane `predict` returns, in order. */
@@ -49,4 +50,6 @@ export interface ClassifierEngine {
     pixelCount: number,
     signal?: AbortSignal,
   ): Promise<Float32Array[]>;
+  /** Scores candidate feature sets for "Suggest features" (job 'scoreFeatureSets'); absent: in-process. */
+  scoreFeatureSets?(input: ScoreFeatureSetsInput, signal?: AbortSignal): Promise<ScoreFeatureSetsOutput>;
 }

@@ -27,6 +27,8 @@ import type {
   Progress,
   ProjectImage,
   ProjectState,
+  SuggestFeaturesRequest,
+  SuggestFeaturesResult,
 } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
@@ -44,6 +46,7 @@ import { TilePredictor } from './TilePredictor.js';
 import { ImageAdaptation } from './imageAdaptation.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
 import { ProjectStrokes } from './ProjectStrokes.js';
+import { runSuggestFeatures } from './suggestFeaturesRequest.js';
 import { baseOf, checkPlane, windowImageOf } from './planeLabels.js';
 import { StackPlanes } from './StackPlanes.js';
 import { stackTrainingImages } from './stackTraining.js';
@@ -418,6 +421,28 @@ export class LocalMixelService implements MixelService {
         onProgress: (progress) => this.progress.fire(progress),
       });
       return { requestId: request.requestId, images, isCancelled: signal.aborted };
+    } finally {
+      if (this.running.get(request.requestId) === controller) this.running.delete(request.requestId);
+    }
+  }
+
+  async suggestFeatures(request: SuggestFeaturesRequest): Promise<SuggestFeaturesResult> {
+    const image = this.requireImage(request.imageId);
+    const controller = newController();
+    this.running.set(request.requestId, controller);
+    try {
+      return await runSuggestFeatures(
+        request,
+        {
+          engine: this.options.engine,
+          images: [...this.images.values()],
+          image,
+          classIds: this.classes.map((c) => c.id),
+          features: this.features,
+          onProgress: (progress) => this.progress.fire(progress),
+        },
+        controller.signal,
+      );
     } finally {
       if (this.running.get(request.requestId) === controller) this.running.delete(request.requestId);
     }

@@ -75,6 +75,7 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
       );
       return probabilities;
     },
+    scoreFeatureSets: (input, signal) => pool.run('scoreFeatureSets', input, { signal }),
   };
 }
 

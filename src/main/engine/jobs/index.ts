@@ -18,6 +18,7 @@ import {
   volumeTrainingSamplesJob,
 } from '../../volume/volumeBlockJobs.js';
 import { predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
+import { scoreFeatureSetsJob } from './scoreFeatureSetsJob.js';
 import { adaptModelJob } from './adaptModelJob.js';
 import { scoreFeatureSetsJob } from './scoreFeatureSetsJob.js';
 
@@ -35,6 +36,7 @@ export const jobs = {
   emBlocks: emBlocksJob,
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
+  scoreFeatureSets: scoreFeatureSetsJob,
   adaptModel: adaptModelJob,
   scoreFeatureSets: scoreFeatureSetsJob,
 };

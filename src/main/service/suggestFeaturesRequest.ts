@@ -1,0 +1,98 @@
+/**
+ * MixelService.suggestFeatures on the service's state: picks the preview crop (centre of the view), hands
+ * the images' labels and pixels to suggestFeatureSets, scores on the pool (in-process for engines
+ * without it) and reports progress as "Suggesting features".
+ */
+import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
+import type {
+  FeatureMatrix,
+  Progress,
+  Rect,
+  SuggestFeaturesRequest,
+  SuggestFeaturesResult,
+} from '../../core/protocol/types.js';
+import type { ClassifierEngine } from './ClassifierEngine.js';
+import { scoreFeatureSetsJob } from '../engine/jobs/scoreFeatureSetsJob.js';
+import type { OpenImage } from './projectImage.js';
+import { SUGGEST_PREVIEW_PX } from './suggestFeatureConstants.js';
+import { suggestFeatureSets } from './suggestFeatures.js';
+
+export interface SuggestContext {
+  readonly engine: ClassifierEngine;
+  readonly images: readonly OpenImage[];
+  /** The image on screen (already checked to be in the project). */
+  readonly image: OpenImage;
+  readonly classIds: readonly number[];
+  readonly features: FeatureMatrix;
+  readonly onProgress: (progress: Progress) => void;
+}
+
+export async function runSuggestFeatures(
+  request: SuggestFeaturesRequest,
+  context: SuggestContext,
+  signal: AbortSignal,
+): Promise<SuggestFeaturesResult> {
+  const started = performance.now();
+  const previewRect = previewCrop(request.viewRect, context.image.info.width, context.image.info.height);
+  const pixelsOf = (im: OpenImage) => im.normalized?.pixels ?? im.pixels;
+  const { engine } = context;
+  try {
+    const outcome = await suggestFeatureSets(
+      {
+        images: context.images.map((im) => ({
+          width: im.info.width,
+          height: im.info.height,
+          labels: im.labels,
+          pixels: pixelsOf(im),
+        })),
+        classIds: context.classIds,
+        current: context.features,
+        preview: { pixels: pixelsOf(context.image), rect: previewRect },
+        tileSize: PREDICTION_TILE_SIZE,
+      },
+      {
+        computeFeatures: (image, core, features, s) => engine.computeTileFeatures(image, core, features, s),
+        scoreSets: (input, s) =>
+          engine.scoreFeatureSets
+            ? engine.scoreFeatureSets(input, s)
+            : Promise.resolve(scoreFeatureSetsJob(input)),
+        onProgress: (done, total) =>
+          context.onProgress({ requestId: request.requestId, task: 'Suggesting features', done, total }),
+      },
+      signal,
+    );
+    return {
+      requestId: request.requestId,
+      isCancelled: false,
+      suggestions: outcome.suggestions,
+      current: outcome.current,
+      previewRect,
+      sampleCount: outcome.sampleCount,
+      totalMs: performance.now() - started,
+    };
+  } catch (err) {
+    if (!signal.aborted) throw err;
+    // The status line must not keep showing a task that stopped.
+    context.onProgress({ requestId: request.requestId, task: 'Suggesting features', done: 1, total: 1 });
+    return {
+      requestId: request.requestId,
+      isCancelled: true,
+      suggestions: [],
+      current: null,
+      previewRect,
+      sampleCount: 0,
+      totalMs: performance.now() - started,
+    };
+  }
+}
+
+/** The centre of the view, at most SUGGEST_PREVIEW_PX square, inside the image. */
+export function previewCrop(view: Rect, width: number, height: number): Rect {
+  const w = Math.min(SUGGEST_PREVIEW_PX, width);
+  const h = Math.min(SUGGEST_PREVIEW_PX, height);
+  const cx = view.x + view.width / 2;
+  const cy = view.y + view.height / 2;
+  const x = Math.max(0, Math.min(width - w, Math.round(cx - w / 2)));
+  const y = Math.max(0, Math.min(height - h, Math.round(cy - h / 2)));
+  return { x, y, width: w, height: h };
+}
