@@ -18,7 +18,6 @@ import {
   volumeTrainingSamplesJob,
 } from '../../volume/volumeBlockJobs.js';
 import { predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
-import { scoreFeatureSetsJob } from './scoreFeatureSetsJob.js';
 import { adaptModelJob } from './adaptModelJob.js';
 import { scoreFeatureSetsJob } from './scoreFeatureSetsJob.js';
 
@@ -36,7 +35,6 @@ export const jobs = {
   emBlocks: emBlocksJob,
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
-  scoreFeatureSets: scoreFeatureSetsJob,
   adaptModel: adaptModelJob,
   scoreFeatureSets: scoreFeatureSetsJob,
 };
