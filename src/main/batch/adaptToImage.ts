@@ -1,25 +1,24 @@
 /**
  * Per-image adaptation for `mixel predict` and the batch export: features of a grid of small windows of
- * the plane (on the worker pool, as prediction computes them), a seeded sample of their pixels, and
- * adaptClassifier's choice. The project's model is not changed: an adapted copy and its own cache key
- * come back, or the model itself when nothing is adapted.
+ * the plane (on the worker pool, as prediction computes them), then a seeded sample of their pixels and
+ * adaptClassifier's choice, on the pool too (job 'adaptModel'). The project's model is not changed: an
+ * adapted copy and its own cache key come back, or the model itself when nothing is adapted.
  */
 import { createHash } from 'node:crypto';
 import { adaptClassifier, type AdaptationResult } from '../../core/classifier/adaptation/adaptClassifier.js';
 import {
-  ADAPTATION_SAMPLE_PIXELS,
-  ADAPTATION_SEED,
   ADAPTATION_WINDOW_COUNT,
   ADAPTATION_WINDOW_SIZE,
   type AdaptationChoice,
 } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
-import { sampleFeatureRows, sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
+import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
 import type { ImageSource } from '../../core/imageSource.js';
 import { growRect } from '../../core/tiling.js';
+import { adaptedResult } from '../engine/jobs/adaptModelJob.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 
 export interface AdaptPlaneOptions {
@@ -53,9 +52,13 @@ export async function adaptToPlane(options: AdaptPlaneOptions): Promise<AdaptedP
     return { model, modelKey, result, seconds: 0 };
   }
   const planes = await windowFeatures(options);
-  const pixels = planes.length > 0 ? planes[0].length : 0;
-  const sample = sampleFeatureRows(planes, pixels, ADAPTATION_SAMPLE_PIXELS, ADAPTATION_SEED);
-  const result = adaptClassifier(model, sample.rows, sample.n, choice, options.classNames);
+  // The fit runs on the pool (job 'adaptModel'), so this thread stays free for other images' work.
+  const output = await options.pool.run(
+    'adaptModel',
+    { model, planes, choice, classNames: options.classNames },
+    { transfer: planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
+  );
+  const result = adaptedResult(model, output);
   const adapted =
     result.model === model
       ? modelKey

@@ -6,6 +6,7 @@
 import type { PlanarImage } from '../../core/image.js';
 import type { ClassifierSettings, FeatureMatrix } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
+import type { AdaptModelInput, AdaptModelOutput } from '../engine/jobs/adaptModelJob.js';
 import type { ScoreFeatureSetsInput, ScoreFeatureSetsOutput } from '../engine/jobs/scoreFeatureSetsJob.js';
 
 export interface TrainedModel {
@@ -50,6 +51,8 @@ export interface ClassifierEngine {
     pixelCount: number,
     signal?: AbortSignal,
   ): Promise<Float32Array[]>;
+  /** Adapts a model to one image (job 'adaptModel'; its planes are moved to the worker); absent: in-process. */
+  adaptModel?(input: AdaptModelInput, signal?: AbortSignal): Promise<AdaptModelOutput>;
   /** Scores candidate feature sets for "Suggest features" (job 'scoreFeatureSets'); absent: in-process. */
   scoreFeatureSets?(input: ScoreFeatureSetsInput, signal?: AbortSignal): Promise<ScoreFeatureSetsOutput>;
 }

@@ -2,21 +2,20 @@
  * The window's per-image adaptation: an image without any label (one the model was not trained on) is
  * predicted with the live model adapted to it (adaptClassifier, 'auto'), as `mixel predict` does; an
  * image with labels is predicted with the live model itself. The adapted model is computed once per
- * image and live model (features of a grid of small windows, a seeded sample of their pixels) and kept
- * until the model is replaced; the live model and the project are not changed.
+ * image and live model (features of a grid of small windows, a seeded sample of their pixels, the fit on
+ * the worker pool: job 'adaptModel') and kept until the model is replaced; the live model and the project
+ * are not changed.
  */
-import { adaptClassifier } from '../../core/classifier/adaptation/adaptClassifier.js';
 import { concatArrays } from '../../core/concatArrays.js';
 import {
-  ADAPTATION_SAMPLE_PIXELS,
-  ADAPTATION_SEED,
   ADAPTATION_WINDOW_COUNT,
   ADAPTATION_WINDOW_SIZE,
 } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
-import { sampleFeatureRows, sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
+import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureMatrix } from '../../core/protocol/types.js';
+import { adaptedResult, adaptModelInThread } from '../engine/jobs/adaptModelJob.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { hasAnyLabel } from './planeLabels.js';
 import type { OpenImage } from './projectImage.js';
@@ -65,13 +64,11 @@ export class ImageAdaptation {
         parts.map((p) => p[c]),
       ),
     );
-    const sample = sampleFeatureRows(
-      planes,
-      planes[0]?.length ?? 0,
-      ADAPTATION_SAMPLE_PIXELS,
-      ADAPTATION_SEED,
-    );
-    const result = adaptClassifier(fitted, sample.rows, sample.n, 'auto');
+    // The fit runs on the pool where the engine has one, so tiles and strokes are served meanwhile.
+    const input = { model: fitted, planes, choice: 'auto' as const };
+    const result = this.engine.adaptModel
+      ? adaptedResult(fitted, await this.engine.adaptModel(input))
+      : adaptModelInThread(input);
     if (result.model === fitted) return model;
     return { ...model, fitted: result.model, key: `${model.key}|${image.info.id}|${result.applied}` };
   }

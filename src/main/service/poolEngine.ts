@@ -75,6 +75,8 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
       );
       return probabilities;
     },
+    adaptModel: (input, signal) =>
+      pool.run('adaptModel', input, { signal, transfer: input.planes.map((p) => p.buffer as ArrayBuffer) }),
     scoreFeatureSets: (input, signal) => pool.run('scoreFeatureSets', input, { signal }),
   };
 }
