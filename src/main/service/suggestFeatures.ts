@@ -160,7 +160,8 @@ export async function suggestFeatureSets(
   const classIds = Uint8Array.from(data.classIds);
   return {
     suggestions: ranked.map((c, k) => ({
-      name: c.name,
+      // A set of one cell is best named by that cell ("Gaussian Smoothing σ=0.3").
+      name: c.cells.length === 1 ? describeCells(c.cells, universe) : c.name,
       detail: describeCells(c.cells, universe),
       features: matrixOf(c.cells, universe),
       featureCount: channelsOf(c.cells).length,

@@ -6,6 +6,7 @@ import * as app from '../state/controller.js';
 import { runAction } from '../state/actions.js';
 import { ContrastPanel } from './ContrastPanel.js';
 import { LayerPanel } from './LayerPanel.js';
+import { SuggestFeaturesPanel } from './SuggestFeaturesPanel.js';
 import { rangeMismatch } from '../state/rangeWarning.js';
 import { removeImage } from '../state/removeImage.js';
 import { setNormalization } from '../state/normalization.js';
@@ -24,6 +25,7 @@ export function Sidebar() {
       <BrushPanel />
       <ContrastPanel />
       <LayerPanel />
+      <SuggestFeaturesPanel />
     </aside>
   );
 }
