@@ -8,6 +8,7 @@
  * adaptation took next to the image's prediction.
  *
  *   npm run bench:adapt [-- --sets isbi,hela,gowt1] [--verbose]
+ *   npm run bench:adapt -- --cost     what adaptation adds to `mixel predict`'s time (adaptationCost.ts)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ import { trainClassifier } from '../src/main/classify/trainClassifier.js';
 import { WorkerPool } from '../src/main/engine/WorkerPool.js';
 import { computeFeatureStack } from '../src/main/features/computeFeatureStack.js';
 import { readImage } from '../src/main/io/openImage.js';
+import { benchAdaptationCost } from './adaptationCost.js';
 
 const DATA = '/work/shared/data';
 const SETS = [
@@ -173,6 +175,7 @@ async function evaluate(
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--cost')) return benchAdaptationCost(process.argv);
   const wanted = (arg('sets') ?? 'isbi,gowt1,hela').split(',');
   const pool = new WorkerPool({ threads: 2 });
   const table: string[] = [];
