@@ -83,14 +83,22 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
 }
 
 /**
+ * Sees each chunk's per-component log densities log wⱼ + log N(x; μⱼ, Σⱼ): `m` pixels from `start`, the
+ * plane of component j at logDensity[j · stride]. Valid only during the call.
+ */
+export type LogDensityListener = (logDensity: Float64Array, start: number, m: number, stride: number) => void;
+
+/**
  * One Float32Array of probabilities per class (in model.classes order) for pixelCount pixels. `useSimd`
- * false forces the JavaScript kernel (tests and benchmarks compare the two).
+ * false forces the JavaScript kernel (tests and benchmarks compare the two). `onLogDensities` also gets
+ * the component log densities prediction computes anyway (the "unexplained" score reads them).
  */
 export function predictProbabilities(
   model: FittedClassifier | PreparedClassifier,
   featurePlanes: Float32Array[],
   pixelCount: number,
   useSimd = true,
+  onLogDensities?: LogDensityListener,
 ): Float32Array[] {
   const p = 'params' in model ? model : prepareClassifier(model);
   const { featureCount: d, dims: r, nClasses } = p;
@@ -118,7 +126,14 @@ export function predictProbabilities(
   for (let start = 0; start < pixelCount; start += CHUNK_PIXELS) {
     const m = Math.min(CHUNK_PIXELS, pixelCount - start);
     if (simdModel) {
-      simdModel.classProbabilities(featurePlanes, start, m, classSum, CHUNK_PIXELS);
+      simdModel.classProbabilities(
+        featurePlanes,
+        start,
+        m,
+        classSum,
+        CHUNK_PIXELS,
+        onLogDensities ? logDensity : undefined,
+      );
     } else {
       if (p.params.covariance === 'diag') {
         toModelSpaceRows(p, featurePlanes, start, m, z, z2);
@@ -129,6 +144,7 @@ export function predictProbabilities(
       }
       posteriors(p, logDensity, m, classSum);
     }
+    onLogDensities?.(logDensity, start, m, CHUNK_PIXELS);
     for (let c = 0; c < nClasses; c++) {
       const plane = out[c];
       const base = c * CHUNK_PIXELS;

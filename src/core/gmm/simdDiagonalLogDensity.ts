@@ -174,8 +174,19 @@ export type ChunkEvaluator = (
 export interface DiagonalEvaluator {
   /** log wⱼ + log N(z; μⱼ, Σⱼ), one plane per component. */
   readonly logDensities: ChunkEvaluator;
-  /** p(class | x), one plane per class (predictProbabilities' posteriors, in SIMD too: simdPosteriors.ts). */
-  readonly classProbabilities: ChunkEvaluator;
+  /**
+   * p(class | x), one plane per class (predictProbabilities' posteriors, in SIMD too: simdPosteriors.ts).
+   * `logDensityOut` (optional) also receives log wⱼ + log N(z; μⱼ, Σⱼ), one plane per component, which the
+   * posteriors leave behind at no cost (the "unexplained" score reads them).
+   */
+  readonly classProbabilities: (
+    featurePlanes: Float32Array[],
+    start: number,
+    m: number,
+    out: Float64Array,
+    outStride: number,
+    logDensityOut?: Float64Array,
+  ) => void;
 }
 
 /**
@@ -302,7 +313,7 @@ function makeKernel(
             for (let i = 0; i < m; i++) out[dst + i] = cj - 0.5 * heap[src + i];
           }
         },
-        classProbabilities(featurePlanes, start, m, out, outStride) {
+        classProbabilities(featurePlanes, start, m, out, outStride, logDensityOut) {
           const padded = distances(featurePlanes, start, m);
           const heap = new Float64Array(memory.buffer);
           const classOffsets = new Int32Array(memory.buffer, classOffsetStart, k);
@@ -322,6 +333,8 @@ function makeKernel(
             zStride,
           );
           copyOut(classStart, nClasses, m, out, outStride);
+          // The posteriors kernel overwrote the squared distances with the log densities L_j.
+          if (logDensityOut) copyOut(outStart, k, m, logDensityOut, outStride);
         },
       };
     },
