@@ -5,6 +5,7 @@
  * and prediction on a 2048² synthetic image with 49 feature channels on 2 threads.
  *
  *   npm run bench:accuracy [-- --sets isbi,hela,gowt1] [--skip-speed] [--skip-accuracy] [--option JSON]
+ *                          [--normalize percentile|none]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,9 @@ async function readGrey(path: string): Promise<PlanarImage> {
   return (await readImage(path)).image;
 }
 
+/** `--normalize none` measures raw values (what `mixel train` does by default) instead of percentiles. */
 function normalize(image: PlanarImage): PlanarImage {
+  if (arg('normalize') === 'none') return image;
   const [lo, hi] = percentiles(image.channels[0], NORMALIZE_PERCENTILES);
   return applyNormalization(image, { low: [lo], high: [hi] });
 }
