@@ -165,6 +165,12 @@ export interface ProbabilityTile {
   readonly classCount: number;
   /** classCount planes of width × height, one after another. */
   readonly probabilities: Uint8Array;
+  /**
+   * How poorly every class's mixture explains each pixel (width × height): 0 = some class explains it,
+   * 128..255 = no scribbled class does, likely a kind of object nobody labelled (core/unexplained).
+   * Absent when the model has no calibration for it.
+   */
+  readonly unexplained?: Uint8Array;
 }
 
 export type ExportSource = 'probabilities' | 'simple-segmentation' | 'uncertainty' | 'features' | 'labels';

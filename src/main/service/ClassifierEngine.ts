@@ -6,6 +6,7 @@
 import type { PlanarImage } from '../../core/image.js';
 import type { ClassifierSettings, FeatureMatrix } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
+import type { UnexplainedCalibration } from '../../core/unexplained/unexplainedScore.js';
 import type { AdaptModelInput, AdaptModelOutput } from '../engine/jobs/adaptModelJob.js';
 import type { ScoreFeatureSetsInput, ScoreFeatureSetsOutput } from '../engine/jobs/scoreFeatureSetsJob.js';
 
@@ -17,6 +18,14 @@ export interface TrainedModel {
   readonly fitted: unknown;
   /** Unique per fit, so workers prepare each model once. */
   readonly key: string;
+  /** Calibration of the "unexplained" score (core/unexplained), when the engine made one at the fit. */
+  readonly unexplained?: UnexplainedCalibration;
+}
+
+/** One tile's prediction: probability planes (one per model class) and, when calibrated, the unexplained score (0..1). */
+export interface TilePrediction {
+  readonly probabilities: Float32Array[];
+  readonly unexplained: Float32Array | null;
 }
 
 export interface ClassifierEngine {
@@ -44,13 +53,13 @@ export interface ClassifierEngine {
     unlabeled: Float32Array | undefined,
     signal?: AbortSignal,
   ): Promise<TrainedModel>;
-  /** Probability planes (one per model class, pixelCount each) for one tile's features. */
+  /** Probability planes (one per model class, pixelCount each) and the unexplained score for one tile's features. */
   predict(
     model: TrainedModel,
     features: Float32Array[],
     pixelCount: number,
     signal?: AbortSignal,
-  ): Promise<Float32Array[]>;
+  ): Promise<TilePrediction>;
   /** Adapts a model to one image (job 'adaptModel'; its planes are moved to the worker); absent: in-process. */
   adaptModel?(input: AdaptModelInput, signal?: AbortSignal): Promise<AdaptModelOutput>;
   /** Scores candidate feature sets for "Suggest features" (job 'scoreFeatureSets'); absent: in-process. */

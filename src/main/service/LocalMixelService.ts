@@ -379,7 +379,7 @@ export class LocalMixelService implements MixelService {
                   signal,
                   plane,
                 )
-              : this.predictRect(image, rect, model, signal, plane),
+              : this.predictor.predictRect(image, rect, model, this.classes, this.features, signal, plane),
           onTile: (tile) => this.tiles.fire(tile),
           onProgress: (progress) => this.progress.fire(progress),
         },
@@ -475,7 +475,9 @@ export class LocalMixelService implements MixelService {
     signal?: AbortSignal,
     plane = 0,
   ): Promise<Float32Array> {
-    return this.predictor.predictRect(image, rect, model, this.classes, this.features, signal, plane);
+    return this.predictor
+      .predictRect(image, rect, model, this.classes, this.features, signal, plane)
+      .then((predicted) => predicted.probabilities);
   }
 
   /** Fits the live model on every image's labels, on every labelled plane (see LiveModel.train). */

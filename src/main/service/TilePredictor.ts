@@ -12,6 +12,12 @@ import type { OpenImage } from './projectImage.js';
 import { StackPlanes } from './StackPlanes.js';
 import { splitIntoGrid } from './tileHelpers.js';
 
+/** Class planes of a rectangle one after another, and its unexplained score plane (null: not calibrated). */
+export interface RectPrediction {
+  readonly probabilities: Float32Array;
+  readonly unexplained: Float32Array | null;
+}
+
 export class TilePredictor {
   constructor(
     private readonly engine: ClassifierEngine,
@@ -38,7 +44,10 @@ export class TilePredictor {
     return planes;
   }
 
-  /** Probabilities for `rect`, one plane per project class (classes without labels get zeros). */
+  /**
+   * Probabilities for `rect`, one plane per project class (classes without labels get zeros), and the
+   * unexplained score plane when the model is calibrated for it.
+   */
   async predictRect(
     image: OpenImage,
     rect: Rect,
@@ -47,23 +56,27 @@ export class TilePredictor {
     selection: FeatureMatrix,
     signal?: AbortSignal,
     plane = 0,
-  ): Promise<Float32Array> {
+  ): Promise<RectPrediction> {
     const n = rect.width * rect.height;
     const out = new Float32Array(classes.length * n);
+    const unexplained = model.unexplained ? new Float32Array(n) : null;
+    const copyRows = (from: Float32Array, part: Rect, to: Float32Array, offset: number) => {
+      for (let y = 0; y < part.height; y++) {
+        const src = y * part.width;
+        const dst = offset + (part.y - rect.y + y) * rect.width + (part.x - rect.x);
+        to.set(from.subarray(src, src + part.width), dst);
+      }
+    };
     for (const part of splitIntoGrid(rect, PREDICTION_TILE_SIZE)) {
       const features = await this.features(image, part, selection, signal, plane);
-      const probs = await this.engine.predict(model, features, part.width * part.height, signal);
+      const predicted = await this.engine.predict(model, features, part.width * part.height, signal);
       model.classIds.forEach((classId, k) => {
         const c = classes.findIndex((cls) => cls.id === classId);
-        if (c < 0) return;
-        for (let y = 0; y < part.height; y++) {
-          const src = y * part.width;
-          const dst = c * n + (part.y - rect.y + y) * rect.width + (part.x - rect.x);
-          out.set(probs[k].subarray(src, src + part.width), dst);
-        }
+        if (c >= 0) copyRows(predicted.probabilities[k], part, out, c * n);
       });
+      if (unexplained && predicted.unexplained) copyRows(predicted.unexplained, part, unexplained, 0);
     }
-    return out;
+    return { probabilities: out, unexplained };
   }
 
   /**
@@ -79,7 +92,7 @@ export class TilePredictor {
     selection: FeatureMatrix,
     signal?: AbortSignal,
     plane = 0,
-  ): Promise<Float32Array> {
+  ): Promise<RectPrediction> {
     const features = await this.features(image, rect, selection, signal, plane);
     const w = Math.ceil(rect.width / stride);
     const h = Math.ceil(rect.height / stride);
@@ -89,12 +102,12 @@ export class TilePredictor {
         for (let x = 0; x < w; x++) out[y * w + x] = plane[y * stride * rect.width + x * stride];
       return out;
     });
-    const probs = await this.engine.predict(model, sub, w * h, signal);
+    const predicted = await this.engine.predict(model, sub, w * h, signal);
     const out = new Float32Array(classes.length * w * h);
     model.classIds.forEach((classId, k) => {
       const c = classes.findIndex((cls) => cls.id === classId);
-      if (c >= 0) out.set(probs[k], c * w * h);
+      if (c >= 0) out.set(predicted.probabilities[k], c * w * h);
     });
-    return out;
+    return { probabilities: out, unexplained: predicted.unexplained };
   }
 }

@@ -20,6 +20,7 @@ import { fitClassifierOnPool } from '../classify/fitClassifierOnPool.js';
 import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
+import { calibrateFitted } from './unexplainedCalibration.js';
 
 /** The window computes features as ilastik does, so projects trained here match ilastik's behaviour. */
 export const WINDOW_FEATURE_CONVENTION: FeatureConvention = 'ilastik';
@@ -65,15 +66,26 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
         undefined,
         signal,
       );
-      return { classIds: model.classes, featureCount, fitted: model, key: `${processTag}-${++modelCounter}` };
+      return {
+        classIds: model.classes,
+        featureCount,
+        fitted: model,
+        key: `${processTag}-${++modelCounter}`,
+        unexplained: calibrateFitted(model, samples, labels, unlabeled),
+      };
     },
     async predict(model, features, pixelCount, signal) {
-      const { probabilities } = await pool.run(
+      return pool.run(
         'predictFeatures',
-        { features, pixelCount, model: model.fitted as FittedClassifier, modelKey: model.key },
+        {
+          features,
+          pixelCount,
+          model: model.fitted as FittedClassifier,
+          modelKey: model.key,
+          unexplained: model.unexplained,
+        },
         { signal },
       );
-      return probabilities;
     },
     adaptModel: (input, signal) =>
       pool.run('adaptModel', input, { signal, transfer: input.planes.map((p) => p.buffer as ArrayBuffer) }),

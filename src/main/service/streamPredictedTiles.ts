@@ -6,6 +6,7 @@
 import type { PredictRequest, ProbabilityTile, Progress } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
 import type { OpenImage } from './projectImage.js';
+import type { RectPrediction } from './TilePredictor.js';
 import { clipRect, forEachLimited, quantize } from './tileHelpers.js';
 
 /** Progress for a prediction is reported once it has run this long (a cached-feature update never shows one). */
@@ -20,7 +21,7 @@ export interface TileStream {
   /** performance.now() when the request arrived. */
   readonly started: number;
   /** Probabilities of `rect`, every `stride`-th pixel in each direction (1 = full resolution). */
-  readonly predict: (rect: Rect, stride: number) => Promise<Float32Array>;
+  readonly predict: (rect: Rect, stride: number) => Promise<RectPrediction>;
   readonly onTile: (tile: ProbabilityTile) => void;
   readonly onProgress: (progress: Progress) => void;
 }
@@ -36,7 +37,7 @@ export async function streamPredictedTiles(
   const stride = request.stride ?? 1;
   await forEachLimited(request.tiles, stream.concurrency, signal, async (tile) => {
     const rect = clipRect(tile, image.info.width, image.info.height);
-    const probabilities = await stream.predict(rect, stride);
+    const { probabilities, unexplained } = await stream.predict(rect, stride);
     if (signal.aborted) return;
     stream.onTile({
       requestId: request.requestId,
@@ -49,6 +50,7 @@ export async function streamPredictedTiles(
       height: Math.ceil(rect.height / stride),
       classCount: stream.classCount,
       probabilities: quantize(probabilities),
+      ...(unexplained ? { unexplained: quantize(unexplained) } : {}),
     });
     delivered.count++;
     // Only slow requests (features still being computed) are worth a progress bar.

@@ -4,6 +4,10 @@
  * and re-predicting a visible tile skips the feature bank entirely.
  */
 import { predictProbabilities, type FittedClassifier } from '../../../core/classifier/PixelClassifier.js';
+import {
+  predictWithUnexplained,
+  type UnexplainedCalibration,
+} from '../../../core/unexplained/unexplainedScore.js';
 import { preparedFor } from '../../engine/jobs/classifyTileJob.js';
 
 export interface PredictFeaturesInput {
@@ -13,9 +17,18 @@ export interface PredictFeaturesInput {
   readonly model: FittedClassifier;
   /** Identifies the model so each worker prepares it once. */
   readonly modelKey: string;
+  /** When given, the unexplained score is computed too, from the log densities prediction has anyway. */
+  readonly unexplained?: UnexplainedCalibration;
 }
 
-export function predictFeaturesJob(input: PredictFeaturesInput): { probabilities: Float32Array[] } {
+export interface PredictFeaturesOutput {
+  readonly probabilities: Float32Array[];
+  readonly unexplained: Float32Array | null;
+}
+
+export function predictFeaturesJob(input: PredictFeaturesInput): PredictFeaturesOutput {
   const model = preparedFor(input.model, input.modelKey);
-  return { probabilities: predictProbabilities(model, input.features, input.pixelCount) };
+  if (input.unexplained)
+    return predictWithUnexplained(model, input.features, input.pixelCount, input.unexplained);
+  return { probabilities: predictProbabilities(model, input.features, input.pixelCount), unexplained: null };
 }
