@@ -54,13 +54,17 @@ export async function loadProjectImage(
   const { pixels, info } = loaded;
   const planes = Math.max(1, info.planes);
   const sizes = loaded.stackSizes ?? stackSizesOf(info.axes, planes);
-  const channelRanges = pixels.channels.map((plane) => {
+  // A stack's first plane is often empty (objects sit mid-stack): its middle plane joins the contrast range.
+  const middle = planes > 1 && loaded.readPlane ? await readMiddlePlane(loaded, planes, path) : null;
+  const channelRanges = pixels.channels.map((plane, c) => {
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0; i < plane.length; i++) {
-      const v = plane[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
+    for (const values of middle ? [plane, middle.channels[c]] : [plane]) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
     }
     return { min, max };
   });
@@ -88,6 +92,14 @@ export async function loadProjectImage(
     basePlanes: new Map(),
     normalized: null,
   };
+}
+
+async function readMiddlePlane(loaded: LoadedPixels, planes: number, path: string): Promise<PlanarImage> {
+  try {
+    return await loaded.readPlane!(Math.floor(planes / 2));
+  } catch (err) {
+    throw new ServiceError('image-unreadable', `cannot open image ${path}: ${(err as Error).message}`);
+  }
 }
 
 export interface StackSizes {

@@ -1,12 +1,13 @@
 /**
- * The window's copy of the labels: per image, the strokes (source of truth), the raster derived from
- * them (base raster from the project file + strokes) and the undo history. Every change returns the
+ * The window's copy of the labels: per image and plane of a stack, the strokes (source of truth), the
+ * raster derived from them (base raster from the project file + strokes) and the undo history (one per
+ * plane, so undo on plane 5 never takes back a stroke on plane 2 out of sight). Every change returns the
  * LabelChange to send to the backend and the rectangle to repaint.
  */
 import { History } from '../../core/labels/History.js';
 import { rasterizeStroke, rerasterizeRect } from '../../core/labels/rasterizeStroke.js';
 import { applyDiff, type RecordsDiff } from '../../core/labels/RecordsDiff.js';
-import { strokeBounds, type Stroke } from '../../core/labels/Stroke.js';
+import { strokeBounds, strokePlane, type Stroke } from '../../core/labels/Stroke.js';
 import type { LabelChange, ProjectImage, Rect } from '../../core/protocol/types.js';
 
 export interface LabelEdit {
@@ -44,54 +45,71 @@ class ImageLabels {
   }
 }
 
+/** The session's key of one plane of one image (plane 0 keeps the image id alone). */
+function planeKey(imageId: string, plane: number): string {
+  return plane === 0 ? imageId : `${imageId}#${plane}`;
+}
+
 export class LabelSession {
   private readonly images = new Map<string, ImageLabels>();
 
-  /** Starts fresh for an image, with the strokes the backend already has. */
-  load(image: ProjectImage, base: Uint8Array | null, strokes: readonly Stroke[]): void {
+  /**
+   * Starts fresh for one plane of an image (default 0), with its saved labels and the strokes the backend
+   * already has on that plane.
+   */
+  load(image: ProjectImage, base: Uint8Array | null, strokes: readonly Stroke[], plane = 0): void {
     const labels = new ImageLabels(image, base);
     for (const s of strokes) {
       labels.strokes.set(s.id, s);
       rasterizeStroke(labels.raster, image.width, image.height, s);
     }
-    this.images.set(image.id, labels);
+    this.images.set(planeKey(image.id, plane), labels);
   }
 
+  /** Forgets every plane of an image. */
   forget(imageId: string): void {
-    this.images.delete(imageId);
+    for (const [key, labels] of [...this.images]) if (labels.image.id === imageId) this.images.delete(key);
   }
 
-  raster(imageId: string): Uint8Array | null {
-    return this.images.get(imageId)?.raster ?? null;
+  /** The raster of one plane; a plane of a loaded image not painted yet starts empty. */
+  raster(imageId: string, plane = 0): Uint8Array | null {
+    return this.planeLabels(imageId, plane)?.raster ?? null;
   }
 
-  /** One finished stroke is one undo step. */
+  /** Whether any plane of the image holds a label. */
+  hasAnyLabel(imageId: string): boolean {
+    for (const labels of this.images.values())
+      if (labels.image.id === imageId && labels.raster.some((v) => v !== 0)) return true;
+    return false;
+  }
+
+  /** One finished stroke is one undo step (of the stroke's plane). */
   commitStroke(stroke: Stroke): LabelEdit {
-    const labels = this.require(stroke.imageId);
+    const labels = this.require(stroke.imageId, strokePlane(stroke));
     labels.history.mark(stroke.mode === 'erase' ? 'erase stroke' : 'paint stroke');
     const diff: RecordsDiff<Stroke> = { added: { [stroke.id]: stroke }, updated: {}, removed: {} };
     labels.history.record(diff);
     return labels.apply(diff);
   }
 
-  undo(imageId: string): LabelEdit | null {
-    const labels = this.images.get(imageId);
+  undo(imageId: string, plane = 0): LabelEdit | null {
+    const labels = this.images.get(planeKey(imageId, plane));
     const diff = labels?.history.undo();
     return labels && diff ? labels.apply(diff) : null;
   }
 
-  redo(imageId: string): LabelEdit | null {
-    const labels = this.images.get(imageId);
+  redo(imageId: string, plane = 0): LabelEdit | null {
+    const labels = this.images.get(planeKey(imageId, plane));
     const diff = labels?.history.redo();
     return labels && diff ? labels.apply(diff) : null;
   }
 
-  canUndo(imageId: string | null): boolean {
-    return imageId ? (this.images.get(imageId)?.history.canUndo ?? false) : false;
+  canUndo(imageId: string | null, plane = 0): boolean {
+    return imageId ? (this.images.get(planeKey(imageId, plane))?.history.canUndo ?? false) : false;
   }
 
-  canRedo(imageId: string | null): boolean {
-    return imageId ? (this.images.get(imageId)?.history.canRedo ?? false) : false;
+  canRedo(imageId: string | null, plane = 0): boolean {
+    return imageId ? (this.images.get(planeKey(imageId, plane))?.history.canRedo ?? false) : false;
   }
 
   /** Labeled pixels of a class over every image loaded in the window. */
@@ -103,12 +121,37 @@ export class LabelSession {
     return count;
   }
 
-  strokeCount(imageId: string): number {
-    return this.images.get(imageId)?.strokes.size ?? 0;
+  /** Labeled pixels over every plane of an image. */
+  pixelsOfImage(imageId: string): number {
+    let count = 0;
+    for (const labels of this.images.values()) {
+      if (labels.image.id !== imageId) continue;
+      for (let i = 0; i < labels.raster.length; i++) if (labels.raster[i] !== 0) count++;
+    }
+    return count;
   }
 
-  private require(imageId: string): ImageLabels {
-    const labels = this.images.get(imageId);
+  /** Strokes over every plane of an image. */
+  strokeCount(imageId: string): number {
+    let count = 0;
+    for (const labels of this.images.values()) if (labels.image.id === imageId) count += labels.strokes.size;
+    return count;
+  }
+
+  /** A plane's labels; planes of a loaded image are created empty when first asked for. */
+  private planeLabels(imageId: string, plane: number): ImageLabels | null {
+    const key = planeKey(imageId, plane);
+    const labels = this.images.get(key);
+    if (labels || plane === 0) return labels ?? null;
+    const first = this.images.get(imageId);
+    if (!first) return null;
+    const fresh = new ImageLabels(first.image, null);
+    this.images.set(key, fresh);
+    return fresh;
+  }
+
+  private require(imageId: string, plane: number): ImageLabels {
+    const labels = this.planeLabels(imageId, plane);
     if (!labels) throw new Error(`no labels loaded for image ${imageId}`);
     return labels;
   }

@@ -12,6 +12,7 @@ import { removeImage } from '../state/removeImage.js';
 import { setNormalization } from '../state/normalization.js';
 import { MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp, useApp } from '../state/store.js';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
+import { describeAxes } from '../state/planeMath.js';
 
 // Stable empty lists: a selector returning a fresh [] would re-render forever.
 const NO_IMAGES: readonly ProjectImage[] = [];
@@ -45,9 +46,8 @@ function ImageList() {
             <button type="button" className="link" title={im.path} onClick={() => app.selectImage(im.id)}>
               {im.name}
             </button>
-            <span className="muted">
-              {im.width}×{im.height}
-              {im.channelCount > 1 ? ` ×${im.channelCount}` : ''} {im.sampleType}
+            <span className="muted" data-testid="image-axes">
+              {describeAxes(im)} {im.sampleType}
             </span>
             <button
               type="button"

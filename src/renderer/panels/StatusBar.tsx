@@ -7,6 +7,8 @@ import type { LabelClass } from '../../core/protocol/types.js';
 import * as app from '../state/controller.js';
 import { setApp, useApp } from '../state/store.js';
 import { formatValue, probabilitiesAt, rawValuesAt } from '../viewer/pixelReadout.js';
+import { UnexplainedReadout } from './UnexplainedReadout.js';
+import { planePosition, stackShapeOf } from '../state/planeMath.js';
 
 /** Pointer rests this long on a pixel whose tile the window lacks before its value is asked for. */
 const VALUE_FETCH_DELAY_MS = 40;
@@ -39,6 +41,7 @@ export function StatusBar() {
       ) : null}
       <span className="spacer" />
       <PixelReadout />
+      <UnexplainedReadout />
       <span className="muted project-path" title={path ?? undefined}>
         {path ?? 'unsaved project'}
       </span>
@@ -50,12 +53,15 @@ export function StatusBar() {
 function PixelReadout() {
   const pointer = useApp((s) => s.pointer);
   const imageId = useApp((s) => s.activeImageId);
+  const plane = useApp((s) => s.plane);
   const classes = useApp((s) => s.project?.classes ?? NO_CLASSES);
   useApp((s) => s.predictionVersion); // probabilities arrive after the pointer stopped
-  const values = useRawValues(imageId, pointer);
+  const values = useRawValues(imageId, pointer, plane);
+  const image = app.findImage(imageId);
   if (!pointer || !imageId) return null;
+  const position = image ? planePosition(plane, stackShapeOf(image)) : '';
   const probabilities = probabilitiesAt(
-    [...app.predictions.entries.values()].map((e) => e.tile),
+    [...app.predictions.entries.values()].map((e) => e.tile).filter((t) => (t.plane ?? 0) === plane),
     imageId,
     pointer.x,
     pointer.y,
@@ -63,7 +69,7 @@ function PixelReadout() {
   return (
     <span className="pixel-readout" data-testid="pixel-readout">
       <span data-testid="pixel-position">
-        x {pointer.x}, y {pointer.y}, plane 1/1
+        x {pointer.x}, y {pointer.y}, {position || 'plane 1/1'}
       </span>
       <span data-testid="pixel-value">
         {values ? `value ${values.map(formatValue).join(', ')}` : 'value …'}
@@ -83,14 +89,20 @@ function PixelReadout() {
 }
 
 /** Raw values under the pointer: from a cached full-resolution tile, else asked of the backend. */
-function useRawValues(imageId: string | null, pointer: { x: number; y: number } | null): number[] | null {
+function useRawValues(
+  imageId: string | null,
+  pointer: { x: number; y: number } | null,
+  plane: number,
+): number[] | null {
   const [fetched, setFetched] = useState<{ key: string; values: number[] } | null>(null);
   useApp((s) => s.imageVersion);
-  const key = imageId && pointer ? `${imageId}:${pointer.x},${pointer.y}` : '';
+  const key = imageId && pointer ? `${imageId}:${plane}:${pointer.x},${pointer.y}` : '';
   const cached =
     imageId && pointer
       ? rawValuesAt(
-          [...app.imageTiles.entries.values()].flatMap((e) => (e.tile ? [e.tile] : [])),
+          [...app.imageTiles.entries.values()].flatMap((e) =>
+            e.tile && (e.tile.plane ?? 0) === plane ? [e.tile] : [],
+          ),
           imageId,
           pointer.x,
           pointer.y,
@@ -102,7 +114,12 @@ function useRawValues(imageId: string | null, pointer: { x: number; y: number } 
     const timer = setTimeout(() => {
       app
         .service()
-        .getImageTile({ imageId, level: 0, rect: { x: pointer.x, y: pointer.y, width: 1, height: 1 } })
+        .getImageTile({
+          imageId,
+          level: 0,
+          rect: { x: pointer.x, y: pointer.y, width: 1, height: 1 },
+          plane,
+        })
         .then((tile) => setFetched({ key, values: tile.channels.map((c) => c[0]) }))
         .catch(() => undefined); // the image was removed meanwhile: nothing to show
     }, VALUE_FETCH_DELAY_MS);

@@ -6,6 +6,7 @@ import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import { fitView, zoomAt, type OverlayMode } from '../viewer/rendering.js';
 import { askForPath } from '../dialogs/askForPath.js';
 import * as app from './controller.js';
+import { planeActions } from './planeActions.js';
 import {
   getApp,
   hasUnsavedChanges,
@@ -290,6 +291,7 @@ export const actions: readonly Action[] = [
       app.onViewChanged();
     },
   })),
+  ...planeActions,
 ];
 
 export function runAction(id: string, path?: string): void {

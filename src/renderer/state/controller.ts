@@ -4,7 +4,7 @@
  * Components and the action table call these; nothing here touches React.
  */
 import { concatArrays } from '../../core/concatArrays.js';
-import type { Stroke } from '../../core/labels/Stroke.js';
+import { strokePlane, type Stroke } from '../../core/labels/Stroke.js';
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import { uploadInChunks } from '../../core/protocol/uploadInChunks.js';
 import type { LabelClass, ProjectImage, ProjectState, Rect } from '../../core/protocol/types.js';
@@ -77,12 +77,21 @@ export async function showProject(project: ProjectState): Promise<void> {
   predictions.clear();
   const display: Record<string, DisplaySettings> = {};
   for (const image of project.images) {
-    const base = await service().getBaseLabels(image.id);
-    labels.load(
-      image,
-      base,
-      project.strokes.filter((s) => s.imageId === image.id),
-    );
+    const strokes = project.strokes.filter((s) => s.imageId === image.id);
+    // Every plane of a stack with saved labels or strokes: plane 0 first, which later planes join.
+    const planes = new Set([0, ...(image.basePlanes ?? []), ...strokes.map(strokePlane)]);
+    for (const plane of [...planes].sort((a, b) => a - b)) {
+      const base =
+        plane === 0
+          ? await service().getBaseLabels(image.id)
+          : await service().getBaseLabels(image.id, plane);
+      labels.load(
+        image,
+        base,
+        strokes.filter((s) => strokePlane(s) === plane),
+        plane,
+      );
+    }
     display[image.id] = defaultDisplay(image);
   }
   const first = project.images[0]?.id ?? null;
@@ -111,12 +120,27 @@ export function selectImage(imageId: string): void {
   labelsDirty = null;
   setApp((s) => ({
     activeImageId: imageId,
+    plane: 0,
     view: fitView(image, viewport),
     labelsVersion: s.labelsVersion + 1,
   }));
   syncUndoState();
   onViewChanged(true);
   if (hasAnyLabels(imageId)) void updatePrediction(true);
+}
+
+/**
+ * Shows another plane of the active image's stack: its image tiles, labels and overlay (predicted on
+ * that plane, with the current model); undo and redo act on that plane's own history.
+ */
+export function showPlane(plane: number): void {
+  const image = findImage(getApp().activeImageId);
+  if (!image || plane === getApp().plane) return;
+  if (!Number.isInteger(plane) || plane < 0 || plane >= (image.planes ?? 1)) return;
+  labelsDirty = null;
+  setApp((s) => ({ plane, labelsVersion: s.labelsVersion + 1, predictionVersion: s.predictionVersion + 1 }));
+  syncUndoState();
+  onViewChanged(true);
 }
 
 export function findImage(imageId: string | null): ProjectImage | undefined {
@@ -153,7 +177,7 @@ export function onViewChanged(immediate = false): void {
 }
 
 async function fetchVisibleImageTiles(): Promise<void> {
-  const { activeImageId, view, viewport } = getApp();
+  const { activeImageId, view, viewport, plane } = getApp();
   const image = findImage(activeImageId);
   if (!image) return;
   const level = levelForScale(view.scale);
@@ -161,11 +185,11 @@ async function fetchVisibleImageTiles(): Promise<void> {
   const wanted = visibleTiles(view, viewport, image, size);
   await Promise.all(
     wanted.map(async (rect) => {
-      const key = imageTileKey(image.id, level, rect);
+      const key = imageTileKey(image.id, level, rect, plane);
       if (imageTiles.get(key)) return;
       const entry = imageTiles.reserve(key);
       try {
-        entry.tile = await service().getImageTile({ imageId: image.id, level, rect });
+        entry.tile = await service().getImageTile({ imageId: image.id, level, rect, plane });
         setApp((s) => ({ imageVersion: s.imageVersion + 1 }));
       } catch (err) {
         imageTiles.entries.delete(key);
@@ -180,7 +204,7 @@ async function fetchVisibleImageTiles(): Promise<void> {
  * backend, so panning away cancels work for tiles no longer on screen.
  */
 export async function updatePrediction(retrain: boolean): Promise<void> {
-  const { activeImageId, view, viewport } = getApp();
+  const { activeImageId, view, viewport, plane } = getApp();
   const image = findImage(activeImageId);
   if (!image) return;
   const all = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
@@ -200,6 +224,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
         tiles: all,
         retrain: true,
         stride: Math.min(MAX_STRIDE, PREVIEW_STRIDE * screenStride),
+        plane,
       });
       if (requestId !== currentPredictRequest || preview.isCancelled) return;
       if (preview.hasModel)
@@ -211,7 +236,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       return;
     }
   }
-  const tiles = all.filter((t) => !predictions.isCurrent(image.id, t, screenStride));
+  const tiles = all.filter((t) => !predictions.isCurrent(image.id, t, screenStride, plane));
   const requestId = nextRequestId++;
   currentPredictRequest = requestId;
   if (tiles.length === 0) return;
@@ -224,6 +249,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       tiles,
       retrain,
       stride: screenStride,
+      plane,
     });
     if (requestId !== currentPredictRequest) return;
     if (!result.hasModel) {
@@ -253,8 +279,7 @@ function showErrorUnlessRemoved(err: unknown, imageId: string): void {
 }
 
 function hasAnyLabels(imageId: string): boolean {
-  const raster = labels.raster(imageId);
-  return raster !== null && raster.some((v) => v !== 0);
+  return labels.hasAnyLabel(imageId);
 }
 
 function afterLabelEdit(edit: LabelEdit | null): void {
@@ -277,18 +302,18 @@ export function commitStroke(stroke: Stroke): void {
 }
 
 export function undo(): void {
-  const id = getApp().activeImageId;
-  if (id) afterLabelEdit(labels.undo(id));
+  const { activeImageId: id, plane } = getApp();
+  if (id) afterLabelEdit(labels.undo(id, plane));
 }
 
 export function redo(): void {
-  const id = getApp().activeImageId;
-  if (id) afterLabelEdit(labels.redo(id));
+  const { activeImageId: id, plane } = getApp();
+  if (id) afterLabelEdit(labels.redo(id, plane));
 }
 
 function syncUndoState(): void {
-  const id = getApp().activeImageId;
-  setApp({ canUndo: labels.canUndo(id), canRedo: labels.canRedo(id) });
+  const { activeImageId: id, plane } = getApp();
+  setApp({ canUndo: labels.canUndo(id, plane), canRedo: labels.canRedo(id, plane) });
 }
 
 const CLASS_COLORS = ['#e0c020', '#2080ff', '#e6194b', '#3cb44b', '#911eb4', '#f58231', '#46f0f0'];

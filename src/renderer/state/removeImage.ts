@@ -5,12 +5,9 @@
 import * as app from './controller.js';
 import { getApp, markEdited, setApp } from './store.js';
 
-/** Labeled pixels of an image as the window holds them. */
+/** Labeled pixels of an image (every plane of a stack) as the window holds them. */
 function labeledPixels(imageId: string): number {
-  const raster = app.labels.raster(imageId);
-  let n = 0;
-  if (raster) for (const v of raster) if (v !== 0) n++;
-  return n;
+  return app.labels.pixelsOfImage(imageId);
 }
 
 export async function removeImage(imageId: string, isConfirmed = false): Promise<void> {

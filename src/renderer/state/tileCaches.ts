@@ -17,9 +17,11 @@ export interface PredictionEntry {
   canvases: Map<string, { canvas: HTMLCanvasElement; drawnWith: string }>;
 }
 
-export const imageTileKey = (imageId: string, level: number, rect: Rect) =>
-  `${imageId}:${level}:${rect.x},${rect.y}`;
-export const predictionKey = (imageId: string, rect: Rect) => `${imageId}:${rect.x},${rect.y}`;
+/** Keys name the plane of a stack after the level (`p5`), so tiles of every plane can stay cached. */
+export const imageTileKey = (imageId: string, level: number, rect: Rect, plane = 0) =>
+  `${imageId}:${level}:${plane === 0 ? '' : `p${plane}:`}${rect.x},${rect.y}`;
+export const predictionKey = (imageId: string, rect: Rect, plane = 0) =>
+  `${imageId}:${plane === 0 ? '' : `p${plane}:`}${rect.x},${rect.y}`;
 
 /** Raw image tiles kept (each ≤ 256 KiB per channel); older ones are dropped first. */
 const MAX_IMAGE_TILES = 400;
@@ -49,17 +51,20 @@ export class PredictionTiles {
   currentFrom = 0;
 
   put(tile: ProbabilityTile): void {
-    this.entries.set(predictionKey(tile.imageId, tile.rect), { tile, canvases: new Map() });
+    this.entries.set(predictionKey(tile.imageId, tile.rect, tile.plane ?? 0), { tile, canvases: new Map() });
   }
 
   /** True when the tile was predicted by the current model at `stride` or finer. */
-  isCurrent(imageId: string, rect: Rect, stride: number): boolean {
-    const e = this.entries.get(predictionKey(imageId, rect));
+  isCurrent(imageId: string, rect: Rect, stride: number, plane = 0): boolean {
+    const e = this.entries.get(predictionKey(imageId, rect, plane));
     return e !== undefined && e.tile.requestId >= this.currentFrom && e.tile.stride <= stride;
   }
 
-  forImage(imageId: string): PredictionEntry[] {
-    return [...this.entries.values()].filter((e) => e.tile.imageId === imageId);
+  /** Tiles of one plane of an image (plane 0 unless a stack's plane is named). */
+  forImage(imageId: string, plane = 0): PredictionEntry[] {
+    return [...this.entries.values()].filter(
+      (e) => e.tile.imageId === imageId && (e.tile.plane ?? 0) === plane,
+    );
   }
 
   clear(imageId?: string): void {

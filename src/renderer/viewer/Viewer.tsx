@@ -23,6 +23,8 @@ import { emptyStateHint } from '../state/emptyStateHint.js';
 import { getApp, OVERLAY_MODES, setApp, useApp } from '../state/store.js';
 import { colorizeLabels, growRect, levelForScale, parseColor, zoomAt } from './rendering.js';
 import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
+import { LabelHereNextMarks } from './LabelHereNextMarks.js';
+import { PlaneSliders } from '../panels/PlaneSliders.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
 
@@ -50,6 +52,7 @@ export function Viewer() {
 
   const project = useApp((s) => s.project);
   const activeImageId = useApp((s) => s.activeImageId);
+  const plane = useApp((s) => s.plane);
   const view = useApp((s) => s.view);
   const viewport = useApp((s) => s.viewport);
   const display = useApp((s) => (s.activeImageId ? s.display[s.activeImageId] : undefined));
@@ -95,21 +98,24 @@ export function Viewer() {
   // Label raster → label canvas, only the changed rectangle when known.
   useEffect(() => {
     if (!image) return;
-    const raster = labels.raster(image.id);
+    const raster = labels.raster(image.id, plane);
     if (!raster) return;
     let canvas = labelCanvas.current;
     const isNew =
       !canvas ||
       canvas.width !== image.width ||
       canvas.height !== image.height ||
-      canvas.dataset.image !== image.id;
-    if (!canvas || isNew) {
+      canvas.dataset.image !== image.id ||
+      canvas.dataset.plane !== String(plane);
+    if (!canvas || canvas.width !== image.width || canvas.height !== image.height) {
       canvas = document.createElement('canvas');
       canvas.width = image.width;
       canvas.height = image.height;
-      canvas.dataset.image = image.id;
       labelCanvas.current = canvas;
     }
+    // Another plane (or image) of the same size redraws the canvas the layer already shows, in full.
+    canvas.dataset.image = image.id;
+    canvas.dataset.plane = String(plane);
     const dirty = takeLabelsDirty();
     // The outline reaches one pixel past the changed labels.
     const rect =
@@ -120,7 +126,7 @@ export function Viewer() {
     colorizeLabels(raster, image, rect, colors, data.data);
     canvas.getContext('2d')!.putImageData(data, rect.x, rect.y);
     labelLayer.current?.batchDraw();
-  }, [labelsVersion, image, classes]);
+  }, [labelsVersion, image, classes, plane]);
 
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
@@ -189,6 +195,7 @@ export function Viewer() {
       id: newId(),
       kind: 'stroke',
       imageId: image.id,
+      plane,
       classId: activeClassId,
       radiusPx: brushRadius,
       mode: tool === 'eraser' ? 'erase' : 'paint',
@@ -239,10 +246,16 @@ export function Viewer() {
     image && display
       ? // Neighbouring levels fill in while this level's tiles load; coarser ones are drawn first, under finer.
         [...imageTiles.entries.values()]
-          .filter((t) => t.tile && t.tile.imageId === image.id && Math.abs(t.tile.level - level) <= 1)
+          .filter(
+            (t) =>
+              t.tile &&
+              t.tile.imageId === image.id &&
+              (t.tile.plane ?? 0) === plane &&
+              Math.abs(t.tile.level - level) <= 1,
+          )
           .sort((a, b) => b.tile!.level - a.tile!.level)
       : [];
-  const predicted = image ? predictions.forImage(image.id) : [];
+  const predicted = image ? predictions.forImage(image.id, plane) : [];
 
   return (
     <div
@@ -315,6 +328,9 @@ export function Viewer() {
             </Group>
           ))}
         </Layer>
+        <Layer listening={false}>
+          <LabelHereNextMarks tiles={predicted.map((p) => p.tile)} />
+        </Layer>
         <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
           <Group visible={layers.labels.isVisible} opacity={layers.labels.opacity}>
             {image && labelCanvas.current ? (
@@ -342,6 +358,7 @@ export function Viewer() {
           ) : null}
         </Layer>
       </Stage>
+      {image ? <PlaneSliders image={image} /> : null}
       {!image ? (
         <div className="viewer-empty" data-testid="empty-hint">
           {emptyStateHint(host())}
