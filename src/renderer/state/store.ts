@@ -31,23 +31,15 @@ export interface OverlaySettings {
 }
 
 /** The layers of the view, bottom to top: the image, each overlay, the labels (napari's layer list). */
-/** 'next': the "Label here next" marks (viewer/unexplainedLayer.ts). */
-export type LayerId = 'image' | OverlayMode | 'next' | 'labels';
+export type LayerId = 'image' | OverlayMode | 'labels';
 export const LAYER_ORDER: readonly LayerId[] = [
   'image',
   'probabilities',
   'segmentation',
   'uncertainty',
-  'unexplained',
-  'next',
   'labels',
 ];
-export const OVERLAY_MODES: readonly OverlayMode[] = [
-  'probabilities',
-  'segmentation',
-  'uncertainty',
-  'unexplained',
-];
+export const OVERLAY_MODES: readonly OverlayMode[] = ['probabilities', 'segmentation', 'uncertainty'];
 
 export interface LayerSetting {
   isVisible: boolean;
@@ -141,8 +133,6 @@ export const useApp = create<AppState>(() => ({
     probabilities: { isVisible: true, opacity: 0.5 },
     segmentation: { isVisible: false, opacity: 0.5 },
     uncertainty: { isVisible: false, opacity: 0.7 },
-    unexplained: { isVisible: false, opacity: 0.8 },
-    next: { isVisible: false, opacity: 1 },
     labels: { isVisible: true, opacity: 1 },
   },
   isLiveUpdate: true,
