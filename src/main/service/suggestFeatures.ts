@@ -32,6 +32,8 @@ import {
 } from './suggestFeatureConstants.js';
 
 export interface SuggestImage {
+  /** The project's image id (for the feature cache). */
+  readonly id: string;
   readonly width: number;
   readonly height: number;
   /** 0 = unlabeled, else a class id. */
@@ -57,6 +59,11 @@ export interface SuggestDeps {
     features: FeatureMatrix,
     signal: AbortSignal,
   ): Promise<Float32Array[]>;
+  /**
+   * Features of one tile of the prediction grid under ilastik's default matrix, when the window's cache
+   * holds them (the project uses exactly that matrix); else computeFeatures is used.
+   */
+  gridTileFeatures?(imageId: string, core: Rect, signal: AbortSignal): Promise<Float32Array[]>;
   scoreSets(input: ScoreFeatureSetsInput, signal: AbortSignal): Promise<ScoreFeatureSetsOutput>;
   onProgress(done: number, total: number): void;
 }
@@ -227,7 +234,9 @@ async function collectScoringSamples(
         }
       }
       if (picked.length === 0) continue;
-      const planes = await deps.computeFeatures(image.pixels, core, universe, signal);
+      const planes = deps.gridTileFeatures
+        ? await deps.gridTileFeatures(image.id, core, signal)
+        : await deps.computeFeatures(image.pixels, core, universe, signal);
       featureCount = planes.length;
       const part = new Float32Array(picked.length * featureCount);
       picked.forEach((local, i) => {

@@ -15,7 +15,7 @@ import type { ClassifierEngine } from './ClassifierEngine.js';
 import { scoreFeatureSetsJob } from '../engine/jobs/scoreFeatureSetsJob.js';
 import type { OpenImage } from './projectImage.js';
 import { SUGGEST_PREVIEW_PX } from './suggestFeatureConstants.js';
-import { suggestFeatureSets } from './suggestFeatures.js';
+import { suggestFeatureSets, universeCells } from './suggestFeatures.js';
 
 export interface SuggestContext {
   readonly engine: ClassifierEngine;
@@ -25,6 +25,8 @@ export interface SuggestContext {
   readonly classIds: readonly number[];
   readonly features: FeatureMatrix;
   readonly onProgress: (progress: Progress) => void;
+  /** Features of a grid tile under the project's current selection, from the service's cache. */
+  readonly cachedTileFeatures: (image: OpenImage, core: Rect, signal: AbortSignal) => Promise<Float32Array[]>;
 }
 
 export async function runSuggestFeatures(
@@ -36,10 +38,12 @@ export async function runSuggestFeatures(
   const previewRect = previewCrop(request.viewRect, context.image.info.width, context.image.info.height);
   const pixelsOf = (im: OpenImage) => im.normalized?.pixels ?? im.pixels;
   const { engine } = context;
+  const byId = new Map(context.images.map((im) => [im.info.id, im]));
   try {
     const outcome = await suggestFeatureSets(
       {
         images: context.images.map((im) => ({
+          id: im.info.id,
           width: im.info.width,
           height: im.info.height,
           labels: im.labels,
@@ -52,6 +56,11 @@ export async function runSuggestFeatures(
       },
       {
         computeFeatures: (image, core, features, s) => engine.computeTileFeatures(image, core, features, s),
+        // The usual case: the project still computes ilastik's default matrix, so painting has cached
+        // the scribbled tiles' features already.
+        gridTileFeatures: sameMatrix(context.features, universeCells(1).universe)
+          ? (imageId, core, s) => context.cachedTileFeatures(byId.get(imageId)!, core, s)
+          : undefined,
         scoreSets: (input, s) =>
           engine.scoreFeatureSets
             ? engine.scoreFeatureSets(input, s)
@@ -95,4 +104,15 @@ export function previewCrop(view: Rect, width: number, height: number): Rect {
   const x = Math.max(0, Math.min(width - w, Math.round(cx - w / 2)));
   const y = Math.max(0, Math.min(height - h, Math.round(cy - h / 2)));
   return { x, y, width: w, height: h };
+}
+
+function sameMatrix(a: FeatureMatrix, b: FeatureMatrix): boolean {
+  return (
+    a.scales.length === b.scales.length &&
+    a.scales.every((s, j) => s === b.scales[j]) &&
+    a.enabled.length === b.enabled.length &&
+    a.enabled.every(
+      (row, r) => row.length === b.enabled[r].length && row.every((on, j) => on === b.enabled[r][j]),
+    )
+  );
 }

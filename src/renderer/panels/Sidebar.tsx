@@ -5,6 +5,7 @@
 import * as app from '../state/controller.js';
 import { runAction } from '../state/actions.js';
 import { ContrastPanel } from './ContrastPanel.js';
+import { LabelExplorer } from './LabelExplorer.js';
 import { LayerPanel } from './LayerPanel.js';
 import { SuggestFeaturesPanel } from './SuggestFeaturesPanel.js';
 import { rangeMismatch } from '../state/rangeWarning.js';
@@ -26,6 +27,7 @@ export function Sidebar() {
       <BrushPanel />
       <ContrastPanel />
       <LayerPanel />
+      <LabelExplorer />
       <SuggestFeaturesPanel />
     </aside>
   );
