@@ -4,6 +4,7 @@
  */
 import type { LabelClass } from '../../core/protocol/types.js';
 import { LAYER_ORDER, setApp, useApp, type LayerId, type LayerSetting } from '../state/store.js';
+import { LABEL_HERE_NEXT_HELP, UNEXPLAINED_HELP } from '../viewer/unexplainedLayer.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
 
@@ -12,7 +13,15 @@ export const LAYER_NAMES: Record<LayerId, string> = {
   probabilities: 'Probabilities',
   segmentation: 'Simple Segmentation',
   uncertainty: 'Uncertainty',
+  unexplained: 'Unexplained',
+  next: 'Label here next',
   labels: 'Labels',
+};
+
+/** Layers that need a sentence of explanation: tooltip on the row, and a line under it while shown. */
+const LAYER_HELP: Partial<Record<LayerId, string>> = {
+  unexplained: UNEXPLAINED_HELP,
+  next: LABEL_HERE_NEXT_HELP,
 };
 
 export function setLayer(id: LayerId, change: Partial<LayerSetting>): void {
@@ -36,7 +45,12 @@ export function LayerPanel() {
           const layer = layers[id];
           const name = LAYER_NAMES[id];
           return (
-            <li key={id} data-layer-row={id} className={layer.isVisible ? '' : 'hidden-layer'}>
+            <li
+              key={id}
+              data-layer-row={id}
+              className={layer.isVisible ? '' : 'hidden-layer'}
+              title={LAYER_HELP[id]}
+            >
               <label className="toggle">
                 <input
                   type="checkbox"
@@ -58,6 +72,11 @@ export function LayerPanel() {
                 onChange={(e) => setLayer(id, { opacity: Number(e.target.value) / 100 })}
               />
               <span className="muted opacity-value">{Math.round(layer.opacity * 100)} %</span>
+              {LAYER_HELP[id] && layer.isVisible ? (
+                <p className="muted layer-help" data-layer-help={id}>
+                  {LAYER_HELP[id]}
+                </p>
+              ) : null}
             </li>
           );
         })}

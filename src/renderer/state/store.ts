@@ -31,15 +31,23 @@ export interface OverlaySettings {
 }
 
 /** The layers of the view, bottom to top: the image, each overlay, the labels (napari's layer list). */
-export type LayerId = 'image' | OverlayMode | 'labels';
+/** 'next': the "Label here next" marks (viewer/unexplainedLayer.ts). */
+export type LayerId = 'image' | OverlayMode | 'next' | 'labels';
 export const LAYER_ORDER: readonly LayerId[] = [
   'image',
   'probabilities',
   'segmentation',
   'uncertainty',
+  'unexplained',
+  'next',
   'labels',
 ];
-export const OVERLAY_MODES: readonly OverlayMode[] = ['probabilities', 'segmentation', 'uncertainty'];
+export const OVERLAY_MODES: readonly OverlayMode[] = [
+  'probabilities',
+  'segmentation',
+  'uncertainty',
+  'unexplained',
+];
 
 export interface LayerSetting {
   isVisible: boolean;
@@ -133,6 +141,8 @@ export const useApp = create<AppState>(() => ({
     probabilities: { isVisible: true, opacity: 0.5 },
     segmentation: { isVisible: false, opacity: 0.5 },
     uncertainty: { isVisible: false, opacity: 0.7 },
+    unexplained: { isVisible: false, opacity: 0.8 },
+    next: { isVisible: false, opacity: 1 },
     labels: { isVisible: true, opacity: 1 },
   },
   isLiveUpdate: true,

@@ -64,7 +64,8 @@ export function windowChannels(
   return out;
 }
 
-export type OverlayMode = 'probabilities' | 'segmentation' | 'uncertainty';
+/** 'unexplained' is drawn from the tile's own plane (unexplainedLayer.ts), not from the probabilities. */
+export type OverlayMode = 'probabilities' | 'segmentation' | 'uncertainty' | 'unexplained';
 
 /**
  * Colours quantized probabilities (classCount planes, 0..255) as RGBA. Probabilities: each shown class

@@ -12,6 +12,7 @@ import {
   type ChannelDisplay,
   type OverlayMode,
 } from './rendering.js';
+import { colorizeUnexplained } from './unexplainedLayer.js';
 
 export function channelDisplays(display: DisplaySettings): ChannelDisplay[] {
   return display.channels.map((c, i) => ({
@@ -50,18 +51,21 @@ export function overlayCanvas(
   if (drawn && drawn.drawnWith === key) return drawn.canvas;
   const { width, height, probabilities, classCount } = entry.tile;
   if (classCount !== classes.length) return null; // predicted before the class list changed
+  if (mode === 'unexplained' && !entry.tile.unexplained) return null;
   const canvas = drawn?.canvas ?? document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
   const data = new ImageData(width, height);
-  colorizeProbabilities(
-    probabilities,
-    classCount,
-    classes.map((c) => parseColor(c.color)),
-    classes.map((c) => !overlay.hiddenClasses.includes(c.id)),
-    mode,
-    data.data,
-  );
+  if (mode === 'unexplained') colorizeUnexplained(entry.tile.unexplained!, data.data);
+  else
+    colorizeProbabilities(
+      probabilities,
+      classCount,
+      classes.map((c) => parseColor(c.color)),
+      classes.map((c) => !overlay.hiddenClasses.includes(c.id)),
+      mode,
+      data.data,
+    );
   canvas.getContext('2d')!.putImageData(data, 0, 0);
   entry.canvases.set(mode, { canvas, drawnWith: key });
   return canvas;
