@@ -22,6 +22,9 @@ import { predictStreaming, type StreamOutput, type TileRequest } from './predict
 import { createRasterSink, type RasterSink } from './RasterSink.js';
 import { adaptToPlane } from './adaptToImage.js';
 import type { AdaptationChoice } from '../../core/classifier/adaptation/adaptationConstants.js';
+import { featureDimensions } from '../../core/project/featureSettings.js';
+import { predictVolume } from '../volume/predictVolume.js';
+import { volumeFeatureNames, volumeFeatureSpec } from '../volume/volumeFeatureSpec.js';
 
 export type BatchEvent =
   | {
@@ -50,10 +53,10 @@ export interface PredictBatchOptions {
   readonly tileSize?: number;
   readonly onEvent?: (event: BatchEvent) => void;
   /**
-   * The scribbles of an image (0 unlabeled, 1..K), for the Labels export: a project image's labels;
-   * undefined (all unlabeled) for other images.
+   * The scribbles of one plane (flat index t·Z + z) of an image (0 unlabeled, 1..K), for the Labels export:
+   * a project image's labels; undefined (all unlabeled) for other images and unlabelled planes.
    */
-  readonly labelsOf?: (imagePath: string) => Uint8Array | undefined;
+  readonly labelsOf?: (imagePath: string, plane: number) => Uint8Array | undefined;
   /** Stops the run (Ctrl-C): no further image is started, the current one's jobs are cancelled and its partial outputs removed. */
   readonly signal?: AbortSignal;
   /** Per-image adaptation of the model to each plane (README, Adaptation); default 'auto'. */
@@ -124,8 +127,10 @@ async function predictOneImage(
   const { project } = options;
   const { selection, convention } = project.features;
   const { info } = source;
+  // 3-D features over z per t frame (predictVolume checks the stack has a z axis and the scales fit it).
+  const isVolume = featureDimensions(project.features) === '3d';
   const expected = featureChannelCount(selection, info.channels);
-  if (expected !== model.featureCount) {
+  if (!isVolume && expected !== model.featureCount) {
     const perChannel = featureChannelCount(selection, 1);
     throw new Error(
       `has ${info.channels} channel(s) but the project was trained on images with ${model.featureCount / perChannel}`,
@@ -143,9 +148,13 @@ async function predictOneImage(
   }
   const haloPx = featureHaloPx(selection, convention);
   const classNames = model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`);
-  const labels = options.targets.some((t) => t.result === 'Labels')
-    ? checkedLabels(options.labelsOf?.(source.name), info.width * info.height)
-    : undefined;
+  const wantsLabels = options.targets.some((t) => t.result === 'Labels');
+  const labelsAt = (plane: number): Uint8Array | undefined =>
+    wantsLabels ? checkedLabels(options.labelsOf?.(source.name, plane), info.width * info.height) : undefined;
+  const featureNames = () =>
+    isVolume
+      ? volumeFeatureNames(volumeFeatureSpec(project.features), info.channels)
+      : featureChannelNames(selection, info.channels);
   const stackShape = info.planes > 1 ? [tSize, zSize].filter((n) => n > 1) : [];
   const geometryOf = (channels: number) =>
     isPerPlane
@@ -162,7 +171,7 @@ async function predictOneImage(
         target.result === 'Probabilities'
           ? classNames
           : target.result === 'Features'
-            ? featureChannelNames(selection, info.channels)
+            ? featureNames()
             : undefined;
       const nameParts = {
         imagePath: source.name,
@@ -199,13 +208,17 @@ async function predictOneImage(
   };
   try {
     const stack = isPerPlane ? null : await createOutputs(undefined);
+    if (isVolume) {
+      await predictVolumeImage(options, source, model, modelKey, stack, createOutputs, labelsAt);
+      if (stack) for (const { sink } of stack) await sink.finish();
+      for (const sink of created) await sink.commit();
+      return created.flatMap((sink) => sink.paths);
+    }
     for (let plane = 0; plane < info.planes; plane++) {
       const target: PlaneOutputs = stack
         ? { outputs: stack, index: plane }
         : { outputs: await createOutputs(plane), index: 0 };
-      // Project scribbles are 2-D: they belong to the first plane.
-      const planeLabels = plane === 0 ? labels : undefined;
-      await predictOnePlane(options, source, model, modelKey, plane, haloPx, target, planeLabels);
+      await predictOnePlane(options, source, model, modelKey, plane, haloPx, target, labelsAt(plane));
       if (!stack) for (const { sink } of target.outputs) await sink.finish();
     }
     if (stack) for (const { sink } of stack) await sink.finish();
@@ -221,15 +234,56 @@ async function predictOneImage(
  * An image the project was trained on (it holds labels there) is predicted with the model as trained
  * under 'auto', as the window does; other images get the asked adaptation.
  */
-function adaptationChoice(options: PredictBatchOptions, imagePath: string): AdaptationChoice {
+function adaptationChoice(options: PredictBatchOptions, imagePath: string, plane: number): AdaptationChoice {
   const choice = options.adapt ?? 'auto';
-  const isTrainedOn = options.labelsOf?.(imagePath)?.some((v) => v > 0) ?? false;
+  const isTrainedOn = options.labelsOf?.(imagePath, plane)?.some((v) => v > 0) ?? false;
   return choice === 'auto' && isTrainedOn ? 'off' : choice;
 }
 
 /** An image's scribbles if they cover it pixel for pixel; none (all unlabeled) otherwise. */
 function checkedLabels(labels: Uint8Array | undefined, pixels: number): Uint8Array | undefined {
   return labels && labels.length === pixels ? labels : undefined;
+}
+
+/**
+ * Predicts a stack with 3-D features, frame by frame, into its stack outputs or (a name with {z}, {t} or
+ * {plane}) one set of files per plane, each finished once its slab is written. Not committed here.
+ */
+async function predictVolumeImage(
+  options: PredictBatchOptions,
+  source: OpenedImage,
+  model: FittedClassifier,
+  modelKey: string,
+  stack: StreamOutput[] | null,
+  createOutputs: (plane: number) => Promise<StreamOutput[]>,
+  labelsAt: (plane: number) => Uint8Array | undefined,
+): Promise<void> {
+  const { width } = source.info;
+  const perPlane = new Map<number, StreamOutput[]>();
+  await predictVolume({
+    source,
+    pool: options.pool,
+    model,
+    modelKey,
+    features: options.project.features,
+    normalization: options.project.normalization,
+    wantsFeatures: options.targets.some((t) => t.result === 'Features'),
+    signal: options.signal,
+    outputsFor: async (plane) => {
+      if (stack) return { outputs: stack, index: plane };
+      let outputs = perPlane.get(plane);
+      if (!outputs) perPlane.set(plane, (outputs = await createOutputs(plane)));
+      return { outputs, index: 0 };
+    },
+    onPlanesDone: async (planes) => {
+      for (const plane of planes) {
+        for (const { sink } of perPlane.get(plane) ?? []) await sink.finish();
+        perPlane.delete(plane);
+      }
+    },
+    labelRows: (plane, y0, rows) => labelsAt(plane)?.subarray(y0 * width, (y0 + rows) * width),
+    onBlock: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
+  });
 }
 
 /** Predicts one plane into its outputs (not finished, not committed). */
@@ -254,7 +308,7 @@ async function predictOnePlane(
   // The project's model adapted to this plane (or itself); the project is not changed.
   const adapted = await adaptToPlane({
     ...{ source, plane, normalize, model, modelKey, selection, convention, haloPx, pool },
-    choice: adaptationChoice(options, source.name),
+    choice: adaptationChoice(options, source.name, plane),
     classNames: model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`),
     signal: options.signal,
   });

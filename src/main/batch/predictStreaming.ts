@@ -88,7 +88,8 @@ export async function predictStreaming(options: StreamingPredictionOptions): Pro
   }
 }
 
-interface BandResult {
+/** A band of rows of one plane, ready to be written: probabilities and, for a Features export, features. */
+export interface BandResult {
   readonly y: number;
   readonly rows: number;
   readonly probabilities: Float32Array[];
@@ -158,7 +159,14 @@ async function classifyBand(
   };
 }
 
-async function writeBand(options: StreamingPredictionOptions, band: BandResult): Promise<void> {
+/** What writing a band needs: the outputs, where the plane goes in them, class values and scribbles. */
+export type BandWriteOptions = Pick<
+  StreamingPredictionOptions,
+  'outputs' | 'outputPlane' | 'classValues' | 'labelRows'
+>;
+
+/** Turns a band into each output's result (segmentation, uncertainty, …) and appends it to the outputs. */
+export async function writeBand(options: BandWriteOptions, band: BandResult): Promise<void> {
   for (const output of options.outputs) {
     let planes: Float32Array[] | Uint8Array[];
     if (output.result === 'Labels') {

@@ -1,10 +1,13 @@
 /**
  * `mixel train`: images + label images in, a saved project with a trained model out. Label images hold
- * class values (0 = unlabeled, 1..K); they are checked against their image (same size) and the classes
- * (no value beyond K) before any feature is computed.
+ * class values (0 = unlabeled, 1..K), one page per plane of a stack (labelStacks.ts); they are checked
+ * against their image (same size) and the classes (no value beyond K) before any feature is computed.
+ * With 2-D features every labelled plane trains as an image; with 3-D features every labelled t frame of a
+ * stack trains as a volume (trainVolumes.ts).
  */
 import type { ClassifierOptions } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
+import { anisotropyFromPixelSize } from '../../core/project/featureSettings.js';
 import { normalizeForFeatures } from '../../core/normalization.js';
 import {
   addImage,
@@ -12,6 +15,8 @@ import {
   nicknameOf,
   setLabels,
   setModel,
+  type FeatureDimensions,
+  type FeatureSettings,
   type NormalizationSettings,
   type Project,
 } from '../../core/project/Project.js';
@@ -20,7 +25,10 @@ import type { WorkerPool } from '../engine/WorkerPool.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { ImageReadError } from '../io/ImageReadError.js';
 import { measureChannelRange } from '../io/imageStatistics.js';
-import { readImage } from '../io/openImage.js';
+import { openImage } from '../io/openImage.js';
+import type { OpenedImage } from '../io/OpenedImage.js';
+import { trainVolumeClassifier } from '../volume/trainVolumes.js';
+import { readLabelPlanes } from './labelStacks.js';
 import { saveProject } from '../project/projectFile.js';
 import { makeImageRecord } from '../project/projectImages.js';
 
@@ -35,6 +43,10 @@ export interface TrainProjectOptions {
   readonly pool: WorkerPool;
   readonly selection: FeatureSelection;
   readonly convention: FeatureConvention;
+  /** '3d': 3-D features over z of each stack, per t frame (default '2d'). */
+  readonly dimensions?: FeatureDimensions;
+  /** σ factors (z, y, x) for 3-D features; 'auto' from the stacks' pixel size; absent: isotropic. */
+  readonly anisotropy?: readonly [number, number, number] | 'auto';
   readonly normalization: NormalizationSettings;
   /** Class names in label-value order; default "class 1".."class K" with K the largest label value. */
   readonly classNames?: readonly string[];
@@ -52,28 +64,36 @@ const TRAIN_RANGE_REMEDY = {
     'the 0.1–99.9 % percentiles are mapped to 0..1, so this pixel is an extreme outlier: clip the outliers',
 } as const;
 
+interface LoadedPair {
+  readonly pair: TrainingPair;
+  readonly source: OpenedImage;
+  readonly labelPlanes: Map<number, Uint8Array>;
+}
+
 export async function trainProject(options: TrainProjectOptions): Promise<Project> {
   if (options.pairs.length === 0) throw new RangeError('give at least one --image with its --labels');
-  const loaded = [];
+  const loaded: LoadedPair[] = [];
   let maxLabel = 0;
   const labelledClasses = new Set<number>();
   for (const pair of options.pairs) {
-    const { info, image, source } = await readImage(pair.image, { axes: options.axes });
-    assertFiniteSamples(pair.image, image);
-    const labels = await readLabelImage(pair.labels, info.width, info.height, pair.image);
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i] > maxLabel) maxLabel = labels[i];
-      if (labels[i] > 0) labelledClasses.add(labels[i]);
+    const source = await openImage(pair.image, { axes: options.axes });
+    const labelPlanes = await readLabelPlanes(pair.labels, source.info, pair.image);
+    for (const labels of labelPlanes.values()) {
+      for (let i = 0; i < labels.length; i++) {
+        if (labels[i] > maxLabel) maxLabel = labels[i];
+        if (labels[i] > 0) labelledClasses.add(labels[i]);
+      }
     }
-    loaded.push({ pair, info, image, source, labels });
+    loaded.push({ pair, source, labelPlanes });
   }
   const classNames = options.classNames ?? Array.from({ length: maxLabel }, (_, i) => `class ${i + 1}`);
   if (maxLabel > classNames.length) {
-    const culprit = loaded.find((l) => l.labels.some((v) => v > classNames.length)) ?? loaded[0];
-    const value = culprit.labels.reduce((m, v) => Math.max(m, v), 0);
+    const beyond = (l: LoadedPair) =>
+      [...l.labelPlanes.values()].some((p) => p.some((v) => v > classNames.length));
+    const culprit = loaded.find(beyond) ?? loaded[0];
     throw new ImageReadError(
       culprit.pair.labels,
-      `holds the label value ${value} but only ${classNames.length} classes are named (${classNames.join(', ')}); add names to --classes`,
+      `holds the label value ${maxLabel} but only ${classNames.length} classes are named (${classNames.join(', ')}); add names to --classes`,
     );
   }
   if (labelledClasses.size < 2) {
@@ -84,18 +104,14 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
     );
   }
 
-  let project = createProject({
-    classNames,
-    features: { selection: options.selection, convention: options.convention },
-    normalization: options.normalization,
-  });
-  const inputs: TrainingInput[] = [];
+  const features = featureSettingsFor(options, loaded);
+  let project = createProject({ classNames, features, normalization: options.normalization });
   const usedIds = new Set<string>();
-  for (const { pair, info, image, source, labels } of loaded) {
+  for (const { pair, source, labelPlanes } of loaded) {
     const record = await makeImageRecord(
       options.outPath,
       pair.image,
-      info,
+      source.info,
       uniqueId(nicknameOf(pair.image), usedIds),
     );
     const range =
@@ -103,13 +119,62 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
         ? undefined
         : await measureChannelRange(source, options.normalization);
     project = addImage(project, { ...record, normalization: range });
-    project = setLabels(project, record.id, labels);
-    const normalized = normalizeForFeatures(image, options.normalization, range);
-    assertFeatureInput(pair.image, normalized, TRAIN_RANGE_REMEDY[options.normalization.mode]);
-    inputs.push({ image: normalized, labels });
+    for (const [plane, labels] of labelPlanes) project = setLabels(project, record.id, labels, plane);
+  }
+  const model =
+    features.dimensions === '3d'
+      ? await trainVolumes(options, features, loaded)
+      : await trainPlanes(options, loaded);
+  project = setModel(project, model);
+  await saveProject(options.outPath, project);
+  return project;
+}
+
+/** The project's feature settings: 3-D ones with their anisotropy resolved from the stacks if asked. */
+function featureSettingsFor(options: TrainProjectOptions, loaded: readonly LoadedPair[]): FeatureSettings {
+  const base = { selection: options.selection, convention: options.convention };
+  if ((options.dimensions ?? '2d') === '2d') return base;
+  let anisotropy: readonly [number, number, number] | null = null;
+  if (options.anisotropy === 'auto') {
+    for (const { pair, source } of loaded) {
+      let factors: [number, number, number];
+      try {
+        factors = anisotropyFromPixelSize(source.metadata.pixelSize);
+      } catch (err) {
+        throw new ImageReadError(pair.image, `--anisotropy auto: ${(err as Error).message}`);
+      }
+      if (anisotropy && factors.some((f, a) => f !== anisotropy?.[a])) {
+        throw new ImageReadError(
+          pair.image,
+          `--anisotropy auto: its pixel size gives σ factors ${factors.join(',')} but ${loaded[0].pair.image} gives ${anisotropy.join(',')}; give --anisotropy z,y,x`,
+        );
+      }
+      anisotropy = factors;
+    }
+  } else if (options.anisotropy) anisotropy = options.anisotropy;
+  return { ...base, dimensions: '3d', ...(anisotropy ? { anisotropy } : {}) };
+}
+
+/** 2-D features: every labelled plane of every image trains as one image. */
+async function trainPlanes(options: TrainProjectOptions, loaded: readonly LoadedPair[]) {
+  const inputs: TrainingInput[] = [];
+  for (const { pair, source, labelPlanes } of loaded) {
+    const { width, height } = source.info;
+    for (const [plane, labels] of labelPlanes) {
+      if (!labels.some((v) => v > 0)) continue;
+      const image = await source.readRegion({ x: 0, y: 0, width, height }, plane);
+      assertFiniteSamples(pair.image, image);
+      const range =
+        options.normalization.mode === 'none'
+          ? undefined
+          : await measureChannelRange(source, options.normalization, plane);
+      const normalized = normalizeForFeatures(image, options.normalization, range);
+      assertFeatureInput(pair.image, normalized, TRAIN_RANGE_REMEDY[options.normalization.mode]);
+      inputs.push({ image: normalized, labels });
+    }
   }
   options.onDidRead?.();
-  const model = await trainClassifier(
+  return trainClassifier(
     options.pool,
     inputs,
     options.selection,
@@ -117,44 +182,25 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
     options.classifierOptions ?? {},
     options.onProgress,
   );
-  project = setModel(project, model);
-  await saveProject(options.outPath, project);
-  return project;
 }
 
-/** Reads a label image: one channel of whole numbers 0..255, the size of its image. */
-export async function readLabelImage(
-  path: string,
-  width: number,
-  height: number,
-  imagePath: string,
-): Promise<Uint8Array> {
-  const { info, image } = await readImage(path);
-  if (info.width !== width || info.height !== height) {
-    throw new ImageReadError(
-      path,
-      `labels are ${info.width} × ${info.height} but ${imagePath} is ${width} × ${height}`,
-    );
-  }
-  if (info.channels !== 1) {
-    throw new ImageReadError(
-      path,
-      `labels need one channel of class values (0 = unlabeled, 1..K); this file has ${info.channels}`,
-    );
-  }
-  const values = image.channels[0];
-  const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
-      throw new ImageReadError(
-        path,
-        `label values must be whole numbers 0..255 (found ${v} at x=${i % width}, y=${Math.floor(i / width)})`,
-      );
-    }
-    out[i] = v;
-  }
-  return out;
+/** 3-D features: every labelled t frame of every stack trains as a volume, block by block. */
+async function trainVolumes(
+  options: TrainProjectOptions,
+  features: FeatureSettings,
+  loaded: readonly LoadedPair[],
+) {
+  options.onDidRead?.();
+  return trainVolumeClassifier(
+    options.pool,
+    loaded.map(({ source, labelPlanes }) => ({ source, labelPlanes })),
+    {
+      features,
+      normalization: options.normalization,
+      classifier: options.classifierOptions,
+      onProgress: options.onProgress,
+    },
+  );
 }
 
 function uniqueId(base: string, used: Set<string>): string {

@@ -31,6 +31,16 @@ export interface TrainingInput {
 
 export type TrainingProgress = (stage: 'features' | 'fit', done: number, total: number) => void;
 
+/**
+ * The share of unlabeled pixels (of the labelled tiles or blocks) kept for semi-supervised EM: enough for
+ * the classifier's sample count, none when it trains on labels only.
+ */
+export function unlabeledSampleFraction(options: Partial<ClassifierOptions>, unlabeled: number): number {
+  const sampleCount =
+    options.semiSupervised?.sampleCount ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.sampleCount;
+  return usesUnlabeled(options) ? Math.min(1, sampleCount / Math.max(1, unlabeled)) : 0;
+}
+
 export async function trainClassifier(
   pool: WorkerPool,
   inputs: TrainingInput[],
@@ -76,11 +86,7 @@ export async function trainClassifier(
     groupBase += Math.ceil(width / 8) * Math.ceil(height / 8) + 1;
   }
   if (jobs.length === 0) throw new RangeError('there are no labels to train on: paint at least two classes');
-  const sampleCount =
-    options.semiSupervised?.sampleCount ?? DEFAULT_CLASSIFIER_OPTIONS.semiSupervised.sampleCount;
-  const unlabeledFraction = usesUnlabeled(options)
-    ? Math.min(1, sampleCount / Math.max(1, unlabeledInLabeledTiles))
-    : 0;
+  const unlabeledFraction = unlabeledSampleFraction(options, unlabeledInLabeledTiles);
   let done = 0;
   const parts = await Promise.all(
     jobs.map(async (job, index) => {
@@ -104,9 +110,24 @@ export async function trainClassifier(
       return part;
     }),
   );
+  const model = await fitSampleParts(pool, parts, options, onProgress, signal);
+  return { ...model, featureNames: featureChannelNames(selection, channelCount) };
+}
+
+/**
+ * The fit shared by the 2-D and the volume trainer: the rows of every labelled tile or block joined, then
+ * EM on the pool (fitClassifierOnPool).
+ */
+export async function fitSampleParts(
+  pool: WorkerPool,
+  parts: TrainingSamples[],
+  options: Partial<ClassifierOptions>,
+  onProgress?: TrainingProgress,
+  signal?: AbortSignal,
+): Promise<FittedClassifier> {
   const merged = mergeSamples(parts);
   onProgress?.('fit', 0, 1);
-  const model = await fitClassifierOnPool(
+  return fitClassifierOnPool(
     pool,
     {
       samples: merged.samples,
@@ -119,7 +140,6 @@ export async function trainClassifier(
     (fitDone, fitTotal) => onProgress?.('fit', fitDone, fitTotal),
     signal,
   );
-  return { ...model, featureNames: featureChannelNames(selection, channelCount) };
 }
 
 function mergeSamples(parts: TrainingSamples[]): TrainingSamples {

@@ -6,6 +6,9 @@
 import { featureOffsets } from '../../core/features/featureOffset.js';
 import type { Box, Volume } from '../../core/features3d/volume3d.js';
 import type { PlanarImage } from '../../core/image.js';
+import { normalizeForFeatures } from '../../core/normalization.js';
+import type { NormalizationSettings } from '../../core/project/Project.js';
+import { measureChannelRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
@@ -86,4 +89,19 @@ export async function frameFeatureOffsets(
 /** The middle plane of frame `t`, where a volume's percentile normalization is measured. */
 export function normalizationPlane(layout: StackLayout, t: number): number {
   return planeIndex(layout, t, Math.floor(layout.zSize / 2));
+}
+
+/**
+ * The normalization of frame `t` under the project's settings: one range per frame (measured on its middle
+ * plane), so that all planes of a volume are scaled alike, in training and prediction.
+ */
+export async function frameNormalizer(
+  source: OpenedImage,
+  layout: StackLayout,
+  t: number,
+  settings: NormalizationSettings,
+): Promise<Normalize> {
+  if (settings.mode === 'none') return (image) => image;
+  const range = await measureChannelRange(source, settings, normalizationPlane(layout, t));
+  return (image) => normalizeForFeatures(image, settings, range);
 }

@@ -317,13 +317,15 @@ function stopOnSignals(): { signal: AbortSignal; exitCode?: number; dispose: () 
 async function projectLabels(
   projectPath: string,
   project: import('../../../core/project/Project.js').Project,
-): Promise<(imagePath: string) => Uint8Array | undefined> {
+): Promise<(imagePath: string, plane: number) => Uint8Array | undefined> {
   const { resolve } = await import('node:path');
   const { getLabels } = await import('../../../core/project/Project.js');
   const { resolveImagePath } = await import('../../project/projectFile.js');
   const ids = new Map(project.images.map((im) => [resolve(resolveImagePath(projectPath, im)), im.id]));
-  return (imagePath) => {
+  const planesOf = new Map(project.images.map((im) => [im.id, im.planes]));
+  return (imagePath, plane) => {
     const id = ids.get(resolve(imagePath));
-    return id === undefined ? undefined : getLabels(project, id);
+    if (id === undefined || plane >= (planesOf.get(id) ?? 1)) return undefined;
+    return getLabels(project, id, plane);
   };
 }

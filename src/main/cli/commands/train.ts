@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseThreads } from '../workOptions.js';
 import { UserError } from '../UserError.js';
 import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
+import { MAX_ANISOTROPY_FACTOR, MIN_ANISOTROPY_FACTOR } from '../../../core/features3d/featureLayout3d.js';
 
 interface TrainOptions {
   image: string[];
@@ -19,6 +20,8 @@ interface TrainOptions {
   semiSupervised: string;
   priors: string;
   seed: string;
+  dims: string;
+  anisotropy: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -39,6 +42,16 @@ export function registerTrain(program: Command): void {
     .option(
       '--classes <names>',
       'comma-separated class names in label-value order, e.g. "background,nucleus"',
+    )
+    .option(
+      '--dims <2d|3d>',
+      '2d: features per plane; 3d: 3-D features over z of each stack, per t frame',
+      '2d',
+    )
+    .option(
+      '--anisotropy <auto|off|z,y,x>',
+      'with --dims 3d: σ factors per axis; auto from the file pixel size; off = isotropic (ilastik)',
+      'off',
     )
     .option('--normalize <mode>', 'none (raw values) or percentile (per image 0.1–99.9 % → 0..1)', 'none')
     .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
@@ -83,6 +96,13 @@ export function registerTrain(program: Command): void {
       }
       if (!['image', 'counts', 'uniform'].includes(opts.priors)) {
         throw new UserError(`--priors ${opts.priors} is not known: use image, counts or uniform`);
+      }
+      if (!['2d', '3d'].includes(opts.dims)) {
+        throw new UserError(`--dims ${opts.dims} is not known: use 2d or 3d`);
+      }
+      const anisotropy = parseAnisotropy(opts.anisotropy);
+      if (anisotropy !== undefined && opts.dims !== '3d') {
+        throw new UserError(`--anisotropy ${opts.anisotropy} needs --dims 3d (2-D features have no z)`);
       }
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number (got ${opts.seed})`);
@@ -130,6 +150,8 @@ export function registerTrain(program: Command): void {
           pool,
           selection,
           convention: opts.convention as 'ilastik',
+          dimensions: opts.dims as '2d' | '3d',
+          anisotropy,
           normalization: { ...DEFAULT_NORMALIZATION, mode: opts.normalize as 'none' },
           classNames,
           axes: opts.axes,
@@ -175,6 +197,20 @@ export function registerTrain(program: Command): void {
         await pool.close();
       }
     });
+}
+
+/** `--anisotropy`: undefined for off, 'auto', or three σ factors z,y,x in the 3-D bank's range. */
+function parseAnisotropy(text: string): readonly [number, number, number] | 'auto' | undefined {
+  if (text === 'off') return undefined;
+  if (text === 'auto') return 'auto';
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  const [lo, hi] = [MIN_ANISOTROPY_FACTOR, MAX_ANISOTROPY_FACTOR];
+  if (parts.length !== 3 || !parts.every((f) => Number.isFinite(f) && f >= lo && f <= hi)) {
+    throw new UserError(
+      `--anisotropy ${text}: use auto, off, or three σ factors z,y,x in [${lo}, ${hi}] (e.g. 0.25,1,1 for a z step 4× the pixel)`,
+    );
+  }
+  return parts as [number, number, number];
 }
 
 /**
