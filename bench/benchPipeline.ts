@@ -6,7 +6,7 @@
  * files in the same run. Wall-clock seconds of whole processes on both sides; goal: Mixel ≤ 0.5× reference.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,7 +114,11 @@ async function runMixelPipeline(
   ]);
   if (predict.status !== 0) throw new Error(`mixel predict failed: ${predict.stderr}`);
   const total = train.seconds + predict.seconds;
-  const meanIoUValue = await meanIoU(join(out, 'sample_Simple_Segmentation.tif'), sample.truth);
+  // ilastik's result type is "Simple Segmentation"; match the file whatever separator the template used.
+  const segmentation = readdirSync(out).find((f) => /^sample_Simple.Segmentation\.tif$/.test(f));
+  if (!segmentation)
+    throw new Error(`mixel predict wrote no segmentation in ${out}: ${readdirSync(out).join(', ')}`);
+  const meanIoUValue = await meanIoU(join(out, segmentation), sample.truth);
   const stages = lastJson(train.stdout).stageSeconds as Record<string, number>;
   console.log(`mixel (${label})`);
   console.log(
