@@ -10,6 +10,8 @@ import type {
   ExportRequest,
   ExportResult,
   FeatureMatrix,
+  FeatureTile,
+  FeatureTileRequest,
   ImageTile,
   ImageTileRequest,
   LabelChange,
@@ -99,6 +101,12 @@ export interface MixelService {
   getImageTile(request: ImageTileRequest): Promise<ImageTile>;
 
   /**
+   * One feature channel of a region, computed by the feature bank as prediction uses it (from the cached
+   * feature tiles when they are there). Refused (`invalid-argument`) for a channel the selection lacks.
+   */
+  getFeatureTile(request: FeatureTileRequest): Promise<FeatureTile>;
+
+  /**
    * The labels an image had when its project was opened (saved as rasters), which strokes paint over;
    * null when it had none. Full resolution, one byte per pixel (0 = unlabeled, else the class id). `plane`
    * (default 0) is a plane of a stack (ProjectImage.basePlanes lists those with saved labels).
@@ -177,6 +185,7 @@ export const MIXEL_METHODS = [
   'abortUpload',
   'removeImage',
   'getImageTile',
+  'getFeatureTile',
   'getBaseLabels',
   'setClasses',
   'applyLabelChange',

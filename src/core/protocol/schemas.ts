@@ -21,6 +21,9 @@ import type { MixelMethod } from './MixelService.js';
 const MAX_PATH_LENGTH = 4096;
 const MAX_CLASSES = 64;
 const MAX_TILES_PER_REQUEST = 4096;
+/** A feature tile: one prediction tile's side (the feature cache's unit), and the most channels a selection has. */
+const FEATURE_TILE_MAX_PX = 1024;
+const MAX_FEATURE_CHANNEL = 4096;
 /**
  * Largest |coordinate| of a stroke point: float32 holds every integer up to 2^24 exactly, so pixel
  * positions stay exact (the service then checks the point against its image).
@@ -141,6 +144,16 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   abortUpload: z.tuple([uploadId]),
   removeImage: z.tuple([id]),
   getImageTile: z.tuple([z.object({ imageId: id, level: z.number().int().min(0).max(16), rect, plane })]),
+  getFeatureTile: z.tuple([
+    z.object({
+      imageId: id,
+      rect: rect.refine((r) => r.width <= FEATURE_TILE_MAX_PX && r.height <= FEATURE_TILE_MAX_PX, {
+        message: `a feature tile is at most ${FEATURE_TILE_MAX_PX} pixels on a side`,
+      }),
+      channel: z.number().int().nonnegative().max(MAX_FEATURE_CHANNEL),
+      plane,
+    }),
+  ]),
   getBaseLabels: z.union([z.tuple([id]), z.tuple([id, z.number().int().nonnegative().max(MAX_PLANE_INDEX)])]),
   setClasses: z.tuple([
     z

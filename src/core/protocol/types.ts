@@ -116,6 +116,28 @@ export interface ImageTile {
   readonly channels: Float32Array[];
 }
 
+/** One feature channel of a region (ilastik's feature viewer), as the classifier sees it. */
+export interface FeatureTileRequest {
+  readonly imageId: string;
+  /** Full-resolution pixels; at most FEATURE_TILE_MAX_PX on a side (a prediction tile is cached whole). */
+  readonly rect: Rect;
+  /** Index into the feature channels of the project's selection (featureChannelNames order). */
+  readonly channel: number;
+  /** The plane of a stack (default 0). */
+  readonly plane?: number;
+}
+
+export interface FeatureTile {
+  readonly imageId: string;
+  readonly plane?: number;
+  readonly rect: Rect;
+  readonly channel: number;
+  /** The channel's name, e.g. "Gaussian Smoothing (σ=1.0)". */
+  readonly name: string;
+  /** rect.width × rect.height values, row-major. */
+  readonly values: Float32Array;
+}
+
 export interface PredictRequest {
   /** Chosen by the caller; a newer request of the same view supersedes every older one still running. */
   readonly requestId: number;

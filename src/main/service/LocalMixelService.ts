@@ -10,6 +10,7 @@ import { Emitter } from '../../core/protocol/Event.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
 import { uploadNameProblem } from '../../core/protocol/schemas.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
+import type { FeatureTile, FeatureTileRequest } from '../../core/protocol/types.js';
 import type {
   AutosaveInfo,
   ClassifierSettings,
@@ -43,6 +44,7 @@ import { normalizeOpenImage } from './imageNormalization.js';
 import { Autosave, autosavePathFor } from './Autosave.js';
 import { streamPredictedTiles } from './streamPredictedTiles.js';
 import { TilePredictor } from './TilePredictor.js';
+import { featureTile } from './featureTiles.js';
 import { ImageAdaptation } from './imageAdaptation.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
 import { ProjectStrokes } from './ProjectStrokes.js';
@@ -286,6 +288,12 @@ export class LocalMixelService implements MixelService {
     const plane = request.plane ?? 0;
     checkPlane(image, plane, 'getImageTile');
     return imageTile(image, request, await this.planes.raw(image, plane));
+  }
+
+  async getFeatureTile(request: FeatureTileRequest): Promise<FeatureTile> {
+    const image = this.requireImage(request.imageId);
+    checkPlane(image, request.plane ?? 0, 'getFeatureTile');
+    return featureTile(this.predictor, image, request, this.features);
   }
 
   setClasses(classes: LabelClass[]): Promise<ProjectState> {
