@@ -94,6 +94,7 @@ const uploadId = z.string().uuid();
 export const featureMatrixSchema = z.object({
   scales: z.array(z.number().positive().max(100)).min(1).max(20),
   enabled: z.array(z.array(z.boolean()).max(20)).min(1).max(20),
+  dimensions: z.enum(['2d', '3d']).optional(),
 });
 
 export const classifierSettingsSchema = z.object({

@@ -46,6 +46,11 @@ export interface FeatureMatrix {
   readonly scales: readonly number[];
   /** enabled[featureRow][scaleColumn]. */
   readonly enabled: readonly (readonly boolean[])[];
+  /**
+   * '3d': features of z-stacks over z (ilastik's 3-D bank), the visible plane computed from a block of
+   * planes around it; scales too large for a stack's depth are computed in 2-D. Absent: '2d', per plane.
+   */
+  readonly dimensions?: '2d' | '3d';
 }
 
 export interface ClassifierSettings {

@@ -8,6 +8,7 @@ import type { ClassifierSettings, FeatureMatrix } from '../../core/protocol/type
 import type { Rect } from '../../core/tiling.js';
 import type { UnexplainedCalibration } from '../../core/unexplained/unexplainedScore.js';
 import type { AdaptModelInput, AdaptModelOutput } from '../engine/jobs/adaptModelJob.js';
+import type { VolumeBlockInput } from '../volume/volumeBlockJobs.js';
 import type { ScoreFeatureSetsInput, ScoreFeatureSetsOutput } from '../engine/jobs/scoreFeatureSetsJob.js';
 
 export interface TrainedModel {
@@ -60,6 +61,11 @@ export interface ClassifierEngine {
     pixelCount: number,
     signal?: AbortSignal,
   ): Promise<TilePrediction>;
+  /**
+   * 3-D features of the core of one block of a volume (job 'volumeFeatureBlock'), one z-major array per
+   * feature channel; absent: the window offers no 3-D features.
+   */
+  computeVolumeBlockFeatures?(input: VolumeBlockInput, signal?: AbortSignal): Promise<Float32Array[]>;
   /** Adapts a model to one image (job 'adaptModel'; its planes are moved to the worker); absent: in-process. */
   adaptModel?(input: AdaptModelInput, signal?: AbortSignal): Promise<AdaptModelOutput>;
   /** Scores candidate feature sets for "Suggest features" (job 'scoreFeatureSets'); absent: in-process. */

@@ -52,6 +52,7 @@ import { runSuggestFeatures } from './suggestFeaturesRequest.js';
 import { baseOf, checkPlane, windowImageOf } from './planeLabels.js';
 import { StackPlanes } from './StackPlanes.js';
 import { stackTrainingImages } from './stackTraining.js';
+import { checkStacksFor3d } from './liveFeatures3d.js';
 import { UploadFolder, type UploadLimits } from './UploadFolder.js';
 import { MAX_CONCURRENT_UPLOADS, MAX_UPLOAD_FOLDER_BYTES, UPLOAD_IDLE_MS } from './constants.js';
 import { MAX_UPLOAD_FILE_BYTES } from '../../core/protocol/constants.js';
@@ -138,6 +139,7 @@ export class LocalMixelService implements MixelService {
     this.normalization = mode;
     for (const image of this.images.values()) normalizeOpenImage(image, mode);
     this.planes.clearNormalized();
+    this.predictor.features3d.clear();
     this.cache.clear();
     this.live.invalidate();
     return this.getProject();
@@ -279,6 +281,7 @@ export class LocalMixelService implements MixelService {
     this.strokes.removeImage(imageId);
     this.cache.clear(imageId);
     this.planes.clear(imageId);
+    this.predictor.features3d.clear(imageId);
     this.live.labelsChanged();
     return this.getProject();
   }
@@ -325,6 +328,7 @@ export class LocalMixelService implements MixelService {
     if (!features.enabled.some((r) => r.some(Boolean))) {
       throw new ServiceError('invalid-argument', 'select at least one feature');
     }
+    if (features.dimensions === '3d') checkStacksFor3d(this.images.values());
     this.features = features;
     this.cache.clear();
     this.live.invalidate();

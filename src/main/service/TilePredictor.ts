@@ -10,6 +10,7 @@ import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
 import type { OpenImage } from './projectImage.js';
 import { StackPlanes } from './StackPlanes.js';
+import { LiveFeatures3d } from './liveFeatures3d.js';
 import { splitIntoGrid } from './tileHelpers.js';
 
 /** Class planes of a rectangle one after another, and its unexplained score plane (null: not calibrated). */
@@ -24,7 +25,12 @@ export class TilePredictor {
     private readonly cache: FeatureTileCache,
     /** Planes of stacks beyond plane 0 (the service's own, so it can drop them). */
     private readonly planes = new StackPlanes(),
-  ) {}
+  ) {
+    this.features3d = new LiveFeatures3d(engine, cache, planes);
+  }
+
+  /** The 3-D features of stacks when the selection asks for them (FeatureMatrix.dimensions). */
+  readonly features3d: LiveFeatures3d;
 
   /** Features of one prediction tile of one plane, from the cache or computed in the pool. */
   async features(
@@ -34,6 +40,7 @@ export class TilePredictor {
     signal?: AbortSignal,
     plane = 0,
   ): Promise<Float32Array[]> {
+    if (selection.dimensions === '3d') return this.features3d.features(image, rect, selection, plane, signal);
     const key = FeatureTileCache.key(image.info.id, rect, plane);
     const cached = this.cache.get(key);
     if (cached) return cached;

@@ -28,10 +28,13 @@ export class ImageAdaptation {
 
   constructor(private readonly engine: ClassifierEngine) {}
 
-  /** The model to predict `image` with: `model` adapted to it when the image holds no label (on any plane). */
+  /**
+   * The model to predict `image` with: `model` adapted to it when the image holds no label (on any plane)
+   * and its features are 2-D (adaptation samples 2-D feature windows).
+   */
   modelFor(image: OpenImage, model: TrainedModel, features: FeatureMatrix): Promise<TrainedModel> {
     const fitted = model.fitted as FittedClassifier;
-    if (!isFitted(fitted) || !isAdaptable(fitted) || hasAnyLabel(image)) {
+    if (!isFitted(fitted) || !isAdaptable(fitted) || hasAnyLabel(image) || features.dimensions === '3d') {
       return Promise.resolve(model);
     }
     const key = `${model.key}|${image.info.id}`;

@@ -90,6 +90,10 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
     adaptModel: (input, signal) =>
       pool.run('adaptModel', input, { signal, transfer: input.planes.map((p) => p.buffer as ArrayBuffer) }),
     scoreFeatureSets: (input, signal) => pool.run('scoreFeatureSets', input, { signal }),
+    async computeVolumeBlockFeatures(input, signal) {
+      const result = await pool.run('volumeFeatureBlock', input, { signal });
+      return result.planes;
+    },
   };
 }
 

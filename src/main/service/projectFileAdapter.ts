@@ -16,12 +16,14 @@ import {
   labelledPlanes,
   setLabels,
   setModel,
+  type FeatureSettings,
   type Project,
 } from '../../core/project/Project.js';
 import { loadProject, resolveImagePath, saveProject } from '../project/projectFile.js';
 import { makeImageRecord, sha256File } from '../project/projectImages.js';
 import type { ClassifierEngine } from './ClassifierEngine.js';
 import { labelsOf, rasterPlanes, setBaseOf } from './planeLabels.js';
+import { depthOf, windowLayout3d } from './liveFeatures3d.js';
 import type { OpenImage } from './projectImage.js';
 import { prepareOutputFolder } from '../io/prepareOutput.js';
 
@@ -49,7 +51,7 @@ export async function writeProjectFile(
     let doc: Project = createProject({
       classNames: project.classes.map((c) => c.name),
       colors: project.classes.map((c) => c.color),
-      features: { convention: 'ilastik', selection: { ...project.features } },
+      features: featureSettingsOf(project.features, project.images),
       normalization: { ...DEFAULT_NORMALIZATION, mode: project.normalization },
     });
     for (const image of project.images) {
@@ -112,8 +114,28 @@ export async function readProjectFile(
   return {
     classes: doc.classes.map((c, i) => ({ id: i + 1, name: c.name, color: c.color })),
     images,
-    features: featureMatrixOf(doc.features.selection, engine),
+    features: {
+      ...featureMatrixOf(doc.features.selection, engine),
+      ...(doc.features.dimensions === '3d' ? { dimensions: '3d' as const } : {}),
+    },
     normalization: doc.normalization.mode,
+  };
+}
+
+/**
+ * The window's features as the project file stores them: the selection and, for 3-D, the per-scale
+ * "compute in 2D" the window used (scales too deep for the shallowest stack), so `mixel` computes alike.
+ */
+function featureSettingsOf(features: FeatureMatrix, images: readonly OpenImage[]): FeatureSettings {
+  const selection = { scales: [...features.scales], enabled: features.enabled.map((r) => [...r]) };
+  if (features.dimensions !== '3d') return { convention: 'ilastik', selection };
+  const depth = Math.min(...images.map(depthOf));
+  const layout = windowLayout3d(features, Number.isFinite(depth) ? depth : Infinity);
+  return {
+    convention: 'ilastik',
+    selection,
+    dimensions: '3d',
+    ...(layout.computeIn2d?.some(Boolean) ? { computeIn2d: layout.computeIn2d } : {}),
   };
 }
 

@@ -145,4 +145,51 @@ describe('a z-stack in the service', () => {
     });
     expect(retrained.hasModel).toBe(true);
   });
+
+  it('trains on labels of two planes with 3-D features, predicts plane 5, and saves the 3-D setting', async () => {
+    await client.newProject();
+    const image = await client.addImage(stackPath);
+    const project = await client.getProject();
+    const threeD = await client.setFeatureSelection({ ...project.features, dimensions: '3d' });
+    expect(threeD.features.dimensions).toBe('3d');
+    const bx = ball.x;
+    const by = ball.y;
+    await client.applyLabelChange({
+      added: [
+        { ...stroke('o5', 2, 5, [bx - 4, by, bx + 4, by]), imageId: image.id },
+        { ...stroke('b3', 1, 3, [80, 10, 90, 20, 10, 50, 10, 60]), imageId: image.id },
+      ],
+      removed: [],
+    });
+    const tiles: ProbabilityTile[] = [];
+    const sub = client.onDidUpdateTile((t) => tiles.push(t));
+    const result = await client.predictTiles({
+      requestId: 21,
+      viewId: 'stack-3d',
+      imageId: image.id,
+      tiles: [{ x: 0, y: 0, width: 96, height: 96 }],
+      retrain: true,
+      plane: 5,
+    });
+    sub.dispose();
+    expect(result.hasModel).toBe(true);
+    const tile = tiles.find((t) => t.requestId === 21)!;
+    const at = (x: number, y: number, c: number) =>
+      tile.probabilities[c * tile.width * tile.height + y * tile.width + x];
+    expect(at(Math.round(bx), Math.round(by), 1)).toBeGreaterThan(200);
+    expect(at(50, 5, 0)).toBeGreaterThan(200);
+
+    const file = join(dir, 'stack3d.mixel');
+    await client.saveProject(file);
+    const reopened = await client.openProject(file);
+    expect(reopened.features.dimensions).toBe('3d');
+  });
+
+  it('refuses 3-D features for a project with an image that has no z', async () => {
+    await client.openSampleProject();
+    const project = await client.getProject();
+    await expect(client.setFeatureSelection({ ...project.features, dimensions: '3d' })).rejects.toThrow(
+      /3-D features need z-stacks, but sample\.tif has no z axis/,
+    );
+  });
 });

@@ -5,11 +5,13 @@ import { getApp, markEdited, setApp } from '../state/store.js';
 import { MIN_DERIVATIVE_SCALE_IN_DIALOG } from '../../core/features/featureConstants.js';
 import { presetSelection, type FeaturePresetName } from '../../core/features/selection.js';
 import { Modal } from './Modal.js';
+import { Features3dSwitch, type FeatureDimensions } from './Features3dSwitch.js';
 
 export function FeatureMatrixDialog() {
   const project = getApp().project!;
   const { scales } = project.features;
   const [enabled, setEnabled] = useState(() => project.features.enabled.map((r) => [...r]));
+  const [dimensions, setDimensions] = useState<FeatureDimensions>(project.features.dimensions ?? '2d');
   // ilastik's dialog offers σ below 0.7 for smoothing only; those cells stay available here (the "all"
   // preset uses them) but are marked, since derivatives that fine mostly measure noise.
   const isFine = (row: number, col: number) => row > 0 && scales[col] < MIN_DERIVATIVE_SCALE_IN_DIALOG;
@@ -25,7 +27,7 @@ export function FeatureMatrixDialog() {
   const apply = async () => {
     setApp({ dialog: null });
     const next = await app.runAndShow('Changing features…', () =>
-      app.service().setFeatureSelection({ scales, enabled }),
+      app.service().setFeatureSelection({ scales, enabled, dimensions }),
     );
     if (next) {
       setApp({ project: next });
@@ -40,6 +42,7 @@ export function FeatureMatrixDialog() {
       wide
       footer={
         <>
+          <Features3dSwitch images={project.images} dimensions={dimensions} onChange={setDimensions} />
           <span className="muted">{count} selected</span>
           <button type="button" onClick={() => preset('none')}>
             None
