@@ -92,6 +92,20 @@ export class LabelSession {
     return labels.apply(diff);
   }
 
+  /** Several strokes of one plane as one undo step ("accept prediction" makes one per pixel run). */
+  commitStrokes(strokes: readonly Stroke[]): LabelEdit | null {
+    if (strokes.length === 0) return null;
+    const labels = this.require(strokes[0].imageId, strokePlane(strokes[0]));
+    labels.history.mark('accept prediction');
+    const diff: RecordsDiff<Stroke> = {
+      added: Object.fromEntries(strokes.map((s) => [s.id, s])),
+      updated: {},
+      removed: {},
+    };
+    labels.history.record(diff);
+    return labels.apply(diff);
+  }
+
   undo(imageId: string, plane = 0): LabelEdit | null {
     const labels = this.images.get(planeKey(imageId, plane));
     const diff = labels?.history.undo();

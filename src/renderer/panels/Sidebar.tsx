@@ -179,6 +179,15 @@ function BrushPanel() {
         >
           Eraser
         </button>
+        <button
+          type="button"
+          className={tool === 'accept' ? 'on' : ''}
+          data-action="accept-prediction"
+          onClick={() => setApp({ tool: 'accept' })}
+          title="Accept prediction (P): paint over a region to turn its segmentation into labels"
+        >
+          Accept
+        </button>
       </div>
       <label className="slider" title="Brush size ([ and ])">
         Size {brushRadius * 2} px

@@ -205,6 +205,13 @@ export const actions: readonly Action[] = [
     run: () => setApp({ tool: getApp().tool === 'eraser' ? 'brush' : 'eraser' }),
   },
   {
+    id: 'accept-prediction',
+    label: 'Accept prediction brush (turns the segmentation under it into labels)',
+    shortcut: 'P',
+    isEnabled: hasImage,
+    run: () => setApp({ tool: getApp().tool === 'accept' ? 'brush' : 'accept' }),
+  },
+  {
     id: 'brush-smaller',
     label: 'Smaller brush',
     shortcut: '[',

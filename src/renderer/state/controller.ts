@@ -301,6 +301,11 @@ export function commitStroke(stroke: Stroke): void {
   afterLabelEdit(labels.commitStroke(stroke));
 }
 
+/** Several strokes as one undo step (the accept-prediction brush). */
+export function commitStrokes(strokes: readonly Stroke[]): void {
+  afterLabelEdit(labels.commitStrokes(strokes));
+}
+
 export function undo(): void {
   const { activeImageId: id, plane } = getApp();
   if (id) afterLabelEdit(labels.undo(id, plane));

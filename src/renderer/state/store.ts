@@ -7,7 +7,8 @@ import { create } from 'zustand';
 import type { AutosaveInfo, ProjectState } from '../../core/protocol/types.js';
 import type { OverlayMode, ViewTransform } from '../viewer/rendering.js';
 
-export type Tool = 'brush' | 'eraser';
+/** 'accept': the proofreading brush, which turns the prediction under it into labels. */
+export type Tool = 'brush' | 'eraser' | 'accept';
 
 export interface ChannelSetting {
   min: number;
@@ -31,10 +32,11 @@ export interface OverlaySettings {
 }
 
 /** The layers of the view, bottom to top: the image, each overlay, the labels (napari's layer list). */
-/** 'next': the "Label here next" marks (viewer/unexplainedLayer.ts). */
-export type LayerId = 'image' | OverlayMode | 'next' | 'labels';
+/** 'feature': one feature channel (viewer/FeatureLayer.tsx); 'next': the "Label here next" marks (viewer/unexplainedLayer.ts). */
+export type LayerId = 'image' | 'feature' | OverlayMode | 'next' | 'labels';
 export const LAYER_ORDER: readonly LayerId[] = [
   'image',
+  'feature',
   'probabilities',
   'segmentation',
   'uncertainty',
@@ -138,6 +140,7 @@ export const useApp = create<AppState>(() => ({
   overlay: { hiddenClasses: [] },
   layers: {
     image: { isVisible: true, opacity: 1 },
+    feature: { isVisible: false, opacity: 1 },
     probabilities: { isVisible: true, opacity: 0.5 },
     segmentation: { isVisible: false, opacity: 0.5 },
     uncertainty: { isVisible: false, opacity: 0.7 },

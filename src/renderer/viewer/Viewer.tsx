@@ -20,10 +20,12 @@ import {
   takeLabelsDirty,
 } from '../state/controller.js';
 import { emptyStateHint } from '../state/emptyStateHint.js';
+import { acceptPredictionUnder } from '../state/proofreading.js';
 import { getApp, OVERLAY_MODES, setApp, useApp } from '../state/store.js';
 import { colorizeLabels, growRect, levelForScale, parseColor, zoomAt } from './rendering.js';
 import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
 import { LabelHereNextMarks } from './LabelHereNextMarks.js';
+import { FeatureLayer } from './FeatureLayer.js';
 import { PlaneSliders } from '../panels/PlaneSliders.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
@@ -203,7 +205,8 @@ export function Viewer() {
     };
     strokeLine.current?.points([]);
     labelLayer.current?.batchDraw();
-    commitStroke(stroke);
+    if (tool === 'accept') acceptPredictionUnder(stroke);
+    else commitStroke(stroke);
   };
 
   const drawLiveStroke = () => {
@@ -306,6 +309,7 @@ export function Viewer() {
             ) : null;
           })}
         </Layer>
+        <FeatureLayer />
         <Layer ref={overlayLayer} imageSmoothingEnabled={false} listening={false}>
           {OVERLAY_MODES.map((mode) => (
             <Group key={mode} visible={layers[mode].isVisible} opacity={layers[mode].opacity}>
@@ -340,8 +344,8 @@ export function Viewer() {
           <Line
             ref={strokeLine}
             points={[]}
-            stroke={tool === 'eraser' ? '#000000' : activeColor}
-            opacity={tool === 'eraser' ? 0.5 : 1}
+            stroke={tool === 'eraser' ? '#000000' : tool === 'accept' ? '#ffffff' : activeColor}
+            opacity={tool === 'eraser' ? 0.5 : tool === 'accept' ? 0.35 : 1}
             strokeWidth={brushRadius * 2}
             lineCap="round"
             lineJoin="round"
@@ -351,9 +355,15 @@ export function Viewer() {
               x={(cursor.x - view.x) / view.scale}
               y={(cursor.y - view.y) / view.scale}
               radius={brushRadius}
-              stroke={tool === 'eraser' ? '#ffffff' : activeColor}
+              stroke={tool === 'eraser' || tool === 'accept' ? '#ffffff' : activeColor}
               strokeWidth={1 / view.scale}
-              dash={tool === 'eraser' ? [3 / view.scale, 3 / view.scale] : undefined}
+              dash={
+                tool === 'eraser'
+                  ? [3 / view.scale, 3 / view.scale]
+                  : tool === 'accept'
+                    ? [1 / view.scale, 2 / view.scale]
+                    : undefined
+              }
             />
           ) : null}
         </Layer>
