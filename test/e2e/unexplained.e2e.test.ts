@@ -88,6 +88,19 @@ describe.skipIf(!hasChromium())('the Unexplained layer', () => {
     await tab.page.mouse.move(q.x, q.y);
     await expect.poll(tab.ui.textOf('pixel-unexplained')).toBe('explained');
 
+    // The feature viewer: a smoothing channel in grey, the bright squares white, the background dark.
+    await tab.page
+      .getByLabel('Feature channel to show')
+      .selectOption({ label: 'Gaussian Smoothing (σ=1.0)' });
+    await expect
+      .poll(async () => (await tab.ui.layerPixel('feature', squareCentre))[0], { timeout: 30_000 })
+      .toBeGreaterThan(200);
+    const grey = await tab.ui.layerPixel('feature', background[0]);
+    expect(grey[0]).toBeLessThan(60);
+    expect(grey[0]).toBe(grey[1]);
+    await shot('00-feature-viewer');
+    await tab.page.getByLabel('Show Feature').uncheck();
+
     await tab.page.getByLabel('Show Label here next').check();
     await expect
       .poll(() => tab.page.locator('[data-layer-help="next"]').textContent())

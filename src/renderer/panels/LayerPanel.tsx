@@ -5,11 +5,13 @@
 import type { LabelClass } from '../../core/protocol/types.js';
 import { LAYER_ORDER, setApp, useApp, type LayerId, type LayerSetting } from '../state/store.js';
 import { LABEL_HERE_NEXT_HELP, UNEXPLAINED_HELP } from '../viewer/unexplainedLayer.js';
+import { FeatureChoice } from './FeatureChoice.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
 
 export const LAYER_NAMES: Record<LayerId, string> = {
   image: 'Image',
+  feature: 'Feature',
   probabilities: 'Probabilities',
   segmentation: 'Simple Segmentation',
   uncertainty: 'Uncertainty',
@@ -20,6 +22,8 @@ export const LAYER_NAMES: Record<LayerId, string> = {
 
 /** Layers that need a sentence of explanation: tooltip on the row, and a line under it while shown. */
 const LAYER_HELP: Partial<Record<LayerId, string>> = {
+  feature:
+    "Feature: one channel of the feature bank the classifier sees, in grey with automatic contrast (ilastik's feature viewer).",
   unexplained: UNEXPLAINED_HELP,
   next: LABEL_HERE_NEXT_HELP,
 };
@@ -72,6 +76,7 @@ export function LayerPanel() {
                 onChange={(e) => setLayer(id, { opacity: Number(e.target.value) / 100 })}
               />
               <span className="muted opacity-value">{Math.round(layer.opacity * 100)} %</span>
+              {id === 'feature' ? <FeatureChoice /> : null}
               {LAYER_HELP[id] && layer.isVisible ? (
                 <p className="muted layer-help" data-layer-help={id}>
                   {LAYER_HELP[id]}
