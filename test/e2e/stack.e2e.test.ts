@@ -136,6 +136,25 @@ describe.skipIf(!hasChromium())('a z-stack in the window', () => {
     await expect.poll(async () => (await pixel('labels', [175, 230]))[3]).toBe(255);
   }, 240_000);
 
+  it('switches to 3-D features in the feature dialog and still finds the object on plane 5', async () => {
+    await tab.page.locator('[data-action="feature-selection"]').click();
+    await tab.page.getByTestId('features-3d').check();
+    await tab.page.getByRole('button', { name: 'OK' }).click();
+    // Retrained on 3-D features of plane 5's labels: a fresh overlay (status "Updated …") shows the object.
+    await expect.poll(tab.ui.textOf('status'), { timeout: 120_000 }).toMatch(/^Updated/);
+    await expect.poll(() => overlayIsObject(centre), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => overlayIsBackground(background), { timeout: 60_000 }).toBe(true);
+    // The next plane of the 4-plane block needs no new features: its overlay arrives at once.
+    await tab.page.getByTestId('viewer').focus();
+    await tab.page.keyboard.press('.');
+    await expect.poll(zPosition).toBe(`6 / ${PLANES - 1}`);
+    await expect.poll(() => overlayIsObject(centre), { timeout: 30_000 }).toBe(true);
+    await tab.page.keyboard.press(',');
+    await expect.poll(zPosition).toBe(`5 / ${PLANES - 1}`);
+    await tab.page.mouse.move(5, 5);
+    await shot('04-plane-5-3d-features');
+  }, 240_000);
+
   it('lays the sliders out at 1024 × 640 and 1920 × 1080', async () => {
     for (const [width, height] of [
       [1024, 640],
@@ -154,8 +173,9 @@ describe.skipIf(!hasChromium())('a z-stack in the window', () => {
       // The slider lies inside the view, fully visible.
       expect(slider!.y + slider!.height).toBeLessThanOrEqual(viewer.y + viewer.height);
       expect(slider!.x + slider!.width).toBeLessThanOrEqual(viewer.x + viewer.width);
+      await expect.poll(tab.ui.textOf('status'), { timeout: 60_000 }).toMatch(/^Updated|^Predicting/);
       await tab.page.mouse.move(5, 5);
-      await shot(`04-plane-5-${width}x${height}`);
+      await shot(`05-plane-5-${width}x${height}`);
     }
     await tab.page.setViewportSize({ width: 1280, height: 800 });
   }, 120_000);
