@@ -17,6 +17,7 @@ import {
   STACK_BACKGROUND,
   writeSyntheticStack,
 } from '../../../test/helpers/syntheticStack.js';
+import { TiffStripWriter } from '../io/TiffStripWriter.js';
 import { createBackend, type Backend } from './createBackend.js';
 
 let dir: string;
@@ -191,5 +192,29 @@ describe('a z-stack in the service', () => {
     await expect(client.setFeatureSelection({ ...project.features, dimensions: '3d' })).rejects.toThrow(
       /3-D features need z-stacks, but sample\.tif has no z axis/,
     );
+  });
+
+  it('reads a time-lapse of z-stacks as t × z planes, plane t · Z + z', async () => {
+    const frames = 3;
+    const depth = 4;
+    const lapse = makeSyntheticStack(32, 32, frames * depth);
+    // Each plane gets its own level, so the plane read back names itself.
+    lapse.voxels.forEach((plane, p) => plane.fill(100 * (p + 1)));
+    const path = join(dir, 'lapse.tif');
+    const writer = await TiffStripWriter.create(path, {
+      width: 32,
+      height: 32,
+      pages: frames * depth,
+      sampleType: 'uint16',
+      geometry: { channels: 1, slices: depth, frames },
+    });
+    for (let p = 0; p < frames * depth; p++) await writer.writeRows(p, lapse.voxels[p]);
+    await writer.close();
+    await client.newProject();
+    const image = await client.addImage(path);
+    expect(image).toMatchObject({ planes: 12, axes: 'tzyx', sizeZ: depth, sizeT: frames });
+    const rect = { x: 3, y: 3, width: 1, height: 1 };
+    const t2z1 = await client.getImageTile({ imageId: image.id, level: 0, rect, plane: 2 * depth + 1 });
+    expect(t2z1.channels[0][0]).toBe(100 * (2 * depth + 1 + 1));
   });
 });
