@@ -21,6 +21,7 @@ import { checkOutputCollisions, outputChannelCount, outputPath, type ExportTarge
 import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
 import { createRasterSink, type RasterSink } from './RasterSink.js';
 import { adaptToPlane } from './adaptToImage.js';
+import { planeFeatureOffsets } from './planeFeatureOffsets.js';
 import type { AdaptationChoice } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { featureDimensions } from '../../core/project/featureSettings.js';
 import { predictVolume } from '../volume/predictVolume.js';
@@ -320,6 +321,8 @@ async function predictOnePlane(
     reason: adapted.result.reason,
     seconds: adapted.seconds,
   });
+  // One offset per channel for all tiles of the plane, so they stitch exactly (featureOffset.ts).
+  const offsets = await planeFeatureOffsets(source, plane, normalize);
   await predictStreaming({
     source,
     plane,
@@ -329,7 +332,7 @@ async function predictOnePlane(
     classifyTile: async (tile: TileRequest) => {
       const result = await pool.run(
         'classifyTile',
-        { ...tile, selection, convention, model: adapted.model, modelKey: adapted.modelKey },
+        { ...tile, selection, convention, model: adapted.model, modelKey: adapted.modelKey, offsets },
         { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
       );
       return result.probabilities;
@@ -338,7 +341,7 @@ async function predictOnePlane(
     computeTileFeatures: async (tile: TileRequest) => {
       const result = await pool.run(
         'featureTile',
-        { ...tile, selection, convention },
+        { ...tile, selection, convention, offsets },
         { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
       );
       return result.planes;

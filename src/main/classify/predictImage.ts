@@ -9,6 +9,7 @@ import type { PlanarImage } from '../../core/image.js';
 import { DEFAULT_TILE_SIZE, tileGrid } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { featureHaloPx } from '../../core/features/computeFeatures.js';
+import { featureOffsets } from '../../core/features/featureOffset.js';
 import {
   featureChannelCount,
   type FeatureConvention,
@@ -53,6 +54,8 @@ export async function predictImage(
     featureHaloPx(selection, convention),
   );
   const modelKey = modelKeyOf(model);
+  // One offset per image channel, shared by its tiles (featureOffset.ts).
+  const offsets = featureOffsets(image.channels);
   const probabilities = model.classes.map(() => new Float32Array(width * height));
   let done = 0;
   await Promise.all(
@@ -60,7 +63,7 @@ export async function predictImage(
       const crop = cropTile(image, tile);
       const result = await pool.run(
         'classifyTile',
-        { ...crop, selection, convention, model, modelKey },
+        { ...crop, selection, convention, model, modelKey, offsets },
         { signal: options.signal, transfer: crop.planes.map((p) => p.buffer as ArrayBuffer) },
       );
       result.probabilities.forEach((plane, k) => pastePlane(probabilities[k], width, tile.core, plane));

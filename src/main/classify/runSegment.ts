@@ -7,6 +7,7 @@
 import { dirname } from 'node:path';
 import { DEFAULT_CLASS_COLORS } from '../../core/project/Project.js';
 import { featureHaloPx } from '../../core/features/computeFeatures.js';
+import { featureOffsets } from '../../core/features/featureOffset.js';
 import { featureChannelNames, presetSelection } from '../../core/features/selection.js';
 import { cropPlane, type PlanarImage } from '../../core/image.js';
 import type { ImageSource } from '../../core/imageSource.js';
@@ -121,6 +122,8 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
       sinks.push(sink);
       outputs.push({ result: target.result, sampleType: target.sampleType, sink, rescale: target.rescale });
     }
+    // One offset per image channel, shared by its tiles (featureOffset.ts).
+    const offsets = featureOffsets(image.channels);
     await predictStreaming({
       source: memorySource(req.imagePath, image),
       plane: 0,
@@ -131,7 +134,7 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
         (
           await pool.run(
             'classifyTile',
-            { ...tile, selection, convention, model, modelKey },
+            { ...tile, selection, convention, model, modelKey, offsets },
             { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
           )
         ).probabilities,
@@ -139,7 +142,7 @@ export async function runSegment(req: SegmentRequest): Promise<string[]> {
         (
           await pool.run(
             'featureTile',
-            { ...tile, selection, convention },
+            { ...tile, selection, convention, offsets },
             { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer) },
           )
         ).planes,

@@ -17,6 +17,7 @@ import {
   type FeatureSelection,
 } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
+import { featureOffsets } from '../../core/features/featureOffset.js';
 import { DEFAULT_TILE_SIZE, tileGrid } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { fitClassifierOnPool } from './fitClassifierOnPool.js';
@@ -70,18 +71,21 @@ export async function trainClassifier(
     tile: ReturnType<typeof tileGrid>[number];
     labels: Uint8Array;
     groupBase: number;
+    offsets: number[];
   }[] = [];
   let unlabeledInLabeledTiles = 0;
   let groupBase = 0;
   for (const input of inputs) {
     const { width, height } = input.image;
+    // One offset per image channel, shared by its tiles (featureOffset.ts).
+    const offsets = featureOffsets(input.image.channels);
     for (const tile of tileGrid(width, height, DEFAULT_TILE_SIZE, halo)) {
       const labels = cropLabels(input.labels, width, tile.core);
       let labeled = 0;
       for (let i = 0; i < labels.length; i++) if (labels[i] > 0) labeled++;
       if (labeled === 0) continue;
       unlabeledInLabeledTiles += labels.length - labeled;
-      jobs.push({ input, tile, labels, groupBase });
+      jobs.push({ input, tile, labels, groupBase, offsets });
     }
     groupBase += Math.ceil(width / 8) * Math.ceil(height / 8) + 1;
   }
@@ -103,6 +107,7 @@ export async function trainClassifier(
           origin: { x: job.tile.core.x, y: job.tile.core.y },
           imageWidth: job.input.image.width,
           groupBase: job.groupBase,
+          offsets: job.offsets,
         },
         { signal, transfer: crop.planes.map((p) => p.buffer as ArrayBuffer) },
       );

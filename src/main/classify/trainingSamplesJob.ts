@@ -19,6 +19,11 @@ export interface TrainingSamplesInput extends TileCrop {
   readonly labels: Uint8Array;
   readonly selection: FeatureSelection;
   readonly convention: FeatureConvention;
+  /**
+   * The image's feature offsets (featureOffsets of the whole image or plane, one per channel), so that its
+   * tiles share them and stitch exactly; default: each tile's own (featureOffset.ts).
+   */
+  readonly offsets?: readonly number[];
   /** Probability of keeping an unlabeled pixel. */
   readonly unlabeledFraction: number;
   readonly seed: number;
@@ -46,6 +51,7 @@ export function trainingSamplesJob(input: TrainingSamplesInput): TrainingSamples
     input.selection,
     input.convention,
     core,
+    { offsets: input.offsets },
   );
   const d = features.length;
   const rng = new SeededRandom(input.seed);

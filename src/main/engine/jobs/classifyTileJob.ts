@@ -16,6 +16,11 @@ import type { TileCrop } from '../../../core/tiling.js';
 export interface ClassifyTileInput extends TileCrop {
   readonly selection: FeatureSelection;
   readonly convention: FeatureConvention;
+  /**
+   * The image's feature offsets (featureOffsets of the whole image or plane, one per channel), so that its
+   * tiles share them and stitch exactly; default: each tile's own (featureOffset.ts).
+   */
+  readonly offsets?: readonly number[];
   readonly model: FittedClassifier;
   /** Identifies the model (e.g. a hash of its JSON) so each worker prepares it once. */
   readonly modelKey: string;
@@ -42,6 +47,7 @@ export function classifyTileJob(input: ClassifyTileInput): { probabilities: Floa
     input.selection,
     input.convention,
     core,
+    { offsets: input.offsets },
   );
   const model = preparedFor(input.model, input.modelKey);
   return { probabilities: predictProbabilities(model, features, core.width * core.height) };

@@ -11,6 +11,11 @@ import type { TileCrop } from '../../../core/tiling.js';
 export interface FeatureTileInput extends TileCrop {
   readonly selection: FeatureSelection;
   readonly convention: FeatureConvention;
+  /**
+   * The image's feature offsets (featureOffsets of the whole image or plane, one per channel), so that its
+   * tiles share them and stitch exactly; default: each tile's own (featureOffset.ts).
+   */
+  readonly offsets?: readonly number[];
   /** Optional shared output: full-size planes (one per feature channel) of `width` columns; the core lands at (x, y). */
   readonly into?: {
     readonly planes: Float32Array[];
@@ -27,7 +32,9 @@ export interface FeatureTileOutput {
 
 export async function featureTileJob(input: FeatureTileInput): Promise<FeatureTileOutput> {
   const image = { width: input.width, height: input.height, channels: input.planes };
-  const planes = computeFeatures(image, input.selection, input.convention, input.core);
+  const planes = computeFeatures(image, input.selection, input.convention, input.core, {
+    offsets: input.offsets,
+  });
   const into = input.into;
   if (!into) return { planes };
   if (into.planes.length !== planes.length) {
