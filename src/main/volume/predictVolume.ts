@@ -190,7 +190,7 @@ export async function predictVolume(options: VolumePredictionOptions): Promise<v
   let done = 0;
   const withBlock = gate(options.pool.threads + 1);
   for (let t = 0; t < layout.tSize; t++) {
-    if (options.signal?.aborted) throw new Error('cancelled');
+    options.signal?.throwIfAborted();
     const normalize = await frameNormalizer(source, layout, t, options.normalization);
     const offsets = await frameFeatureOffsets(source, layout, t, normalize);
     const ctx: FrameContext = {

@@ -31,6 +31,7 @@ import {
   planeIndex,
   readVolumeBox,
   stackLayout,
+  type Normalize,
   type StackLayout,
 } from './volumeFrames.js';
 
@@ -166,10 +167,7 @@ export async function trainVolumeClassifier(
   const classifierOptions = options.classifier ?? {};
   const unlabeledFraction = unlabeledSampleFraction(classifierOptions, unlabeled);
   // Offsets and normalization once per frame, shared by its blocks (they must stitch exactly).
-  const frameSetup = new Map<
-    string,
-    Promise<{ offsets: number[]; normalize: Parameters<typeof readVolumeBox>[4] }>
-  >();
+  const frameSetup = new Map<string, Promise<{ offsets: number[]; normalize: Normalize }>>();
   const setupOf = (job: BlockJob) => {
     const key = `${inputs.indexOf(job.input)}/${job.t}`;
     let setup = frameSetup.get(key);
@@ -194,7 +192,9 @@ export async function trainVolumeClassifier(
         channels: [...volume.channels],
         outer: { depth: volume.depth, height: volume.height, width: volume.width },
         region: relativeBox(job.core, job.outer),
-        ...spec,
+        selection: spec.selection,
+        convention: spec.convention,
+        layout: spec.layout,
         offsets,
         volumeShape: { depth: job.layout.zSize, height: info.height, width: info.width },
         labels: job.labels,
