@@ -32,10 +32,11 @@ export interface OverlaySettings {
 }
 
 /** The layers of the view, bottom to top: the image, each overlay, the labels (napari's layer list). */
-/** 'next': the "Label here next" marks (viewer/unexplainedLayer.ts). */
-export type LayerId = 'image' | OverlayMode | 'next' | 'labels';
+/** 'feature': one feature channel (viewer/FeatureLayer.tsx); 'next': the "Label here next" marks (viewer/unexplainedLayer.ts). */
+export type LayerId = 'image' | 'feature' | OverlayMode | 'next' | 'labels';
 export const LAYER_ORDER: readonly LayerId[] = [
   'image',
+  'feature',
   'probabilities',
   'segmentation',
   'uncertainty',
@@ -139,6 +140,7 @@ export const useApp = create<AppState>(() => ({
   overlay: { hiddenClasses: [] },
   layers: {
     image: { isVisible: true, opacity: 1 },
+    feature: { isVisible: false, opacity: 1 },
     probabilities: { isVisible: true, opacity: 0.5 },
     segmentation: { isVisible: false, opacity: 0.5 },
     uncertainty: { isVisible: false, opacity: 0.7 },

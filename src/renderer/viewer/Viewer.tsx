@@ -25,6 +25,7 @@ import { getApp, OVERLAY_MODES, setApp, useApp } from '../state/store.js';
 import { colorizeLabels, growRect, levelForScale, parseColor, zoomAt } from './rendering.js';
 import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
 import { LabelHereNextMarks } from './LabelHereNextMarks.js';
+import { FeatureLayer } from './FeatureLayer.js';
 import { PlaneSliders } from '../panels/PlaneSliders.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
@@ -308,6 +309,7 @@ export function Viewer() {
             ) : null;
           })}
         </Layer>
+        <FeatureLayer />
         <Layer ref={overlayLayer} imageSmoothingEnabled={false} listening={false}>
           {OVERLAY_MODES.map((mode) => (
             <Group key={mode} visible={layers[mode].isVisible} opacity={layers[mode].opacity}>
