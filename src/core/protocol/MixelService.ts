@@ -25,6 +25,7 @@ import type {
   ProjectState,
   SuggestFeaturesRequest,
   SuggestFeaturesResult,
+  FolderListing,
 } from './types.js';
 
 export interface MixelService {
@@ -157,6 +158,14 @@ export interface MixelService {
    */
   suggestFeatures(request: SuggestFeaturesRequest): Promise<SuggestFeaturesResult>;
 
+  /**
+   * Lists a folder on the backend's machine for the file browser of browser mode (null: the first allowed
+   * folder). Only inside the user's folders — home, the data folder, the open project's folder — with
+   * links resolved and checked again; refused (`path-refused`, one line) elsewhere. At most
+   * MAX_LISTED_ENTRIES entries: folders, project files and images.
+   */
+  listFolder(path: string | null): Promise<FolderListing>;
+
   /** Stops a running `predictTiles` or `exportImages` by its request id. Unknown ids are ignored. */
   cancel(requestId: number): Promise<void>;
 
@@ -195,6 +204,7 @@ export const MIXEL_METHODS = [
   'predictTiles',
   'exportImages',
   'suggestFeatures',
+  'listFolder',
   'cancel',
 ] as const satisfies readonly Exclude<keyof MixelService, `on${string}`>[];
 

@@ -184,6 +184,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   ]),
   exportImages: z.tuple([exportRequestSchema]),
   suggestFeatures: z.tuple([z.object({ requestId, imageId: id, viewRect: rect })]),
+  listFolder: z.tuple([path.nullable()]),
   cancel: z.tuple([requestId]),
 };
 

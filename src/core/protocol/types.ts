@@ -294,3 +294,26 @@ export interface SuggestFeaturesResult {
   readonly sampleCount: number;
   readonly totalMs: number;
 }
+
+/** One entry of a folder listing (MixelService.listFolder). */
+export interface FolderEntry {
+  readonly name: string;
+  /** 'image' includes OME-Zarr folders (opened as images). */
+  readonly kind: 'folder' | 'project' | 'image';
+}
+
+/** A folder on the backend's machine, for the file browser of browser mode. */
+export interface FolderListing {
+  /** The folder, with symbolic links resolved. */
+  readonly path: string;
+  /** The folder above, or null at the top of an allowed folder. */
+  readonly parent: string | null;
+  /** The folders that may be browsed (home, the data folder, the project's folder). */
+  readonly roots: readonly { readonly label: string; readonly path: string }[];
+  /** Folders first, then files, by name; only what the window opens. */
+  readonly entries: readonly FolderEntry[];
+  /** Entries left out of a huge folder. */
+  readonly notListed: number;
+  /** Says the listing was cut, or null. */
+  readonly note: string | null;
+}

@@ -30,6 +30,7 @@ import type {
   ProjectState,
   SuggestFeaturesRequest,
   SuggestFeaturesResult,
+  FolderListing,
 } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
@@ -49,6 +50,8 @@ import { ImageAdaptation } from './imageAdaptation.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
 import { ProjectStrokes } from './ProjectStrokes.js';
 import { runSuggestFeatures } from './suggestFeaturesRequest.js';
+import { browseRoots, listFolder } from './fileBrowser.js';
+import { homedir } from 'node:os';
 import { baseOf, checkPlane, windowImageOf } from './planeLabels.js';
 import { StackPlanes } from './StackPlanes.js';
 import { stackTrainingImages } from './stackTraining.js';
@@ -69,6 +72,8 @@ export interface LocalMixelServiceOptions {
   readonly concurrency?: number;
   /** Bounds of uploads; the defaults are the named constants (tests lower them). */
   readonly uploadLimits?: Partial<UploadLimits>;
+  /** The home folder the file browser may list (default: the user's); tests point it elsewhere. */
+  readonly homeDir?: string;
 }
 
 const DEFAULT_TILE_CONCURRENCY = 2;
@@ -459,6 +464,10 @@ export class LocalMixelService implements MixelService {
     } finally {
       if (this.running.get(request.requestId) === controller) this.running.delete(request.requestId);
     }
+  }
+
+  listFolder(path: string | null): Promise<FolderListing> {
+    return listFolder(path, browseRoots(this.options.homeDir ?? homedir(), this.options.dataDir, this.path));
   }
 
   async cancel(requestId: number): Promise<void> {
