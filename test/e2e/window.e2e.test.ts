@@ -187,7 +187,7 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
       { bytes: Array.from(png) },
     );
     await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('dropped.png');
-    await expect.poll(textOf('image-list')).toContain('64×48');
+    await expect.poll(textOf('image-list')).toContain('yx 48 × 64');
     // One model serves every image, so it predicts the dropped image too.
     await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
     await shot('08-dropped-image');
