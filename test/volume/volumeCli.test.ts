@@ -146,4 +146,14 @@ describe('a time-lapse of z-stacks on the command line', () => {
       /short-labels\.tif: labels have 7 pages but .*timelapse\.tif has 40 plane\(s\) \(tzyx\)/,
     );
   }, 120_000);
+
+  it('refuses an unknown --dims and anisotropy without 3-D features, naming the argument', () => {
+    const labels = ['--labels', join(dir, 'labels.tif'), '--out', join(dir, 'z.mixel')];
+    const dims = train(...labels, '--dims', '4d');
+    expect(dims.status).toBe(2);
+    expect(dims.stderr.trim()).toBe('mixel: --dims 4d is not known: use 2d or 3d');
+    const flat = train(...labels, '--anisotropy', '0.25,1,1');
+    expect(flat.status).toBe(2);
+    expect(flat.stderr.trim()).toBe('mixel: --anisotropy 0.25,1,1 needs --dims 3d (2-D features have no z)');
+  }, 60_000);
 });
