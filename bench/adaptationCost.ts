@@ -24,6 +24,8 @@ interface CostSet {
   /** The training image and its scribbles, and the images to predict. */
   readonly train: { image: string; labels: string };
   readonly predict: string[];
+  /** Where predictions go: one file per image (the sample's images share a name, each in its folder). */
+  readonly output: string;
 }
 
 interface Run {
@@ -39,7 +41,7 @@ const median = (v: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function publicSet(key: string, dir: string, count: number): CostSet {
+function publicSet(key: string, dir: string, count: number, outDir: string): CostSet {
   const root = join(DATA, dir);
   const images = readFileSync(join(root, 'pairs.csv'), 'utf8')
     .trim()
@@ -55,6 +57,7 @@ function publicSet(key: string, dir: string, count: number): CostSet {
     key,
     train: { image: images[0], labels: join(root, 'scribbles', `${stem(images[0])}.png`) },
     predict: images.slice(1, 1 + count),
+    output: join(outDir, key, '{nickname}_{result_type}.{ext}'),
   };
 }
 
@@ -70,7 +73,8 @@ async function sampleSet(dir: string, count: number): Promise<CostSet> {
     });
     predict.push(s.image);
   }
-  return { key: `sample ${size}²`, train: { image: train.image, labels: train.scribbles }, predict };
+  const output = '{dataset_dir}/{nickname}_{result_type}.{ext}';
+  return { key: `sample ${size}²`, train: { image: train.image, labels: train.scribbles }, predict, output };
 }
 
 /** Runs a command under bash, returning its wall seconds, its CPU seconds (user + system) and stdout. */
@@ -96,7 +100,7 @@ function measured(args: string[]): { wall: number; cpu: number; stdout: string }
   return { wall, cpu, stdout };
 }
 
-function predictRun(project: string, images: string[], adapt: string, outDir: string): Run {
+function predictRun(project: string, images: string[], adapt: string, output: string): Run {
   const { wall, cpu, stdout } = measured([
     process.execPath,
     MIXEL,
@@ -109,7 +113,7 @@ function predictRun(project: string, images: string[], adapt: string, outDir: st
     String(THREADS),
     '--json',
     '--output',
-    join(outDir, '{nickname}_{result_type}.{ext}'),
+    output,
     ...images,
   ]);
   const result: Run = { wall, cpu, images: new Map() };
@@ -141,7 +145,7 @@ async function measureSet(set: CostSet, dir: string, rounds: number): Promise<st
   const runs: Record<'off' | 'auto', Run[]> = { off: [], auto: [] };
   for (let r = 0; r < rounds; r++) {
     const order: ('off' | 'auto')[] = r % 2 === 0 ? ['off', 'auto'] : ['auto', 'off'];
-    for (const adapt of order) runs[adapt].push(predictRun(project, set.predict, adapt, join(dir, 'out')));
+    for (const adapt of order) runs[adapt].push(predictRun(project, set.predict, adapt, set.output));
   }
   const perImage = (adapt: 'off' | 'auto', image: string, field: 'seconds' | 'adapt') =>
     median(runs[adapt].map((run) => run.images.get(image)?.[field] ?? NaN));
@@ -180,9 +184,9 @@ export async function benchAdaptationCost(argv: string[]): Promise<void> {
   try {
     const sets: CostSet[] = [];
     if (wanted.includes('sample')) sets.push(await sampleSet(dir, Math.min(count, 3)));
-    if (wanted.includes('isbi')) sets.push(publicSet('isbi', 'isbi2012_em_membrane', count));
-    if (wanted.includes('gowt1')) sets.push(publicSet('gowt1', 'ctc_fluo_n2dh_gowt1', count));
-    if (wanted.includes('hela')) sets.push(publicSet('hela', 'ctc_fluo_n2dl_hela', count));
+    if (wanted.includes('isbi')) sets.push(publicSet('isbi', 'isbi2012_em_membrane', count, dir));
+    if (wanted.includes('gowt1')) sets.push(publicSet('gowt1', 'ctc_fluo_n2dh_gowt1', count, dir));
+    if (wanted.includes('hela')) sets.push(publicSet('hela', 'ctc_fluo_n2dl_hela', count, dir));
     for (const set of sets) await measureSet(set, dir, rounds);
   } finally {
     rmSync(dir, { recursive: true, force: true });
