@@ -121,6 +121,33 @@ describe('a time-lapse of z-stacks on the command line', () => {
       expect(plane[0]).toBe(BACKGROUND);
       for (const o of stack.objects) expect(plane[o.y * SIZE + o.x]).not.toBe(BACKGROUND);
     }
+
+    // One file per plane when asked ({t}, {z}): the Labels export holds the project's scribbles on the
+    // labelled plane (frame 1, middle z) and nothing on the same plane of frame 0.
+    const perPlane = join(dir, 'planes');
+    const labelsRun = runMixel(
+      [
+        'predict',
+        '--project',
+        project,
+        '--threads',
+        '2',
+        '--export',
+        'Labels',
+        '--output',
+        `${perPlane}/{nickname}_{result_type}_t{t}_z{z}.{ext}`,
+        join(dir, 'timelapse.tif'),
+      ],
+      { timeoutMs: 180_000 },
+    );
+    expect(labelsRun.status, labelsRun.stderr).toBe(0);
+    const z = String(stack.middle).padStart(4, '0');
+    const read = async (t: number) => {
+      const file = await openImage(join(perPlane, `timelapse_Labels_t000${t}_z${z}.tif`));
+      return (await file.readRegion({ x: 0, y: 0, width: SIZE, height: SIZE }, 0)).channels[0];
+    };
+    expect(Array.from(await read(1))).toEqual(Array.from(scribblesOnPlane(stack)));
+    expect((await read(0)).every((v) => v === 0)).toBe(true);
   }, 400_000);
 
   it('refuses a scale that does not fit the z axis in one line naming the stack, scale and axis', () => {
