@@ -183,4 +183,22 @@ describe('a time-lapse of z-stacks on the command line', () => {
     expect(flat.status).toBe(2);
     expect(flat.stderr.trim()).toBe('mixel: --anisotropy 0.25,1,1 needs --dims 3d (2-D features have no z)');
   }, 60_000);
+
+  it('trains 2-D features from a label stack: the labelled plane of the second frame trains', async () => {
+    const project = join(dir, 'planes2d.mixel');
+    const run = train(
+      '--labels',
+      join(dir, 'labels.tif'),
+      '--features',
+      join(dir, 'small.json'),
+      '--out',
+      project,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const saved = JSON.parse(await readFile(project, 'utf8'));
+    expect(saved.features.dimensions).toBeUndefined();
+    expect(Object.keys(saved.planeLabels.timelapse)).toEqual([String(LABELLED)]);
+    // Four one-channel and two two-channel (2-D eigenvalue) features at three scales.
+    expect(saved.model.featureNames).toHaveLength(4 * 3 + 2 * 2 * 3);
+  }, 120_000);
 });
