@@ -1,13 +1,14 @@
 /**
  * The window's current classifier and whether it is still good: every label, class or feature change
  * bumps a version, and the model remembers the version it was fitted on. A preview may fit a quick model
- * (a small subsample, supervised only); a full-resolution request or a save then refits properly.
+ * (a small subsample, supervised only), the full-resolution overlay a cheaper live one; Save and Export
+ * then refit with the project's own settings (liveFit.ts).
  */
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ClassifierSettings } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
-import { MAX_TRAINING_SAMPLES_PER_CLASS, QUICK_FIT_SAMPLES_PER_CLASS } from './constants.js';
+import { fitPlan, type FitLevel } from './liveFit.js';
 import { collectTrainingSamples, type LabeledImage } from './trainingSamples.js';
 
 /** What a fit reads: every image's labels, the class values, and a tile's features on demand. */
@@ -21,7 +22,7 @@ export interface TrainingSource {
 /** A fit under way, shared by every caller that wants the same fit (one per window asking at once). */
 interface SharedFit {
   readonly version: number;
-  readonly quick: boolean;
+  readonly level: FitLevel;
   readonly controller: AbortController;
   readonly done: Promise<void>;
   waiters: number;
@@ -31,7 +32,9 @@ export class LiveModel {
   private model: TrainedModel | null = null;
   private labelsVersion = 0;
   private modelVersion = -1;
-  private isQuick = false;
+  private level: FitLevel = 'final';
+  /** The fit a full-resolution overlay asks for ('final' makes the live loop fit as Save does: bench:live compares). */
+  displayLevel: Exclude<FitLevel, 'quick'> = 'live';
   private shared: SharedFit | null = null;
 
   constructor(private readonly engine: ClassifierEngine) {}
@@ -51,19 +54,29 @@ export class LiveModel {
     this.labelsVersion++;
   }
 
-  /** A model fitted on the current labels with the full settings (not a preview's quick fit). */
+  /** A model fitted on the current labels with the project's own settings (not a quick or live fit). */
   isFinal(): boolean {
-    return this.model !== null && this.modelVersion === this.labelsVersion && !this.isQuick;
+    return this.model !== null && this.modelVersion === this.labelsVersion && this.level === 'final';
+  }
+
+  /**
+   * The fit a request of this kind asks for. With the live fit, the preview after a stroke fits it too
+   * and the full-resolution pass that follows reuses it: one fit per stroke instead of a quick one and
+   * then another.
+   */
+  levelFor(isPreview: boolean): FitLevel {
+    if (this.displayLevel === 'live') return 'live';
+    return isPreview ? 'quick' : 'final';
   }
 
   /** Whether a request of this kind should refit first. */
   needsTraining(isPreview: boolean): boolean {
     const isStale = this.model === null || this.modelVersion !== this.labelsVersion;
-    return isStale || (this.isQuick && !isPreview);
+    return isStale || (this.level === 'quick' && !isPreview);
   }
 
   /**
-   * Fits the classifier on the labels of every image. `quick` (for a preview) fits on a small subsample,
+   * Fits the classifier on the labels of every image, at `level` (liveFit.ts): 'quick' (for a preview) fits on a small subsample,
    * supervised only, so the preview appears fast. Callers asking for the same fit while one runs (several
    * windows after one stroke) wait for that one instead of each starting its own; it is aborted only when
    * every caller waiting for it has aborted. A fit that was aborted changes nothing.
@@ -72,17 +85,17 @@ export class LiveModel {
     source: TrainingSource,
     settings: ClassifierSettings,
     signal: AbortSignal,
-    quick = false,
+    level: FitLevel = 'final',
   ): Promise<void> {
     const version = this.labelsVersion;
     let fit = this.shared;
-    if (!fit || fit.version !== version || fit.quick !== quick || fit.controller.signal.aborted) {
+    if (!fit || fit.version !== version || fit.level !== level || fit.controller.signal.aborted) {
       const controller = new AbortController();
       const started: SharedFit = {
         version,
-        quick,
+        level,
         controller,
-        done: this.fit(source, settings, controller.signal, quick, version),
+        done: this.fit(source, settings, controller.signal, level, version),
         waiters: 0,
       };
       this.shared = fit = started;
@@ -110,35 +123,36 @@ export class LiveModel {
     source: TrainingSource,
     settings: ClassifierSettings,
     signal: AbortSignal,
-    quick: boolean,
+    level: FitLevel,
     version: number,
   ): Promise<void> {
+    const plan = fitPlan(level, settings);
     const matrix = await collectTrainingSamples(
       source.images,
       source.classIds,
       PREDICTION_TILE_SIZE,
       (image, core) => source.tileFeatures(image, core, signal),
-      quick ? QUICK_FIT_SAMPLES_PER_CLASS : MAX_TRAINING_SAMPLES_PER_CLASS,
+      plan.samplesPerClass,
     );
     // A fit of older labels that ends after a newer one must not replace it.
     if (version < this.modelVersion) return;
     if (!matrix || matrix.classIds.length < 2) {
       this.model = null;
       this.modelVersion = version;
-      this.isQuick = false;
+      this.level = 'final';
       return;
     }
     const trained = await this.engine.fit(
       matrix.samples,
       matrix.labels,
       matrix.featureCount,
-      quick ? { ...settings, semiSupervised: false } : settings,
+      plan.settings,
       matrix.unlabeled,
       signal,
     );
     if (signal.aborted || version < this.modelVersion) return;
     this.model = trained;
     this.modelVersion = version;
-    this.isQuick = quick;
+    this.level = level;
   }
 }

@@ -36,6 +36,7 @@ import type { Rect } from '../../core/tiling.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { LiveModel } from './LiveModel.js';
+import type { FitLevel } from './liveFit.js';
 import { exportImagesInTurn } from './exportImages.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
 import { defaultClassifierSettings } from './poolEngine.js';
@@ -298,6 +299,11 @@ export class LocalMixelService implements MixelService {
     return imageTile(image, request, await this.planes.raw(image, plane));
   }
 
+  /** For bench:live only: which fit the full-resolution overlay uses ('final': as Save fits). */
+  setDisplayFitLevel(level: 'live' | 'final'): void {
+    this.live.displayLevel = level;
+  }
+
   async getFeatureTile(request: FeatureTileRequest): Promise<FeatureTile> {
     const image = this.requireImage(request.imageId);
     checkPlane(image, request.plane ?? 0, 'getFeatureTile');
@@ -370,7 +376,7 @@ export class LocalMixelService implements MixelService {
       const isPreview = (request.stride ?? 1) > 1;
       if (request.retrain && this.live.needsTraining(isPreview)) {
         const t0 = performance.now();
-        await this.train(signal, isPreview);
+        await this.train(signal, this.live.levelFor(isPreview));
         trainMs = performance.now() - t0;
       }
       const liveModel = this.live.current;
@@ -503,7 +509,7 @@ export class LocalMixelService implements MixelService {
   }
 
   /** Fits the live model on every image's labels, on every labelled plane (see LiveModel.train). */
-  private train(signal: AbortSignal, quick = false): Promise<void> {
+  private train(signal: AbortSignal, level: FitLevel = 'final'): Promise<void> {
     // The images as training began: one removed meanwhile (removeImage) still gives its features to this
     // fit (which the removal has already marked stale) instead of failing with an internal error.
     const planes = stackTrainingImages([...this.images.values()]);
@@ -518,7 +524,7 @@ export class LocalMixelService implements MixelService {
       },
       this.classifier,
       signal,
-      quick,
+      level,
     );
   }
 
