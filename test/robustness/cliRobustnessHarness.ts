@@ -72,7 +72,9 @@ export async function runCli(
 /** `mixel train` on one image, one thread and one component (about a second on a test image). */
 export function trainArgs(image: string, labels: string, out: string, ...extra: string[]): string[] {
   const inputs = ['--image', image, '--labels', labels];
-  return ['train', ...inputs, '--out', out, '--threads', '1', '--components', '1', ...extra];
+  // Raw values unless `extra` says otherwise (a later --normalize wins): these tests are about raw inputs.
+  const raw = ['--normalize', 'none'];
+  return ['train', ...inputs, '--out', out, '--threads', '1', '--components', '1', ...raw, ...extra];
 }
 
 /** `mixel segment` on one image, one thread, into the folder `out`. */

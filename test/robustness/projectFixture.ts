@@ -51,7 +51,7 @@ export async function trainFixture(dir: string): Promise<TrainedFixture> {
   const args = ['--image', imagePath, '--labels', labelsPath, '--out', projectPath, '--threads', '1'];
   const run = spawnSync(
     process.execPath,
-    [MIXEL_BIN, 'train', ...args, '--components', '1', '--semi-supervised', 'off'],
+    [MIXEL_BIN, 'train', ...args, '--components', '1', '--semi-supervised', 'off', '--normalize', 'none'],
     { encoding: 'utf8', timeout: 60_000 },
   );
   if (run.status !== 0) throw new Error(`mixel train failed: ${run.stderr}`);

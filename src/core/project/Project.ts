@@ -25,6 +25,7 @@ import {
   type normalizationSchema,
 } from './projectSchema.js';
 import { containerFileOf } from '../containerPath.js';
+import { DEFAULT_NORMALIZATION_MODE } from '../normalization.js';
 
 export { MAX_CLASSES, PROJECT_FORMAT };
 /**
@@ -73,7 +74,7 @@ export const DEFAULT_CLASS_COLORS = [
  * Data sitting on a large camera offset (33000–37000 of 65535) is mapped to about 0..1 either way.
  */
 export const DEFAULT_NORMALIZATION: NormalizationSettings = {
-  mode: 'none',
+  mode: DEFAULT_NORMALIZATION_MODE,
   lowPercentile: 0.1,
   highPercentile: 99.9,
 };

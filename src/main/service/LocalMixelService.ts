@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { DEFAULT_NORMALIZATION_MODE } from '../../core/normalization.js';
 import { Emitter } from '../../core/protocol/Event.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
 import { uploadNameProblem } from '../../core/protocol/schemas.js';
@@ -98,7 +99,7 @@ export class LocalMixelService implements MixelService {
   private readonly strokes = new ProjectStrokes(() => this.images);
   private features: FeatureMatrix;
   private classifier: ClassifierSettings = DEFAULT_CLASSIFIER;
-  private normalization: NormalizationMode = 'none';
+  private normalization: NormalizationMode = DEFAULT_NORMALIZATION_MODE;
   private readonly cache = new FeatureTileCache();
   /** Planes of stacks beyond plane 0, read when the window or training first asks for them. */
   private readonly planes = new StackPlanes();
@@ -541,7 +542,7 @@ export class LocalMixelService implements MixelService {
     this.strokes.clear();
     this.features = features;
     this.classifier = classifier;
-    this.normalization = 'none';
+    this.normalization = DEFAULT_NORMALIZATION_MODE;
     this.cache.clear();
     this.planes.clear();
     this.live.invalidate();

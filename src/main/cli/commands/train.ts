@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { parseThreads } from '../workOptions.js';
+import { DEFAULT_NORMALIZATION_MODE } from '../../../core/normalization.js';
 import { UserError } from '../UserError.js';
 import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
 import { MAX_ANISOTROPY_FACTOR, MIN_ANISOTROPY_FACTOR } from '../../../core/features3d/featureLayout3d.js';
@@ -53,7 +54,11 @@ export function registerTrain(program: Command): void {
       'with --dims 3d: σ factors per axis; auto from the file pixel size; off = isotropic (ilastik)',
       'off',
     )
-    .option('--normalize <mode>', 'none (raw values) or percentile (per image 0.1–99.9 % → 0..1)', 'none')
+    .option(
+      '--normalize <mode>',
+      'percentile (per image 0.1–99.9 % → 0..1) or none (raw values)',
+      DEFAULT_NORMALIZATION_MODE,
+    )
     .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
     .option('--threads <n>', 'worker threads (default: one per core)')
     // Defaults follow DEFAULT_CLASSIFIER_OPTIONS (8 components, semi-supervised on), the settings measured
