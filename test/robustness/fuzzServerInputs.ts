@@ -131,6 +131,7 @@ export function validArguments(project: ProjectState, random: Random): Record<st
     finishUpload: [`upload-${random.int(10)}`],
     removeImage: [imageId],
     getImageTile: [{ imageId, level: random.int(4), rect }],
+    getFeatureTile: [{ imageId, rect, channel: random.int(64) }],
     getBaseLabels: [imageId],
     setClasses: [project.classes],
     applyLabelChange: [{ added: [stroke], removed: [] }],
