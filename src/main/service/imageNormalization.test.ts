@@ -35,7 +35,9 @@ describe('normalization set from the window', () => {
       const file = join(dir, 'offset.tif');
       await writeFloat32Tiff(file, [new Float32Array(64 * 64).map((_, i) => 33000 + (i % 4000))], 64, 64);
       await client.newProject();
-      expect((await client.getProject()).normalization).toBe('none');
+      // A new project normalizes per image by default (DEFAULT_NORMALIZATION_MODE); start from raw values.
+      expect((await client.getProject()).normalization).toBe('percentile');
+      expect((await client.setNormalization('none')).normalization).toBe('none');
       await client.addImage(file);
       expect((await client.setNormalization('percentile')).normalization).toBe('percentile');
       await expect(client.setNormalization('zscore' as 'none')).rejects.toThrow(/setNormalization/);
@@ -50,7 +52,7 @@ describe('normalization set from the window', () => {
       expect(range.high[0]).toBeGreaterThan(36990);
 
       await client.newProject();
-      expect((await client.getProject()).normalization).toBe('none');
+      await client.setNormalization('none');
       expect((await client.openProject(projectPath)).normalization).toBe('percentile');
     } finally {
       served.dispose();
