@@ -71,7 +71,6 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
   it('walks a day of work', async () => {
     const { page, ui } = tab;
     const { nucleus, background } = samplePoints();
-    const file = join(tab.dir, 'work', 'cells.mixel');
 
     // Open the sample and paint a nucleus and the background.
     await page.goto(tab.server.url);
@@ -88,6 +87,16 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
 
     // Save as asks where; the file appears.
     await click('save-project-as');
+    // Save as: the file browser lists the user's folders; a folder opened there becomes the file's folder.
+    await page.locator('.file-browser-roots button', { hasText: "Mixel's data folder" }).click();
+    const sampleFolder = page.locator('[data-entry-kind="folder"]', { hasText: 'sample' });
+    await sampleFolder.click();
+    await expect.poll(ui.textOf('folder-path')).toMatch(/sample$/);
+    await expect.poll(() => page.getByTestId('path-input').inputValue()).toMatch(/sample\/project\.mixel$/);
+    const file = (await page.getByTestId('path-input').inputValue()).replace(
+      /project\.mixel$/,
+      'cells.mixel',
+    );
     await page.getByTestId('path-input').fill(file);
     await shots('02-save-as');
     await page.getByTestId('path-ok').click();
@@ -112,34 +121,37 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
     await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
 
     // Reopen: the saved labels are back (the discarded stroke is not).
+    // Open…: the file browser starts in the folder browsed last; a click on the project picks it.
     await click('open-project');
-    await page.getByTestId('path-input').fill(file);
+    await page.locator('[data-entry-kind="project"]', { hasText: 'cells.mixel' }).click();
+    await expect.poll(() => page.getByTestId('path-input').inputValue()).toBe(file);
+    await shots('05-open-browser');
     await page.getByTestId('path-ok').click();
     await expect.poll(imageList, { timeout: 30_000 }).toContain('sample.tif');
     await expect.poll(() => labelAlpha(second), { timeout: 30_000 }).toBe(255);
     expect(await labelAlpha(nucleus)).toBe(255);
     expect(await labelAlpha(third)).toBe(0);
-    await shots('05-reopened');
+    await shots('06-reopened');
 
     // Hover: position and value under the pointer in the status bar.
     const at = await ui.toScreen(nucleus);
     await page.mouse.move(at.x, at.y);
     await expect.poll(ui.textOf('pixel-position')).toContain(`x ${nucleus[0]}, y ${nucleus[1]}`);
     await expect.poll(ui.textOf('pixel-value')).toMatch(/\d/);
-    await shots('06-hover');
+    await shots('07-hover');
 
     // Layers: hiding the labels layer hides the strokes; showing it brings them back.
     const labelsToggle = page.locator('[data-layer-row="labels"] input[type="checkbox"]').first();
     await labelsToggle.click();
     await expect.poll(() => labelAlpha(nucleus)).toBe(0);
-    await shots('07-labels-hidden');
+    await shots('08-labels-hidden');
     await labelsToggle.click();
     await expect.poll(() => labelAlpha(nucleus)).toBe(255);
 
     // `?` shows the shortcuts; Escape closes them.
     await page.keyboard.press('?');
     await expect.poll(() => page.locator('.modal').count()).toBe(1);
-    await shots('08-shortcuts');
+    await shots('09-shortcuts');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.modal').count()).toBe(0);
 
@@ -152,7 +164,7 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
     await expect.poll(() => page.locator('[data-action="accept-prediction"].on').count()).toBe(1);
     await ui.paint([other[0] - 3, other[1]], [other[0] + 3, other[1]]);
     await expect.poll(() => ui.layerPixel('labels', other)).toEqual([...NUCLEUS_RGB, 255]);
-    await shots('09-accept-prediction');
+    await shots('10-accept-prediction');
     await page.keyboard.press('Control+z');
     await expect.poll(() => labelAlpha(other)).toBe(0);
     await page.keyboard.press('b');
@@ -174,12 +186,12 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
     await expect.poll(status, { timeout: 30_000 }).toMatch(/^Preview in \d+ ms/);
     const previewMs = Number(/^Preview in (\d+) ms/.exec((await status()) ?? '')![1]);
     expect(previewMs).toBeLessThan(MAX_PREVIEW_MS_WHILE_RANKING);
-    await shots('10-suggest-running');
+    await shots('11-suggest-running');
     await expect
       .poll(() => page.getByTestId('apply-suggestion').count(), { timeout: 60_000 })
       .toBeGreaterThan(2);
     await page.getByTestId('suggestion-list').scrollIntoViewIfNeeded();
-    await shots('11-suggestions');
+    await shots('12-suggestions');
     await page.getByTestId('apply-suggestion').first().click();
     await expect.poll(status, { timeout: 30_000 }).toMatch(/Features: |Preview in|Updated/);
 
@@ -199,7 +211,7 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
       });
     await expect.poll(centreAlpha).toBe(255);
     // At each size the region is clicked again, as a user would after resizing the window.
-    await shots('12-label-explorer-jump', async () => {
+    await shots('13-label-explorer-jump', async () => {
       await region.click();
       await expect.poll(centreAlpha).toBe(255);
     });
