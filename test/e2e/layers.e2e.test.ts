@@ -32,11 +32,11 @@ describe.skipIf(!hasChromium())('the layers of the view', () => {
     const overlayThere = await pixel('overlay', nucleus);
     expect(overlayThere[2]).toBeGreaterThan(overlayThere[0]);
 
-    // The label canvas lies above the overlay canvas.
+    // The label canvas lies above the overlay canvas (and the feature viewer's, under them, above the image).
     const order = await tab.page.evaluate(() =>
       [...document.querySelectorAll('canvas[data-layer]')].map((c) => c.getAttribute('data-layer')),
     );
-    expect(order).toEqual(['image', 'overlay', 'labels']);
+    expect(order).toEqual(['image', 'feature', 'overlay', 'labels']);
 
     // Walking up from the middle of the blue stroke: blue, then a white outline, then nothing.
     const column = await tab.page.evaluate(
