@@ -10,7 +10,9 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { hasChromium } from '../helpers/headlessChromium.js';
+import { makeThirdKindSample } from '../helpers/thirdKindSample.js';
 import { samplePoints, type Point, windowForTests } from './windowDriver.js';
 
 const SIZES = [
@@ -51,12 +53,12 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
   async function shots(step: string, arrangeView: () => Promise<void> = fitWithoutDialog): Promise<void> {
     for (const [width, height] of SIZES) {
       await tab.page.setViewportSize({ width, height });
-      await tab.page.waitForTimeout(250); // the viewer takes its new size on the next frame
+      await tab.page.waitForTimeout(150); // the viewer takes its new size on the next frame
       await arrangeView();
       await tab.screenshot(`days-work-${step}-${width}x${height}`);
     }
     await tab.page.setViewportSize(WORKING_SIZE);
-    await tab.page.waitForTimeout(250);
+    await tab.page.waitForTimeout(150);
     await fitWithoutDialog();
   }
 
@@ -169,6 +171,43 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
     await expect.poll(() => labelAlpha(other)).toBe(0);
     await page.keyboard.press('b');
 
+    // An object type no class covers: an image with flat bright squares beside nuclei, added through the
+    // file browser; after a stroke of each known kind, the Unexplained layer flags a square.
+    const thirdKind = makeThirdKindSample(512, 512, 5, 5);
+    await writeIntegerImage(join(tab.dir, 'data', 'third-kind.tif'), thirdKind.image, 512, 512);
+    await click('add-images');
+    await page.getByTestId('folder-up').click();
+    await page.locator('[data-entry-kind="image"]', { hasText: 'third-kind.tif' }).dblclick();
+    await expect.poll(imageList, { timeout: 30_000 }).toContain('third-kind');
+    await ui.waitForImage();
+    const kindAt = (kind: number, r: number): Point => {
+      for (let y = 60; y < 450; y += 5)
+        for (let x = 60; x < 450; x += 5) {
+          let ok = true;
+          for (let dy = -r; dy <= r && ok; dy++)
+            for (let dx = -r; dx <= r && ok; dx++) ok = thirdKind.truth[(y + dy) * 512 + x + dx] === kind;
+          if (ok) return [x, y];
+        }
+      throw new Error(`no kind ${kind} in the third-kind image`);
+    };
+    const [nx, ny] = kindAt(2, 7);
+    const [bx, by] = kindAt(1, 20);
+    await page.keyboard.press('2');
+    await ui.paint([nx - 4, ny], [nx + 4, ny]);
+    await page.keyboard.press('1');
+    await ui.paint([bx - 15, by], [bx + 15, by]);
+    await expect.poll(status, { timeout: 60_000 }).toMatch(/^Updated \d+ tiles/);
+    await page.locator('[data-layer-visible="probabilities"]').uncheck();
+    await page.getByLabel('Show Unexplained').check();
+    const square = thirdKind.squares[0];
+    const squareCentre: Point = [square.x + square.side / 2, square.y + square.side / 2];
+    await expect
+      .poll(async () => (await ui.layerPixel('overlay', squareCentre))[3], { timeout: 30_000 })
+      .toBeGreaterThan(80);
+    await shots('11-unexplained');
+    await page.getByLabel('Show Unexplained').uncheck();
+    await page.locator('[data-layer-visible="probabilities"]').check();
+
     // Suggest features while painting: a stroke's preview still arrives while the ranking runs.
     await page.locator('[data-action="suggest-features"]').scrollIntoViewIfNeeded();
     await click('suggest-features');
@@ -186,23 +225,31 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
     await expect.poll(status, { timeout: 30_000 }).toMatch(/^Preview in \d+ ms/);
     const previewMs = Number(/^Preview in (\d+) ms/.exec((await status()) ?? '')![1]);
     expect(previewMs).toBeLessThan(MAX_PREVIEW_MS_WHILE_RANKING);
-    await shots('11-suggest-running');
+    await shots('12-suggest-running');
     await expect
       .poll(() => page.getByTestId('apply-suggestion').count(), { timeout: 60_000 })
       .toBeGreaterThan(2);
     await page.getByTestId('suggestion-list').scrollIntoViewIfNeeded();
-    await shots('12-suggestions');
+    await shots('13-suggestions');
     await page.getByTestId('apply-suggestion').first().click();
     await expect.poll(status, { timeout: 30_000 }).toMatch(/Features: |Preview in|Updated/);
 
-    // The label explorer lists the strokes as regions; a click zooms to one: it is under the viewer's centre.
-    const region = page.getByTestId('label-region').first();
+    // The label explorer lists the strokes as regions per image; a click on one of the sample's switches
+    // back to the sample and zooms to it: it is under the viewer's centre.
+    const region = page
+      .getByTestId('label-explorer')
+      .locator('div', { has: page.locator('h3', { hasText: 'sample.tif' }) })
+      .getByTestId('label-region')
+      .first();
     await region.scrollIntoViewIfNeeded();
     await expect.poll(() => page.getByTestId('label-region').count()).toBeGreaterThanOrEqual(4);
     const zoom = () => page.locator('footer > span.muted').last().innerText();
     const zoomBefore = await zoom();
     await region.click();
     await expect.poll(zoom).not.toBe(zoomBefore);
+    await expect
+      .poll(() => page.locator('[data-testid="image-list"] li.active').innerText())
+      .toContain('sample.tif');
     const centreAlpha = () =>
       page.evaluate(() => {
         const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="labels"]')!;
@@ -211,7 +258,7 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
       });
     await expect.poll(centreAlpha).toBe(255);
     // At each size the region is clicked again, as a user would after resizing the window.
-    await shots('13-label-explorer-jump', async () => {
+    await shots('14-label-explorer-jump', async () => {
       await region.click();
       await expect.poll(centreAlpha).toBe(255);
     });

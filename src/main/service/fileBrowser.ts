@@ -71,7 +71,7 @@ function isWithin(root: string, path: string): boolean {
  */
 export async function listFolder(path: string | null, roots: readonly BrowseRoot[]): Promise<FolderListing> {
   if (roots.length === 0) throw new ServiceError('path-refused', 'there is no folder to browse');
-  const { real, root } = await insideRoots(path ?? roots[0].path, roots);
+  const { real } = await insideRoots(path ?? roots[0].path, roots);
   if (!(await stat(real)).isDirectory())
     throw new ServiceError('path-refused', `cannot browse ${path}: it is a file, not a folder`);
   const entries: FolderEntry[] = [];
@@ -105,7 +105,7 @@ export async function listFolder(path: string | null, roots: readonly BrowseRoot
   entries.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     path: real,
-    parent: real === root ? null : dirname(real),
+    parent: await parentInside(real, roots),
     roots: roots.map((r) => ({ label: r.label, path: r.path })),
     entries,
     notListed: more,
@@ -114,6 +114,20 @@ export async function listFolder(path: string | null, roots: readonly BrowseRoot
         ? `${isScanCut ? 'more than ' : ''}${MAX_LISTED_ENTRIES + more} entries: the first ${MAX_LISTED_ENTRIES} are listed, type a path for the others`
         : null,
   };
+}
+
+/**
+ * The folder above `real` when it is still inside an allowed folder (the project's folder is often inside
+ * home or the data folder, and Up must lead there), else null.
+ */
+async function parentInside(real: string, roots: readonly BrowseRoot[]): Promise<string | null> {
+  const parent = dirname(real);
+  if (parent === real) return null;
+  for (const root of roots) {
+    const rootReal = await realpath(root.path).catch(() => null);
+    if (rootReal && isWithin(rootReal, parent)) return parent;
+  }
+  return null;
 }
 
 /** What an entry is to the window, or null when it is not listed (other file types, links leading out). */
