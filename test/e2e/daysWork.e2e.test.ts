@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium())("a day's work in the browser window", () => {
     await page.locator('.file-browser-roots button', { hasText: "Mixel's data folder" }).click();
     const sampleFolder = page.locator('[data-entry-kind="folder"]', { hasText: 'sample' });
     await sampleFolder.click();
-    await expect.poll(ui.textOf('folder-path')).toMatch(/sample$/);
+    await expect.poll(ui.textOf('folder-path')).toMatch(/\/sample\u200e?$/);
     await expect.poll(() => page.getByTestId('path-input').inputValue()).toMatch(/sample\/project\.mixel$/);
     const file = (await page.getByTestId('path-input').inputValue()).replace(
       /project\.mixel$/,

@@ -91,7 +91,8 @@ export function FileBrowser(props: FileBrowserProps) {
           ↑ Up
         </button>
         <span className="muted file-browser-path" data-testid="folder-path" title={listing?.path}>
-          {listing?.path ?? '…'}
+          {/* Left-to-right marks keep the slashes in place in the right-aligned (start-clipped) line. */}
+          {listing ? `\u200e${listing.path}\u200e` : '…'}
         </span>
       </div>
       {problem ? (

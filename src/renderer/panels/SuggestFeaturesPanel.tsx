@@ -54,7 +54,7 @@ export function SuggestFeaturesPanel() {
           {result.current ? (
             <li className="muted small">
               Current selection: accuracy {percent(result.current.accuracy)}, log-likelihood{' '}
-              {result.current.logLikelihood.toFixed(3)}
+              {logLik(result.current.logLikelihood)}
             </li>
           ) : null}
           {result.suggestions.map((s, i) => (
@@ -87,7 +87,7 @@ function SuggestionRow(props: {
       <div className="suggestion-text">
         <strong title={s.detail}>{s.name}</strong>
         <span className="muted small">
-          accuracy {percent(s.accuracy)} · log-lik. {s.logLikelihood.toFixed(3)} · {s.featureCount}{' '}
+          accuracy {percent(s.accuracy)} · log-lik. {logLik(s.logLikelihood)} · {s.featureCount}{' '}
           {s.featureCount === 1 ? 'feature' : 'features'}
         </span>
         <button
@@ -133,6 +133,12 @@ function PreviewCanvas({ preview, width, height }: { preview: Uint8Array; width:
       aria-label="The view's centre segmented with these features"
     />
   );
+}
+
+/** Three decimals, without the "-0.000" a near-perfect score would otherwise show. */
+function logLik(x: number): string {
+  const text = x.toFixed(3);
+  return text === '-0.000' ? '0.000' : text;
 }
 
 function percent(x: number): string {
