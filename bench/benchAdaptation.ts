@@ -34,6 +34,7 @@ import { WorkerPool } from '../src/main/engine/WorkerPool.js';
 import { computeFeatureStack } from '../src/main/features/computeFeatureStack.js';
 import { readImage } from '../src/main/io/openImage.js';
 import { benchAdaptationCost } from './adaptationCost.js';
+import { meanIou } from './meanIou.js';
 
 const DATA = '/work/shared/data';
 const SETS = [
@@ -58,24 +59,6 @@ interface Scored {
 
 async function grey(path: string): Promise<PlanarImage> {
   return (await readImage(path)).image;
-}
-
-/** Mean IoU over the classes present in the truth (cross_image.py's miou). */
-function meanIou(pred: Uint8Array, gt: Uint8Array): number {
-  const classes = [...new Set(gt)];
-  let sum = 0;
-  for (const k of classes) {
-    let inter = 0;
-    let union = 0;
-    for (let i = 0; i < gt.length; i++) {
-      const a = pred[i] === k;
-      const b = gt[i] === k;
-      if (a && b) inter++;
-      if (a || b) union++;
-    }
-    sum += inter / Math.max(1, union);
-  }
-  return sum / classes.length;
 }
 
 /**

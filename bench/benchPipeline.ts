@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readImage } from '../src/main/io/openImage.js';
 import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
+import { meanIou } from './meanIou.js';
 
 const PYTHON = '/usr/bin/python3';
 const REFERENCE = '/work/shared/bench/ref_pixel_classify.py';
@@ -40,24 +41,11 @@ function lastJson(stdout: string): Record<string, unknown> {
   return JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
 }
 
-/** Mean intersection over union of the classes present in the truth. */
+/** Mean intersection over union of a segmentation file against a truth file. */
 async function meanIoU(segPath: string, truthPath: string): Promise<number> {
   const seg = (await readImage(segPath)).image.channels[0];
   const truth = (await readImage(truthPath)).image.channels[0];
-  const classes = [...new Set(truth)];
-  let sum = 0;
-  for (const k of classes) {
-    let inter = 0;
-    let union = 0;
-    for (let i = 0; i < truth.length; i++) {
-      const a = seg[i] === k;
-      const b = truth[i] === k;
-      if (a && b) inter++;
-      if (a || b) union++;
-    }
-    sum += union ? inter / union : 1;
-  }
-  return sum / classes.length;
+  return meanIou(seg, truth);
 }
 
 function hasReference(): boolean {

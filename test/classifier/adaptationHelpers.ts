@@ -62,23 +62,7 @@ export function segment(model: FittedClassifier, image: TestImage): Uint8Array {
   return simpleSegmentation(predictProbabilities(model, image.features, image.pixels), model.classes);
 }
 
-/** Mean IoU over the classes present in the truth. */
-export function meanIou(pred: Uint8Array, truth: Uint8Array): number {
-  const classes = [...new Set(truth)];
-  let sum = 0;
-  for (const k of classes) {
-    let inter = 0;
-    let union = 0;
-    for (let i = 0; i < truth.length; i++) {
-      const a = pred[i] === k;
-      const b = truth[i] === k;
-      if (a && b) inter++;
-      if (a || b) union++;
-    }
-    sum += inter / Math.max(1, union);
-  }
-  return sum / classes.length;
-}
+export { meanIou } from '../../bench/meanIou.js';
 
 export function fractionOf(pred: Uint8Array, value: number): number {
   let count = 0;
