@@ -29,8 +29,8 @@ export const SUGGEST_SHOWN = 5;
 export const SUGGEST_PREVIEW_PX = 128;
 
 /**
- * Ranking prefers fewer features: a set is ranked by its held-out log-likelihood minus this much per
- * feature channel, so a set only as good as a smaller one (within the folds' noise, ~0.01) ranks below
- * it; every channel costs computing time on every tile.
+ * Held-out log-likelihoods closer than this (nats per pixel) to the best are a tie, unless the best's own
+ * fold standard error is larger: the folds' noise on a few hundred scribbled pixels per class. Among tied
+ * sets the ranking puts more features first (suggestFeatures.ts rankCandidates says why).
  */
-export const SUGGEST_PENALTY_PER_CHANNEL = 0.001;
+export const SUGGEST_TIE_NATS = 0.01;

@@ -25,10 +25,10 @@ import {
   SUGGEST_FOLDS,
   SUGGEST_GREEDY_MIN_GAIN,
   SUGGEST_GREEDY_STEPS,
-  SUGGEST_PENALTY_PER_CHANNEL,
   SUGGEST_SAMPLES_PER_CLASS,
   SUGGEST_SETS_PER_JOB,
   SUGGEST_SHOWN,
+  SUGGEST_TIE_NATS,
 } from './suggestFeatureConstants.js';
 
 export interface SuggestImage {
@@ -70,7 +70,7 @@ export interface SuggestDeps {
 
 export interface SuggestOutcome {
   readonly suggestions: FeatureSuggestion[];
-  readonly current: FeatureSetScore | null;
+  readonly current: { readonly logLikelihood: number; readonly accuracy: number } | null;
   readonly sampleCount: number;
 }
 
@@ -150,9 +150,7 @@ export async function suggestFeatureSets(
   }
   deps.onProgress(total - 1, total);
 
-  const ranked = dedupe([...groups, ...picked])
-    .sort((a, b) => rank(b) - rank(a))
-    .slice(0, SUGGEST_SHOWN);
+  const ranked = rankCandidates(dedupe([...groups, ...picked])).slice(0, SUGGEST_SHOWN);
   const crop = await deps.computeFeatures(source.preview.pixels, source.preview.rect, universe, signal);
   const previews = await deps.scoreSets(
     {
@@ -176,7 +174,9 @@ export async function suggestFeatureSets(
       accuracy: c.score!.accuracy,
       preview: previews.previews[k].map((index) => classIds[index]),
     })),
-    current: current?.score ?? null,
+    current: current?.score
+      ? { logLikelihood: current.score.logLikelihood, accuracy: current.score.accuracy }
+      : null,
     sampleCount: data.labels.length,
   };
 }
@@ -262,9 +262,29 @@ async function collectScoringSamples(
   };
 }
 
-/** What the ranking sorts by: held-out log-likelihood, less a little per channel (parsimony). */
+/** What forward selection and the ranking compare: the held-out log-likelihood. */
 function rank(c: Candidate): number {
-  return c.score!.logLikelihood - SUGGEST_PENALTY_PER_CHANNEL * channelsOf(c.cells).length;
+  return c.score!.logLikelihood;
+}
+
+/**
+ * Best first. Sets scoring within the folds' noise of the best (its fold standard error, at least
+ * SUGGEST_TIE_NATS) are a tie, and among tied sets the one with more channels comes first: easy scribbles
+ * saturate every set's score (all pixels right, log-likelihood ≈ 0), and the scribbles — kept off class
+ * borders — cannot show what a dropped feature costs at the borders and in textures, so a tie must not
+ * reward dropping information. The rest follow by score.
+ */
+export function rankCandidates<T extends { readonly cells: readonly unknown[]; score?: FeatureSetScore }>(
+  candidates: readonly T[],
+): T[] {
+  const byScore = [...candidates].sort((a, b) => b.score!.logLikelihood - a.score!.logLikelihood);
+  if (byScore.length === 0) return byScore;
+  const best = byScore[0].score!;
+  const floor = best.logLikelihood - Math.max(SUGGEST_TIE_NATS, best.foldError);
+  const tied = byScore.filter((c) => c.score!.logLikelihood >= floor);
+  const size = (c: T) => c.cells.length;
+  tied.sort((a, b) => size(b) - size(a) || b.score!.logLikelihood - a.score!.logLikelihood);
+  return [...tied, ...byScore.filter((c) => c.score!.logLikelihood < floor)];
 }
 
 function channelsOf(cells: readonly Cell[]): number[] {

@@ -23,6 +23,11 @@ export interface FeatureSetScore {
   readonly logLikelihood: number;
   /** Held-out accuracy, averaged per class (0..1). */
   readonly accuracy: number;
+  /**
+   * Standard error of logLikelihood over the folds: how far apart two sets' scores may lie by the chance
+   * of which pixels were held out (the ranking treats closer scores as a tie).
+   */
+  readonly foldError: number;
 }
 
 /**
@@ -148,7 +153,10 @@ export function scoreFeatureSet(data: ScoringSamples, channels: readonly number[
   const correct = new Float64Array(C);
   const count = new Float64Array(C);
   const post = new Float64Array(C);
+  const foldScores: number[] = [];
   for (let fold = 0; fold < data.foldCount; fold++) {
+    const foldLog = new Float64Array(C);
+    const foldCount = new Float64Array(C);
     const model = fitGaussianSet(data, channels, (r) => data.folds[r] !== fold);
     for (let r = 0; r < data.labels.length; r++) {
       if (data.folds[r] !== fold) continue;
@@ -157,13 +165,18 @@ export function scoreFeatureSet(data: ScoringSamples, channels: readonly number[
       const truth = data.labels[r];
       let best = 0;
       for (let c = 1; c < C; c++) if (post[c] > post[best]) best = c;
-      logSum[truth] += Math.max(
+      const logPost = Math.max(
         MIN_LOG_POSTERIOR,
         Number.isFinite(post[truth]) ? post[truth] : MIN_LOG_POSTERIOR,
       );
+      logSum[truth] += logPost;
+      foldLog[truth] += logPost;
+      foldCount[truth]++;
       if (best === truth) correct[truth]++;
       count[truth]++;
     }
+    const foldScore = classMean(foldLog, foldCount);
+    if (foldScore !== null) foldScores.push(foldScore);
   }
   let logLikelihood = 0;
   let accuracy = 0;
@@ -177,7 +190,27 @@ export function scoreFeatureSet(data: ScoringSamples, channels: readonly number[
   return {
     logLikelihood: present ? logLikelihood / present : MIN_LOG_POSTERIOR,
     accuracy: present ? accuracy / present : 0,
+    foldError: standardError(foldScores),
   };
+}
+
+/** Mean over the classes present of each class's mean; null when no class has a row. */
+function classMean(sums: Float64Array, counts: Float64Array): number | null {
+  let total = 0;
+  let present = 0;
+  for (let c = 0; c < sums.length; c++) {
+    if (counts[c] === 0) continue;
+    total += sums[c] / counts[c];
+    present++;
+  }
+  return present > 0 ? total / present : null;
+}
+
+function standardError(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
+  return Math.sqrt(variance / values.length);
 }
 
 /** Lower Cholesky factor of a symmetric positive definite matrix (lower triangle read); more ridge if needed. */
