@@ -170,7 +170,7 @@ describe("the window's TIFF export", () => {
         sampleType: 'uint8',
         channelRanges: [{ min: 0, max: 0 }],
       },
-      labels: new Uint8Array(12),
+      labelsOf: () => new Uint8Array(12),
       classes,
       request: {
         requestId: 1,

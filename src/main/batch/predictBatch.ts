@@ -15,8 +15,8 @@ import type { WorkerPool } from '../engine/WorkerPool.js';
 import { openImage, type OpenedImage } from '../io/openImage.js';
 import { measureChannelRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
-import { checkPlaneFields, classFileSuffix, isPerPlaneTemplate } from '../../core/export/exportNames.js';
-import { outputGeometry } from '../io/imagejGeometry.js';
+import { classFileSuffix } from '../../core/export/exportNames.js';
+import { stackOutputLayout } from './stackOutputs.js';
 import { checkOutputCollisions, outputChannelCount, outputPath, type ExportTarget } from './exportTargets.js';
 import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
 import { createRasterSink, type RasterSink } from './RasterSink.js';
@@ -137,16 +137,19 @@ async function predictOneImage(
       `has ${info.channels} channel(s) but the project was trained on images with ${model.featureCount / perChannel}`,
     );
   }
-  const zSize = axisSize(source.metadata, 'z');
-  const tSize = axisSize(source.metadata, 't');
   // One stack file per image and source unless the name asks for one file per plane ({z}, {t}, {plane}).
-  const isPerPlane = isPerPlaneTemplate(options.outputTemplate);
-  if (isPerPlane) checkPlaneFields(options.outputTemplate, zSize, tSize);
-  else if (info.planes > 1 && options.targets.some((t) => t.format === 'png' || t.format === 'png-color')) {
-    throw new Error(
-      `has ${info.planes} planes (${info.axes}) but a PNG holds one: put {z} or {t} in --output for one PNG per plane, or use --format tiff (one stack file)`,
-    );
-  }
+  const layout = stackOutputLayout(
+    {
+      metadata: source.metadata,
+      planes: info.planes,
+      zSize: axisSize(source.metadata, 'z'),
+      tSize: axisSize(source.metadata, 't'),
+      axes: info.axes,
+    },
+    options.outputTemplate,
+    options.targets.map((t) => t.format),
+  );
+  const isPerPlane = layout.isPerPlane;
   const haloPx = featureHaloPx(selection, convention);
   const classNames = model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`);
   const wantsLabels = options.targets.some((t) => t.result === 'Labels');
@@ -156,11 +159,6 @@ async function predictOneImage(
     isVolume
       ? volumeFeatureNames(volumeFeatureSpec(project.features), info.channels)
       : featureChannelNames(selection, info.channels);
-  const stackShape = info.planes > 1 ? [tSize, zSize].filter((n) => n > 1) : [];
-  const geometryOf = (channels: number) =>
-    isPerPlane
-      ? outputGeometry(source.metadata, channels)
-      : outputGeometry(source.metadata, channels, zSize, tSize);
   // Every output is finished under a temporary name and all are committed together at the end, so an
   // image failing at its last plane leaves no output at all (and a rerun's old outputs stay whole).
   const created: RasterSink[] = [];
@@ -178,7 +176,7 @@ async function predictOneImage(
         imagePath: source.name,
         result: target.result,
         format: target.format,
-        ...(plane === undefined ? {} : { plane, z: plane % zSize, t: Math.floor(plane / zSize) }),
+        ...(plane === undefined ? {} : layout.planeName(plane)),
       };
       const sink = await createRasterSink({
         path: outputPath(options.outputTemplate, nameParts),
@@ -195,8 +193,8 @@ async function predictOneImage(
         channels,
         sampleType: target.sampleType,
         channelNames,
-        planeShape: plane === undefined ? stackShape : [],
-        geometry: geometryOf(channels),
+        planeShape: plane === undefined ? layout.stackShape : [],
+        geometry: layout.geometry(channels),
         classColors:
           target.result === 'Simple Segmentation' || target.result === 'Labels'
             ? project.classes.map((c) => c.color)

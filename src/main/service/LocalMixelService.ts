@@ -434,14 +434,15 @@ export class LocalMixelService implements MixelService {
         classes: this.classes,
         predict:
           model &&
-          (async (image, rect) =>
+          (async (image, rect, plane) =>
             this.predictRect(
               image,
               rect,
               await this.adaptation.modelFor(image, model, this.features),
               signal,
+              plane,
             )),
-        features: (image, rect) => this.tileFeatures(image, rect, signal),
+        features: (image, rect, plane) => this.tileFeatures(image, rect, signal, plane),
         onProgress: (progress) => this.progress.fire(progress),
       });
       return { requestId: request.requestId, images, isCancelled: signal.aborted };
@@ -464,7 +465,8 @@ export class LocalMixelService implements MixelService {
           classIds: this.classes.map((c) => c.id),
           features: this.features,
           onProgress: (progress) => this.progress.fire(progress),
-          cachedTileFeatures: (im, core, signal) => this.tileFeatures(im, core, signal),
+          cachedTileFeatures: (im, core, signal, plane) => this.tileFeatures(im, core, signal, plane),
+          planePixels: (im, plane) => this.planes.forFeatures(im, plane),
         },
         controller.signal,
       );

@@ -6,28 +6,44 @@
  * PNG has no floats: the window writes probabilities and uncertainty there as uint8 (255 = 1), one PNG per
  * class for probabilities, as `mixel predict --dtype uint8` does.
  * Prediction runs tile by tile through the caller's `predict`, so the feature cache is shared with the
- * live view.
+ * live view (and a 3-D project's export reads the same 3-D feature blocks the window shows). A z-stack or
+ * time-lapse is written plane by plane into one stack file per source with its t and z axes, as `mixel
+ * predict` writes it (batch/stackOutputs.ts), or one file per plane when the pattern holds {z}/{t}/{plane}.
  */
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ExportRequest, ExportSource, LabelClass, ProjectImage } from '../../core/protocol/types.js';
 import { classFileSuffix, type ResultType } from '../../core/export/exportNames.js';
+import type { ImageMetadata } from '../../core/imageMetadata.js';
 import { tileGrid, type Rect } from '../../core/tiling.js';
 import { outputPath, resolveTargets, type ExportTarget } from '../batch/exportTargets.js';
 import { convertSamples } from '../batch/predictStreaming.js';
 import { createRasterSink, type RasterSink } from '../batch/RasterSink.js';
-import { outputGeometry, type ImageJGeometry } from '../io/imagejGeometry.js';
+import {
+  stackOutputLayout,
+  type StackInput,
+  type StackOutputLayout,
+  type StackWording,
+} from '../batch/stackOutputs.js';
 import { openImage } from '../io/openImage.js';
+import { predictExportPlane } from './exportPlanePrediction.js';
+
+/** How the window names the pattern and the stack format when it refuses a stack as PNG. */
+const WINDOW_WORDING: StackWording = { pattern: 'the output pattern', stackFormat: 'TIFF' };
 
 export interface ExportOneImage {
   readonly image: ProjectImage;
-  readonly labels: Uint8Array;
+  /** The scribbles of one plane (flat index t · Z + z), or none (all unlabeled). */
+  readonly labelsOf: (plane: number) => Uint8Array | undefined;
   readonly classes: readonly LabelClass[];
   readonly request: ExportRequest;
-  /** Probabilities of a rectangle: classes.length planes of rect.width × rect.height. */
-  readonly predict: (rect: Rect) => Promise<Float32Array>;
-  /** Feature planes of a rectangle (the live view's feature bank), for the Features source. */
-  readonly features?: (rect: Rect) => Promise<Float32Array[]>;
+  /** Probabilities of a rectangle of a plane: classes.length planes of rect.width × rect.height. */
+  readonly predict: (rect: Rect, plane: number) => Promise<Float32Array>;
+  /** Feature planes of a rectangle of a plane (the live view's feature bank), for the Features source. */
+  readonly features?: (rect: Rect, plane: number) => Promise<Float32Array[]>;
+  /** Over all planes of the image. */
   readonly onFraction: (fraction: number) => void;
+  /** Stops between planes (the caller's predict and features stop within one). */
+  readonly signal?: AbortSignal;
 }
 
 /** The window's source ids and the export sources (ilastik's names) they stand for. */
@@ -54,8 +70,9 @@ function targetPaths(
   imagePath: string,
   target: ExportTarget,
   classes: readonly LabelClass[],
+  plane: { plane?: number; z?: number; t?: number } = {},
 ): string[] {
-  const parts = { imagePath, result: target.result, format: target.format };
+  const parts = { imagePath, result: target.result, format: target.format, ...plane };
   if (target.result === 'Probabilities' && target.format === 'png') {
     return classes.map((c) => outputPath(pattern, { ...parts, resultSuffix: classFileSuffix(c.name) }));
   }
@@ -77,104 +94,136 @@ export function exportOutputs(
 export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
   const { image, classes, request } = job;
   const { width, height } = image;
-  const n = width * height;
   const targets = exportTargets(request);
-  const needsPrediction = request.sources.some((s) => s !== 'labels' && s !== 'features');
-  const segmentation = new Uint8Array(n);
-  const uncertainty = new Float32Array(needsPrediction ? n : 0);
-  const probabilities = request.sources.includes('probabilities')
-    ? classes.map(() => new Float32Array(n))
-    : [];
-  if (needsPrediction) {
-    const tiles = tileGrid(width, height, PREDICTION_TILE_SIZE, 0);
-    for (const [t, { core }] of tiles.entries()) {
-      const probs = await job.predict(core);
-      const m = core.width * core.height;
-      for (let y = 0; y < core.height; y++) {
-        for (let x = 0; x < core.width; x++) {
-          const local = y * core.width + x;
-          const global = (core.y + y) * width + core.x + x;
-          let best = -1;
-          let bestP = -1;
-          let second = 0;
-          for (let c = 0; c < classes.length; c++) {
-            const p = probs[c * m + local];
-            if (p > bestP) {
-              second = Math.max(second, bestP);
-              bestP = p;
-              best = c;
-            } else if (p > second) second = p;
-            if (probabilities.length) probabilities[c][global] = p;
-          }
-          segmentation[global] = classes[best].id;
-          uncertainty[global] = 1 - (bestP - Math.max(0, second));
-        }
-      }
-      job.onFraction((t + 1) / tiles.length);
-    }
+  const stack = stackSizesOf(image);
+  let layout: StackOutputLayout;
+  try {
+    layout = stackOutputLayout(
+      { ...stack, metadata: await inputMetadata(image.path) },
+      request.outputPattern,
+      targets.map((t) => t.format),
+      WINDOW_WORDING,
+    );
+  } catch (err) {
+    throw new Error(`${image.name}: ${(err as Error).message}`);
   }
-  const planesOf: Record<ResultType, () => (Float32Array | Uint8Array)[]> = {
-    Probabilities: () => probabilities,
-    'Simple Segmentation': () => [segmentation],
-    Uncertainty: () => [uncertainty],
-    Labels: () => [job.labels],
-    // Streamed band by band below: all feature channels of a whole image would not fit in memory.
-    Features: () => [],
-  };
+  const needsPrediction = request.sources.some((s) => s !== 'labels' && s !== 'features');
+  const wantsFeatures = request.sources.includes('features');
   // Class values keep their colours: a TIFF's ImageJ LUT, png-color's palette.
   const classColors: string[] = [];
   for (const c of classes) classColors[c.id - 1] = c.color;
-  const geometry = await inputGeometry(image.path);
   // Every file is finished under a reserved temporary name and all are renamed into place at the end, so
-  // an image failing at its third file leaves none of its outputs (nor half-replaced old ones).
-  const sinks: RasterSink[] = [];
+  // an image failing at its last plane or third file leaves none of its outputs (nor half-replaced old ones).
+  const created: RasterSink[] = [];
+  const stackSinks = new Map<ExportTarget, RasterSink>();
+  /** The sink a plane of `target` goes to and the plane's index in it, created on first use. */
+  const sinkFor = async (target: ExportTarget, plane: number, channels: number) => {
+    const existing = stackSinks.get(target);
+    if (existing) return { sink: existing, index: plane };
+    const isLabels = target.result === 'Simple Segmentation' || target.result === 'Labels';
+    const paths = targetPaths(
+      request.outputPattern,
+      image.path,
+      target,
+      classes,
+      layout.isPerPlane ? layout.planeName(plane) : {},
+    );
+    const sink = await createRasterSink({
+      path: paths[0],
+      channelPaths: paths.length > 1 ? paths : undefined,
+      format: target.format,
+      width,
+      height,
+      channels,
+      sampleType: target.sampleType,
+      channelNames:
+        target.result === 'Probabilities'
+          ? classes.map((c) => c.name)
+          : target.result === 'Uncertainty'
+            ? ['Uncertainty']
+            : undefined,
+      planeShape: layout.isPerPlane ? [] : layout.stackShape,
+      // ImageJ reads a LUT only from an ImageJ file: a label export of an image without geometry gets a bare one.
+      geometry: layout.geometry(channels),
+      classColors: isLabels ? classColors : undefined,
+    });
+    created.push(sink);
+    if (!layout.isPerPlane) stackSinks.set(target, sink);
+    return { sink, index: layout.isPerPlane ? 0 : plane };
+  };
   try {
-    for (const target of targets) {
-      const isLabels = target.result === 'Simple Segmentation' || target.result === 'Labels';
-      const isFeatures = target.result === 'Features';
-      const bands = isFeatures ? featureBands(job) : null;
-      const first = bands ? await bands.next() : null;
-      const planes = first && !first.done ? first.value.planes : planesOf[target.result]();
-      const paths = targetPaths(request.outputPattern, image.path, target, classes);
-      const sink = await createRasterSink({
-        path: paths[0],
-        channelPaths: paths.length > 1 ? paths : undefined,
-        format: target.format,
-        width,
-        height,
-        channels: planes.length,
-        sampleType: target.sampleType,
-        channelNames:
-          target.result === 'Probabilities'
-            ? classes.map((c) => c.name)
-            : target.result === 'Uncertainty'
-              ? ['Uncertainty']
-              : undefined,
-        // ImageJ reads a LUT only from an ImageJ file: a label export of an image without geometry gets a bare one.
-        geometry: { ...(geometry ?? outputGeometry(undefined, 1)), channels: planes.length },
-        classColors: isLabels ? classColors : undefined,
-      });
-      sinks.push(sink);
-      const convert = (band: (Float32Array | Uint8Array)[]) =>
-        band.map((p) => convertSamples(p, target.sampleType, isLabels));
-      if (bands && first && !first.done) {
-        await sink.writeBand(first.value.y, convert(first.value.planes));
-        for await (const band of bands) await sink.writeBand(band.y, convert(band.planes));
-      } else {
-        await sink.writeBand(0, convert(planes));
+    for (let plane = 0; plane < stack.planes; plane++) {
+      job.signal?.throwIfAborted();
+      // Steps of this plane: its prediction tiles, then its feature bands.
+      const parts = (needsPrediction ? 1 : 0) + (wantsFeatures ? 1 : 0);
+      let partsDone = 0;
+      const onPart = (fraction: number) =>
+        job.onFraction((plane + (partsDone + fraction) / Math.max(1, parts)) / stack.planes);
+      const predicted = needsPrediction
+        ? await predictExportPlane(
+            width,
+            height,
+            classes,
+            request.sources.includes('probabilities'),
+            (rect) => job.predict(rect, plane),
+            onPart,
+          )
+        : null;
+      if (predicted) partsDone++;
+      const labels = job.labelsOf(plane) ?? new Uint8Array(width * height);
+      const planesOf: Record<Exclude<ResultType, 'Features'>, () => (Float32Array | Uint8Array)[]> = {
+        Probabilities: () => predicted!.probabilities,
+        'Simple Segmentation': () => [predicted!.segmentation],
+        Uncertainty: () => [predicted!.uncertainty],
+        Labels: () => [labels],
+      };
+      const planeSinks: RasterSink[] = [];
+      for (const target of targets) {
+        const isLabels = target.result === 'Simple Segmentation' || target.result === 'Labels';
+        const convert = (band: (Float32Array | Uint8Array)[]) =>
+          band.map((p) => convertSamples(p, target.sampleType, isLabels));
+        if (target.result === 'Features') {
+          // Streamed band by band: all feature channels of a whole plane would not fit in memory.
+          for await (const band of featureBands(job, plane, onPart)) {
+            const { sink, index } = await sinkFor(target, plane, band.planes.length);
+            if (!planeSinks.includes(sink)) planeSinks.push(sink);
+            await sink.writeBand(band.y, convert(band.planes), index);
+          }
+          continue;
+        }
+        const planes = planesOf[target.result]();
+        const { sink, index } = await sinkFor(target, plane, planes.length);
+        planeSinks.push(sink);
+        await sink.writeBand(0, convert(planes), index);
       }
-      await sink.finish();
+      if (layout.isPerPlane) for (const sink of planeSinks) await sink.finish();
     }
-    for (const sink of sinks) await sink.commit();
+    if (!layout.isPerPlane) for (const sink of created) await sink.finish();
+    for (const sink of created) await sink.commit();
   } catch (err) {
-    await Promise.all(sinks.map((s) => s.abort()));
+    await Promise.all(created.map((s) => s.abort()));
     throw err;
   }
-  return sinks.flatMap((s) => s.paths);
+  return created.flatMap((s) => s.paths);
+}
+
+/** Planes, z and t of the image as the window indexes them (p = t · z + z); a stack of z alone if they disagree. */
+function stackSizesOf(image: ProjectImage): StackInput {
+  const planes = Math.max(1, image.planes ?? 1);
+  const zSize = image.sizeZ ?? planes;
+  const tSize = image.sizeT ?? 1;
+  const axes = image.axes ?? (planes > 1 ? 'zyx' : 'yx');
+  return zSize * tSize === planes
+    ? { planes, zSize, tSize, axes }
+    : { planes, zSize: planes, tSize: 1, axes };
 }
 
 /** The image's feature planes a row of tiles at a time, each band stitched from its tiles. */
-async function* featureBands(job: ExportOneImage): AsyncGenerator<{ y: number; planes: Float32Array[] }> {
+async function* featureBands(
+  job: ExportOneImage,
+  plane: number,
+  onFraction: (fraction: number) => void,
+): AsyncGenerator<{ y: number; planes: Float32Array[] }> {
   const features = job.features;
   if (!features) throw new Error('no features to export: the classifier has not computed any yet');
   const { width, height } = job.image;
@@ -185,7 +234,7 @@ async function* featureBands(job: ExportOneImage): AsyncGenerator<{ y: number; p
     const bandHeight = band[0].height;
     let planes: Float32Array[] = [];
     for (const core of band) {
-      const parts = await features(core);
+      const parts = await features(core, plane);
       if (planes.length === 0) planes = parts.map(() => new Float32Array(bandHeight * width));
       parts.forEach((part, k) => {
         for (let row = 0; row < bandHeight; row++) {
@@ -193,7 +242,7 @@ async function* featureBands(job: ExportOneImage): AsyncGenerator<{ y: number; p
         }
       });
     }
-    job.onFraction((i + 1) / rows.length);
+    onFraction((i + 1) / rows.length);
     yield { y, planes };
   }
 }
@@ -202,9 +251,9 @@ async function* featureBands(job: ExportOneImage): AsyncGenerator<{ y: number; p
  * Pixel size and z step of the image file as it is now (header only); none when it can no longer be read,
  * which the export does not need (the pixels are in memory).
  */
-async function inputGeometry(path: string): Promise<ImageJGeometry | undefined> {
+async function inputMetadata(path: string): Promise<ImageMetadata | undefined> {
   try {
-    return outputGeometry((await openImage(path)).metadata, 1);
+    return (await openImage(path)).metadata;
   } catch {
     return undefined;
   }

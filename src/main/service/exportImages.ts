@@ -1,6 +1,7 @@
 /**
- * The window's batch export: the requested images one after another, each with its own progress, a
- * failing image reported with its error while the others go on, and a cancel that stops between images.
+ * The window's batch export: the requested images one after another, each with its own progress (over all
+ * planes of a stack), a failing image reported with its error while the others go on, and a cancel that
+ * stops between planes and images.
  */
 import { resolve } from 'node:path';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
@@ -13,10 +14,10 @@ import type { OpenImage } from './projectImage.js';
 export interface ExportContext {
   readonly image: (imageId: string) => OpenImage | undefined;
   readonly classes: readonly LabelClass[];
-  /** Probabilities of a rectangle of an image, or null while there is no classifier. */
-  readonly predict: ((image: OpenImage, rect: Rect) => Promise<Float32Array>) | null;
-  /** Feature planes of a rectangle of an image (the live view's feature bank), for the Features source. */
-  readonly features?: (image: OpenImage, rect: Rect) => Promise<Float32Array[]>;
+  /** Probabilities of a rectangle of a plane of an image, or null while there is no classifier. */
+  readonly predict: ((image: OpenImage, rect: Rect, plane: number) => Promise<Float32Array>) | null;
+  /** Feature planes of a rectangle of a plane (the live view's feature bank), for the Features source. */
+  readonly features?: (image: OpenImage, rect: Rect, plane: number) => Promise<Float32Array[]>;
   readonly onProgress: (progress: Progress) => void;
 }
 
@@ -41,12 +42,14 @@ export async function exportImagesInTurn(
       }
       const paths = await exportOneImage({
         image: image.info,
-        labels: image.labels,
+        // Each plane's own scribbles; a plane never painted has no raster (all unlabeled).
+        labelsOf: (plane) => (plane === 0 ? image.labels : image.labelPlanes.get(plane)),
         classes: context.classes,
         request,
-        predict: (rect) => predict!(image, rect),
-        features: context.features && ((rect) => context.features!(image, rect)),
+        predict: (rect, plane) => predict!(image, rect, plane),
+        features: context.features && ((rect, plane) => context.features!(image, rect, plane)),
         onFraction: (imageFraction) => report({ done: i, imageId, imageFraction }),
+        signal,
       });
       results.push({ imageId, paths });
       report({ done: i + 1, imageId, imageFraction: 1 });
