@@ -465,7 +465,8 @@ export class LocalMixelService implements MixelService {
           classIds: this.classes.map((c) => c.id),
           features: this.features,
           onProgress: (progress) => this.progress.fire(progress),
-          cachedTileFeatures: (im, core, signal) => this.tileFeatures(im, core, signal),
+          cachedTileFeatures: (im, core, signal, plane) => this.tileFeatures(im, core, signal, plane),
+          planePixels: (im, plane) => this.planes.forFeatures(im, plane),
         },
         controller.signal,
       );

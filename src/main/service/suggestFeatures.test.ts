@@ -26,7 +26,7 @@ function source(): SuggestSource {
   const pixels = { width: SIZE, height: SIZE, channels: [new Float32Array(SIZE * SIZE)] };
   const matrix = universeCells(1).universe;
   return {
-    images: [{ id: 'im', width: SIZE, height: SIZE, labels, pixels }],
+    images: [{ id: 'im', plane: 0, width: SIZE, height: SIZE, labels, pixels }],
     classIds: [1, 2],
     current: matrix,
     preview: { pixels, rect: { x: 32, y: 32, width: 32, height: 32 } },

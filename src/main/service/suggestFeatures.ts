@@ -38,8 +38,10 @@ export interface SuggestImage {
   readonly height: number;
   /** 0 = unlabeled, else a class id. */
   readonly labels: Uint8Array;
-  /** The pixels the features read (after the project's normalization). */
-  readonly pixels: PlanarImage;
+  /** The plane of a stack these labels lie on (p = t·Z + z); 0 for a plain image. */
+  readonly plane: number;
+  /** The plane's pixels the features read (after the project's normalization); read only when labelled. */
+  readonly pixels: PlanarImage | Promise<PlanarImage>;
 }
 
 export interface SuggestSource {
@@ -63,7 +65,7 @@ export interface SuggestDeps {
    * Features of one tile of the prediction grid under ilastik's default matrix, when the window's cache
    * holds them (the project uses exactly that matrix); else computeFeatures is used.
    */
-  gridTileFeatures?(imageId: string, core: Rect, signal: AbortSignal): Promise<Float32Array[]>;
+  gridTileFeatures?(imageId: string, plane: number, core: Rect, signal: AbortSignal): Promise<Float32Array[]>;
   scoreSets(input: ScoreFeatureSetsInput, signal: AbortSignal): Promise<ScoreFeatureSetsOutput>;
   onProgress(done: number, total: number): void;
 }
@@ -196,7 +198,10 @@ function groupCandidates(cells: readonly Cell[], universe: FeatureMatrix): Candi
   );
 }
 
-/** Labelled pixels, at most SUGGEST_SAMPLES_PER_CLASS per class spread over all strokes, with their folds. */
+/**
+ * Labelled pixels, at most SUGGEST_SAMPLES_PER_CLASS per class spread over all strokes of every labelled
+ * plane (each plane is one entry of `source.images`, its features 2-D), with their folds.
+ */
 async function collectScoringSamples(
   source: SuggestSource,
   universe: FeatureMatrix,
@@ -235,8 +240,8 @@ async function collectScoringSamples(
       }
       if (picked.length === 0) continue;
       const planes = deps.gridTileFeatures
-        ? await deps.gridTileFeatures(image.id, core, signal)
-        : await deps.computeFeatures(image.pixels, core, universe, signal);
+        ? await deps.gridTileFeatures(image.id, image.plane, core, signal)
+        : await deps.computeFeatures(await image.pixels, core, universe, signal);
       featureCount = planes.length;
       const part = new Float32Array(picked.length * featureCount);
       picked.forEach((local, i) => {

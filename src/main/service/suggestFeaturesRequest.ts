@@ -13,6 +13,8 @@ import type {
 } from '../../core/protocol/types.js';
 import type { ClassifierEngine } from './ClassifierEngine.js';
 import { scoreFeatureSetsJob } from '../engine/jobs/scoreFeatureSetsJob.js';
+import type { PlanarImage } from '../../core/image.js';
+import { labelledPlanes, labelsOf } from './planeLabels.js';
 import type { OpenImage } from './projectImage.js';
 import { SUGGEST_PREVIEW_PX } from './suggestFeatureConstants.js';
 import { suggestFeatureSets, universeCells } from './suggestFeatures.js';
@@ -25,8 +27,15 @@ export interface SuggestContext {
   readonly classIds: readonly number[];
   readonly features: FeatureMatrix;
   readonly onProgress: (progress: Progress) => void;
-  /** Features of a grid tile under the project's current selection, from the service's cache. */
-  readonly cachedTileFeatures: (image: OpenImage, core: Rect, signal: AbortSignal) => Promise<Float32Array[]>;
+  /** Features of a grid tile of one plane under the project's current selection, from the service's cache. */
+  readonly cachedTileFeatures: (
+    image: OpenImage,
+    core: Rect,
+    signal: AbortSignal,
+    plane: number,
+  ) => Promise<Float32Array[]>;
+  /** The pixels the features read of one plane of a stack (after normalization); plane 0 is at hand. */
+  readonly planePixels: (image: OpenImage, plane: number) => Promise<PlanarImage>;
 }
 
 export async function runSuggestFeatures(
@@ -42,13 +51,17 @@ export async function runSuggestFeatures(
   try {
     const outcome = await suggestFeatureSets(
       {
-        images: context.images.map((im) => ({
-          id: im.info.id,
-          width: im.info.width,
-          height: im.info.height,
-          labels: im.labels,
-          pixels: pixelsOf(im),
-        })),
+        // Every labelled plane of every image, each with its own 2-D features.
+        images: context.images.flatMap((im) =>
+          [...new Set([0, ...labelledPlanes(im)])].map((plane) => ({
+            id: im.info.id,
+            plane,
+            width: im.info.width,
+            height: im.info.height,
+            labels: labelsOf(im, plane),
+            pixels: plane === 0 ? pixelsOf(im) : context.planePixels(im, plane),
+          })),
+        ),
         classIds: context.classIds,
         current: context.features,
         preview: { pixels: pixelsOf(context.image), rect: previewRect },
@@ -59,7 +72,7 @@ export async function runSuggestFeatures(
         // The usual case: the project still computes ilastik's default matrix, so painting has cached
         // the scribbled tiles' features already.
         gridTileFeatures: sameMatrix(context.features, universeCells(1).universe)
-          ? (imageId, core, s) => context.cachedTileFeatures(byId.get(imageId)!, core, s)
+          ? (imageId, plane, core, s) => context.cachedTileFeatures(byId.get(imageId)!, core, s, plane)
           : undefined,
         scoreSets: (input, s) =>
           engine.scoreFeatureSets

@@ -52,7 +52,7 @@ describe('Suggest features against the truth', () => {
     const labels = sample.scribbles;
     const outcome = await suggestFeatureSets(
       {
-        images: [{ id: 'sample', width: SIZE, height: SIZE, labels, pixels }],
+        images: [{ id: 'sample', plane: 0, width: SIZE, height: SIZE, labels, pixels }],
         classIds: [1, 2],
         current: presetSelection('default'),
         preview: { pixels, rect: { x: 0, y: 0, width: 32, height: 32 } },

@@ -1,0 +1,80 @@
+/**
+ * "Suggest features" on a z-stack, through the real backend: labels painted on planes other than 0 are
+ * what the ranking scores (each plane with its own 2-D features), and every labelled plane counts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stroke } from '../../core/labels/Stroke.js';
+import { createInMemoryProtocolPair } from '../../core/protocol/InMemoryProtocol.js';
+import type { MixelService } from '../../core/protocol/MixelService.js';
+import { connectService, serveService } from '../../core/protocol/rpc.js';
+import { makeSyntheticStack, writeSyntheticStack } from '../../../test/helpers/syntheticStack.js';
+import { createBackend, type Backend } from './createBackend.js';
+
+let dir: string;
+let backend: Backend;
+let client: MixelService;
+let stackPath: string;
+const stack = makeSyntheticStack(96, 96, 12);
+const ball = stack.balls[0]; // centred on plane 5
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixel-suggest-stack-'));
+  backend = createBackend({ dataDir: dir, threads: 2 });
+  const [a, b] = createInMemoryProtocolPair();
+  serveService(backend.service, a);
+  client = connectService(b);
+  stackPath = join(dir, 'stack.tif');
+  await writeSyntheticStack(stackPath, stack);
+}, 60_000);
+
+afterAll(async () => {
+  await backend.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function stroke(imageId: string, id: string, classId: number, plane: number, points: number[]): Stroke {
+  return {
+    id,
+    kind: 'stroke',
+    imageId,
+    plane,
+    classId,
+    radiusPx: 2,
+    mode: 'paint',
+    points: new Float32Array(points),
+  };
+}
+
+describe('Suggest features on a stack', () => {
+  it('ranks on labels painted on plane 5 only, and counts the labels of a second plane too', async () => {
+    await client.newProject();
+    const image = await client.addImage(stackPath);
+    const { x: bx, y: by } = ball;
+    await client.applyLabelChange({
+      added: [
+        stroke(image.id, 'obj5', 2, 5, [bx - 3, by, bx + 3, by]),
+        stroke(image.id, 'bg5', 1, 5, [80, 10, 90, 20]),
+      ],
+      removed: [],
+    });
+    const view = { x: 0, y: 0, width: 96, height: 96 };
+    const onePlane = await client.suggestFeatures({ requestId: 1, imageId: image.id, viewRect: view });
+    expect(onePlane.isCancelled).toBe(false);
+    expect(onePlane.suggestions.length).toBeGreaterThan(0);
+    expect(onePlane.suggestions[0].accuracy).toBeGreaterThan(0.9);
+    expect(onePlane.sampleCount).toBeGreaterThan(0);
+
+    await client.applyLabelChange({
+      added: [
+        stroke(image.id, 'obj6', 2, 6, [bx - 3, by + 1, bx + 3, by + 1]),
+        stroke(image.id, 'bg7', 1, 7, [10, 80, 30, 85]),
+      ],
+      removed: [],
+    });
+    const twoPlanes = await client.suggestFeatures({ requestId: 2, imageId: image.id, viewRect: view });
+    expect(twoPlanes.sampleCount).toBeGreaterThan(onePlane.sampleCount);
+  }, 60_000);
+});
