@@ -2,7 +2,8 @@
  * The window's Export of stacks, through the in-memory protocol (the window's path) on a real backend:
  * a z-stack painted on plane 5 is written as one stack file per source with every plane, its axes, sizes
  * and pixel size as `mixel predict` writes them, plane 5's segmentation showing the object and the Labels
- * export holding plane 5's scribbles on page 5; a time-lapse keeps t; a stack as one PNG is refused.
+ * export holding plane 5's scribbles on page 5; a time-lapse keeps t; a 3-D project exports what the window
+ * shows; a stack as one PNG is refused; a cancelled export leaves no file.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import type { Stroke } from '../../core/labels/Stroke.js';
 import { createInMemoryProtocolPair } from '../../core/protocol/InMemoryProtocol.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
 import { connectService, serveService } from '../../core/protocol/rpc.js';
-import type { Progress } from '../../core/protocol/types.js';
+import type { ProbabilityTile, Progress } from '../../core/protocol/types.js';
 import { makeSyntheticStack, type SyntheticStack } from '../../../test/helpers/syntheticStack.js';
 import { runMixel } from '../../../test/cli/cliHarness.js';
 import { openImage } from '../io/openImage.js';
@@ -197,5 +198,72 @@ describe("the window's export of a stack", () => {
     expect(perPlane.images[0].paths).toHaveLength(12);
     expect(await valueAt(join(dir, 'png', 'pngstack_Labels_z0005.png'), 0, centre)).toBe(2);
     expect(await valueAt(join(dir, 'png', 'pngstack_Labels_z0004.png'), 0, centre)).toBe(0);
+  }, 60_000);
+  it('exports a 3-D project with the 3-D features the window shows on plane 5', async () => {
+    const path = join(dir, 'stack3d.tif');
+    await writeStack(path, stack, 12, 1);
+    await client.newProject();
+    const image = await client.addImage(path);
+    const project = await client.getProject();
+    await client.setFeatureSelection({ ...project.features, dimensions: '3d' });
+    await paintOn(image.id, 5);
+    const result = await client.exportImages({
+      requestId: 34,
+      imageIds: [image.id],
+      sources: ['probabilities'],
+      format: 'tiff',
+      outputPattern: join(dir, 'out3d', '{nickname}_{result_type}.{ext}'),
+    });
+    expect(result.images[0].error).toBeUndefined();
+    // The window's view of plane 5 with the model the export trained.
+    const tiles: ProbabilityTile[] = [];
+    const sub = client.onDidUpdateTile((t) => tiles.push(t));
+    await client.predictTiles({
+      requestId: 35,
+      viewId: 'export-3d',
+      imageId: image.id,
+      tiles: [{ x: 0, y: 0, width: SIZE, height: SIZE }],
+      retrain: false,
+      plane: 5,
+    });
+    sub.dispose();
+    const tile = tiles.find((t) => t.requestId === 35)!;
+    const exported = await openImage(result.images[0].paths[0]);
+    expect(exported.metadata.axes).toBe('zcyx');
+    const plane5 = await exported.readRegion({ x: 0, y: 0, width: SIZE, height: SIZE }, 5);
+    // Every pixel of both classes as the window shows it (the window sends 8-bit probabilities).
+    let worst = 0;
+    for (let c = 0; c < 2; c++) {
+      for (let i = 0; i < SIZE * SIZE; i++) {
+        worst = Math.max(
+          worst,
+          Math.abs(plane5.channels[c][i] * 255 - tile.probabilities[c * SIZE * SIZE + i]),
+        );
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(plane5.channels[1][centre.y * SIZE + centre.x]).toBeGreaterThan(0.8);
+  }, 60_000);
+
+  it('cancelled in the middle of a stack, leaves no file behind', async () => {
+    const path = join(dir, 'cancel.tif');
+    await writeStack(path, stack, 12, 1);
+    await client.newProject();
+    const image = await client.addImage(path);
+    await paintOn(image.id, 5);
+    const sub = client.onDidProgress((p) => {
+      if (p.requestId === 36 && (p.imageFraction ?? 0) > 0) void client.cancel(36);
+    });
+    const result = await client.exportImages({
+      requestId: 36,
+      imageIds: [image.id],
+      sources: ['simple-segmentation', 'labels'],
+      format: 'tiff',
+      outputPattern: join(dir, 'cancelled', '{nickname}_{result_type}.{ext}'),
+    });
+    sub.dispose();
+    expect(result.isCancelled).toBe(true);
+    expect(result.images).toEqual([]);
+    expect(await readdir(join(dir, 'cancelled')).catch(() => [])).toEqual([]);
   }, 60_000);
 });
