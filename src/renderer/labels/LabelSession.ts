@@ -76,6 +76,16 @@ export class LabelSession {
     return this.planeLabels(imageId, plane)?.raster ?? null;
   }
 
+  /** Every plane of an image the session holds a raster of, plane 0 first, with that raster. */
+  planeRasters(imageId: string): { plane: number; raster: Uint8Array }[] {
+    const out: { plane: number; raster: Uint8Array }[] = [];
+    for (const [key, labels] of this.images) {
+      if (labels.image.id !== imageId) continue;
+      out.push({ plane: key === imageId ? 0 : Number(key.slice(imageId.length + 1)), raster: labels.raster });
+    }
+    return out.sort((a, b) => a.plane - b.plane);
+  }
+
   /** Whether any plane of the image holds a label. */
   hasAnyLabel(imageId: string): boolean {
     for (const labels of this.images.values())

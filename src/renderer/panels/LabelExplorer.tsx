@@ -1,12 +1,15 @@
 /**
  * The label explorer (as ilastik 1.4.2's): every labelled region — a connected piece of one class — per
- * image and class with its size; a click shows it (switching image if needed, zoomed to fit half the view).
+ * image and class with its size, on every labelled plane of a stack (its z / t shown); a click shows it
+ * (switching image and plane if needed, zoomed to fit half the view).
  */
 import { useEffect, useState } from 'react';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
 import * as app from '../state/controller.js';
-import { findLabelRegions, viewOfRegion, type LabelRegion } from '../state/labelRegions.js';
-import { getApp, setApp, useApp } from '../state/store.js';
+import { jumpToRegion } from '../state/labelRegionJump.js';
+import { findPlaneRegions, type PlaneRegion } from '../state/labelRegions.js';
+import { planePosition, stackShapeOf } from '../state/planeMath.js';
+import { useApp } from '../state/store.js';
 
 const NO_IMAGES: readonly ProjectImage[] = [];
 const NO_CLASSES: readonly LabelClass[] = [];
@@ -15,15 +18,8 @@ const RECOUNT_DELAY_MS = 300;
 
 interface ImageRegions {
   readonly image: ProjectImage;
-  readonly regions: LabelRegion[];
+  readonly regions: PlaneRegion[];
   readonly truncated: number;
-}
-
-/** Shows a region: its image, then a view centred on it. */
-export function jumpToRegion(imageId: string, region: LabelRegion): void {
-  if (getApp().activeImageId !== imageId) app.selectImage(imageId);
-  setApp({ view: viewOfRegion(region.bounds, getApp().viewport) });
-  app.onViewChanged();
 }
 
 export function LabelExplorer() {
@@ -34,12 +30,10 @@ export function LabelExplorer() {
   useEffect(() => {
     const timer = setTimeout(() => {
       setFound(
-        images.map((image) => {
-          const raster = app.labels.raster(image.id);
-          return raster
-            ? { image, ...findLabelRegions(raster, image.width, image.height) }
-            : { image, regions: [], truncated: 0 };
-        }),
+        images.map((image) => ({
+          image,
+          ...findPlaneRegions(app.labels.planeRasters(image.id), image.width, image.height),
+        })),
       );
     }, RECOUNT_DELAY_MS);
     return () => clearTimeout(timer);
@@ -67,7 +61,7 @@ export function LabelExplorer() {
                   </summary>
                   <ul className="list regions">
                     {regions.map((r) => (
-                      <li key={`${r.bounds.x},${r.bounds.y}`}>
+                      <li key={`${r.plane}:${r.bounds.x},${r.bounds.y}`}>
                         <button
                           type="button"
                           className="link"
@@ -77,6 +71,7 @@ export function LabelExplorer() {
                         >
                           {r.pixels} px at {r.bounds.x + Math.floor(r.bounds.width / 2)},{' '}
                           {r.bounds.y + Math.floor(r.bounds.height / 2)}
+                          {planeNote(r.plane, f.image)}
                         </button>
                       </li>
                     ))}
@@ -91,4 +86,10 @@ export function LabelExplorer() {
         ))}
     </section>
   );
+}
+
+/** ", z 3, t 1" for a region of a stack; nothing for a plain image. */
+function planeNote(plane: number, image: ProjectImage): string {
+  const where = planePosition(plane, stackShapeOf(image));
+  return where ? `, ${where}` : '';
 }

@@ -1,6 +1,7 @@
 /**
  * The label explorer's data (ilastik 1.4.2 has one): the labelled regions of an image — connected pieces
- * of one class, 8-connected as a brush paints — with their size and bounds, and the view that shows one.
+ * of one class, 8-connected as a brush paints, on every labelled plane of a stack — with their size and
+ * bounds, and the view that shows one.
  */
 import type { Rect } from '../../core/protocol/types.js';
 import type { ViewTransform } from '../viewer/rendering.js';
@@ -74,6 +75,32 @@ export function findLabelRegions(
   regions.sort((a, b) => b.pixels - a.pixels);
   const truncated = Math.max(0, regions.length - MAX_LISTED_REGIONS);
   return { regions: regions.slice(0, MAX_LISTED_REGIONS), truncated };
+}
+
+/** A region on one plane of a stack (p = t·Z + z; 0 for a plain image). */
+export interface PlaneRegion extends LabelRegion {
+  readonly plane: number;
+}
+
+/**
+ * The regions of every plane given (each plane's labels are 2-D, so a region never spans planes), biggest
+ * first, at most MAX_LISTED_REGIONS over all planes.
+ */
+export function findPlaneRegions(
+  planes: readonly { readonly plane: number; readonly raster: Uint8Array }[],
+  width: number,
+  height: number,
+): { regions: PlaneRegion[]; truncated: number } {
+  const all: PlaneRegion[] = [];
+  let truncated = 0;
+  for (const { plane, raster } of planes) {
+    const found = findLabelRegions(raster, width, height);
+    truncated += found.truncated;
+    for (const r of found.regions) all.push({ ...r, plane });
+  }
+  all.sort((a, b) => b.pixels - a.pixels || a.plane - b.plane);
+  truncated += Math.max(0, all.length - MAX_LISTED_REGIONS);
+  return { regions: all.slice(0, MAX_LISTED_REGIONS), truncated };
 }
 
 /** The view that centres `bounds` in the viewer, filling about half of it (never past MAX_JUMP_SCALE). */
