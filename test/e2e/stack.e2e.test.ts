@@ -2,7 +2,8 @@
  * A z-stack in the window, in Debian's Chromium against the browser-mode server: the image list names the
  * stack's axes and size, the z slider and the keys (`,` `.` PageUp PageDown) move through the planes, two
  * classes painted on plane 5 train a model whose overlay on plane 5 shows the object there, plane 0 (no
- * object) shows its own overlay rather than a stale copy of plane 5's, and undo acts per plane. Screenshots
+ * object) shows its own overlay rather than a stale copy of plane 5's, undo acts per plane, and Export
+ * writes the whole stack (plane 5 segmented, its labels on page 5). Screenshots
  * go to test-output/e2e/stack-*.png, at 1024 × 640 and 1920 × 1080 too.
  */
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/headlessChromium.js';
 import { makeSyntheticStack, writeSyntheticStack } from '../helpers/syntheticStack.js';
 import { fitView } from '../../src/renderer/viewer/rendering.js';
+import { openImage } from '../../src/main/io/openImage.js';
 import { windowForTests, type Point } from './windowDriver.js';
 
 const SIZE = 256;
@@ -179,4 +181,25 @@ describe.skipIf(!hasChromium())('a z-stack in the window', () => {
     }
     await tab.page.setViewportSize({ width: 1280, height: 800 });
   }, 120_000);
+
+  it('exports the whole stack: one TIFF per source, plane 5 segmented and its labels on page 5', async () => {
+    await tab.page.locator('[data-action="export"]').click();
+    await tab.page
+      .getByTestId('export-pattern')
+      .fill(join(tab.dir, 'export', '{nickname}_{result_type}.{ext}'));
+    await tab.page.locator('input[data-source="labels"]').check();
+    await tab.page.getByTestId('export-start').click();
+    await expect.poll(tab.ui.textOf('export-done'), { timeout: 120_000 }).toBe('Done');
+    await shot('06-exported');
+    const segmentation = await openImage(join(tab.dir, 'export', 'stack_Simple Segmentation.tif'));
+    const labels = await openImage(join(tab.dir, 'export', 'stack_Labels.tif'));
+    expect([segmentation.metadata.axes, segmentation.info.planes]).toEqual(['zyx', PLANES]);
+    const at = async (image: typeof labels, plane: number) =>
+      (await image.readRegion({ x: centre[0], y: centre[1], width: 1, height: 1 }, plane)).channels[0][0];
+    expect(await at(segmentation, 5)).toBe(2);
+    expect(await at(segmentation, 0)).toBe(1);
+    expect(await at(labels, 5)).toBe(2);
+    expect(await at(labels, 0)).toBe(0);
+    await tab.page.locator('.modal-footer button', { hasText: 'Close' }).click();
+  }, 180_000);
 });
