@@ -183,7 +183,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
     }),
   ]),
   exportImages: z.tuple([exportRequestSchema]),
-  suggestFeatures: z.tuple([z.object({ requestId, imageId: id, viewRect: rect })]),
+  suggestFeatures: z.tuple([z.object({ requestId, imageId: id, viewRect: rect, plane })]),
   listFolder: z.tuple([path.nullable()]),
   cancel: z.tuple([requestId]),
 };

@@ -262,6 +262,8 @@ export interface SuggestFeaturesRequest {
   readonly imageId: string;
   /** The part of the image in view; its centre (at most SUGGEST_PREVIEW_PX square) is the preview crop. */
   readonly viewRect: Rect;
+  /** The plane of a stack on screen, which the previews segment (default 0). */
+  readonly plane?: number;
 }
 
 export interface FeatureSuggestion {

@@ -453,6 +453,7 @@ export class LocalMixelService implements MixelService {
 
   async suggestFeatures(request: SuggestFeaturesRequest): Promise<SuggestFeaturesResult> {
     const image = this.requireImage(request.imageId);
+    checkPlane(image, request.plane ?? 0, 'suggestFeatures');
     const controller = newController();
     this.running.set(request.requestId, controller);
     try {

@@ -47,24 +47,29 @@ export async function runSuggestFeatures(
   const previewRect = previewCrop(request.viewRect, context.image.info.width, context.image.info.height);
   const pixelsOf = (im: OpenImage) => im.normalized?.pixels ?? im.pixels;
   const { engine } = context;
+  const plane = request.plane ?? 0;
   const byId = new Map(context.images.map((im) => [im.info.id, im]));
   try {
     const outcome = await suggestFeatureSets(
       {
         // Every labelled plane of every image, each with its own 2-D features.
         images: context.images.flatMap((im) =>
-          [...new Set([0, ...labelledPlanes(im)])].map((plane) => ({
+          [...new Set([0, ...labelledPlanes(im)])].map((labelled) => ({
             id: im.info.id,
-            plane,
+            plane: labelled,
             width: im.info.width,
             height: im.info.height,
-            labels: labelsOf(im, plane),
-            pixels: plane === 0 ? pixelsOf(im) : context.planePixels(im, plane),
+            labels: labelsOf(im, labelled),
+            pixels: labelled === 0 ? pixelsOf(im) : context.planePixels(im, labelled),
           })),
         ),
         classIds: context.classIds,
         current: context.features,
-        preview: { pixels: pixelsOf(context.image), rect: previewRect },
+        // The previews segment the plane on screen.
+        preview: {
+          pixels: plane === 0 ? pixelsOf(context.image) : await context.planePixels(context.image, plane),
+          rect: previewRect,
+        },
         tileSize: PREDICTION_TILE_SIZE,
       },
       {

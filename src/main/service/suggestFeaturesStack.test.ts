@@ -1,6 +1,7 @@
 /**
  * "Suggest features" on a z-stack, through the real backend: labels painted on planes other than 0 are
- * what the ranking scores (each plane with its own 2-D features), and every labelled plane counts.
+ * what the ranking scores (each plane with its own 2-D features), every labelled plane counts, and the
+ * previews segment the plane on screen.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,11 +62,23 @@ describe('Suggest features on a stack', () => {
       removed: [],
     });
     const view = { x: 0, y: 0, width: 96, height: 96 };
-    const onePlane = await client.suggestFeatures({ requestId: 1, imageId: image.id, viewRect: view });
+    const onePlane = await client.suggestFeatures({
+      requestId: 1,
+      imageId: image.id,
+      viewRect: view,
+      plane: 5,
+    });
     expect(onePlane.isCancelled).toBe(false);
     expect(onePlane.suggestions.length).toBeGreaterThan(0);
     expect(onePlane.suggestions[0].accuracy).toBeGreaterThan(0.9);
     expect(onePlane.sampleCount).toBeGreaterThan(0);
+    // The previews segment plane 5, the one on screen: the ball's centre is the object there.
+    const { previewRect: crop, suggestions } = onePlane;
+    const centre = (Math.round(by) - crop.y) * crop.width + (Math.round(bx) - crop.x);
+    expect(suggestions[0].preview[centre]).toBe(2);
+    await expect(
+      client.suggestFeatures({ requestId: 3, imageId: image.id, viewRect: view, plane: 12 }),
+    ).rejects.toThrow(/suggestFeatures asks for plane 12 of stack\.tif/);
 
     await client.applyLabelChange({
       added: [

@@ -45,7 +45,7 @@ export function visibleImageRect(): Rect | null {
 }
 
 export async function runSuggestFeatures(): Promise<void> {
-  const imageId = getApp().activeImageId;
+  const { activeImageId: imageId, plane } = getApp();
   const viewRect = visibleImageRect();
   if (!imageId || !viewRect || useSuggest.getState().runningId !== null) return;
   // Ids as exports take them: above the window's prediction ids and distinct across windows.
@@ -55,10 +55,10 @@ export async function runSuggestFeatures(): Promise<void> {
     if (p.requestId === requestId && p.total > 0) useSuggest.setState({ fraction: p.done / p.total });
   });
   try {
-    const result = await app.service().suggestFeatures({ requestId, imageId, viewRect });
+    const result = await app.service().suggestFeatures({ requestId, imageId, viewRect, plane });
     if (!result.isCancelled) {
       useSuggest.setState({ result, imageId, backdrop: null });
-      void loadBackdrop(imageId, result.previewRect);
+      void loadBackdrop(imageId, result.previewRect, plane);
     }
     setApp({
       status: result.isCancelled
@@ -74,18 +74,18 @@ export async function runSuggestFeatures(): Promise<void> {
 }
 
 /** The crop under the previews, as the viewer shows the image (display channel, contrast). */
-async function loadBackdrop(imageId: string, rect: Rect): Promise<void> {
+async function loadBackdrop(imageId: string, rect: Rect, plane: number): Promise<void> {
   try {
-    const tile = await app.service().getImageTile({ imageId, level: 0, rect });
+    const tile = await app.service().getImageTile({ imageId, level: 0, rect, plane });
     const display = getApp().display[imageId];
     const channel = display?.channel ?? 0;
     const setting = display?.channels[channel];
-    const plane = tile.channels[channel];
+    const values = tile.channels[channel];
     const min = setting?.min ?? 0;
     const span = Math.max(1e-9, (setting?.max ?? 1) - min);
-    const grey = new Uint8Array(plane.length);
-    for (let i = 0; i < plane.length; i++)
-      grey[i] = Math.max(0, Math.min(255, ((plane[i] - min) / span) * 255));
+    const grey = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++)
+      grey[i] = Math.max(0, Math.min(255, ((values[i] - min) / span) * 255));
     if (useSuggest.getState().imageId === imageId) useSuggest.setState({ backdrop: grey });
   } catch {
     // Without its backdrop a preview still shows the segmentation; nothing to tell the user.
