@@ -9,6 +9,7 @@ import { SeededRandom } from '../../core/random.js';
 import type { Rect } from '../../core/protocol/types.js';
 import { scoreFeatureSetsJob } from '../engine/jobs/scoreFeatureSetsJob.js';
 import {
+  rankCandidates,
   suggestFeatureSets,
   universeCells,
   type SuggestDeps,
@@ -110,5 +111,28 @@ describe('suggestFeatureSets', () => {
     await expect(suggestFeatureSets(oneClass, deps(), new AbortController().signal)).rejects.toMatchObject({
       code: 'not-enough-labels',
     });
+  });
+});
+
+describe('rankCandidates', () => {
+  const set = (name: string, channels: number, logLikelihood: number, foldError = 0) => ({
+    name,
+    cells: Array.from({ length: channels }, (_, i) => i),
+    score: { logLikelihood, accuracy: 1, foldError },
+  });
+
+  it('puts the set with more features first among scores within the folds’ noise', () => {
+    const ranked = rankCandidates([set('one', 1, -0.001), set('seven', 7, -0.004), set('all', 37, -0.2)]);
+    expect(ranked.map((c) => c.name)).toEqual(['seven', 'one', 'all']);
+  });
+
+  it('still puts a clearly better small set above a bigger one', () => {
+    const ranked = rankCandidates([set('big', 37, -0.3), set('small', 2, -0.05)]);
+    expect(ranked.map((c) => c.name)).toEqual(['small', 'big']);
+  });
+
+  it('widens the tie to the best score’s fold standard error', () => {
+    const ranked = rankCandidates([set('small', 2, -0.05, 0.04), set('big', 37, -0.08)]);
+    expect(ranked.map((c) => c.name)).toEqual(['big', 'small']);
   });
 });

@@ -29,7 +29,8 @@ export function SuggestFeaturesPanel() {
       <h2>Suggest features</h2>
       <p className="muted small">
         Ranks feature groups by how well they tell your classes apart on scribbled pixels held out from the
-        fit. Keep painting while it runs.
+        fit, on every labelled plane; near-equal scores list the set with more features first. Keep painting
+        while it runs.
       </p>
       {runningId !== null ? (
         <div className="row" data-testid="suggest-running">
