@@ -94,6 +94,8 @@ export function findPlaneRegions(
   const all: PlaneRegion[] = [];
   let truncated = 0;
   for (const { plane, raster } of planes) {
+    // Planes only looked at hold empty rasters: skip them without the fill's scratch memory.
+    if (!raster.some((v) => v !== 0)) continue;
     const found = findLabelRegions(raster, width, height);
     truncated += found.truncated;
     for (const r of found.regions) all.push({ ...r, plane });
