@@ -39,6 +39,7 @@ import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { LiveModel } from './LiveModel.js';
 import type { FitLevel } from './liveFit.js';
 import { exportImagesInTurn } from './exportImages.js';
+import { ExportFeatureRelease } from './exportFeatureRelease.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
 import { defaultClassifierSettings } from './poolEngine.js';
 import { imageTile, loadProjectImage, type LoadedPixels, type OpenImage } from './projectImage.js';
@@ -429,6 +430,7 @@ export class LocalMixelService implements MixelService {
     try {
       if (!this.live.isFinal()) await this.train(signal);
       const model = this.live.current;
+      const release = new ExportFeatureRelease(this.cache);
       const images = await exportImagesInTurn(request, signal, {
         image: (imageId) => this.images.get(imageId),
         classes: this.classes,
@@ -444,6 +446,8 @@ export class LocalMixelService implements MixelService {
             )),
         features: (image, rect, plane) => this.tileFeatures(image, rect, signal, plane),
         onProgress: (progress) => this.progress.fire(progress),
+        onImageStart: (image) => release.begin(image),
+        onPlaneDone: (image, plane) => release.release(image, plane),
       });
       return { requestId: request.requestId, images, isCancelled: signal.aborted };
     } finally {

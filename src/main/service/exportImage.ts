@@ -42,6 +42,8 @@ export interface ExportOneImage {
   readonly features?: (rect: Rect, plane: number) => Promise<Float32Array[]>;
   /** Over all planes of the image. */
   readonly onFraction: (fraction: number) => void;
+  /** After each plane is written. */
+  readonly onPlaneDone?: (plane: number) => void;
   /** Stops between planes (the caller's predict and features stop within one). */
   readonly signal?: AbortSignal;
 }
@@ -197,6 +199,7 @@ export async function exportOneImage(job: ExportOneImage): Promise<string[]> {
         await sink.writeBand(0, convert(planes), index);
       }
       if (layout.isPerPlane) for (const sink of planeSinks) await sink.finish();
+      job.onPlaneDone?.(plane);
     }
     if (!layout.isPerPlane) for (const sink of created) await sink.finish();
     for (const sink of created) await sink.commit();

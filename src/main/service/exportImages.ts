@@ -19,6 +19,9 @@ export interface ExportContext {
   /** Feature planes of a rectangle of a plane (the live view's feature bank), for the Features source. */
   readonly features?: (image: OpenImage, rect: Rect, plane: number) => Promise<Float32Array[]>;
   readonly onProgress: (progress: Progress) => void;
+  /** Called as an image's export begins, and after each of its planes is written (to free its features). */
+  readonly onImageStart?: (image: OpenImage) => void;
+  readonly onPlaneDone?: (image: OpenImage, plane: number) => void;
 }
 
 export async function exportImagesInTurn(
@@ -40,6 +43,7 @@ export async function exportImagesInTurn(
       if (request.sources.some((s) => s !== 'labels' && s !== 'features') && !predict) {
         throw new Error('no classifier yet: paint labels for at least two classes first');
       }
+      context.onImageStart?.(image);
       const paths = await exportOneImage({
         image: image.info,
         // Each plane's own scribbles; a plane never painted has no raster (all unlabeled).
@@ -49,6 +53,7 @@ export async function exportImagesInTurn(
         predict: (rect, plane) => predict!(image, rect, plane),
         features: context.features && ((rect, plane) => context.features!(image, rect, plane)),
         onFraction: (imageFraction) => report({ done: i, imageId, imageFraction }),
+        onPlaneDone: (plane) => context.onPlaneDone?.(image, plane),
         signal,
       });
       results.push({ imageId, paths });
