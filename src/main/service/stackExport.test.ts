@@ -172,6 +172,19 @@ describe("the window's export of a stack", () => {
     const probs = await openImage(probabilities);
     expect(probs.metadata.axes).toBe('tzcyx');
     expect(probs.metadata.pageSizes).toEqual([3, 4, 2]);
+    // As OME-Zarr too: one store with its t and z axes.
+    const zarr = await client.exportImages({
+      requestId: 37,
+      imageIds: [image.id],
+      sources: ['labels'],
+      format: 'zarr',
+      outputPattern: join(dir, 'lapse-out', '{nickname}_{result_type}.{ext}'),
+    });
+    expect(zarr.images[0].error).toBeUndefined();
+    const store = await openImage(zarr.images[0].paths[0]);
+    expect(store.metadata.axes).toBe('tzyx');
+    expect(store.info.planes).toBe(12);
+    expect(await valueAt(zarr.images[0].paths[0], 5, centre)).toBe(2);
   }, 60_000);
 
   it('refuses a stack as one PNG in one line, and writes one PNG per plane when the pattern has {z}', async () => {
