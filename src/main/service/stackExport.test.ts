@@ -5,20 +5,21 @@
  * export holding plane 5's scribbles on page 5; a time-lapse keeps t; a 3-D project exports what the window
  * shows; a stack as one PNG is refused; a cancelled export leaves no file.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stroke } from '../../core/labels/Stroke.js';
-import { createInMemoryProtocolPair } from '../../core/protocol/InMemoryProtocol.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
-import { connectService, serveService } from '../../core/protocol/rpc.js';
 import type { ProbabilityTile, Progress } from '../../core/protocol/types.js';
 import { makeSyntheticStack, type SyntheticStack } from '../../../test/helpers/syntheticStack.js';
 import { runMixel } from '../../../test/cli/cliHarness.js';
 import { openImage } from '../io/openImage.js';
+import {
+  planeStroke,
+  startBackendOverWire,
+  type BackendOverWire,
+} from '../../../test/helpers/backendOverWire.js';
 import { TiffStripWriter } from '../io/TiffStripWriter.js';
-import { createBackend, type Backend } from './createBackend.js';
 
 const SIZE = 64;
 const stack = makeSyntheticStack(SIZE, SIZE, 12);
@@ -26,22 +27,16 @@ const ball = stack.balls[0]; // centred on plane 5
 const centre = { x: Math.round(ball.x), y: Math.round(ball.y) };
 const FAR = { x: 55, y: 5 }; // far from every ball
 
-let dir: string;
-let backend: Backend;
+let harness: BackendOverWire;
 let client: MixelService;
+let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mixel-stack-export-'));
-  backend = createBackend({ dataDir: dir, threads: 2 });
-  const [a, b] = createInMemoryProtocolPair();
-  serveService(backend.service, a);
-  client = connectService(b);
+  harness = await startBackendOverWire('mixel-stack-export-');
+  ({ client, dir } = harness);
 });
 
-afterAll(async () => {
-  await backend.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
 /** The stack as a 16-bit ImageJ hyperstack of `slices` × `frames` with a 0.5 µm pixel and a 2 µm z step. */
 async function writeStack(path: string, s: SyntheticStack, slices: number, frames: number): Promise<void> {
@@ -57,16 +52,7 @@ async function writeStack(path: string, s: SyntheticStack, slices: number, frame
 }
 
 function stroke(id: string, imageId: string, classId: number, plane: number, points: number[]): Stroke {
-  return {
-    id,
-    kind: 'stroke',
-    imageId,
-    plane,
-    classId,
-    radiusPx: 2,
-    mode: 'paint',
-    points: new Float32Array(points),
-  };
+  return planeStroke(id, imageId, classId, plane, points);
 }
 
 /** An object stroke across the ball's centre and a background stroke far from it, both on `plane`. */

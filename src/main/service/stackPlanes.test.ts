@@ -3,56 +3,41 @@
  * axes, image tiles and predictions come from the plane asked for, strokes land on their plane and come
  * back on it after save and reopen, and a plane the image does not have is refused with one line.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stroke } from '../../core/labels/Stroke.js';
-import { createInMemoryProtocolPair } from '../../core/protocol/InMemoryProtocol.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
-import { connectService, serveService } from '../../core/protocol/rpc.js';
 import type { ProbabilityTile } from '../../core/protocol/types.js';
 import {
   makeSyntheticStack,
   STACK_BACKGROUND,
   writeSyntheticStack,
 } from '../../../test/helpers/syntheticStack.js';
+import {
+  planeStroke,
+  startBackendOverWire,
+  type BackendOverWire,
+} from '../../../test/helpers/backendOverWire.js';
 import { TiffStripWriter } from '../io/TiffStripWriter.js';
-import { createBackend, type Backend } from './createBackend.js';
 
-let dir: string;
-let backend: Backend;
+let harness: BackendOverWire;
 let client: MixelService;
+let dir: string;
 let stackPath: string;
 const stack = makeSyntheticStack(96, 96, 12);
 const ball = stack.balls[0]; // centred on plane 5
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mixel-stack-service-'));
-  backend = createBackend({ dataDir: dir, threads: 2 });
-  const [a, b] = createInMemoryProtocolPair();
-  serveService(backend.service, a);
-  client = connectService(b);
+  harness = await startBackendOverWire('mixel-stack-service-');
+  ({ client, dir } = harness);
   stackPath = join(dir, 'stack.tif');
   await writeSyntheticStack(stackPath, stack);
 });
 
-afterAll(async () => {
-  await backend.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
 function stroke(id: string, classId: number, plane: number | undefined, points: number[]): Stroke {
-  return {
-    id,
-    kind: 'stroke',
-    imageId: 'unset',
-    plane,
-    classId,
-    radiusPx: 3,
-    mode: 'paint',
-    points: new Float32Array(points),
-  };
+  return planeStroke(id, 'unset', classId, plane, points, 3);
 }
 
 describe('a z-stack in the service', () => {

@@ -3,50 +3,34 @@
  * what the ranking scores (each plane with its own 2-D features), every labelled plane counts, and the
  * previews segment the plane on screen.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stroke } from '../../core/labels/Stroke.js';
-import { createInMemoryProtocolPair } from '../../core/protocol/InMemoryProtocol.js';
 import type { MixelService } from '../../core/protocol/MixelService.js';
-import { connectService, serveService } from '../../core/protocol/rpc.js';
 import { makeSyntheticStack, writeSyntheticStack } from '../../../test/helpers/syntheticStack.js';
-import { createBackend, type Backend } from './createBackend.js';
+import {
+  planeStroke,
+  startBackendOverWire,
+  type BackendOverWire,
+} from '../../../test/helpers/backendOverWire.js';
 
-let dir: string;
-let backend: Backend;
+let harness: BackendOverWire;
 let client: MixelService;
 let stackPath: string;
 const stack = makeSyntheticStack(96, 96, 12);
 const ball = stack.balls[0]; // centred on plane 5
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mixel-suggest-stack-'));
-  backend = createBackend({ dataDir: dir, threads: 2 });
-  const [a, b] = createInMemoryProtocolPair();
-  serveService(backend.service, a);
-  client = connectService(b);
-  stackPath = join(dir, 'stack.tif');
+  harness = await startBackendOverWire('mixel-suggest-stack-');
+  client = harness.client;
+  stackPath = join(harness.dir, 'stack.tif');
   await writeSyntheticStack(stackPath, stack);
 }, 60_000);
 
-afterAll(async () => {
-  await backend.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
 function stroke(imageId: string, id: string, classId: number, plane: number, points: number[]): Stroke {
-  return {
-    id,
-    kind: 'stroke',
-    imageId,
-    plane,
-    classId,
-    radiusPx: 2,
-    mode: 'paint',
-    points: new Float32Array(points),
-  };
+  return planeStroke(id, imageId, classId, plane, points);
 }
 
 describe('Suggest features on a stack', () => {
