@@ -6,21 +6,15 @@
  * Mahalanobis distances are the whole cost of prediction.
  */
 import { gmmParameters } from '../gmm/GaussianMixture.js';
-import { withRelevance, type GmmParameters } from '../gmm/gmmParameters.js';
+import { withRelevance } from '../gmm/gmmParameters.js';
 import type { FittedClassifier } from './fittedClassifier.js';
-import { simdDiagonalKernel } from '../gmm/simdDiagonalLogDensity.js';
+import { simdDiagonalKernel, type StandardizedDiagonalMixture } from '../gmm/simdDiagonalLogDensity.js';
 
-export interface PreparedClassifier {
-  readonly nClasses: number;
-  readonly featureCount: number;
-  /** Model-space dimension r. */
-  readonly dims: number;
-  /** r × d: z_q = Σ_c weights[q·d + c] · x_c + offset_q (standardization folded in). */
-  readonly weights: Float64Array;
-  readonly offset: Float64Array;
-  /** Without a projection z_c depends on x_c alone: z_c = weights[c·d + c] · x_c + offset_c. */
-  readonly isDiagonal: boolean;
-  readonly params: GmmParameters;
+/**
+ * The classifier ready for prediction: the mixture the SIMD kernel evaluates (weights·x + offset is the
+ * standardization folded in, with the projection when there is one) plus the constants of the scalar path.
+ */
+export interface PreparedClassifier extends StandardizedDiagonalMixture {
   /** Per component: log wⱼ − ½ d log 2π + ½ log det Σⱼ⁻¹ (diagonal models: also − ½ Σ (pμ)²). */
   readonly logConstant: Float64Array;
   /**
@@ -29,7 +23,6 @@ export interface PreparedClassifier {
    */
   readonly diagA: Float64Array;
   readonly diagB: Float64Array;
-  readonly componentClass: Int32Array;
 }
 
 /** Pixels per chunk: the chunk's model-space planes and densities stay in cache. */
