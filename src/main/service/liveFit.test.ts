@@ -37,19 +37,25 @@ const source: TrainingSource = {
 };
 
 describe('the live fit', () => {
-  it('fits once per stroke for the overlay, cheaper, and never stands in for the saved model', async () => {
+  it('a quick preview fit, then the cheaper live fit for the overlay, which never stands in for the saved model', async () => {
     const { engine, fits } = recordingEngine();
     const live = new LiveModel(engine);
     const signal = new AbortController().signal;
-    // A stroke: the preview asks first and fits; the full-resolution pass then needs no fit of its own.
+    // A stroke: the preview fits quickly; the full-resolution pass then refits at the live level.
     expect(live.needsTraining(true)).toBe(true);
     await live.train(source, SETTINGS, signal, live.levelFor(true));
+    expect(live.needsTraining(true)).toBe(false);
+    expect(live.needsTraining(false)).toBe(true);
+    await live.train(source, SETTINGS, signal, live.levelFor(false));
     expect(live.needsTraining(false)).toBe(false);
-    expect(fits).toEqual([{ components: LIVE_COMPONENTS_PER_CLASS, semiSupervised: true }]);
+    expect(fits).toEqual([
+      { components: 8, semiSupervised: false },
+      { components: LIVE_COMPONENTS_PER_CLASS, semiSupervised: true },
+    ]);
     // Save and Export see a model that is not final, and refit with the project's settings.
     expect(live.isFinal()).toBe(false);
     await live.train(source, SETTINGS, signal);
-    expect(fits[1]).toEqual(SETTINGS);
+    expect(fits[2]).toEqual(SETTINGS);
     expect(live.isFinal()).toBe(true);
   });
 
