@@ -3,14 +3,17 @@
  * 16-bit) classified with 3-D features (`default` preset, 61 channels) as a user runs it: the bench writes
  * the stack and a label stack (labels on three planes) to /tmp plane by plane, `mixel train --dims 3d`
  * trains on them, `mixel predict` streams the whole volume block by block into one Simple Segmentation
- * stack. Reports wall time, Mvoxel/s, peak RSS of each process (goal for predict: < 2 GB) and the share
- * of object voxels classified right on the middle plane.
+ * stack. Reports wall time, Mvoxel/s, peak RSS of each process with its pool's worker threads (as the
+ * command reports it, and sampled from /proc while it runs; goal for predict: < 2 GB), progress every 10 %
+ * with its time (a long run can be extrapolated from its log) and the share of object voxels classified
+ * right on the middle plane.
  *
  * The stack: spheres and rods along z on a 64-px grid (spheres span 2·RADIUS planes, rods most of the
  * stack), Poisson-like noise on a camera offset; generated per plane, so writing needs one plane of memory.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TiffStripWriter } from '../src/main/io/TiffStripWriter.js';
@@ -127,16 +130,54 @@ async function writeStacks(dir: string, size: StackSize): Promise<{ image: strin
   return { image, labels };
 }
 
-function run(args: string[]): { seconds: number; peakRssMb: number } {
+/** The resident memory of a process now and at its peak (all its threads: the pool's workers too), in MB. */
+async function processRss(pid: number): Promise<{ now: number; peak: number } | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a mixel command, printing its progress (every 10 % of blocks) with the elapsed time and its memory,
+ * sampled from /proc while it runs (Linux) beside the peak the command reports itself.
+ */
+async function run(args: string[]): Promise<{ seconds: number; peakRssMb: number; sampledPeakMb: number }> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [MIXEL, ...args, '--json'], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
+  const child = spawn(process.execPath, [MIXEL, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let sampledPeakMb = 0;
+  let nowMb = 0;
+  const sampler = setInterval(() => {
+    if (child.pid === undefined) return;
+    void processRss(child.pid).then((rss) => {
+      if (!rss) return;
+      nowMb = rss.now;
+      sampledPeakMb = Math.max(sampledPeakMb, rss.peak, rss.now);
+    });
+  }, 1000);
+  let stderr = '';
+  let last = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    last = line;
+    const event = JSON.parse(line) as { event: string; done?: number; total?: number; percent?: number };
+    if (event.event === 'progress') {
+      const seconds = (performance.now() - t0) / 1000;
+      console.log(
+        `  ${args[0]} ${event.percent} % (${event.done}/${event.total} blocks) at ${seconds.toFixed(0)} s, RSS ${nowMb} MB (peak so far ${sampledPeakMb} MB)`,
+      );
+    }
   });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
   const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`mixel ${args[0]} failed: ${r.stderr}${r.stdout.slice(-2000)}`);
-  const summary = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { peakRssMb: number };
-  return { seconds, peakRssMb: summary.peakRssMb };
+  if (code !== 0) throw new Error(`mixel ${args[0]} failed: ${stderr}${last}`);
+  const summary = JSON.parse(last) as { peakRssMb: number };
+  return { seconds, peakRssMb: summary.peakRssMb, sampledPeakMb };
 }
 
 /** Share of object pixels of plane z whose predicted class is the true one. */
@@ -177,15 +218,15 @@ async function main(): Promise<void> {
       `wrote the stack (${(bytes / 1e6).toFixed(0)} MB) and its labels in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     const project = join(dir, 'volume.mixel');
-    const train = run([
+    const train = await run([
       'train',
       ...['--image', files.image, '--labels', files.labels, '--dims', '3d', '--threads', String(threads)],
       ...['--classes', 'background,sphere,rod', '--out', project],
     ]);
     console.log(
-      `train (labels on planes ${labelledPlanes(depth).join(', ')}): ${train.seconds.toFixed(1)} s, peak RSS ${train.peakRssMb} MB`,
+      `train (labels on planes ${labelledPlanes(depth).join(', ')}): ${train.seconds.toFixed(1)} s, peak RSS ${train.peakRssMb} MB (sampled ${train.sampledPeakMb} MB)`,
     );
-    const predict = run([
+    const predict = await run([
       'predict',
       ...['--project', project, '--export', 'Simple Segmentation', '--threads', String(threads)],
       ...['--output', `${dir}/{nickname}_{result_type}.{ext}`, files.image],
@@ -194,7 +235,7 @@ async function main(): Promise<void> {
     const segmentation = join(dir, 'volume_Simple Segmentation.tif');
     const accuracy = await planeAccuracy(segmentation, size, Math.floor(depth / 2) + 3);
     console.log(
-      `predict: ${predict.seconds.toFixed(1)} s, ${mvoxPerSecond.toFixed(3)} Mvoxel/s, peak RSS ${predict.peakRssMb} MB (goal < 2048); ` +
+      `predict: ${predict.seconds.toFixed(1)} s, ${mvoxPerSecond.toFixed(3)} Mvoxel/s, peak RSS ${predict.peakRssMb} MB (sampled ${predict.sampledPeakMb} MB; goal < 2048); ` +
         `object pixels right on plane ${Math.floor(depth / 2) + 3}: ${(100 * accuracy).toFixed(1)} %`,
     );
     const full = 2048 * 2048 * 200;

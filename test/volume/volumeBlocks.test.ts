@@ -4,17 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { featureHalo3d } from '../../src/core/features3d/computeFeatures3d.js';
-import { featureChannelCount3d } from '../../src/core/features3d/featureLayout3d.js';
 import { presetSelection } from '../../src/core/features/selection.js';
-import { blockBytes, chooseBlockCore, volumeBands } from '../../src/main/volume/volumeBlocks.js';
-import { VOLUME_WORKER_BYTES } from '../../src/main/volume/volumeConstants.js';
+import { bandBytes, blockBytes, chooseBlockCore, volumeBands } from '../../src/main/volume/volumeBlocks.js';
+import { VOLUME_MAIN_BYTES, VOLUME_WORKER_BYTES } from '../../src/main/volume/volumeConstants.js';
+import { volumeBlockCosts, volumeFeatureSpec } from '../../src/main/volume/volumeFeatureSpec.js';
 
 const selection = presetSelection('default');
 const halo = featureHalo3d(selection);
-const costs = { featureCount: featureChannelCount3d(selection, 1), channels: 1, resultCount: 3 };
+const costs = volumeBlockCosts(volumeFeatureSpec({ selection, convention: 'ilastik' }), 1, 3);
 
 describe('the block plan of a volume', () => {
-  it('keeps a block of a 2048 × 2048 × 200 stack within a worker budget', () => {
+  it('keeps a block of a 2048 × 2048 × 200 stack within a worker budget, and its bands within the main thread budget', () => {
     const shape = { depth: 200, height: 2048, width: 2048 };
     const core = chooseBlockCore(shape, halo, costs);
     const bands = volumeBands(shape, core, halo);
@@ -22,8 +22,16 @@ describe('the block plan of a volume', () => {
       ...bands.flatMap((b) => b.blocks.map((k) => blockBytes(k.outer, k.core, costs))),
     );
     expect(largest).toBeLessThanOrEqual(VOLUME_WORKER_BYTES);
-    // Not one plane at a time: a block holds tens of planes, so the z halo is shared by many.
+    expect(bandBytes(shape, core, costs)).toBeLessThanOrEqual(VOLUME_MAIN_BYTES);
+    // Two workers and the bands: the whole prediction under 2 GB.
+    expect(2 * largest + bandBytes(shape, core, costs)).toBeLessThan(1.5 * 1024 ** 3);
+    // Not one plane at a time: a block holds tens of planes, so the z halo is shared by many; the halo work
+    // (outer voxels read per voxel computed) is under five, where blocks of 48 × 128 × 128 read 5.7.
     expect(core.depth).toBeGreaterThanOrEqual(16);
+    const read = bands
+      .flatMap((b) => b.blocks)
+      .reduce((n, k) => n + k.outer.depth * k.outer.height * k.outer.width, 0);
+    expect(read / (shape.depth * shape.height * shape.width)).toBeLessThan(5);
   });
 
   it('covers every voxel exactly once, halos inside the volume', () => {

@@ -75,10 +75,13 @@ function pass(
   }
 }
 
-function smoothFloat64(frame: Float32Array, shape: FrameShape, k: AxisKernelTriple): Float64Array {
-  const total = shape.depth * shape.height * shape.width;
-  const a = new Float64Array(total);
-  const b = new Float64Array(total);
+function smoothFloat64(
+  frame: Float32Array,
+  shape: FrameShape,
+  k: AxisKernelTriple,
+  a: Float64Array,
+  b: Float64Array,
+): Float64Array {
   pass(frame, a, shape, 2, k[2]);
   pass(a, b, shape, 1, k[1]);
   if (!k[0]) return b;
@@ -86,7 +89,10 @@ function smoothFloat64(frame: Float32Array, shape: FrameShape, k: AxisKernelTrip
   return a;
 }
 
-/** DoG = smoothing(outer) − smoothing(inner) of `frame`, written for the core into `out` (core-sized). */
+/**
+ * DoG = smoothing(outer) − smoothing(inner) of `frame`, written for the core into `out` (core-sized).
+ * `scratch`: three frame-sized float64 arrays to work in (the 3-D bank lends arena memory), else allocated.
+ */
 export function differenceOfGaussiansFloat64(
   frame: Float32Array,
   shape: FrameShape,
@@ -94,9 +100,12 @@ export function differenceOfGaussiansFloat64(
   inner: AxisKernelTriple,
   core: FrameCore,
   out: Float32Array,
+  scratch?: readonly [Float64Array, Float64Array, Float64Array],
 ): void {
-  const a = smoothFloat64(frame, shape, outer);
-  const b = smoothFloat64(frame, shape, inner);
+  const total = shape.depth * shape.height * shape.width;
+  const [s0, s1, s2] = scratch ?? [0, 1, 2].map(() => new Float64Array(total));
+  const a = smoothFloat64(frame, shape, outer, s0, s1);
+  const b = smoothFloat64(frame, shape, inner, a === s0 ? s1 : s0, s2);
   let o = 0;
   for (let z = 0; z < core.depth; z++) {
     for (let y = 0; y < core.height; y++) {

@@ -22,7 +22,7 @@ import {
   validateLayout3d,
   type Features3dLayout,
 } from './featureLayout3d.js';
-import { computeScaleFeatures3d, scaleFrame, scaleKernels3d, SCALE_VOLUMES_PEAK } from './scaleFeatures3d.js';
+import { computeScaleFeatures3d, scaleArenaFloats, scaleFrame, scaleKernels3d } from './scaleFeatures3d.js';
 import { threadArena } from './volumeArena.js';
 import { boxVoxels, wholeBox, type Box, type Shape3, type Volume } from './volume3d.js';
 
@@ -74,6 +74,33 @@ export function featureHalo3d(
     kernels.forEach((k, a) => (halo[a] = Math.max(halo[a], k.reach)));
   });
   return halo;
+}
+
+/**
+ * Bytes of working memory computeFeatures3d takes for `region` of an `input`-shaped volume (an upper
+ * estimate: the largest scale's arena, see scaleArenaFloats), besides its input and its output channels.
+ */
+export function featureWorkBytes3d(
+  input: Shape3,
+  region: Box,
+  sel: FeatureSelection,
+  options: Features3dOptions = {},
+): number {
+  validateLayout3d(sel, options);
+  const convention = options.convention ?? 'ilastik';
+  let floats = 0;
+  sel.scales.forEach((scale, si) => {
+    const flags = flagsAt(sel, si);
+    if (!hasAny(flags)) return;
+    if (isScaleIn2d(options, si)) {
+      // The 2-D bank's arena on one plane (scaleFilters.ts reserves twelve plane-sized volumes).
+      floats = Math.max(floats, 12 * input.height * input.width);
+      return;
+    }
+    const kernels = scaleKernels3d(scalePlan(scale, convention), options.anisotropy ?? [1, 1, 1], flags);
+    floats = Math.max(floats, scaleArenaFloats(region, input, kernels));
+  });
+  return 4 * floats;
 }
 
 function checkInput(volume: Volume, core: Box): void {
@@ -146,10 +173,9 @@ export function computeFeatures3d(
       return;
     }
     const kernels = scaleKernels3d(scalePlan(scale, convention), factors, flags);
-    const frame = scaleFrame(core, volume, kernels);
-    const voxels = Math.max(boxVoxels(frame), frame.width + 2 * 600);
     const arena = threadArena();
-    if (!arena.reserve(SCALE_VOLUMES_PEAK + 1, voxels)) {
+    if (!arena.reserveFloats(scaleArenaFloats(core, volume, kernels))) {
+      const frame = scaleFrame(core, volume, kernels);
       throw new RangeError(
         `3-D features: a ${frame.depth}×${frame.height}×${frame.width} block does not fit in memory; use smaller blocks`,
       );

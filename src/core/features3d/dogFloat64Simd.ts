@@ -98,17 +98,22 @@ function alongX(
   }
 }
 
-/** Smoothing of the float64 volume at `p` (double index) with kernels along z, y, x; returns a double index. */
+/**
+ * Smoothing of the float64 volume at `p` (double index) with kernels along z, y, x; returns a double index.
+ * `consumed` (p's volume, on its last use) is given back after the x pass, so its slot serves the y pass.
+ */
 function smooth(
   arena: VolumeArena,
   p: number,
   shape: ArenaVolume,
   k: readonly [GaussianKernel | null, GaussianKernel, GaussianKernel],
+  consumed: ArenaVolume | null,
 ): [number, ArenaVolume] {
   const { depth: D, height: H, width: W } = shape;
   const t1 = arena.take(D, H, 2 * W);
-  const t2 = arena.take(D, H, 2 * W);
   alongX(arena, p, t1.at / 2, k[2], D * H, W);
+  arena.give(consumed);
+  const t2 = arena.take(D, H, 2 * W);
   runs(arena, t1.at / 2, t2.at / 2, k[1], H, W, D);
   const z = k[0];
   if (!z) {
@@ -137,8 +142,8 @@ export function differenceOfGaussiansSimd(
   const p = arena.take(D, H, 2 * W);
   arena.heap64.subarray(p.at / 2, p.at / 2 + n).set(arena.heap.subarray(source.at, source.at + n));
   // (Each pass overruns its output by at most one double: volume slack covers it.)
-  const [a, aVolume] = smooth(arena, p.at / 2, source, outer);
-  const [b, bVolume] = smooth(arena, p.at / 2, source, inner);
+  const [a, aVolume] = smooth(arena, p.at / 2, source, outer, null);
+  const [b, bVolume] = smooth(arena, p.at / 2, source, inner, p);
   const h = arena.heap64;
   let o = 0;
   for (let z = 0; z < box.depth; z++) {
@@ -147,5 +152,5 @@ export function differenceOfGaussiansSimd(
       for (let x = 0; x < box.width; x++, o++) out[o] = h[a + i + x] - h[b + i + x];
     }
   }
-  arena.give(p, aVolume, bVolume);
+  arena.give(aVolume, bVolume);
 }

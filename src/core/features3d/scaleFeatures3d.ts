@@ -17,8 +17,9 @@ import type { FeatureId } from '../features/selection.js';
 import { differenceOfGaussiansFloat64 } from '../features/dogFloat64.js';
 import { differenceOfGaussiansSimd, isDogSimdApplicable } from './dogFloat64Simd.js';
 import { tensorEigenvaluesInArena, type CoreInFrame } from './symmetricEigenvalues3x3.js';
-import type { ArenaVolume, VolumeArena } from './volumeArena.js';
+import { VolumeArena, type ArenaVolume } from './volumeArena.js';
 import { convolveX, convolveY, convolveZ } from './volumePasses.js';
+import { copyCore, magnitudeOfThree, structureTensor3d, sumOfThree } from './scaleOutputs3d.js';
 import { growBox, type Box, type Shape3 } from './volume3d.js';
 
 /** The kernels of one scale along one axis. */
@@ -166,7 +167,7 @@ export function computeScaleFeatures3d(
     // two frames), whose faces inside the volume are again beyond what the core sees. Each pre-smoothing
     // pass is cropped to the filter frame along its own axis right after it — later passes never reflect
     // along that axis — so the y and z passes (the long kernels) only compute what is needed.
-    const ff = growBox(core, [kz.filterReach, ky.filterReach, kx.filterReach], input);
+    const ff = filterFrame(core, input, kernels);
     const a = x(source, kx.presmooth);
     arena.give(source);
     const ax = cropInArena(arena, a, { z: 0, y: 0, x: ff.x - frame.x, depth: D, height: H, width: ff.width });
@@ -201,33 +202,34 @@ export function computeScaleFeatures3d(
 
   const needsGradient = flags.gaussianGradientMagnitude || flags.structureTensorEigenvalues;
   const needsHessian = flags.laplacianOfGaussian || flags.hessianOfGaussianEigenvalues;
-  const needsSmoothing = flags.gaussianSmoothing;
   const hog = flags.hessianOfGaussianEigenvalues;
+  const box: CoreInFrame = { frameHeight: H, frameWidth: W, ...coreInFrame(core, frame) };
 
-  const x0 = x(source, kx.g0);
-  const x1 = needsGradient || hog ? x(source, kx.g1) : null;
-  const x2 = needsHessian ? x(source, kx.g2) : null;
+  // The DoG first, while the pre-smoothed frame is the only live volume: its float64 volumes are the
+  // scale's largest.
   if (flags.differenceOfGaussians) {
     // In float64 from the pre-smoothed frame (dogFloat64.ts): a large-scale DoG is a tiny difference.
     const outer = [kz.g0, ky.g0, kx.g0] as const;
     const inner = [kz.dogInner, ky.dogInner, kx.dogInner] as const;
     const out = sink('differenceOfGaussians', 0);
     if (isDogSimdApplicable(arena, [...outer, ...inner])) {
-      const box = { frameHeight: H, frameWidth: W, ...coreInFrame(core, frame) };
       differenceOfGaussiansSimd(arena, source, outer, inner, box, out);
     } else {
-      const [z0, y0, x0] = outer;
-      const [z1, y1, x1] = inner;
-      differenceOfGaussiansFloat64(
-        arena.view(source),
-        frame,
-        [z0, y0, x0],
-        [z1, y1, x1],
-        coreInFrame(core, frame),
-        out,
-      );
+      // Its float64 volumes in the arena too (three, each two floats a voxel), not in garbage.
+      const doubles = [0, 1, 2].map(() => arena.take(D, H, 2 * W));
+      const [s0, s1, s2] = doubles.map((v) => arena.heap64.subarray(v.at / 2, v.at / 2 + D * H * W));
+      differenceOfGaussiansFloat64(arena.view(source), frame, outer, inner, coreInFrame(core, frame), out, [
+        s0,
+        s1,
+        s2,
+      ]);
+      arena.give(...doubles);
     }
   }
+
+  const x0 = x(source, kx.g0);
+  const x1 = needsGradient || hog ? x(source, kx.g1) : null;
+  const x2 = needsHessian ? x(source, kx.g2) : null;
   arena.give(source);
 
   const y00 = y(x0, ky.g0);
@@ -240,117 +242,109 @@ export function computeScaleFeatures3d(
   const y20 = x2 ? y(x2, ky.g0) : null;
   arena.give(x2);
 
-  const gs = needsSmoothing ? z(y00, kz.g0) : null;
-  const gz = needsGradient ? z(y00, kz.g1) : null;
-  const hzz = needsHessian ? z(y00, kz.g2) : null;
-  arena.give(y00);
-  const gy = y01 && needsGradient ? z(y01, kz.g0) : null;
-  const hyz = y01 && hog ? z(y01, kz.g1) : null;
-  arena.give(y01);
-  const hyy = y02 ? z(y02, kz.g0) : null;
-  arena.give(y02);
-  const gx = y10 && needsGradient ? z(y10, kz.g0) : null;
-  const hxz = y10 && hog ? z(y10, kz.g1) : null;
-  arena.give(y10);
-  const hxy = y11 ? z(y11, kz.g0) : null;
-  arena.give(y11);
-  const hxx = y20 ? z(y20, kz.g0) : null;
-  arena.give(y20);
-
-  // Anisotropy: derivatives per finest-axis voxel (exact no-ops for isotropic data, skipped).
+  // Each group of z passes is consumed before the next: smoothing, the Hessian (freeing the y volumes only
+  // it needs), then the gradient (freeing the rest). Anisotropy: derivatives per finest-axis voxel (exact
+  // no-ops for isotropic data, skipped).
   const [fz, fy, fx] = kernels.map((k) => k.derivativeFactor);
-  const scaleBy = (v: ArenaVolume | null, f: number): void => {
-    if (!v || f === 1) return;
-    const a = arena.view(v);
-    for (let i = 0; i < a.length; i++) a[i] *= f;
+  const zScaled = (src: ArenaVolume, k: GaussianKernel, f: number): ArenaVolume => {
+    const out = z(src, k);
+    if (f !== 1) {
+      const a = arena.view(out);
+      for (let i = 0; i < a.length; i++) a[i] *= f;
+    }
+    return out;
   };
-  scaleBy(gx, fx);
-  scaleBy(gy, fy);
-  scaleBy(gz, fz);
-  scaleBy(hxx, fx * fx);
-  scaleBy(hyy, fy * fy);
-  scaleBy(hzz, fz * fz);
-  scaleBy(hxy, fx * fy);
-  scaleBy(hxz, fx * fz);
-  scaleBy(hyz, fy * fz);
-
-  const box: CoreInFrame = { frameHeight: H, frameWidth: W, ...coreInFrame(core, frame) };
-  const v = (vol: ArenaVolume | null): Float32Array => (vol ? arena.view(vol) : new Float32Array(0));
-  // Explicit loops over the core (a callback per voxel costs more than the arithmetic).
-  const rowStart = (cz: number, cy: number): number => ((box.z + cz) * H + box.y + cy) * W + box.x;
-  if (gs && flags.gaussianSmoothing) {
-    const out = sink('gaussianSmoothing', 0);
-    const a = v(gs);
-    let o = 0;
-    for (let cz = 0; cz < box.depth; cz++)
-      for (let cy = 0; cy < box.height; cy++, o += box.width) {
-        const i = rowStart(cz, cy);
-        out.set(a.subarray(i, i + box.width), o);
-      }
+  if (flags.gaussianSmoothing) {
+    const gs = z(y00, kz.g0);
+    copyCore(arena, gs, box, sink('gaussianSmoothing', 0));
+    arena.give(gs);
   }
-  if (flags.gaussianGradientMagnitude && gx && gy && gz) {
-    const out = sink('gaussianGradientMagnitude', 0);
-    const [a, b, c] = [v(gx), v(gy), v(gz)];
-    let o = 0;
-    for (let cz = 0; cz < box.depth; cz++)
-      for (let cy = 0; cy < box.height; cy++) {
-        let i = rowStart(cz, cy);
-        for (let cx = 0; cx < box.width; cx++, i++, o++)
-          out[o] = Math.sqrt(a[i] * a[i] + b[i] * b[i] + c[i] * c[i]);
-      }
+  if (needsHessian && y02 && y20) {
+    const hxx = zScaled(y20, kz.g0, fx * fx);
+    arena.give(y20);
+    const hyy = zScaled(y02, kz.g0, fy * fy);
+    arena.give(y02);
+    const hzz = zScaled(y00, kz.g2, fz * fz);
+    if (flags.laplacianOfGaussian) sumOfThree(arena, [hxx, hyy, hzz], box, sink('laplacianOfGaussian', 0));
+    if (hog && y11 && y10 && y01) {
+      const hxy = zScaled(y11, kz.g0, fx * fy);
+      const hxz = zScaled(y10, kz.g1, fx * fz);
+      const hyz = zScaled(y01, kz.g1, fy * fz);
+      tensorEigenvaluesInArena(
+        arena,
+        [hxx, hxy, hxz, hyy, hyz, hzz],
+        box,
+        sink('hessianOfGaussianEigenvalues', 0),
+        sink('hessianOfGaussianEigenvalues', 1),
+        sink('hessianOfGaussianEigenvalues', 2),
+      );
+      arena.give(hxy, hxz, hyz);
+    }
+    arena.give(hxx, hyy, hzz);
   }
-  if (flags.laplacianOfGaussian && hxx && hyy && hzz) {
-    const out = sink('laplacianOfGaussian', 0);
-    const [a, b, c] = [v(hxx), v(hyy), v(hzz)];
-    let o = 0;
-    for (let cz = 0; cz < box.depth; cz++)
-      for (let cy = 0; cy < box.height; cy++) {
-        let i = rowStart(cz, cy);
-        for (let cx = 0; cx < box.width; cx++, i++, o++) out[o] = a[i] + b[i] + c[i];
-      }
+  arena.give(y11);
+  if (!(needsGradient && y10 && y01)) {
+    arena.give(y00, y01, y10);
+    return;
   }
-  if (hog && hxx && hyy && hzz && hxy && hxz && hyz) {
-    tensorEigenvaluesInArena(
-      arena,
-      [hxx, hxy, hxz, hyy, hyz, hzz],
-      box,
-      sink('hessianOfGaussianEigenvalues', 0),
-      sink('hessianOfGaussianEigenvalues', 1),
-      sink('hessianOfGaussianEigenvalues', 2),
-    );
+  const gz = zScaled(y00, kz.g1, fz);
+  arena.give(y00);
+  const gy = zScaled(y01, kz.g0, fy);
+  arena.give(y01);
+  const gx = zScaled(y10, kz.g0, fx);
+  arena.give(y10);
+  if (flags.gaussianGradientMagnitude) {
+    magnitudeOfThree(arena, [gx, gy, gz], box, sink('gaussianGradientMagnitude', 0));
   }
-  arena.give(gs, hxx, hyy, hzz, hxy, hxz, hyz);
-  if (flags.structureTensorEigenvalues && gx && gy && gz) {
-    const [a, b, c] = [v(gx), v(gy), v(gz)];
-    const product = (p: Float32Array, q: Float32Array): ArenaVolume => {
-      const t = take();
-      const d = arena.view(t);
-      for (let i = 0; i < d.length; i++) d[i] = p[i] * q[i];
-      const sx = x(t, kx.tensorOuter);
-      arena.give(t);
-      const sy = y(sx, ky.tensorOuter);
-      arena.give(sx);
-      const sz = z(sy, kz.tensorOuter);
-      arena.give(sy);
-      return sz;
-    };
-    // Products rounded to float32 before smoothing, as vigra stores its tensor.
-    const txx = product(a, a);
-    const txy = product(a, b);
-    const txz = product(a, c);
-    const tyy = product(b, b);
-    const tyz = product(b, c);
-    const tzz = product(c, c);
-    tensorEigenvaluesInArena(
-      arena,
-      [txx, txy, txz, tyy, tyz, tzz],
-      box,
-      sink('structureTensorEigenvalues', 0),
-      sink('structureTensorEigenvalues', 1),
-      sink('structureTensorEigenvalues', 2),
-    );
+  if (!flags.structureTensorEigenvalues) {
+    arena.give(gx, gy, gz);
+    return;
   }
+  const tensor = structureTensor3d(
+    arena,
+    [gx, gy, gz],
+    [kz.tensorOuter, ky.tensorOuter, kx.tensorOuter],
+    pad,
+  );
+  tensorEigenvaluesInArena(
+    arena,
+    tensor,
+    box,
+    sink('structureTensorEigenvalues', 0),
+    sink('structureTensorEigenvalues', 1),
+    sink('structureTensorEigenvalues', 2),
+  );
+  arena.give(...tensor);
 }
 
-/** How many frame-sized volumes a scale holds at once at most (for VolumeArena.reserve). */
-export const SCALE_VOLUMES_PEAK = 20;
+/**
+ * Filter-frame volumes a scale holds at once at most after pre-smoothing: nine (the Hessian's six with the
+ * three y volumes the gradient still needs, or the gradient with the six tensor products; the DoG: the frame
+ * and three float64 volumes, seven), plus three for the slots the DoG's double-width volumes leave, which
+ * later hold one volume each (the arena's free list does not split slots). Measured peaks stay under it
+ * (test/volume/features3dMemory.test.ts).
+ */
+export const SCALE_FILTER_VOLUMES_PEAK = 12;
+
+/** The core grown by the filter stage's reach, clipped to the input: where filters run after pre-smoothing. */
+function filterFrame(core: Box, input: Shape3, kernels: ScaleKernels3d): Box {
+  const [kz, ky, kx] = kernels;
+  return growBox(core, [kz.filterReach, ky.filterReach, kx.filterReach], input);
+}
+
+/**
+ * Arena floats one scale takes at most: the pre-smoothing's two frame volumes (or the frame copy), then
+ * SCALE_FILTER_VOLUMES_PEAK filter-frame volumes, counted apart although the filter stage reuses the
+ * pre-smoothing's slots — an upper estimate, for reserving memory and planning blocks (the arena grows
+ * past it if ever needed).
+ */
+export function scaleArenaFloats(core: Box, input: Shape3, kernels: ScaleKernels3d): number {
+  const frame = scaleFrame(core, input, kernels);
+  const presmoothed = kernels.every((k) => k.presmooth);
+  const filter = presmoothed ? filterFrame(core, input, kernels) : frame;
+  const footprint = (b: Box): number => VolumeArena.footprint(b.depth * b.height * b.width);
+  const padAndRows = 4 * VolumeArena.footprint(frame.width + 2 * 600);
+  return (
+    padAndRows + (presmoothed ? 2 : 1) * footprint(frame) + SCALE_FILTER_VOLUMES_PEAK * footprint(filter)
+  );
+}

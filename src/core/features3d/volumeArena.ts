@@ -34,6 +34,8 @@ export class VolumeArena {
   heap64: Float64Array;
   private next = VOLUMES_AT;
   private free: ArenaVolume[] = [];
+  /** Highest float index in use since the last resetPeak(): the memory a computation really touched. */
+  private peak = VOLUMES_AT;
   private plainBuffer: ArrayBuffer | null = null;
 
   constructor() {
@@ -54,21 +56,41 @@ export class VolumeArena {
    * memory cannot grow that far (wasm32 stops at 4 GiB); callers then compute in smaller blocks.
    */
   reserve(volumes: number, voxels: number): boolean {
+    return this.reserveFloats(volumes * VolumeArena.footprint(voxels));
+  }
+
+  /** As reserve, for `floats` of volumes (their footprints summed). */
+  reserveFloats(floats: number): boolean {
     this.next = VOLUMES_AT;
     this.free = [];
-    const floats = VOLUMES_AT + volumes * VolumeArena.footprint(voxels);
+    return this.growTo(VOLUMES_AT + floats);
+  }
+
+  /** The memory holds at least `floats` floats (contents kept); false when it cannot grow that far. */
+  private growTo(floats: number): boolean {
     const bytes = floats * 4;
     if (this.simd) {
       if (!growMemoryTo(this.simd.memory, bytes)) return false;
     } else if (!this.plainBuffer || this.plainBuffer.byteLength < bytes) {
       try {
-        this.plainBuffer = new ArrayBuffer(bytes);
+        const grown = new ArrayBuffer(bytes);
+        if (this.plainBuffer) new Uint8Array(grown).set(new Uint8Array(this.plainBuffer));
+        this.plainBuffer = grown;
       } catch {
         return false;
       }
     }
     this.refreshViews();
     return true;
+  }
+
+  /** Floats of the arena touched since the last resetPeak() (header included). */
+  get peakFloats(): number {
+    return this.peak;
+  }
+
+  resetPeak(): void {
+    this.peak = this.next;
   }
 
   private refreshViews(): void {
@@ -82,7 +104,11 @@ export class VolumeArena {
     }
   }
 
-  /** A volume of the given shape (contents undefined): a given-back one when its size fits, else new. */
+  /**
+   * A volume of the given shape (contents undefined): a given-back one when its size fits, else new. A new
+   * one past the reserved memory grows it (reserve is an estimate): views taken before a take() may then be
+   * stale, so callers fetch heap views after their takes.
+   */
   take(depth: number, height: number, width: number): ArenaVolume {
     const voxels = depth * height * width;
     const i = this.free.findIndex((v) => v.depth * v.height * v.width >= voxels);
@@ -92,7 +118,12 @@ export class VolumeArena {
     }
     const at = this.next + VOLUME_SLACK;
     this.next += VolumeArena.footprint(voxels);
-    if (this.next > this.heap.length) throw new RangeError('3-D feature arena overflow (reserve too small)');
+    this.peak = Math.max(this.peak, this.next);
+    if (this.next > this.heap.length && !this.growTo(this.next)) {
+      throw new RangeError(
+        `3-D features: ${Math.ceil((this.next * 4) / 2 ** 20)} MB of working memory cannot be allocated; use smaller blocks`,
+      );
+    }
     return { at, depth, height, width };
   }
 

@@ -15,6 +15,7 @@ import { chooseBlockCore, relativeBox, volumeBands, type VolumeBand } from './vo
 import { VOLUME_BANDS_IN_FLIGHT } from './volumeConstants.js';
 import {
   checkVolumeFits,
+  volumeBlockCosts,
   volumeFeatureCount,
   volumeFeatureSpec,
   type VolumeFeatureSpec,
@@ -113,31 +114,28 @@ async function classifyBand(ctx: FrameContext, band: VolumeBand): Promise<BandPl
         ctx.wantsFeatures ? pool.run('volumeFeatureBlock', input, { signal }) : null,
       ]);
       ctx.onBlockDone();
-      return { core, probabilities: classified.probabilities, features: features?.planes ?? null };
+      // Stitched as each block arrives, so a band's results are held once, not also as blocks' parts.
+      stitched.probabilities = stitch(stitched.probabilities, classified.probabilities, core);
+      if (features) stitched.features = stitch(stitched.features, features.planes, core);
     });
-  const blocks = await Promise.all(band.blocks.map((b) => run(b.outer, b.core)));
   const size = band.depth * band.height * width;
-  const stitch = (pick: (b: (typeof blocks)[number]) => Float32Array[] | null): Float32Array[] | null => {
-    const first = pick(blocks[0]);
-    if (!first) return null;
-    const planes = first.map(() => new Float32Array(size));
-    for (const block of blocks) {
-      const { core } = block;
-      (pick(block) as Float32Array[]).forEach((part, k) => {
-        for (let z = 0; z < core.depth; z++)
-          for (let y = 0; y < core.height; y++) {
-            const from = (z * core.height + y) * core.width;
-            planes[k].set(part.subarray(from, from + core.width), (z * band.height + y) * width + core.x);
-          }
-      });
-    }
-    return planes;
+  const stitched: { probabilities: Float32Array[]; features: Float32Array[] | null } = {
+    probabilities: [],
+    features: null,
   };
-  return {
-    band,
-    probabilities: stitch((b) => b.probabilities) as Float32Array[],
-    features: stitch((b) => b.features),
+  const stitch = (planes: Float32Array[] | null, parts: Float32Array[], core: Box): Float32Array[] => {
+    const target = planes?.length ? planes : parts.map(() => new Float32Array(size));
+    parts.forEach((part, k) => {
+      for (let z = 0; z < core.depth; z++)
+        for (let y = 0; y < core.height; y++) {
+          const from = (z * core.height + y) * core.width;
+          target[k].set(part.subarray(from, from + core.width), (z * band.height + y) * width + core.x);
+        }
+    });
+    return target;
   };
+  await Promise.all(band.blocks.map((b) => run(b.outer, b.core)));
+  return { band, ...stitched };
 }
 
 async function writeBandPlanes(ctx: FrameContext, result: BandPlanes): Promise<void> {
@@ -184,7 +182,7 @@ export async function predictVolume(options: VolumePredictionOptions): Promise<v
   const wantsFeatures = options.wantsFeatures === true;
   const resultCount = options.model.classes.length + (wantsFeatures ? featureCount : 0);
   const core =
-    options.blockCore ?? chooseBlockCore(frame, spec.halo, { featureCount, channels, resultCount });
+    options.blockCore ?? chooseBlockCore(frame, spec.halo, volumeBlockCosts(spec, channels, resultCount));
   const bands = volumeBands(frame, core, spec.halo);
   const total = bands.reduce((n, b) => n + b.blocks.length, 0) * layout.tSize;
   let done = 0;

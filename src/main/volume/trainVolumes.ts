@@ -20,7 +20,7 @@ import { chooseBlockCore, relativeBox, volumeBands } from './volumeBlocks.js';
 import { volumeGroupCount } from './volumeBlockJobs.js';
 import {
   checkVolumeFits,
-  volumeFeatureCount,
+  volumeBlockCosts,
   volumeFeatureNames,
   volumeFeatureSpec,
   type VolumeFeatureSpec,
@@ -106,13 +106,7 @@ function planBlocks(
     checkStack(input, spec, layout);
     const { width, height, channels } = input.source.info;
     const frame = { depth: layout.zSize, height, width };
-    const core =
-      options.blockCore ??
-      chooseBlockCore(frame, spec.halo, {
-        featureCount: volumeFeatureCount(spec, channels),
-        channels,
-        resultCount: 0,
-      });
+    const core = options.blockCore ?? chooseBlockCore(frame, spec.halo, volumeBlockCosts(spec, channels, 0));
     const frames = new Set([...input.labelPlanes.keys()].map((p) => Math.floor(p / layout.zSize)));
     for (const t of [...frames].sort((a, b) => a - b)) {
       for (const band of volumeBands(frame, core, spec.halo)) {

@@ -4,9 +4,14 @@
  * the whole volume's result (computeFeatures3d's region option). The core size is chosen per volume to
  * waste the least work on halos within a worker's memory.
  */
-import { SCALE_VOLUMES_PEAK } from '../../core/features3d/scaleFeatures3d.js';
 import { boxVoxels, growBox, type Box, type Shape3 } from '../../core/features3d/volume3d.js';
-import { BLOCK_CORE_DEPTHS, BLOCK_CORE_SIDES, VOLUME_WORKER_BYTES } from './volumeConstants.js';
+import {
+  BLOCK_CORE_DEPTHS,
+  BLOCK_CORE_SIDES,
+  VOLUME_BANDS_IN_FLIGHT,
+  VOLUME_MAIN_BYTES,
+  VOLUME_WORKER_BYTES,
+} from './volumeConstants.js';
 
 /** A block core's depth (z planes) and in-plane side (y and x). */
 export interface BlockCore {
@@ -37,42 +42,49 @@ export interface BlockCosts {
   readonly channels: number;
   /** Per-voxel result channels kept beside the features (class probabilities). */
   readonly resultCount: number;
+  /** The feature bank's working memory for a block's core (relative to its outer box), in bytes. */
+  readonly workBytes: (outer: Shape3, core: Box) => number;
 }
 
-/** Bytes a worker holds for one block: the bank's working volumes, the input and the core's features. */
-export function blockBytes(outer: Shape3, core: Shape3, costs: BlockCosts): number {
-  const outerVoxels = boxVoxels(outer);
+/** Bytes a worker holds for one block: the bank's working memory, the input and the core's features. */
+export function blockBytes(outer: Box, core: Box, costs: BlockCosts): number {
   return (
-    4 *
-    (outerVoxels * (SCALE_VOLUMES_PEAK + 1 + costs.channels) +
-      boxVoxels(core) * (costs.featureCount + costs.resultCount))
+    costs.workBytes(outer, relativeBox(core, outer)) +
+    4 * (boxVoxels(outer) * costs.channels + boxVoxels(core) * (costs.featureCount + costs.resultCount))
   );
 }
 
+/** Bytes the main thread holds for a volume's bands of results: VOLUME_BANDS_IN_FLIGHT bands at once. */
+export function bandBytes(shape: Shape3, core: BlockCore, costs: BlockCosts): number {
+  const band = Math.min(core.depth, shape.depth) * Math.min(core.side, shape.height) * shape.width;
+  return 4 * VOLUME_BANDS_IN_FLIGHT * costs.resultCount * band;
+}
+
 /**
- * The block core with the least halo work (outer voxels per core voxel) whose block fits `budget` bytes;
- * the smallest candidate when none fits (memory then exceeds the budget by at most that block).
+ * The block core with the least halo work (outer voxels per core voxel) whose block fits `budget` bytes
+ * in a worker and whose bands fit `mainBudget` in the main thread; the smallest candidate when none fits
+ * (memory then exceeds the budget by at most that block).
  */
 export function chooseBlockCore(
   shape: Shape3,
   halo: readonly [number, number, number],
   costs: BlockCosts,
   budget = VOLUME_WORKER_BYTES,
+  mainBudget = VOLUME_MAIN_BYTES,
 ): BlockCore {
   let best: { core: BlockCore; ratio: number; voxels: number } | null = null;
   for (const d of BLOCK_CORE_DEPTHS) {
     for (const s of BLOCK_CORE_SIDES) {
-      const core = {
-        depth: Math.min(d, shape.depth),
-        height: Math.min(s, shape.height),
-        width: Math.min(s, shape.width),
-      };
-      const outer = {
-        depth: Math.min(shape.depth, core.depth + 2 * halo[0]),
-        height: Math.min(shape.height, core.height + 2 * halo[1]),
-        width: Math.min(shape.width, core.width + 2 * halo[2]),
-      };
+      // A block in the middle of the volume: halos on every side the volume allows.
+      const core = centeredBox(
+        shape,
+        Math.min(d, shape.depth),
+        Math.min(s, shape.height),
+        Math.min(s, shape.width),
+      );
+      const outer = growBox(core, halo, shape);
       if (blockBytes(outer, core, costs) > budget) continue;
+      if (bandBytes(shape, { depth: d, side: s }, costs) > mainBudget) continue;
       const voxels = boxVoxels(core);
       const ratio = boxVoxels(outer) / voxels;
       if (
@@ -85,6 +97,18 @@ export function chooseBlockCore(
     }
   }
   return best?.core ?? { depth: BLOCK_CORE_DEPTHS[0], side: BLOCK_CORE_SIDES[0] };
+}
+
+function centeredBox(shape: Shape3, depth: number, height: number, width: number): Box {
+  const start = (n: number, size: number) => Math.floor((n - size) / 2);
+  return {
+    z: start(shape.depth, depth),
+    y: start(shape.height, height),
+    x: start(shape.width, width),
+    depth,
+    height,
+    width,
+  };
 }
 
 /** The bands of a volume, slab after slab, top to bottom, each with its blocks left to right. */

@@ -2,16 +2,21 @@
  * The numbers that shape volume work: how big a block of a stack one worker computes 3-D features for.
  * A block is a core (the voxels it is responsible for) grown by the feature halo (⌈reach⌉ of the largest
  * scale, 38 voxels per side for ilastik's σ = 10): small cores waste most of the work on halo, large ones
- * hold the 3-D bank's working volumes (about SCALE_VOLUMES_PEAK frame-sized float32 volumes per scale) and
- * the core's 61+ feature channels. The block plan picks the core with the least halo work that fits
- * VOLUME_WORKER_BYTES.
+ * hold the 3-D bank's working memory (featureWorkBytes3d: about two float32 volumes of the block's outer
+ * box for σ = 10's pre-smoothing, a dozen of a small scale's frame) and the core's 61+ feature channels. The block plan picks the core with the least halo
+ * work that fits VOLUME_WORKER_BYTES in a worker and VOLUME_MAIN_BYTES of bands in the main thread.
  */
 
 /**
- * Memory one worker may spend on a block: two workers on a 2048 × 2048 × 200 stack stay well under the
- * 2 GB the whole prediction may take, with room for the main thread's slab of results.
+ * Memory one worker may spend on a block: two workers and the main thread's bands (VOLUME_MAIN_BYTES) on a
+ * 2048 × 2048 × 200 stack stay under the 2 GB the whole prediction may take, with room for each thread's
+ * own heap and the blocks being read. (Larger blocks barely speed the bank up: its cost is mostly per core
+ * voxel, the halo adds σ = 5 and 10's pre-smoothing only.)
  */
-export const VOLUME_WORKER_BYTES = 640 * 1024 ** 2;
+export const VOLUME_WORKER_BYTES = 512 * 1024 ** 2;
+
+/** Memory the main thread may spend on bands of results (predictVolume.ts) of one volume. */
+export const VOLUME_MAIN_BYTES = 384 * 1024 ** 2;
 
 /** Core depths (z planes) and in-plane sides tried by the block plan, smallest first. */
 export const BLOCK_CORE_DEPTHS: readonly number[] = [8, 12, 16, 24, 32, 48, 64];

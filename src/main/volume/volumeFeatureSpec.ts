@@ -3,14 +3,15 @@
  * block is read: a stack with a z axis, scales that fit it (ilastik refuses ⌈3.5·σ⌉ + 1 > axis length), the
  * channel count the model was trained on.
  */
-import { featureHalo3d } from '../../core/features3d/computeFeatures3d.js';
+import { featureHalo3d, featureWorkBytes3d } from '../../core/features3d/computeFeatures3d.js';
 import {
   featureChannelCount3d,
   featureChannelNames3d,
   unfitScales3d,
   type Features3dLayout,
 } from '../../core/features3d/featureLayout3d.js';
-import type { Shape3 } from '../../core/features3d/volume3d.js';
+import type { Box, Shape3 } from '../../core/features3d/volume3d.js';
+import type { BlockCosts } from './volumeBlocks.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
 import { features3dLayoutOf } from '../../core/project/featureSettings.js';
 import type { FeatureSettings } from '../../core/project/Project.js';
@@ -31,6 +32,17 @@ export function volumeFeatureSpec(settings: FeatureSettings): VolumeFeatureSpec 
 
 export function volumeFeatureCount(spec: VolumeFeatureSpec, channels: number): number {
   return featureChannelCount3d(spec.selection, channels, spec.layout);
+}
+
+/** What a block of a frame with `channels` channels costs, for the block plan (chooseBlockCore). */
+export function volumeBlockCosts(spec: VolumeFeatureSpec, channels: number, resultCount: number): BlockCosts {
+  const options = { ...spec.layout, convention: spec.convention };
+  return {
+    featureCount: volumeFeatureCount(spec, channels),
+    channels,
+    resultCount,
+    workBytes: (outer: Shape3, core: Box) => featureWorkBytes3d(outer, core, spec.selection, options),
+  };
 }
 
 export function volumeFeatureNames(spec: VolumeFeatureSpec, channels: number): string[] {
