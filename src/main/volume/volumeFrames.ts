@@ -6,13 +6,13 @@
 import { featureOffsets } from '../../core/features/featureOffset.js';
 import type { Box, Volume } from '../../core/features3d/volume3d.js';
 import type { PlanarImage } from '../../core/image.js';
-import { normalizeForFeatures } from '../../core/normalization.js';
-import type { NormalizationSettings } from '../../core/project/Project.js';
-import { measureChannelRange } from '../io/imageStatistics.js';
+import { channelRangeOf, normalizeForFeatures, percentileSampleRects } from '../../core/normalization.js';
+import type { ChannelRange, NormalizationSettings } from '../../core/project/Project.js';
+import { ImageReadError } from '../io/ImageReadError.js';
 import { axisSize } from '../../core/imageMetadata.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
-import { OFFSET_SAMPLE_PLANES } from './volumeConstants.js';
+import { NORMALIZATION_SAMPLE_PLANES, OFFSET_SAMPLE_PLANES } from './volumeConstants.js';
 
 const VOLUME_RANGE_REMEDY =
   'rescale the stack like the training images (or clip its outliers if the project normalizes by percentiles)';
@@ -86,14 +86,52 @@ export async function frameFeatureOffsets(
   return featureOffsets(samples.map((s) => Float32Array.from(s)));
 }
 
-/** The middle plane of frame `t`, where a volume's percentile normalization is measured. */
-export function normalizationPlane(layout: StackLayout, t: number): number {
-  return planeIndex(layout, t, Math.floor(layout.zSize / 2));
+/**
+ * The percentile range of frame `t`, measured over the whole frame: the normalization's sample rectangles
+ * (percentileSampleRects) on NORMALIZATION_SAMPLE_PLANES planes spread evenly through z, each plane giving
+ * every k-th value (k = planes sampled, a different phase per plane), so the frame's sample is no larger
+ * than one plane's. A dark or empty plane in the middle of the stack then no longer sets the range of all.
+ */
+export async function measureFrameRange(
+  source: OpenedImage,
+  layout: StackLayout,
+  t: number,
+  settings: NormalizationSettings,
+): Promise<ChannelRange> {
+  const { width, height, channels } = source.info;
+  const count = Math.min(NORMALIZATION_SAMPLE_PLANES, layout.zSize);
+  const rects = percentileSampleRects(width, height);
+  const samples = Array.from({ length: channels }, () => [] as Float32Array[]);
+  for (let k = 0; k < count; k++) {
+    const z = Math.floor(((k + 0.5) * layout.zSize) / count);
+    for (const rect of rects) {
+      const part = await source.readRegion(rect, planeIndex(layout, t, z));
+      part.channels.forEach((values, c) => {
+        const picked = new Float32Array(Math.max(0, Math.ceil((values.length - (k % count)) / count)));
+        for (let i = k % count, j = 0; i < values.length; i += count, j++) {
+          const v = values[i];
+          if (v - v !== 0) throw new ImageReadError(source.name, 'contains NaN or infinite values');
+          picked[j] = v;
+        }
+        samples[c].push(picked);
+      });
+    }
+  }
+  const joined = samples.map((parts) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  });
+  return channelRangeOf(joined, settings);
 }
 
 /**
- * The normalization of frame `t` under the project's settings: one range per frame (measured on its middle
- * plane), so that all planes of a volume are scaled alike, in training and prediction.
+ * The normalization of frame `t` under the project's settings: one range per frame (measureFrameRange),
+ * so that all planes of a volume are scaled alike, in training and prediction.
  */
 export async function frameNormalizer(
   source: OpenedImage,
@@ -102,6 +140,6 @@ export async function frameNormalizer(
   settings: NormalizationSettings,
 ): Promise<Normalize> {
   if (settings.mode === 'none') return (image) => image;
-  const range = await measureChannelRange(source, settings, normalizationPlane(layout, t));
+  const range = await measureFrameRange(source, layout, t, settings);
   return (image) => normalizeForFeatures(image, settings, range);
 }
