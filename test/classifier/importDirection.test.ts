@@ -3,52 +3,14 @@
  * PixelClassifier.ts): the mixture mathematics never imports the pixel classifier, and neither folder has
  * an import circle (type-only imports count: a circle of types is still a room nobody can take apart).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { circles, relativeImports, ROOT, sourceFiles } from '../helpers/importCircles.js';
 
-const ROOT = resolve(__dirname, '../..');
 const GMM = join(ROOT, 'src/core/gmm');
 const CLASSIFIER = join(ROOT, 'src/core/classifier');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** The relative modules a file imports or re-exports (static `from '…'` and dynamic `import('…')`). */
-function relativeImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)'(\.[^']+)'/gm)].map(
-    (m) => m[1],
-  );
-  return specifiers.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
-}
-
-/** Every import circle among `files` (each as the list of its modules), by depth-first search. */
-function circles(files: string[]): string[][] {
-  const inSet = new Set(files);
-  const edges = new Map(files.map((f) => [f, relativeImports(f).filter((t) => inSet.has(t))]));
-  const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const found: string[][] = [];
-  const visit = (f: string): void => {
-    state.set(f, 'open');
-    stack.push(f);
-    for (const t of edges.get(f) ?? []) {
-      if (state.get(t) === 'open') found.push(stack.slice(stack.indexOf(t)).map((p) => relative(ROOT, p)));
-      else if (!state.has(t)) visit(t);
-    }
-    stack.pop();
-    state.set(f, 'done');
-  };
-  for (const f of files) if (!state.has(f)) visit(f);
-  return found;
-}
 
 describe('src/core/gmm and src/core/classifier import rules', () => {
   const gmmFiles = sourceFiles(GMM);

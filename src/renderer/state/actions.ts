@@ -5,6 +5,7 @@
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import { fitView, zoomAt, type OverlayMode } from '../viewer/rendering.js';
 import { askForPath } from '../dialogs/askForPath.js';
+import type { Action } from './action.js';
 import * as app from './controller.js';
 import { planeActions } from './planeActions.js';
 import {
@@ -16,14 +17,7 @@ import {
   setApp,
 } from './store.js';
 
-export interface Action {
-  readonly id: string;
-  readonly label: string;
-  /** Shown in tooltips; matched by `matchShortcut`. */
-  readonly shortcut?: string;
-  isEnabled(): boolean;
-  run(path?: string): void;
-}
+export type { Action } from './action.js';
 
 const always = () => true;
 const hasImage = () => getApp().activeImageId !== null;

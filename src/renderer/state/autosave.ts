@@ -4,7 +4,8 @@
  * an autosave is waiting, it offers to restore it.
  */
 import type { AutosaveInfo } from '../../core/protocol/types.js';
-import * as app from './controller.js';
+import { showProject } from './projectFiles.js';
+import { runAndShow, service } from './session.js';
 import { getApp, hasUnsavedChanges, markEdited, setApp, useApp } from './store.js';
 
 /** Quiet time after the last change before the session is written (painting is not interrupted). */
@@ -27,7 +28,7 @@ async function autosaveNow(): Promise<void> {
   const { editCount } = getApp();
   if (!hasUnsavedChanges() || editCount === autosavedEditCount) return;
   try {
-    await app.service().autosaveProject();
+    await service().autosaveProject();
     autosavedEditCount = editCount;
   } catch (err) {
     // Never in the way of painting: say it on the status line, keep working, try again after the next change.
@@ -37,25 +38,22 @@ async function autosaveNow(): Promise<void> {
 
 /** On start, with nothing open in the backend: the autosave waiting from a session that ended unsaved. */
 export async function offerRestore(): Promise<void> {
-  const info = await app
-    .service()
+  const info = await service()
     .getAutosave()
     .catch(() => null);
   if (info) setApp({ dialog: { kind: 'restore', info } });
 }
 
 export async function restore(): Promise<void> {
-  const project = await app.runAndShow('Restoring the autosaved session…', () =>
-    app.service().restoreAutosave(),
-  );
+  const project = await runAndShow('Restoring the autosaved session…', () => service().restoreAutosave());
   if (!project) return;
-  await app.showProject(project);
+  await showProject(project);
   markEdited(); // restored work is not in the project's own file yet
   setApp({ status: 'Restored the autosaved session: save it to keep it' });
 }
 
 export async function discard(): Promise<void> {
-  await app.runAndShow('Discarding the autosaved session', () => app.service().discardAutosave());
+  await runAndShow('Discarding the autosaved session', () => service().discardAutosave());
 }
 
 export function describeAutosave(info: AutosaveInfo): string {

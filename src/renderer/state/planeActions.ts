@@ -2,7 +2,7 @@
  * Keys that move through a stack: `,` / `.` and PageUp / PageDown step z (as Fiji's and ilastik's), `<`
  * / `>` (Shift + the same keys) step t. Part of the action table, so the shortcuts sheet lists them.
  */
-import type { Action } from './actions.js';
+import type { Action } from './action.js';
 import * as app from './controller.js';
 import { stackShapeOf, stepPlane, type StackAxis } from './planeMath.js';
 import { getApp } from './store.js';

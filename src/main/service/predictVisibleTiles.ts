@@ -1,0 +1,77 @@
+/**
+ * predictTiles of the service: retrain when asked (the quick fit for a preview, the live fit for full
+ * resolution), then stream the requested tiles' probabilities to the window as they are predicted.
+ */
+import type { Emitter } from '../../core/protocol/Event.js';
+import type { PredictRequest, PredictResult, ProbabilityTile, Progress } from '../../core/protocol/types.js';
+import { checkPlane } from './planeLabels.js';
+import type { ProjectSession } from './ProjectSession.js';
+import type { RunningRequests } from './RunningRequests.js';
+import { streamPredictedTiles } from './streamPredictedTiles.js';
+
+export interface PredictOutlets {
+  readonly tiles: Emitter<ProbabilityTile>;
+  readonly progress: Emitter<Progress>;
+  /** Tiles predicted at once. */
+  readonly concurrency: number;
+}
+
+export async function predictVisibleTiles(
+  project: ProjectSession,
+  requests: RunningRequests,
+  request: PredictRequest,
+  outlets: PredictOutlets,
+): Promise<PredictResult> {
+  const started = performance.now();
+  const { controller, done } = requests.beginPredict(request.requestId, request.viewId);
+  const { signal } = controller;
+  let trainMs = 0;
+  const delivered = { count: 0 };
+  const result = (isCancelled: boolean): PredictResult => ({
+    requestId: request.requestId,
+    tilesDone: delivered.count,
+    isCancelled,
+    hasModel: project.live.current !== null,
+    trainMs,
+    totalMs: performance.now() - started,
+  });
+  try {
+    const image = project.requireImage(request.imageId);
+    const plane = request.plane ?? 0;
+    checkPlane(image, plane, 'predictTiles');
+    const isPreview = (request.stride ?? 1) > 1;
+    if (request.retrain && project.live.needsTraining(isPreview)) {
+      const t0 = performance.now();
+      await project.train(signal, project.live.levelFor(isPreview));
+      trainMs = performance.now() - t0;
+    }
+    const liveModel = project.live.current;
+    if (!liveModel) return result(false);
+    const model = await project.adaptation.modelFor(image, liveModel, project.features);
+    const { predictor, classes, features } = project;
+    await streamPredictedTiles(
+      request,
+      {
+        image,
+        plane,
+        classCount: classes.length,
+        concurrency: outlets.concurrency,
+        started,
+        predict: (rect, stride) =>
+          stride > 1
+            ? predictor.predictPreview(image, rect, model, stride, classes, features, signal, plane)
+            : predictor.predictRect(image, rect, model, classes, features, signal, plane),
+        onTile: (tile) => outlets.tiles.fire(tile),
+        onProgress: (progress) => outlets.progress.fire(progress),
+      },
+      signal,
+      delivered,
+    );
+    return result(false);
+  } catch (err) {
+    if (signal.aborted) return result(true);
+    throw err;
+  } finally {
+    done();
+  }
+}

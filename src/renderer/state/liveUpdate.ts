@@ -1,0 +1,144 @@
+/**
+ * The live-update loop: image tiles fetched as the view moves, and the visible tiles predicted (a coarse
+ * preview right after a stroke, then full resolution), each newer request superseding the older ones.
+ */
+import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
+import type { Backend } from '../transport/connectBackend.js';
+import { levelForScale, visibleTiles } from '../viewer/rendering.js';
+import { findImage, imageTiles, predictions, service, showError, showErrorUnlessRemoved } from './session.js';
+import { getApp, setApp } from './store.js';
+import { imageTileKey } from './tileCaches.js';
+
+/** The preview after a stroke predicts every 4th pixel per axis: 1/16 of the work, shown until refined. */
+const PREVIEW_STRIDE = 4;
+/** The coarsest prediction ever requested (the backend accepts up to 16). */
+const MAX_STRIDE = 16;
+
+/** This window's id for predictTiles: its newer requests supersede its older ones, not other windows'. */
+const VIEW_ID = crypto.randomUUID();
+let nextRequestId = 1;
+let currentPredictRequest = 0;
+let viewTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Shows this window's predicted tiles and the backend's progress as they arrive. */
+export function listenToBackend(connected: Backend): void {
+  connected.service.onDidUpdateTile((tile) => {
+    if (tile.viewId !== VIEW_ID || tile.requestId < predictions.currentFrom) return;
+    predictions.put(tile);
+    setApp((s) => ({ predictionVersion: s.predictionVersion + 1 }));
+  });
+  connected.service.onDidProgress((p) => {
+    setApp({ progress: p.done >= p.total ? null : { task: p.task, done: p.done, total: p.total } });
+  });
+}
+
+/** After pan or zoom: fetch missing image tiles now, and (debounced) predict tiles that came into view. */
+export function onViewChanged(immediate = false): void {
+  void fetchVisibleImageTiles();
+  if (viewTimer) clearTimeout(viewTimer);
+  viewTimer = setTimeout(
+    () => {
+      viewTimer = null;
+      const { isLiveUpdate, project } = getApp();
+      if (isLiveUpdate && project?.hasModel) void updatePrediction(false);
+    },
+    immediate ? 0 : 150,
+  );
+}
+
+async function fetchVisibleImageTiles(): Promise<void> {
+  const { activeImageId, view, viewport, plane } = getApp();
+  const image = findImage(activeImageId);
+  if (!image) return;
+  const level = levelForScale(view.scale);
+  const size = PREDICTION_TILE_SIZE * 2 ** level;
+  const wanted = visibleTiles(view, viewport, image, size);
+  await Promise.all(
+    wanted.map(async (rect) => {
+      const key = imageTileKey(image.id, level, rect, plane);
+      if (imageTiles.get(key)) return;
+      const entry = imageTiles.reserve(key);
+      try {
+        entry.tile = await service().getImageTile({ imageId: image.id, level, rect, plane });
+        setApp((s) => ({ imageVersion: s.imageVersion + 1 }));
+      } catch (err) {
+        imageTiles.entries.delete(key);
+        showError(err);
+      }
+    }),
+  );
+}
+
+/**
+ * Predicts the visible tiles (retraining first when asked). A newer call supersedes an older one in the
+ * backend, so panning away cancels work for tiles no longer on screen.
+ */
+export async function updatePrediction(retrain: boolean): Promise<void> {
+  const { activeImageId, view, viewport, plane } = getApp();
+  const image = findImage(activeImageId);
+  if (!image) return;
+  const all = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
+  // Zoomed out, the screen shows every 2^level-th pixel: predicting more would not be seen.
+  const screenStride = 2 ** levelForScale(view.scale);
+  if (retrain) {
+    // After a stroke: refit and show a coarse preview at once, then the full-resolution tiles.
+    const requestId = nextRequestId++;
+    currentPredictRequest = requestId;
+    predictions.currentFrom = requestId;
+    setApp({ status: 'Training…' });
+    try {
+      const preview = await service().predictTiles({
+        requestId,
+        viewId: VIEW_ID,
+        imageId: image.id,
+        tiles: all,
+        retrain: true,
+        stride: Math.min(MAX_STRIDE, PREVIEW_STRIDE * screenStride),
+        plane,
+      });
+      if (requestId !== currentPredictRequest || preview.isCancelled) return;
+      if (preview.hasModel)
+        setApp({
+          status: `Preview in ${Math.round(preview.totalMs)} ms (training ${Math.round(preview.trainMs)} ms); refining…`,
+        });
+    } catch (err) {
+      showErrorUnlessRemoved(err, image.id);
+      return;
+    }
+  }
+  const tiles = all.filter((t) => !predictions.isCurrent(image.id, t, screenStride, plane));
+  const requestId = nextRequestId++;
+  currentPredictRequest = requestId;
+  if (tiles.length === 0) return;
+  if (!retrain) setApp({ status: 'Predicting…' });
+  try {
+    const result = await service().predictTiles({
+      requestId,
+      viewId: VIEW_ID,
+      imageId: image.id,
+      tiles,
+      retrain,
+      stride: screenStride,
+      plane,
+    });
+    if (requestId !== currentPredictRequest) return;
+    if (!result.hasModel) {
+      predictions.clear();
+      setApp((s) => ({
+        predictionVersion: s.predictionVersion + 1,
+        status: 'Paint labels for at least two classes to see predictions',
+        project: s.project ? { ...s.project, hasModel: false } : s.project,
+      }));
+      return;
+    }
+    setApp((s) => ({
+      status: result.isCancelled
+        ? 'Prediction cancelled'
+        : `Updated ${result.tilesDone} tiles in ${Math.round(result.totalMs)} ms` +
+          (result.trainMs > 0 ? ` (training ${Math.round(result.trainMs)} ms)` : ''),
+      project: s.project ? { ...s.project, hasModel: true } : s.project,
+    }));
+  } catch (err) {
+    showErrorUnlessRemoved(err, image.id);
+  }
+}
