@@ -9,6 +9,7 @@ import { gmmParameters } from '../gmm/GaussianMixture.js';
 import { withRelevance } from '../gmm/gmmParameters.js';
 import type { FittedClassifier } from './fittedClassifier.js';
 import { simdDiagonalKernel, type StandardizedDiagonalMixture } from '../gmm/simdDiagonalLogDensity.js';
+import { classFitsOf, type ClassFitsListener } from './classFits.js';
 
 /**
  * The classifier ready for prediction: the mixture the SIMD kernel evaluates (weights·x + offset is the
@@ -84,7 +85,8 @@ export type LogDensityListener = (logDensity: Float64Array, start: number, m: nu
 /**
  * One Float32Array of probabilities per class (in model.classes order) for pixelCount pixels. `useSimd`
  * false forces the JavaScript kernel (tests and benchmarks compare the two). `onLogDensities` also gets
- * the component log densities prediction computes anyway (the "unexplained" score reads them).
+ * the component log densities prediction computes anyway, `classFits` the class fits the "unexplained"
+ * score reads (classFits.ts; in SIMD beside the posteriors, without copying every component's densities).
  */
 export function predictProbabilities(
   model: FittedClassifier | PreparedClassifier,
@@ -92,6 +94,7 @@ export function predictProbabilities(
   pixelCount: number,
   useSimd = true,
   onLogDensities?: LogDensityListener,
+  classFits?: ClassFitsListener,
 ): Float32Array[] {
   const p = 'params' in model ? model : prepareClassifier(model);
   const { featureCount: d, dims: r, nClasses } = p;
@@ -110,6 +113,10 @@ export function predictProbabilities(
   const y = new Float64Array(CHUNK_PIXELS);
   const logDensity = new Float64Array(k * CHUNK_PIXELS);
   const classSum = new Float64Array(nClasses * CHUNK_PIXELS);
+  const fits = classFits ? { shift: classFits.shift, out: new Float64Array(nClasses * CHUNK_PIXELS) } : null;
+  if (classFits && classFits.shift.length !== k) {
+    throw new RangeError(`class fits need ${k} component shifts, got ${classFits.shift.length}`);
+  }
   // Diagonal models: distances and posteriors in WebAssembly SIMD where available (simdDiagonalLogDensity.ts,
   // simdPosteriors.ts), else the JavaScript loops below.
   const simdModel =
@@ -126,6 +133,7 @@ export function predictProbabilities(
         classSum,
         CHUNK_PIXELS,
         onLogDensities ? logDensity : undefined,
+        fits ?? undefined,
       );
     } else {
       if (p.params.covariance === 'diag') {
@@ -136,8 +144,10 @@ export function predictProbabilities(
         fullLogDensities(p, z, m, y, logDensity);
       }
       posteriors(p, logDensity, m, classSum);
+      if (fits) classFitsOf(p.componentClass, nClasses, fits.shift, logDensity, m, CHUNK_PIXELS, fits.out);
     }
     onLogDensities?.(logDensity, start, m, CHUNK_PIXELS);
+    if (fits) classFits!.onFits(fits.out, start, m, CHUNK_PIXELS);
     for (let c = 0; c < nClasses; c++) {
       const plane = out[c];
       const base = c * CHUNK_PIXELS;

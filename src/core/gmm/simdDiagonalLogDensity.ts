@@ -29,7 +29,7 @@ import {
   type WasmMemory,
 } from '../features/wasmAssembler.js';
 import type { GmmParameters } from './gmmTypes.js';
-import { POSTERIORS_PARAMS, posteriorsBody } from './simdPosteriors.js';
+import { CLASS_FITS_PARAMS, POSTERIORS_PARAMS, classFitsBody, posteriorsBody } from './simdPosteriors.js';
 
 /** Lanes per v128 for float64 values, and the vectors processed per step (independent add chains). */
 const LANES = 2;
@@ -157,6 +157,7 @@ function moduleBytes(): Uint8Array {
     { name: 'squaredDistances', params: PARAMS, body: kernelBody() },
     { name: 'standardize', params: STANDARDIZE_PARAMS, body: standardizeBody() },
     { name: 'posteriors', params: POSTERIORS_PARAMS, body: posteriorsBody() },
+    { name: 'classFits', params: CLASS_FITS_PARAMS, body: classFitsBody() },
   ]);
 }
 
@@ -170,6 +171,17 @@ export type ChunkEvaluator = (
   out: Float64Array,
   outStride: number,
 ) => void;
+
+/**
+ * Per class, max over its components of (log wⱼ + log N(z; μⱼ, Σⱼ)) + shift[j]: the class fits of the
+ * "unexplained" score, computed beside the posteriors instead of from copied-out log densities.
+ */
+export interface ClassFitsRequest {
+  /** One shift per component. */
+  readonly shift: ArrayLike<number>;
+  /** Receives one plane per class (plane c at out[c·outStride]). */
+  readonly out: Float64Array;
+}
 
 export interface DiagonalEvaluator {
   /** log wⱼ + log N(z; μⱼ, Σⱼ), one plane per component. */
@@ -186,6 +198,7 @@ export interface DiagonalEvaluator {
     out: Float64Array,
     outStride: number,
     logDensityOut?: Float64Array,
+    classFitsOut?: ClassFitsRequest,
   ) => void;
 }
 
@@ -229,8 +242,8 @@ export function simdDiagonalKernel(): SimdDiagonalKernel | null {
   kernel = null;
   const wasm = instantiateModule(moduleBytes());
   if (!wasm) return null;
-  const { squaredDistances, standardize, posteriors } = wasm.functions;
-  kernel = makeKernel(wasm.memory, squaredDistances, standardize, posteriors);
+  const { squaredDistances, standardize, posteriors, classFits } = wasm.functions;
+  kernel = makeKernel(wasm.memory, squaredDistances, standardize, posteriors, classFits);
   return kernel;
 }
 
@@ -239,6 +252,7 @@ function makeKernel(
   squaredDistances: KernelFn,
   standardize: KernelFn,
   posteriors: KernelFn,
+  classFits: KernelFn,
 ): SimdDiagonalKernel {
   const reserve = (bytes: number): boolean => growMemoryTo(memory, bytes);
   return {
@@ -258,7 +272,9 @@ function makeKernel(
       const classOffsetStart = constStart + k * 16;
       const classStart = classOffsetStart + Math.ceil(k / 4) * 16;
       const nClasses = p.nClasses;
-      if (!reserve(classStart + nClasses * zStride)) return null;
+      const shiftStart = classStart + nClasses * zStride;
+      const fitStart = shiftStart + k * 16;
+      if (!reserve(fitStart + nClasses * zStride)) return null;
       // Without the squared-distance term, which the kernel supplies: log wⱼ − ½ d log 2π + ½ log det Σⱼ⁻¹.
       const constant = new Float64Array(k);
       for (let j = 0; j < k; j++) {
@@ -313,7 +329,7 @@ function makeKernel(
             for (let i = 0; i < m; i++) out[dst + i] = cj - 0.5 * heap[src + i];
           }
         },
-        classProbabilities(featurePlanes, start, m, out, outStride, logDensityOut) {
+        classProbabilities(featurePlanes, start, m, out, outStride, logDensityOut, classFitsOut) {
           const padded = distances(featurePlanes, start, m);
           const heap = new Float64Array(memory.buffer);
           const classOffsets = new Int32Array(memory.buffer, classOffsetStart, k);
@@ -335,6 +351,13 @@ function makeKernel(
           copyOut(classStart, nClasses, m, out, outStride);
           // The posteriors kernel overwrote the squared distances with the log densities L_j.
           if (logDensityOut) copyOut(outStart, k, m, logDensityOut, outStride);
+          if (classFitsOut) {
+            const shifts = new Float64Array(memory.buffer, shiftStart, 2 * k);
+            for (let j = 0; j < k; j++) shifts[2 * j] = shifts[2 * j + 1] = classFitsOut.shift[j];
+            const args = [outStart, shiftStart, classOffsetStart, fitStart, padded * ELEMENT_BYTES];
+            classFits(...args, k, nClasses, zStride);
+            copyOut(fitStart, nClasses, m, classFitsOut.out, outStride);
+          }
         },
       };
     },

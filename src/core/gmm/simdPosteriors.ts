@@ -94,6 +94,46 @@ function loop(counter: number, count: number, body: number[]): number[] {
   ];
 }
 
+/**
+ * The class fits of the "unexplained" score (core/unexplained) from the L_j the posteriors left behind:
+ * per class, max over its components of L_j + shift_j, two pixels per step (the JavaScript loop's sums
+ * and comparisons, so the same numbers). Params (byte addresses): L planes, per component shift_j as an
+ * f64x2 splat, per component the byte offset of its class's plane (i32), the fit planes, bytes per plane
+ * to do, components, classes, plane stride in bytes.
+ */
+export const CLASS_FITS_PARAMS = 8;
+
+export function classFitsBody(): number[] {
+  const [L, SHIFTS, OFFSETS, FITS, BYTES, K, CLASS_COUNT, PLANE] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [P, JJ, LQ, SQ, OQ, FQ] = [8, 9, 10, 11, 12, 13];
+  const clear = loop(JJ, CLASS_COUNT, [
+    ...get(FQ),
+    ...f64x2(-Infinity),
+    ...STORE,
+    ...increment(FQ, get(PLANE)),
+  ]);
+  const best = loop(JJ, K, [
+    ...[...get(FITS), ...get(P), op.i32Add, ...get(OQ), ...I32_LOAD, op.i32Add, ...tee(FQ)],
+    ...[...get(FQ), ...LOAD, ...get(LQ), ...LOAD, ...get(SQ), ...LOAD, ...F64X2_ADD, ...F64X2_MAX],
+    ...STORE,
+    ...increment(LQ, get(PLANE)),
+    ...increment(SQ, i32(16)),
+    ...increment(OQ, i32(4)),
+  ]);
+  const code = [
+    ...[op.i32Const, 0, ...set(P)],
+    ...[op.block, 0x40, op.loop, 0x40],
+    ...[...get(P), ...get(BYTES), op.i32GeS, op.brIf, 1],
+    ...[...get(FITS), ...get(P), op.i32Add, ...set(FQ)],
+    ...clear,
+    ...[...get(L), ...get(P), op.i32Add, ...set(LQ), ...get(SHIFTS), ...set(SQ), ...get(OFFSETS), ...set(OQ)],
+    ...best,
+    ...increment(P, i32(16)),
+    ...[op.br, 0, op.end, op.end],
+  ];
+  return functionBody([[6, I32]], code);
+}
+
 export function posteriorsBody(): number[] {
   const logDensities = loop(J, COMPONENTS, [
     ...get(LP),

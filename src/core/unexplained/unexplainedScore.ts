@@ -16,11 +16,8 @@
  * than all but the most atypical 5 % of the image. (A missing kind covering more than a few percent of
  * that sample therefore raises its own bar.)
  */
-import {
-  predictProbabilities,
-  type LogDensityListener,
-  type PreparedClassifier,
-} from '../classifier/predictProbabilities.js';
+import type { ClassFitsListener } from '../classifier/classFits.js';
+import { predictProbabilities, type PreparedClassifier } from '../classifier/predictProbabilities.js';
 
 /**
  * The share of a class's own labelled pixels that it "fails to explain" by definition: a pixel less
@@ -85,27 +82,6 @@ function labelledShift(
   }
 }
 
-/** Class fits of m pixels (class c's at out[c·m + i]) from per-component log-density planes. */
-function classFits(
-  p: PreparedClassifier,
-  shift: ArrayLike<number>,
-  logDensity: Float64Array,
-  m: number,
-  stride: number,
-  out: Float64Array,
-): void {
-  out.fill(-Infinity, 0, p.nClasses * m);
-  for (let j = 0; j < p.params.nComponents; j++) {
-    const base = p.componentClass[j] * m;
-    const plane = j * stride;
-    const s = shift[j];
-    for (let i = 0; i < m; i++) {
-      const v = logDensity[plane + i] + s;
-      if (v > out[base + i]) out[base + i] = v;
-    }
-  }
-}
-
 /** Transposes n rows of d values into d planes of n (prediction's layout). */
 function rowsToPlanes(rows: Float32Array, n: number, d: number): Float32Array[] {
   return Array.from({ length: d }, (_, c) => {
@@ -146,14 +122,14 @@ export function calibrateUnexplained(
   });
   // Pass 2: each class's fits on its own labelled rows.
   const perClass: number[][] = Array.from({ length: p.nClasses }, () => []);
-  let fits = new Float64Array(0);
-  predictProbabilities(p, planes, n, true, (logDensity, start, m, stride) => {
-    if (fits.length < p.nClasses * m) fits = new Float64Array(p.nClasses * m);
-    classFits(p, componentShift, logDensity, m, stride, fits);
-    for (let i = 0; i < m; i++) {
-      const c = classOfRow[start + i];
-      if (c >= 0 && c < p.nClasses) perClass[c].push(fits[c * m + i]);
-    }
+  predictProbabilities(p, planes, n, true, undefined, {
+    shift: componentShift,
+    onFits: (fits, start, m, stride) => {
+      for (let i = 0; i < m; i++) {
+        const c = classOfRow[start + i];
+        if (c >= 0 && c < p.nClasses) perClass[c].push(fits[c * stride + i]);
+      }
+    },
   });
   const thresholds: number[] = [];
   const spreads: number[] = [];
@@ -175,11 +151,13 @@ export function calibrateUnexplained(
   let margin = MIN_MARGIN;
   if (unlabeled && nUnlabeled > 0) {
     const deficits = new Float32Array(nUnlabeled);
+    const planesOfUnlabeled = rowsToPlanes(unlabeled, nUnlabeled, d);
     predictProbabilities(
       p,
-      rowsToPlanes(unlabeled, nUnlabeled, d),
+      planesOfUnlabeled,
       nUnlabeled,
       true,
+      undefined,
       deficitWriter(p, withoutMargin, deficits),
     );
     deficits.sort();
@@ -189,12 +167,12 @@ export function calibrateUnexplained(
   return { ...withoutMargin, margin };
 }
 
-/** A listener for predictProbabilities writing each pixel's deficit (see the head comment) into `out`. */
+/** Class fits for predictProbabilities writing each pixel's deficit (see the head comment) into `out`. */
 function deficitWriter(
   p: PreparedClassifier,
   calibration: UnexplainedCalibration,
   out: Float32Array,
-): LogDensityListener {
+): ClassFitsListener {
   const { thresholds, spreads, componentShift: shift } = calibration;
   if (
     thresholds.length !== p.nClasses ||
@@ -205,38 +183,41 @@ function deficitWriter(
       `unexplained calibration of ${thresholds.length} classes and ${shift.length} components for a model of ${p.nClasses} and ${p.params.nComponents}`,
     );
   }
-  let fits = new Float64Array(0);
-  return (logDensity, start, m, stride) => {
-    if (fits.length < p.nClasses * m) fits = new Float64Array(p.nClasses * m);
-    classFits(p, shift, logDensity, m, stride, fits);
-    for (let i = 0; i < m; i++) {
-      let deficit = Infinity;
-      for (let c = 0; c < p.nClasses; c++) {
-        const d = (thresholds[c] - fits[c * m + i]) / spreads[c];
-        if (d < deficit) deficit = d;
+  return {
+    shift,
+    onFits: (fits, start, m, stride) => {
+      for (let i = 0; i < m; i++) {
+        let deficit = Infinity;
+        for (let c = 0; c < p.nClasses; c++) {
+          const d = (thresholds[c] - fits[c * stride + i]) / spreads[c];
+          if (d < deficit) deficit = d;
+        }
+        out[start + i] = deficit;
       }
-      out[start + i] = deficit;
-    }
+    },
   };
 }
 
 /**
- * A listener for predictProbabilities that writes each pixel's unexplained score into `out` at the
+ * Class fits for predictProbabilities that write each pixel's unexplained score into `out` at the
  * pixel's index: 0 when some class explains it, else UNEXPLAINED_FLOOR at the margin rising to 1 at twice it.
  */
 export function unexplainedScorer(
   p: PreparedClassifier,
   calibration: UnexplainedCalibration,
   out: Float32Array,
-): LogDensityListener {
+): ClassFitsListener {
   const writeDeficits = deficitWriter(p, calibration, out);
   const margin = calibration.margin;
-  return (logDensity, start, m, stride) => {
-    writeDeficits(logDensity, start, m, stride);
-    for (let i = start; i < start + m; i++) {
-      const excess = (out[i] - margin) / margin;
-      out[i] = excess > 0 ? Math.min(1, UNEXPLAINED_FLOOR + (1 - UNEXPLAINED_FLOOR) * excess) : 0;
-    }
+  return {
+    shift: writeDeficits.shift,
+    onFits: (fits, start, m, stride) => {
+      writeDeficits.onFits(fits, start, m, stride);
+      for (let i = start; i < start + m; i++) {
+        const excess = (out[i] - margin) / margin;
+        out[i] = excess > 0 ? Math.min(1, UNEXPLAINED_FLOOR + (1 - UNEXPLAINED_FLOOR) * excess) : 0;
+      }
+    },
   };
 }
 
@@ -246,13 +227,15 @@ export function predictWithUnexplained(
   featurePlanes: Float32Array[],
   pixelCount: number,
   calibration: UnexplainedCalibration,
+  useSimd = true,
 ): { probabilities: Float32Array[]; unexplained: Float32Array } {
   const unexplained = new Float32Array(pixelCount);
   const probabilities = predictProbabilities(
     p,
     featurePlanes,
     pixelCount,
-    true,
+    useSimd,
+    undefined,
     unexplainedScorer(p, calibration, unexplained),
   );
   return { probabilities, unexplained };
