@@ -38,9 +38,12 @@ export function testImage(seed: number, map?: (v: number) => number): TestImage 
   return { features: featuresOf(s.values, SIZE, SIZE), truth: s.truth, pixels: SIZE * SIZE };
 }
 
-/** A model trained on the scribbles of the sample of `seed`, with an unlabeled sample of its pixels. */
-export function trainOn(seed: number): FittedClassifier {
-  const s = syntheticImage(seed);
+/**
+ * A model trained on the scribbles of the sample of `seed` (its intensities through `map`), with an
+ * unlabeled sample of its pixels.
+ */
+export function trainOn(seed: number, map?: (v: number) => number): FittedClassifier {
+  const s = syntheticImage(seed, map);
   const features = featuresOf(s.values, SIZE, SIZE);
   const d = features.length;
   const labeled: number[] = [];

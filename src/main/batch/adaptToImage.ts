@@ -2,7 +2,9 @@
  * Per-image adaptation for `mixel predict` and the batch export: features of a grid of small windows of
  * the plane (on the worker pool, as prediction computes them), then a seeded sample of their pixels and
  * adaptClassifier's choice, on the pool too (job 'adaptModel'). The project's model is not changed: an
- * adapted copy and its own cache key come back, or the model itself when nothing is adapted.
+ * adapted copy and its own cache key come back, or the model itself when nothing is adapted, and the
+ * normalization to predict the plane with — the project's, followed by the intensity transfer when that
+ * was chosen, so the features of the transferred image are computed exactly.
  */
 import { createHash } from 'node:crypto';
 import { adaptClassifier, type AdaptationResult } from '../../core/classifier/adaptation/adaptClassifier.js';
@@ -12,6 +14,11 @@ import {
   type AdaptationChoice,
 } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
+import { featureRoles } from '../../core/classifier/adaptation/featureRoles.js';
+import {
+  applyIntensityTransfer,
+  type IntensityTransfer,
+} from '../../core/classifier/adaptation/intensityTransfer.js';
 import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
@@ -40,6 +47,8 @@ export interface AdaptPlaneOptions {
 export interface AdaptedPlane {
   readonly model: FittedClassifier;
   readonly modelKey: string;
+  /** What to normalize the plane's pixels with before its features: options.normalize, then the transfer. */
+  readonly normalize: (image: PlanarImage) => PlanarImage;
   readonly result: AdaptationResult;
   readonly seconds: number;
 }
@@ -49,21 +58,38 @@ export async function adaptToPlane(options: AdaptPlaneOptions): Promise<AdaptedP
   const { model, modelKey, choice } = options;
   if (choice === 'off' || !isAdaptable(model)) {
     const result = adaptClassifier(model, new Float64Array(0), 0, choice === 'off' ? 'off' : choice);
-    return { model, modelKey, result, seconds: 0 };
+    return { model, modelKey, normalize: options.normalize, result, seconds: 0 };
   }
   const planes = await windowFeatures(options);
+  const roles = featureRoles(options.selection, options.source.info.channels);
   // The fit runs on the pool (job 'adaptModel'), so this thread stays free for other images' work.
   const output = await options.pool.run(
     'adaptModel',
-    { model, planes, choice, classNames: options.classNames },
+    { model, planes, choice, classNames: options.classNames, roles },
     { transfer: planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
   );
   const result = adaptedResult(model, output);
   const adapted =
-    result.model === model
+    result.model === model && !result.intensity
       ? modelKey
-      : `${modelKey}:${createHash('sha256').update(JSON.stringify(result.model)).digest('hex').slice(0, 16)}`;
-  return { model: result.model, modelKey: adapted, result, seconds: (performance.now() - started) / 1000 };
+      : `${modelKey}:${createHash('sha256')
+          .update(JSON.stringify([result.model, result.intensity]))
+          .digest('hex')
+          .slice(0, 16)}`;
+  return {
+    model: result.model,
+    modelKey: adapted,
+    normalize: withTransfer(options.normalize, result.intensity),
+    result,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function withTransfer(
+  normalize: (image: PlanarImage) => PlanarImage,
+  transfer: IntensityTransfer | null,
+): (image: PlanarImage) => PlanarImage {
+  return transfer ? (image) => applyIntensityTransfer(normalize(image), transfer) : normalize;
 }
 
 /** Feature planes of the sample windows' cores, concatenated window after window. */

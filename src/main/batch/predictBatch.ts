@@ -320,13 +320,14 @@ async function predictOnePlane(
     seconds: adapted.seconds,
   });
   // One offset per channel for all tiles of the plane, so they stitch exactly (featureOffset.ts).
-  const offsets = await planeFeatureOffsets(source, plane, normalize);
+  const offsets = await planeFeatureOffsets(source, plane, adapted.normalize);
   await predictStreaming({
     source,
     plane,
     tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
     haloPx,
-    normalize,
+    // The project's normalization, then the adaptation's intensity transfer when one was chosen.
+    normalize: adapted.normalize,
     classifyTile: async (tile: TileRequest) => {
       const result = await pool.run(
         'classifyTile',

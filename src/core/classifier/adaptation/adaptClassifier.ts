@@ -4,11 +4,13 @@
  * Jacobian included), check the guards, and choose. 'auto' adapts only when a candidate explains the
  * held-out pixels better than the unadapted model by MIN_ADAPTATION_GAIN nats per pixel — where nothing
  * drifted no candidate does, and the image is predicted as before. The trained model is never changed:
- * the result is a new FittedClassifier (or the same object when nothing is adapted).
+ * the result is a new FittedClassifier (or the same object when nothing is adapted), and for the
+ * intensity transfer the transfer to apply to the image before its features are computed.
  */
 import type { FittedClassifier } from '../fittedClassifier.js';
 import {
   AUTO_METHODS,
+  INTENSITY_FIT_PIXELS,
   MIN_ADAPTATION_GAIN,
   MIN_ADAPTATION_PIXELS,
   type AdaptationChoice,
@@ -23,9 +25,13 @@ import {
   standardizeRows,
   toClassifier,
   type AdaptationState,
+  type ModelView,
 } from './adaptedModel.js';
-import { fitCandidate } from './candidates.js';
-import { guardViolation } from './guards.js';
+import { fitCandidate, withImagePriors } from './candidates.js';
+import type { FeatureRole } from './featureRoles.js';
+import { fitIntensityTransfer, transferLogLikelihood } from './fitIntensityTransfer.js';
+import { guardViolation, swappedClasses } from './guards.js';
+import type { IntensityTransfer } from './intensityTransfer.js';
 
 export interface CandidateReport {
   readonly method: AdaptationMethod;
@@ -42,6 +48,8 @@ export interface AdaptationResult {
   readonly model: FittedClassifier;
   /** What was applied: 'none' or a method. */
   readonly applied: 'none' | AdaptationMethod;
+  /** The intensity transfer to apply to the (normalized) image before its features; null: none. */
+  readonly intensity: IntensityTransfer | null;
   /** One line saying why. */
   readonly reason: string;
   /** Class shares of the sample under the unadapted model. */
@@ -49,9 +57,17 @@ export interface AdaptationResult {
   readonly candidates: CandidateReport[];
 }
 
+/** One fitted candidate: its adapted state (map, means, priors) and, for 'intensity', the transfer. */
+interface Fitted {
+  readonly state: AdaptationState;
+  readonly intensity: IntensityTransfer | null;
+}
+
 /**
  * Adapts `model` to the image whose feature rows (n × featureCount, raw as the features come) are given.
  * The rows should be a random sample of the image's pixels (pixel order would bias the held-out half).
+ * `roles` (featureRoles.ts) say how each feature follows the image's intensity; without them the
+ * intensity transfer is not a candidate.
  */
 export function adaptClassifier(
   model: FittedClassifier,
@@ -59,10 +75,12 @@ export function adaptClassifier(
   n: number,
   choice: AdaptationChoice,
   classNames: readonly string[] = model.classes.map((v) => `class ${v}`),
+  roles: readonly FeatureRole[] | null = null,
 ): AdaptationResult {
   const unchanged = (reason: string): AdaptationResult => ({
     model,
     applied: 'none',
+    intensity: null,
     reason,
     unadaptedShares: [],
     candidates: [],
@@ -75,25 +93,58 @@ export function adaptClassifier(
     throw new RangeError(`adaptation: ${rows.length} values for ${n} rows of ${model.featureCount} features`);
   }
   if (n < MIN_ADAPTATION_PIXELS) return unchanged(`only ${n} pixels to adapt on`);
+  if (choice === 'intensity' && (!roles || roles.length !== model.featureCount)) {
+    return unchanged('intensity refused: the features of this model cannot follow an intensity transfer');
+  }
   const view = modelView(model);
-  const Z = standardizeRows(model, rows, n);
-  const { fit, held } = splitRows(Z, n, view.d);
+  const { fit, held } = splitRows(rows, n, view.d);
+  const fitZ = standardizeRows(model, fit.rows, fit.n);
+  const heldZ = standardizeRows(model, held.rows, held.n);
+  const baseResp = new Float64Array(held.n * view.k);
+  const baseValue = eStep(view, identityState(view), heldZ, held.n, baseResp);
+  const unadaptedShares = classShares(view, baseResp, held.n);
   const resp = new Float64Array(held.n * view.k);
-  const score = (state: AdaptationState) => {
-    const value = eStep(view, state, held.Z, held.n, resp);
-    return { value, shares: classShares(view, resp, held.n) };
-  };
-  const base = score(identityState(view));
-  const unadaptedShares = base.shares;
-  const methods = choice === 'auto' ? AUTO_METHODS : [choice];
+  const methods = choice === 'auto' ? autoMethods(roles, view) : [choice];
   const candidates: CandidateReport[] = [];
-  const states = new Map<AdaptationMethod, AdaptationState>();
+  const fitted = new Map<AdaptationMethod, Fitted>();
   for (const method of methods) {
-    const state = fitCandidate(method, view, fit.Z, fit.n);
-    const { value, shares } = score(state);
-    const refused = guardViolation(view, state, unadaptedShares, shares, classNames);
-    states.set(method, state);
-    candidates.push({ method, gain: value - base.value, shares: Array.from(shares), refused });
+    let value: number;
+    let candidate: Fitted;
+    let reference = baseValue;
+    if (method === 'intensity') {
+      // The transfer comes with the image's class proportions, so it is judged against those alone.
+      const priorsOnly = withImagePriors(view, identityState(view), fitZ, fit.n);
+      reference = eStep(view, priorsOnly, heldZ, held.n);
+      const m = Math.min(fit.n, INTENSITY_FIT_PIXELS);
+      const transferModel = { view, mean: model.transform.mean, scale: model.transform.scale };
+      const result = fitIntensityTransfer(
+        transferModel,
+        roles as readonly FeatureRole[],
+        priorsOnly.priors,
+        fit.rows.subarray(0, m * view.d),
+        m,
+      );
+      if (!result) continue;
+      candidate = { state: { ...identityState(view), priors: result.priors }, intensity: result.transfer };
+      value = transferLogLikelihood(
+        transferModel,
+        roles as readonly FeatureRole[],
+        result.transfer,
+        result.priors,
+        held.rows,
+        held.n,
+        resp,
+      );
+    } else {
+      candidate = { state: fitCandidate(method, view, fitZ, fit.n), intensity: null };
+      value = eStep(view, candidate.state, heldZ, held.n, resp);
+    }
+    const shares = classShares(view, resp, held.n);
+    const refused =
+      guardViolation(view, candidate.state, unadaptedShares, shares, classNames) ??
+      swappedClasses(view, baseResp, resp, held.n, classNames);
+    fitted.set(method, candidate);
+    candidates.push({ method, gain: value - reference, shares: Array.from(shares), refused });
   }
   const report = { unadaptedShares: Array.from(unadaptedShares), candidates };
   const usable = candidates.filter((c) => c.refused === null && Number.isFinite(c.gain));
@@ -101,7 +152,7 @@ export function adaptClassifier(
   let reason: string;
   if (choice !== 'auto') {
     chosen = usable[0];
-    reason = chosen ? `${choice} as asked` : `${choice} refused: ${candidates[0].refused ?? 'not finite'}`;
+    reason = chosen ? `${choice} as asked` : `${choice} refused: ${candidates[0]?.refused ?? 'not finite'}`;
   } else {
     const best = usable.reduce<CandidateReport | undefined>(
       (b, c) => (!b || c.gain > b.gain ? c : b),
@@ -115,23 +166,36 @@ export function adaptClassifier(
     }
   }
   if (!chosen) return { ...unchanged(reason), ...report };
-  const state = states.get(chosen.method) as AdaptationState;
-  return { model: toClassifier(model, view, state), applied: chosen.method, reason, ...report };
+  const { state, intensity } = fitted.get(chosen.method) as Fitted;
+  return {
+    model: toClassifier(model, view, state),
+    applied: chosen.method,
+    intensity,
+    reason,
+    ...report,
+  };
+}
+
+/** What 'auto' tries: AUTO_METHODS, without the intensity transfer where the features cannot follow one. */
+function autoMethods(roles: readonly FeatureRole[] | null, view: ModelView): readonly AdaptationMethod[] {
+  const usable = roles !== null && roles.length === view.d;
+  return AUTO_METHODS.filter((m) => m !== 'intensity' || usable);
+}
+
+interface Rows {
+  readonly rows: Float64Array;
+  readonly n: number;
 }
 
 /** Even rows fit, odd rows score: the sample is random, so both halves are samples of the image. */
-function splitRows(
-  Z: Float64Array,
-  n: number,
-  d: number,
-): { fit: { Z: Float64Array; n: number }; held: { Z: Float64Array; n: number } } {
+function splitRows(X: Float64Array, n: number, d: number): { fit: Rows; held: Rows } {
   const nFit = Math.ceil(n / 2);
   const nHeld = n - nFit;
-  const fitZ = new Float64Array(nFit * d);
-  const heldZ = new Float64Array(nHeld * d);
+  const fit = new Float64Array(nFit * d);
+  const held = new Float64Array(nHeld * d);
   for (let i = 0; i < n; i++) {
-    const target = i % 2 === 0 ? fitZ : heldZ;
-    target.set(Z.subarray(i * d, (i + 1) * d), (i >> 1) * d);
+    const target = i % 2 === 0 ? fit : held;
+    target.set(X.subarray(i * d, (i + 1) * d), (i >> 1) * d);
   }
-  return { fit: { Z: fitZ, n: nFit }, held: { Z: heldZ, n: nHeld } };
+  return { fit: { rows: fit, n: nFit }, held: { rows: held, n: nHeld } };
 }

@@ -4,6 +4,7 @@
  * by the EM candidates (Saerens, Latinne & Decaestecker 2002); the moment and quartile matches keep them.
  *   priors         class proportions only
  *   standardize    the image's per-feature mean and spread matched to the model's (its mixture moments)
+ *   moments        the same at the image's own class proportions, re-estimated under the match
  *   robust         the same with medians and interquartile ranges, which a change of object fraction moves less
  *   affine         a per-feature gain and offset fitted by EM (diagonal feature-space MLLR), from the identity
  *   robust-affine  the same EM started from the robust match, so a strong drift does not start collapsed
@@ -18,13 +19,18 @@ import {
 } from './adaptationConstants.js';
 import { classShares, eStep, identityState, type AdaptationState, type ModelView } from './adaptedModel.js';
 
+/** Alternations of the class-aware moment match: the shares settle within a few. */
+const MOMENT_SHARE_STEPS = 5;
 /** Prior-only EM steps after a map is chosen; the shares settle within a few because posteriors are sharp. */
 const PRIOR_STEPS = 5;
 /** No class's proportion falls below this, so a class the image seems to lack can still be predicted. */
 const MIN_PRIOR = 1e-3;
 
+/** The candidates that are maps of the features (the intensity transfer is fitted in fitIntensityTransfer.ts). */
+export type FeatureMapMethod = Exclude<AdaptationMethod, 'intensity'>;
+
 export function fitCandidate(
-  method: AdaptationMethod,
+  method: FeatureMapMethod,
   view: ModelView,
   Z: Float64Array,
   n: number,
@@ -37,6 +43,8 @@ export function fitCandidate(
     // cost HeLa 0.02 mean IoU (bench:adapt), and a match is judged by how well it alone explains the image.
     case 'standardize':
       return momentMatch(view, Z, n);
+    case 'moments':
+      return classAwareMomentMatch(view, Z, n);
     case 'robust':
       return quartileMatch(view, Z, n);
     case 'affine':
@@ -64,19 +72,25 @@ export function withImagePriors(
   return current;
 }
 
-function normalizedPriors(shares: Float64Array): Float64Array {
+export function normalizedPriors(shares: Float64Array): Float64Array {
   const clamped = shares.map((s) => Math.max(MIN_PRIOR, s));
   const sum = clamped.reduce((s, v) => s + v, 0);
   return clamped.map((v) => v / sum);
 }
 
-/** Per feature, mean and variance of the model's mixture (trained priors): the training image's spread. */
-function mixtureMoments(view: ModelView): { mean: Float64Array; sd: Float64Array } {
+/**
+ * Per feature, mean and variance of the model's mixture with class proportions `priors` (by default the
+ * trained ones: the training image's spread).
+ */
+function mixtureMoments(
+  view: ModelView,
+  priors: Float64Array = view.trainedPriors,
+): { mean: Float64Array; sd: Float64Array } {
   const { d, k, means, variances } = view;
   const mean = new Float64Array(d);
   const second = new Float64Array(d);
   for (let j = 0; j < k; j++) {
-    const w = view.withinClass[j] * view.trainedPriors[view.componentClass[j]];
+    const w = view.withinClass[j] * priors[view.componentClass[j]];
     for (let q = 0; q < d; q++) {
       const m = means[j * d + q];
       mean[q] += w * m;
@@ -87,9 +101,14 @@ function mixtureMoments(view: ModelView): { mean: Float64Array; sd: Float64Array
   return { mean, sd };
 }
 
-function momentMatch(view: ModelView, Z: Float64Array, n: number): AdaptationState {
+function momentMatch(
+  view: ModelView,
+  Z: Float64Array,
+  n: number,
+  priors: Float64Array = view.trainedPriors,
+): AdaptationState {
   const { d } = view;
-  const ref = mixtureMoments(view);
+  const ref = mixtureMoments(view, priors);
   const state = identityState(view);
   for (let q = 0; q < d; q++) {
     let s = 0;
@@ -104,6 +123,22 @@ function momentMatch(view: ModelView, Z: Float64Array, n: number): AdaptationSta
     const a = sd > 1e-9 ? clampGain(ref.sd[q] / sd) : 1;
     state.gain[q] = a;
     state.offset[q] = ref.mean[q] - a * m;
+  }
+  return state;
+}
+
+/**
+ * The moment match against the mixture at the sample's own class proportions, re-estimated under the
+ * match (a few alternations from the trained ones): a sample with more or fewer objects than the training
+ * image — another experiment's density, or a few windows that happen to miss the objects — is then not
+ * mistaken for a drift of the features. The state keeps the trained proportions for prediction.
+ */
+function classAwareMomentMatch(view: ModelView, Z: Float64Array, n: number): AdaptationState {
+  let state = momentMatch(view, Z, n);
+  const resp = new Float64Array(n * view.k);
+  for (let it = 0; it < MOMENT_SHARE_STEPS; it++) {
+    eStep(view, state, Z, n, resp);
+    state = momentMatch(view, Z, n, normalizedPriors(classShares(view, resp, n)));
   }
   return state;
 }

@@ -60,3 +60,38 @@ function swappedComponent(
 function percent(share: number): string {
   return `${(100 * share).toFixed(1)} %`;
 }
+
+/**
+ * Two classes that trade their pixels: most of the sample's pixels of class a (by the unadapted model's
+ * most probable class) go to b and most of b's go to a, both classes holding a good part of the image.
+ * A repair of a collapse moves pixels one way only, so it passes; an exchange is a swap, whatever the
+ * likelihood says. Responsibilities are n × K over the model's components, before and after.
+ */
+export function swappedClasses(
+  view: ModelView,
+  before: Float64Array,
+  after: Float64Array,
+  n: number,
+  classNames: readonly string[],
+): string | null {
+  const C = view.nClasses;
+  const moved = new Float64Array(C * C);
+  const label = (resp: Float64Array, i: number) => {
+    const post = new Float64Array(C);
+    for (let j = 0; j < view.k; j++) post[view.componentClass[j]] += resp[i * view.k + j];
+    let best = 0;
+    for (let c = 1; c < C; c++) if (post[c] > post[best]) best = c;
+    return best;
+  };
+  for (let i = 0; i < n; i++) moved[label(before, i) * C + label(after, i)]++;
+  for (let a = 0; a < C; a++) {
+    for (let b = a + 1; b < C; b++) {
+      const held = (c: number) => moved.slice(c * C, (c + 1) * C).reduce((s, v) => s + v, 0);
+      if (held(a) < PRESENT_SHARE * n || held(b) < PRESENT_SHARE * n) continue;
+      if (moved[a * C + b] > moved[a * C + a] && moved[b * C + a] > moved[b * C + b]) {
+        return `${classNames[a]} and ${classNames[b]} would swap their pixels`;
+      }
+    }
+  }
+  return null;
+}

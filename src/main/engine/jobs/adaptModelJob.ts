@@ -14,6 +14,7 @@ import {
   ADAPTATION_SEED,
   type AdaptationChoice,
 } from '../../../core/classifier/adaptation/adaptationConstants.js';
+import type { FeatureRole } from '../../../core/classifier/adaptation/featureRoles.js';
 import { sampleFeatureRows } from '../../../core/classifier/adaptation/samplePixels.js';
 import type { FittedClassifier } from '../../../core/classifier/fittedClassifier.js';
 
@@ -24,6 +25,8 @@ export interface AdaptModelInput {
   readonly choice: AdaptationChoice;
   /** Names for the guards' one-line reasons; absent: "class <value>". */
   readonly classNames?: readonly string[];
+  /** How each feature follows the image's intensity (featureRoles.ts); absent: no intensity transfer. */
+  readonly roles?: readonly FeatureRole[] | null;
 }
 
 export interface AdaptModelOutput extends Omit<AdaptationResult, 'model'> {
@@ -42,7 +45,7 @@ export function adaptModelInThread(input: AdaptModelInput): AdaptationResult {
   const { model, planes, choice } = input;
   const pixels = planes.length > 0 ? planes[0].length : 0;
   const sample = sampleFeatureRows(planes, pixels, ADAPTATION_SAMPLE_PIXELS, ADAPTATION_SEED);
-  return adaptClassifier(model, sample.rows, sample.n, choice, input.classNames);
+  return adaptClassifier(model, sample.rows, sample.n, choice, input.classNames, input.roles ?? null);
 }
 
 /** The job's output as the in-thread AdaptationResult for the `model` that was sent. */
