@@ -9,6 +9,7 @@ import * as app from '../state/controller.js';
 import { setApp, useApp, type ChannelSetting, type DisplaySettings } from '../state/store.js';
 import { autoWindow, histogram, MAX_GAMMA, MIN_GAMMA, overviewLevel } from '../viewer/contrast.js';
 import { formatValue } from '../viewer/pixelReadout.js';
+import { SidebarSection } from './SidebarSection.js';
 
 const HISTOGRAM_BINS = 120;
 /** Overviews per image id; an image's pixels never change while it is in the project. */
@@ -48,8 +49,7 @@ export function ContrastPanel() {
     setApp((s) => ({ display: { ...s.display, [imageId]: next }, imageVersion: s.imageVersion + 1 }));
   const shown = display.mode === 'single' ? [display.channel] : display.channels.map((_, i) => i);
   return (
-    <section>
-      <h2>Contrast</h2>
+    <SidebarSection id="contrast">
       {image.channelCount > 1 ? (
         <div className="row">
           <select
@@ -88,7 +88,7 @@ export function ContrastPanel() {
           }
         />
       ))}
-    </section>
+    </SidebarSection>
   );
 }
 

@@ -10,6 +10,7 @@ import { jumpToRegion } from '../state/labelRegionJump.js';
 import { findPlaneRegions, type PlaneRegion } from '../state/labelRegions.js';
 import { planePosition, stackShapeOf } from '../state/planeMath.js';
 import { useApp } from '../state/store.js';
+import { SidebarSection } from './SidebarSection.js';
 
 const NO_IMAGES: readonly ProjectImage[] = [];
 const NO_CLASSES: readonly LabelClass[] = [];
@@ -40,8 +41,7 @@ export function LabelExplorer() {
   }, [images, labelsVersion]);
   const total = found.reduce((n, f) => n + f.regions.length + f.truncated, 0);
   return (
-    <section data-testid="label-explorer">
-      <h2>Labelled regions</h2>
+    <SidebarSection id="regions" testId="label-explorer">
       {total === 0 ? <p className="muted small">No labels yet: paint with a class to add some.</p> : null}
       {found
         .filter((f) => f.regions.length > 0)
@@ -84,7 +84,7 @@ export function LabelExplorer() {
             ) : null}
           </div>
         ))}
-    </section>
+    </SidebarSection>
   );
 }
 

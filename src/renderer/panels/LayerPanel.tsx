@@ -6,6 +6,7 @@ import type { LabelClass } from '../../core/protocol/types.js';
 import { LAYER_ORDER, setApp, useApp, type LayerId, type LayerSetting } from '../state/store.js';
 import { LABEL_HERE_NEXT_HELP, UNEXPLAINED_HELP } from '../viewer/unexplainedLayer.js';
 import { FeatureChoice } from './FeatureChoice.js';
+import { SidebarSection } from './SidebarSection.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
 
@@ -42,8 +43,7 @@ export function LayerPanel() {
       predictionVersion: s.predictionVersion + 1,
     }));
   return (
-    <section>
-      <h2>Layers</h2>
+    <SidebarSection id="layers">
       <ul className="layers" data-testid="layer-list">
         {[...LAYER_ORDER].reverse().map((id) => {
           const layer = layers[id];
@@ -103,6 +103,6 @@ export function LayerPanel() {
           </label>
         ))}
       </div>
-    </section>
+    </SidebarSection>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The left column: images, classes (add, rename, recolour, delete), the brush, the layers and the
- * image display (channel, contrast).
+ * image display (channel, contrast), the label explorer and Suggest features; each section folds, and the
+ * strip at the top jumps to any of them.
  */
 import * as app from '../state/controller.js';
 import { runAction } from '../state/actions.js';
@@ -14,6 +15,7 @@ import { setNormalization } from '../state/normalization.js';
 import { MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp, useApp } from '../state/store.js';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
 import { describeAxes } from '../state/planeMath.js';
+import { SidebarNav, SidebarSection } from './SidebarSection.js';
 
 // Stable empty lists: a selector returning a fresh [] would re-render forever.
 const NO_IMAGES: readonly ProjectImage[] = [];
@@ -22,6 +24,7 @@ const NO_CLASSES: readonly LabelClass[] = [];
 export function Sidebar() {
   return (
     <aside className="sidebar">
+      <SidebarNav />
       <ImageList />
       <ClassList />
       <BrushPanel />
@@ -40,8 +43,7 @@ function ImageList() {
   // Percentile normalization is the remedy; once on, the ranges no longer matter to the features.
   const warning = normalization === 'none' ? rangeMismatch(images) : null;
   return (
-    <section>
-      <h2>Images</h2>
+    <SidebarSection id="images">
       <ul className="list" data-testid="image-list">
         {images.map((im) => (
           <li key={im.id} className={im.id === activeImageId ? 'active' : ''}>
@@ -91,7 +93,7 @@ function ImageList() {
           {warning}
         </p>
       ) : null}
-    </section>
+    </SidebarSection>
   );
 }
 
@@ -99,8 +101,7 @@ function ClassList() {
   const classes = useApp((s) => s.project?.classes ?? NO_CLASSES);
   const activeClassId = useApp((s) => s.activeClassId);
   return (
-    <section>
-      <h2>Classes</h2>
+    <SidebarSection id="classes">
       <ul className="list" data-testid="class-list">
         {classes.map((c, i) => (
           // Keyed by name too: the name field is uncontrolled (edited freely, committed on blur), so a
@@ -151,7 +152,7 @@ function ClassList() {
       <button type="button" onClick={() => void app.addClass()}>
         Add class
       </button>
-    </section>
+    </SidebarSection>
   );
 }
 
@@ -159,8 +160,7 @@ function BrushPanel() {
   const tool = useApp((s) => s.tool);
   const brushRadius = useApp((s) => s.brushRadius);
   return (
-    <section>
-      <h2>Brush</h2>
+    <SidebarSection id="brush">
       <div className="row">
         <button
           type="button"
@@ -199,6 +199,6 @@ function BrushPanel() {
           onChange={(e) => setApp({ brushRadius: Number(e.target.value) })}
         />
       </label>
-    </section>
+    </SidebarSection>
   );
 }

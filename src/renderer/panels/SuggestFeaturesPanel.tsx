@@ -13,6 +13,7 @@ import {
 } from '../state/suggestFeatures.js';
 import { useApp } from '../state/store.js';
 import { parseColor } from '../viewer/rendering.js';
+import { SidebarSection } from './SidebarSection.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
 /** Share of a preview pixel's colour that is the class colour (the rest is the image beneath). */
@@ -25,8 +26,7 @@ export function SuggestFeaturesPanel() {
   const appliedIndex = useSuggest((s) => s.appliedIndex);
   const hasImage = useApp((s) => s.activeImageId !== null);
   return (
-    <section data-testid="suggest-features">
-      <h2>Suggest features</h2>
+    <SidebarSection id="suggest" testId="suggest-features">
       <p className="muted small">
         Ranks feature groups by how well they tell your classes apart on scribbled pixels held out from the
         fit, on every labelled plane; near-equal scores list the set with more features first. Keep painting
@@ -70,7 +70,7 @@ export function SuggestFeaturesPanel() {
           ))}
         </ol>
       ) : null}
-    </section>
+    </SidebarSection>
   );
 }
 
