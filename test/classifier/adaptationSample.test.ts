@@ -9,7 +9,9 @@ import { sampleFeatureRows, sampleWindows } from '../../src/core/classifier/adap
 describe('the adaptation sample', () => {
   it('takes a grid of windows over a large image, reaching its edges, and a small image whole', () => {
     const windows = sampleWindows(1024, 768, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE);
-    expect(windows).toHaveLength(ADAPTATION_WINDOW_COUNT);
+    // A grid of about the wanted count (whole rows of windows, so up to one row more).
+    expect(windows.length).toBeGreaterThanOrEqual(ADAPTATION_WINDOW_COUNT);
+    expect(windows.length).toBeLessThanOrEqual(1.25 * ADAPTATION_WINDOW_COUNT);
     for (const w of windows) {
       expect(w.width).toBe(ADAPTATION_WINDOW_SIZE);
       expect(w.x + w.width).toBeLessThanOrEqual(1024);
