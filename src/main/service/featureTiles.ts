@@ -5,7 +5,7 @@
  */
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
-import { featureChannelNames } from '../../core/features/selection.js';
+import { windowFeatureChannelNames } from '../../core/features3d/windowLayout3d.js';
 import type { FeatureMatrix, FeatureTile, FeatureTileRequest } from '../../core/protocol/types.js';
 import type { OpenImage } from './projectImage.js';
 import type { TilePredictor } from './TilePredictor.js';
@@ -18,7 +18,7 @@ export async function featureTile(
   selection: FeatureMatrix,
 ): Promise<FeatureTile> {
   const plane = request.plane ?? 0;
-  const names = featureChannelNames(selection, image.info.channelCount);
+  const names = windowFeatureChannelNames(selection, image.info);
   const channel = request.channel;
   if (channel >= names.length) {
     throw new ServiceError(

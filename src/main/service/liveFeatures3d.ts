@@ -7,7 +7,7 @@
  * exactly as the command line's volume blocks do; t frames are independent volumes.
  */
 import { featureHalo3d } from '../../core/features3d/computeFeatures3d.js';
-import { unfitScales3d, type Features3dLayout } from '../../core/features3d/featureLayout3d.js';
+import { stackDepth, windowLayout3d } from '../../core/features3d/windowLayout3d.js';
 import { featureOffsets } from '../../core/features/featureOffset.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
 import type { FeatureMatrix } from '../../core/protocol/types.js';
@@ -21,24 +21,10 @@ import type { StackPlanes } from './StackPlanes.js';
 
 /** z depth of an open image's stack (1 when it has no z). */
 export function depthOf(image: OpenImage): number {
-  const planes = image.info.planes ?? 1;
-  const z = image.info.sizeZ ?? planes;
-  return z * (image.info.sizeT ?? 1) === planes ? z : planes;
+  return stackDepth(image.info);
 }
 
-/**
- * The 3-D layout the window uses for a stack `depth` planes deep: every scale too large for the depth
- * (ilastik refuses those) is computed in 2-D instead, as ilastik's "compute in 2D" would.
- */
-export function windowLayout3d(selection: FeatureMatrix, depth: number): Features3dLayout {
-  const sel = { scales: [...selection.scales], enabled: selection.enabled.map((r) => [...r]) };
-  const tooDeep = new Set(
-    unfitScales3d({ depth, height: Infinity, width: Infinity }, sel)
-      .filter((u) => u.axis === 'z')
-      .map((u) => u.scale),
-  );
-  return { computeIn2d: sel.scales.map((s) => tooDeep.has(s)) };
-}
+export { windowLayout3d };
 
 export class LiveFeatures3d {
   private readonly pending = new Map<string, Promise<void>>();

@@ -1,8 +1,8 @@
 /**
  * The Feature layer's channel picker (ilastik's feature viewer), under its row in the layer list: every
- * channel the selection computes for the active image, by name. Picking one shows the layer.
+ * channel the selection computes for the active image, by name (the 3-D bank's channels in a 3-D project). Picking one shows the layer.
  */
-import { featureChannelNames } from '../../core/features/selection.js';
+import { windowFeatureChannelNames } from '../../core/features3d/windowLayout3d.js';
 import { findImage } from '../state/controller.js';
 import { setApp, useApp } from '../state/store.js';
 import { useFeatureChannel } from '../viewer/FeatureLayer.js';
@@ -12,7 +12,7 @@ export function FeatureChoice() {
   const features = useApp((s) => s.project?.features);
   const image = findImage(useApp((s) => s.activeImageId));
   if (!features || !image) return null;
-  const names = featureChannelNames(features, image.channelCount);
+  const names = windowFeatureChannelNames(features, image);
   return (
     <select
       className="feature-choice"
