@@ -10,6 +10,7 @@ import type { UnexplainedCalibration } from '../../core/unexplained/unexplainedS
 import type { AdaptModelInput, AdaptModelOutput } from '../engine/jobs/adaptModelJob.js';
 import type { VolumeBlockInput } from '../volume/volumeBlockJobs.js';
 import type { ScoreFeatureSetsInput, ScoreFeatureSetsOutput } from '../engine/jobs/scoreFeatureSetsJob.js';
+import type { TileSubsample } from './jobs/predictFeaturesJob.js';
 
 export interface TrainedModel {
   /** The class id of each probability plane `predict` returns, in order. */
@@ -54,12 +55,16 @@ export interface ClassifierEngine {
     unlabeled: Float32Array | undefined,
     signal?: AbortSignal,
   ): Promise<TrainedModel>;
-  /** Probability planes (one per model class, pixelCount each) and the unexplained score for one tile's features. */
+  /**
+   * Probability planes (one per model class, pixelCount each) and the unexplained score for one tile's
+   * features; with `subsample`, of every stride-th pixel of the tile only (pixelCount counts those).
+   */
   predict(
     model: TrainedModel,
     features: Float32Array[],
     pixelCount: number,
     signal?: AbortSignal,
+    subsample?: TileSubsample,
   ): Promise<TilePrediction>;
   /**
    * 3-D features of the core of one block of a volume (job 'volumeFeatureBlock'), one z-major array per

@@ -12,6 +12,7 @@ import type { OpenImage } from './projectImage.js';
 import { StackPlanes } from './StackPlanes.js';
 import { LiveFeatures3d } from './liveFeatures3d.js';
 import { splitIntoGrid } from './tileHelpers.js';
+import { subsampled } from './jobs/predictFeaturesJob.js';
 
 /** Class planes of a rectangle one after another, and its unexplained score plane (null: not calibrated). */
 export interface RectPrediction {
@@ -87,8 +88,9 @@ export class TilePredictor {
   }
 
   /**
-   * Probabilities of every `stride`-th pixel of a tile of the grid, from its cached features (strided
-   * copies, so only 1/stride² of the prediction work). Planes of ⌈w/stride⌉ × ⌈h/stride⌉ per class.
+   * Probabilities of every `stride`-th pixel of a tile of the grid, from its cached features (the worker
+   * reads the strided pixels from the shared cache, so only 1/stride² of the prediction work). Planes of
+   * ⌈w/stride⌉ × ⌈h/stride⌉ per class.
    */
   async predictPreview(
     image: OpenImage,
@@ -103,13 +105,13 @@ export class TilePredictor {
     const features = await this.features(image, rect, selection, signal, plane);
     const w = Math.ceil(rect.width / stride);
     const h = Math.ceil(rect.height / stride);
-    const sub = features.map((plane) => {
-      const out = new Float32Array(w * h);
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[y * w + x] = plane[y * stride * rect.width + x * stride];
-      return out;
-    });
-    const predicted = await this.engine.predict(model, sub, w * h, signal);
+    const subsample = { stride, width: rect.width, height: rect.height };
+    // Planes in shared memory (the 2-D cache) are read by the worker in place; others (3-D features)
+    // would be copied whole to it, so they are subsampled here first.
+    const isShared = features.every((f) => f.buffer instanceof SharedArrayBuffer);
+    const predicted = isShared
+      ? await this.engine.predict(model, features, w * h, signal, subsample)
+      : await this.engine.predict(model, subsampled(features, subsample), w * h, signal);
     const out = new Float32Array(classes.length * w * h);
     model.classIds.forEach((classId, k) => {
       const c = classes.findIndex((cls) => cls.id === classId);

@@ -74,12 +74,13 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
         unexplained: calibrateFitted(model, samples, labels, unlabeled),
       };
     },
-    async predict(model, features, pixelCount, signal) {
+    async predict(model, features, pixelCount, signal, subsample) {
       return pool.run(
         'predictFeatures',
         {
           features,
           pixelCount,
+          subsample,
           model: model.fitted as FittedClassifier,
           modelKey: model.key,
           unexplained: model.unexplained,

@@ -10,10 +10,23 @@ import {
 } from '../../../core/unexplained/unexplainedScore.js';
 import { preparedFor } from '../../engine/jobs/classifyTileJob.js';
 
+/** Every `stride`-th pixel of a width × height tile in each direction (a preview). */
+export interface TileSubsample {
+  readonly stride: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface PredictFeaturesInput {
   /** One plane per feature channel (views of SharedArrayBuffers when cached). */
   readonly features: Float32Array[];
+  /** Pixels to predict: of the planes, or of the subsample when one is given. */
   readonly pixelCount: number;
+  /**
+   * Predict only every stride-th pixel of the planes: the worker reads them from the shared cache itself,
+   * so a preview neither copies 49 strided planes on the main thread nor posts them to the worker.
+   */
+  readonly subsample?: TileSubsample;
   readonly model: FittedClassifier;
   /** Identifies the model so each worker prepares it once. */
   readonly modelKey: string;
@@ -28,7 +41,28 @@ export interface PredictFeaturesOutput {
 
 export function predictFeaturesJob(input: PredictFeaturesInput): PredictFeaturesOutput {
   const model = preparedFor(input.model, input.modelKey);
-  if (input.unexplained)
-    return predictWithUnexplained(model, input.features, input.pixelCount, input.unexplained);
-  return { probabilities: predictProbabilities(model, input.features, input.pixelCount), unexplained: null };
+  const features = input.subsample ? subsampled(input.features, input.subsample) : input.features;
+  if (input.unexplained) return predictWithUnexplained(model, features, input.pixelCount, input.unexplained);
+  return { probabilities: predictProbabilities(model, features, input.pixelCount), unexplained: null };
+}
+
+/** Planes of ⌈width/stride⌉ × ⌈height/stride⌉: every stride-th pixel of each plane in each direction. */
+export function subsampled(
+  planes: readonly Float32Array[],
+  { stride, width, height }: TileSubsample,
+): Float32Array[] {
+  if (!(Number.isInteger(stride) && stride >= 1))
+    throw new RangeError(`subsample stride ${stride} is not a whole number ≥ 1`);
+  const w = Math.ceil(width / stride);
+  const h = Math.ceil(height / stride);
+  return planes.map((plane) => {
+    if (plane.length < width * height)
+      throw new RangeError(`a feature plane holds ${plane.length} values, expected ${width * height}`);
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      const row = y * stride * width;
+      for (let x = 0; x < w; x++) out[y * w + x] = plane[row + x * stride];
+    }
+    return out;
+  });
 }
