@@ -8,6 +8,7 @@ import { levelForScale, visibleTiles } from '../viewer/rendering.js';
 import { findImage, imageTiles, predictions, service, showError, showErrorUnlessRemoved } from './session.js';
 import { getApp, setApp } from './store.js';
 import { imageTileKey } from './tileCaches.js';
+import { TilePaints } from './tilePaints.js';
 
 /** The preview after a stroke predicts every 4th pixel per axis: 1/16 of the work, shown until refined. */
 const PREVIEW_STRIDE = 4;
@@ -19,13 +20,15 @@ const VIEW_ID = crypto.randomUUID();
 let nextRequestId = 1;
 let currentPredictRequest = 0;
 let viewTimer: ReturnType<typeof setTimeout> | null = null;
+/** Arriving tiles are repainted a few at a time (tilePaints.ts), the rest when their request ends. */
+const tilePaints = new TilePaints(() => setApp((s) => ({ predictionVersion: s.predictionVersion + 1 })));
 
 /** Shows this window's predicted tiles and the backend's progress as they arrive. */
 export function listenToBackend(connected: Backend): void {
   connected.service.onDidUpdateTile((tile) => {
     if (tile.viewId !== VIEW_ID || tile.requestId < predictions.currentFrom) return;
     predictions.put(tile);
-    setApp((s) => ({ predictionVersion: s.predictionVersion + 1 }));
+    tilePaints.arrived();
   });
   connected.service.onDidProgress((p) => {
     setApp({ progress: p.done >= p.total ? null : { task: p.task, done: p.done, total: p.total } });
@@ -96,6 +99,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
         stride: Math.min(MAX_STRIDE, PREVIEW_STRIDE * screenStride),
         plane,
       });
+      tilePaints.flush();
       if (requestId !== currentPredictRequest || preview.isCancelled) return;
       if (preview.hasModel)
         setApp({
@@ -121,6 +125,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       stride: screenStride,
       plane,
     });
+    tilePaints.flush();
     if (requestId !== currentPredictRequest) return;
     if (!result.hasModel) {
       predictions.clear();

@@ -332,7 +332,8 @@ export function Viewer() {
             </Group>
           ))}
         </Layer>
-        <Layer listening={false}>
+        {/* Hidden, an empty layer's canvas is not composited on every frame (costly without a GPU). */}
+        <Layer listening={false} visible={layers.next.isVisible}>
           <LabelHereNextMarks tiles={predicted.map((p) => p.tile)} />
         </Layer>
         <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
