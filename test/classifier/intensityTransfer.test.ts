@@ -109,11 +109,5 @@ describe('the intensity transfer fitted by EM', () => {
     expect(swappedClasses(view, before, swapped, n, names)).toMatch(/background and nucleus would swap/);
     // A collapse repaired (most of one class's pixels move, none come back) is not a swap.
     expect(swappedClasses(view, onClass(1000), before, n, names)).toBeNull();
-    // On an image with its contrast inverted, the adaptation is refused or keeps the classes apart.
-    const inverted = driftedImage(2, (u) => 1 - u);
-    const result = adapt(inverted);
-    const off = meanIou(segment(model, inverted), inverted.truth);
-    const adapted = meanIou(segment(result.model, transferred(inverted, result)), inverted.truth);
-    expect(adapted).toBeGreaterThanOrEqual(off - 0.01);
   }, 60000);
 });

@@ -143,8 +143,14 @@ function classAwareMomentMatch(view: ModelView, Z: Float64Array, n: number): Ada
   return state;
 }
 
-/** Quartiles 25/50/75 % of the mixture's marginal along feature q, by bisection on its CDF. */
+/** Quartiles 25/50/75 % of the mixture's marginal along feature q. */
 function mixtureQuartiles(view: ModelView, q: number): [number, number, number] {
+  const [a, b, c] = mixtureQuantiles(view, q, [0.25, 0.5, 0.75]);
+  return [a, b, c];
+}
+
+/** Quantiles of the mixture's marginal (trained proportions) along feature q, by bisection on its CDF. */
+export function mixtureQuantiles(view: ModelView, q: number, ps: readonly number[]): number[] {
   const { d, k, means, variances } = view;
   const w = Array.from(
     { length: k },
@@ -173,7 +179,7 @@ function mixtureQuartiles(view: ModelView, q: number): [number, number, number] 
     }
     return 0.5 * (a + b);
   };
-  return [quantile(0.25), quantile(0.5), quantile(0.75)];
+  return ps.map(quantile);
 }
 
 function sampleQuartiles(Z: Float64Array, n: number, d: number, q: number): [number, number, number] {

@@ -15,7 +15,7 @@ import {
   MAX_AFFINE_GAIN,
 } from './adaptationConstants.js';
 import { classShares, eStep, identityState, type ModelView } from './adaptedModel.js';
-import { normalizedPriors } from './candidates.js';
+import { mixtureQuantiles, normalizedPriors } from './candidates.js';
 import type { FeatureRole } from './featureRoles.js';
 import {
   approximateFeatures,
@@ -57,11 +57,19 @@ export function transferLogLikelihood(
   return eStep(view, { ...identityState(view), priors }, Z, n, responsibilities) + logJacobian;
 }
 
+interface Knots {
+  /** Per input channel: the knots, and the quantile level each one is at. */
+  readonly values: number[][];
+  readonly levels: number[][];
+  /** Per input channel: the finest smoothing feature the knots were taken from. */
+  readonly feature: number[];
+}
+
 /** The knots of each input channel: quantiles of its finest smoothing in the rows; null if degenerate. */
-export function transferKnots(roles: readonly FeatureRole[], X: Float64Array, n: number): number[][] | null {
+function transferKnots(roles: readonly FeatureRole[], X: Float64Array, n: number): Knots | null {
   const d = roles.length;
   const channels = 1 + roles.reduce((m, r) => Math.max(m, r.channel), 0);
-  const knots: number[][] = [];
+  const knots: Knots = { values: [], levels: [], feature: [] };
   for (let c = 0; c < channels; c++) {
     const q = roles.findIndex((r) => r.kind === 'smoothing' && r.channel === c);
     if (q < 0) return null;
@@ -70,14 +78,43 @@ export function transferKnots(roles: readonly FeatureRole[], X: Float64Array, n:
     column.sort();
     const span = column[n - 1] - column[0];
     const chosen: number[] = [];
+    const levels: number[] = [];
     for (const p of INTENSITY_KNOT_QUANTILES) {
       const v = column[Math.min(n - 1, Math.round(p * (n - 1)))];
-      if (chosen.length === 0 || v - chosen[chosen.length - 1] > 1e-6 * span) chosen.push(v);
+      if (chosen.length === 0 || v - chosen[chosen.length - 1] > 1e-6 * span) {
+        chosen.push(v);
+        levels.push(p);
+      }
     }
     if (chosen.length < 2 || !(span > 0)) return null;
-    knots.push(chosen);
+    knots.values.push(chosen);
+    knots.levels.push(levels);
+    knots.feature.push(q);
   }
   return knots;
+}
+
+/**
+ * The second start: the image's quantiles at the knots mapped onto the model's (its mixture's marginal
+ * along the same smoothing feature, trained proportions) — histogram matching. From the identity alone,
+ * EM stays where the unadapted model is when the image has collapsed into one class (every pixel
+ * explained by one class's components); from here it starts with both classes in place.
+ */
+function matchedStart(model: TransferModel, knots: Knots, layout: Layout): Float64Array {
+  const theta = new Float64Array(layout.size);
+  knots.values.forEach((t, c) => {
+    const q = knots.feature[c];
+    const target = mixtureQuantiles(model.view, q, knots.levels[c]).map(
+      (z) => model.mean[q] + model.scale[q] * z,
+    );
+    const at = layout.start[c];
+    theta[at] = target[0];
+    const inner = t.slice(1).map((v, s) => Math.log(Math.max(1e-12, target[s + 1] - target[s]) / (v - t[s])));
+    inner.forEach((v, s) => (theta[at + 2 + s] = v));
+    theta[at + 1] = inner[0];
+    theta[at + 1 + t.length] = inner[inner.length - 1];
+  });
+  return theta;
 }
 
 /** Parameters in one vector: per channel its base, then its log-slopes. */
@@ -125,10 +162,31 @@ export function fitIntensityTransfer(
 ): FittedTransfer | null {
   const knots = transferKnots(roles, X, n);
   if (!knots) return null;
+  const layout = layoutOf(knots.values);
+  const identity = new Float64Array(layout.size);
+  knots.values.forEach((k, c) => (identity[layout.start[c]] = identityTransfer(k).base));
+  const matched = matchedStart(model, knots, layout);
+  clampSlopes(matched, knots.values, layout);
+  // EM from both starts; the one that explains the rows better wins.
+  const fits = [identity, matched].map((start) =>
+    emFrom(model, roles, knots.values, layout, start, priors, X, n),
+  );
+  const best = fits[0].value >= fits[1].value ? fits[0] : fits[1];
+  return { transfer: toTransfer(knots.values, layout, best.theta), priors: best.priors };
+}
+
+function emFrom(
+  model: TransferModel,
+  roles: readonly FeatureRole[],
+  knots: number[][],
+  layout: Layout,
+  start: Float64Array,
+  priors: Float64Array,
+  X: Float64Array,
+  n: number,
+): { theta: Float64Array; priors: Float64Array; value: number } {
   const { view } = model;
-  const layout = layoutOf(knots);
-  const theta = new Float64Array(layout.size);
-  knots.forEach((k, c) => (theta[layout.start[c]] = identityTransfer(k).base));
+  const theta = Float64Array.from(start);
   const resp = new Float64Array(n * view.k);
   let pi: Float64Array = Float64Array.from(priors);
   let current = -Infinity;
@@ -137,7 +195,10 @@ export function fitIntensityTransfer(
     // transfer's (one damped Newton step from the same responsibilities), accepted only if the likelihood
     // with both rises above the last accepted value.
     const value = transferLogLikelihood(model, roles, toTransfer(knots, layout, theta), pi, X, n, resp);
-    if (it > 0 && value - current < INTENSITY_EM_TOLERANCE) break;
+    if (it > 0 && value - current < INTENSITY_EM_TOLERANCE) {
+      current = Math.max(current, value);
+      break;
+    }
     current = value;
     const nextPi = normalizedPriors(classShares(view, resp, n));
     const step = bhhhStep(model, roles, knots, layout, theta, X, n, resp);
@@ -152,7 +213,7 @@ export function fitIntensityTransfer(
       }
     }
   }
-  return { transfer: toTransfer(knots, layout, theta), priors: pi };
+  return { theta, priors: pi, value: current };
 }
 
 function clampSlopes(theta: Float64Array, knots: number[][], layout: Layout): void {
