@@ -25,6 +25,17 @@ describe('the adaptation sample', () => {
     ]);
   });
 
+  it('computes features of a small image whole when its halo makes the windows cost more', () => {
+    const halo = 38;
+    // 512²: the whole image with its halo (588²) costs less than the windows with theirs.
+    expect(sampleWindows(512, 512, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE, halo)).toEqual([
+      { x: 0, y: 0, width: 512, height: 512 },
+    ]);
+    expect(
+      sampleWindows(2048, 2048, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE, halo).length,
+    ).toBeGreaterThanOrEqual(ADAPTATION_WINDOW_COUNT);
+  });
+
   it('draws each pixel at most once, the same pixels for the same seed', () => {
     const plane = Float32Array.from({ length: 1000 }, (_, i) => i);
     const a = sampleFeatureRows([plane], 1000, 600, 1);

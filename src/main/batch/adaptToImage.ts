@@ -96,7 +96,7 @@ function withTransfer(
 async function windowFeatures(options: AdaptPlaneOptions): Promise<Float32Array[]> {
   const { source, plane, haloPx, pool, selection, convention } = options;
   const { width, height } = source.info;
-  const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE);
+  const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE, haloPx);
   const parts = await Promise.all(
     windows.map(async (core) => {
       const outer = growRect(core, haloPx, width, height);

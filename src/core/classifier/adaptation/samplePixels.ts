@@ -31,12 +31,23 @@ export function sampleFeatureRows(
 }
 
 /**
- * About `wanted` windows of windowSize² pixels to compute features on for the sample: the whole image
- * when it holds no more pixels than they would, else a regular grid of windows centred in equal cells,
- * so the middle and the edges are seen alike.
+ * About `wanted` windows of windowSize² pixels to compute features on for the sample: a regular grid of
+ * windows centred in equal cells, so the middle and the edges are seen alike — or the whole image when it
+ * holds no more pixels than they would, or when its features (each side grown by the feature halo
+ * `haloPx`) cost no more than the windows' with their halos (a 512² image: 588² against 25 × 172²).
  */
-export function sampleWindows(width: number, height: number, wanted: number, windowSize: number): Rect[] {
-  if (width * height <= wanted * windowSize * windowSize) return [{ x: 0, y: 0, width, height }];
+export function sampleWindows(
+  width: number,
+  height: number,
+  wanted: number,
+  windowSize: number,
+  haloPx = 0,
+): Rect[] {
+  const wholeWork = (width + 2 * haloPx) * (height + 2 * haloPx);
+  const windowsWork = wanted * (windowSize + 2 * haloPx) ** 2;
+  if (width * height <= wanted * windowSize * windowSize || wholeWork <= windowsWork) {
+    return [{ x: 0, y: 0, width, height }];
+  }
   const w = Math.min(windowSize, width);
   const h = Math.min(windowSize, height);
   const cols = Math.max(1, Math.min(Math.floor(width / w), Math.round(Math.sqrt((wanted * width) / height))));
