@@ -92,3 +92,33 @@ describe('LiveModel fits shared between callers', () => {
     expect(live.isFinal()).toBe(true);
   });
 });
+
+describe('LiveModel display fit started ahead of its request', () => {
+  const train = (live: LiveModel) => (signal: AbortSignal, level: 'quick' | 'live' | 'final') =>
+    live.train(source, SETTINGS, signal, level);
+
+  it("after a preview's quick fit, the full-resolution request joins the live fit already under way", async () => {
+    const { engine, fits } = slowEngine(40);
+    const live = new LiveModel(engine);
+    await live.train(source, SETTINGS, new AbortController().signal, 'quick');
+    live.prefetchDisplayFit(train(live));
+    await new Promise((r) => setTimeout(r, 20)); // the window paints the preview meanwhile
+    expect(live.needsTraining(false)).toBe(true);
+    await live.train(source, SETTINGS, new AbortController().signal, live.levelFor(false));
+    expect(fits).toHaveLength(2); // the quick fit and one live fit, not a second live fit
+    expect(live.needsTraining(false)).toBe(false);
+  });
+
+  it('a stroke before the request stops the fit started ahead, and nothing starts when the model is current', async () => {
+    const { engine, fits } = slowEngine(40);
+    const live = new LiveModel(engine);
+    await live.train(source, SETTINGS, new AbortController().signal, 'quick');
+    live.prefetchDisplayFit(train(live));
+    await new Promise((r) => setTimeout(r, 10));
+    live.labelsChanged();
+    expect(fits[1].aborted).toBe(true);
+    await live.train(source, SETTINGS, new AbortController().signal, 'live');
+    live.prefetchDisplayFit(train(live));
+    expect(fits).toHaveLength(3);
+  });
+});

@@ -36,6 +36,8 @@ export class LiveModel {
   /** The fit a full-resolution overlay asks for ('final' makes the live loop fit as Save does: bench:live compares). */
   displayLevel: Exclude<FitLevel, 'quick'> = 'live';
   private shared: SharedFit | null = null;
+  /** The display-level fit started ahead of its request (prefetchDisplayFit); the next labels change stops it. */
+  private prefetched: AbortController | null = null;
 
   constructor(private readonly engine: ClassifierEngine) {}
 
@@ -46,12 +48,33 @@ export class LiveModel {
   /** Labels changed: the model stays usable (it is shown until the refit) but is stale. */
   labelsChanged(): void {
     this.labelsVersion++;
+    this.stopPrefetch();
   }
 
   /** Classes, features or settings changed: the model no longer fits the project at all. */
   invalidate(): void {
     this.model = null;
     this.labelsVersion++;
+    this.stopPrefetch();
+  }
+
+  /**
+   * Starts the full-resolution overlay's fit now, without waiting for it, when that overlay will need one:
+   * called once a preview's tiles are out, so the fit runs while the window paints the preview and sends
+   * its full-resolution request, which then joins this fit (train) instead of starting it.
+   * `start` is this model's train with the source and settings of the caller.
+   */
+  prefetchDisplayFit(start: (signal: AbortSignal, level: FitLevel) => Promise<void>): void {
+    if (!this.needsTraining(false)) return;
+    this.stopPrefetch();
+    const controller = new AbortController();
+    this.prefetched = controller;
+    start(controller.signal, this.displayLevel).catch(() => undefined); // its request sees any failure
+  }
+
+  private stopPrefetch(): void {
+    this.prefetched?.abort();
+    this.prefetched = null;
   }
 
   /** A model fitted on the current labels with the project's own settings (not a quick or live fit). */

@@ -67,6 +67,8 @@ export async function predictVisibleTiles(
       signal,
       delivered,
     );
+    // The full-resolution request follows a preview: its fit starts now, while the window paints this.
+    if (isPreview && request.retrain) project.live.prefetchDisplayFit((s, level) => project.train(s, level));
     return result(false);
   } catch (err) {
     if (signal.aborted) return result(true);
