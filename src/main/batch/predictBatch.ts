@@ -25,6 +25,7 @@ import { planeFeatureOffsets } from './planeFeatureOffsets.js';
 import type { AdaptationChoice } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { featureDimensions } from '../../core/project/featureSettings.js';
 import { predictVolume } from '../volume/predictVolume.js';
+import { stackLayout } from '../volume/volumeFrames.js';
 import { volumeFeatureNames, volumeFeatureSpec } from '../volume/volumeFeatureSpec.js';
 
 export type BatchEvent =
@@ -258,6 +259,7 @@ async function predictVolumeImage(
   labelsAt: (plane: number) => Uint8Array | undefined,
 ): Promise<void> {
   const { width } = source.info;
+  const zSize = stackLayout(source).zSize;
   const perPlane = new Map<number, StreamOutput[]>();
   await predictVolume({
     source,
@@ -282,7 +284,33 @@ async function predictVolumeImage(
     },
     labelRows: (plane, y0, rows) => labelsAt(plane)?.subarray(y0 * width, (y0 + rows) * width),
     onBlock: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
+    adapt: {
+      choiceFor: (t) => frameAdaptationChoice(options, source.name, t * zSize, zSize),
+      classNames: model.classes.map((v) => options.project.classes[v - 1]?.name ?? `class ${v}`),
+      onAdapted: (t, adapted) =>
+        options.onEvent?.({
+          type: 'adapted',
+          image: source.name,
+          plane: t * zSize,
+          applied: adapted.result.applied,
+          reason: adapted.result.reason,
+          seconds: adapted.seconds,
+        }),
+    },
   });
+}
+
+/** A frame holding labels on any plane is predicted with the model as trained under 'auto', as a plane is. */
+function frameAdaptationChoice(
+  options: PredictBatchOptions,
+  imagePath: string,
+  firstPlane: number,
+  zSize: number,
+): AdaptationChoice {
+  for (let z = 0; z < zSize; z++) {
+    if (adaptationChoice(options, imagePath, firstPlane + z) === 'off') return 'off';
+  }
+  return options.adapt ?? 'auto';
 }
 
 /** Predicts one plane into its outputs (not finished, not committed). */

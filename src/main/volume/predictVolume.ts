@@ -5,12 +5,14 @@
  * rows of each of its planes and written through the same outputs as 2-D prediction (writeBand), at the
  * plane's flat index t·Z + z. At most a few blocks' voxels and two bands of results are held at once.
  */
+import type { AdaptationChoice } from '../../core/classifier/adaptation/adaptationConstants.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { Box } from '../../core/features3d/volume3d.js';
 import type { FeatureSettings, NormalizationSettings } from '../../core/project/Project.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
 import { writeBand, type StreamOutput } from '../batch/predictStreaming.js';
+import { adaptToFrame, type AdaptedFrame } from './adaptVolume.js';
 import { chooseBlockCore, relativeBox, volumeBands, type VolumeBand } from './volumeBlocks.js';
 import { VOLUME_BANDS_IN_FLIGHT } from './volumeConstants.js';
 import {
@@ -54,7 +56,17 @@ export interface VolumePredictionOptions {
   /** Overrides the block plan's core (tests: many blocks in a small stack). */
   readonly blockCore?: { readonly depth: number; readonly side: number };
   readonly onBlock?: (done: number, total: number) => void;
+  /** Adapts the model to each frame before predicting it (adaptVolume.ts); absent: the model as trained. */
+  readonly adapt?: VolumeAdaptation;
   readonly signal?: AbortSignal;
+}
+
+export interface VolumeAdaptation {
+  /** The adaptation asked for frame t. */
+  readonly choiceFor: (t: number) => AdaptationChoice;
+  readonly classNames: readonly string[];
+  /** What was applied to frame t and why. */
+  readonly onAdapted?: (t: number, adapted: AdaptedFrame) => void;
 }
 
 /** A counting gate: at most `limit` holders at once. */
@@ -75,6 +87,9 @@ function gate(limit: number): <R>(run: () => Promise<R>) => Promise<R> {
 
 interface FrameContext {
   readonly options: VolumePredictionOptions;
+  /** The model for this frame: the project's, or its adaptation to the frame. */
+  readonly model: FittedClassifier;
+  readonly modelKey: string;
   readonly spec: VolumeFeatureSpec;
   readonly layout: StackLayout;
   readonly t: number;
@@ -93,7 +108,8 @@ interface BandPlanes {
 }
 
 async function classifyBand(ctx: FrameContext, band: VolumeBand): Promise<BandPlanes> {
-  const { source, pool, model, modelKey, signal } = ctx.options;
+  const { source, pool, signal } = ctx.options;
+  const { model, modelKey } = ctx;
   const { width, height } = source.info;
   const volumeShape = { depth: ctx.layout.zSize, height, width };
   const run = async (outer: Box, core: Box) =>
@@ -189,10 +205,33 @@ export async function predictVolume(options: VolumePredictionOptions): Promise<v
   const withBlock = gate(options.pool.threads + 1);
   for (let t = 0; t < layout.tSize; t++) {
     options.signal?.throwIfAborted();
-    const normalize = await frameNormalizer(source, layout, t, options.normalization);
-    const offsets = await frameFeatureOffsets(source, layout, t, normalize);
+    const measured = await frameNormalizer(source, layout, t, options.normalization);
+    const measuredOffsets = await frameFeatureOffsets(source, layout, t, measured);
+    const adapted = options.adapt
+      ? await adaptToFrame({
+          source,
+          layout,
+          t,
+          normalize: measured,
+          offsets: measuredOffsets,
+          spec,
+          model: options.model,
+          modelKey: options.modelKey,
+          pool: options.pool,
+          choice: options.adapt.choiceFor(t),
+          classNames: options.adapt.classNames,
+          signal: options.signal,
+        })
+      : null;
+    if (adapted) options.adapt?.onAdapted?.(t, adapted);
+    const normalize = adapted?.normalize ?? measured;
+    // An intensity transfer changes what the features see: the offsets follow it.
+    const offsets =
+      normalize === measured ? measuredOffsets : await frameFeatureOffsets(source, layout, t, normalize);
     const ctx: FrameContext = {
       options,
+      model: adapted?.model ?? options.model,
+      modelKey: adapted?.modelKey ?? options.modelKey,
       spec,
       layout,
       t,

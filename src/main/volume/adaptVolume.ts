@@ -1,0 +1,148 @@
+/**
+ * Per-frame adaptation of a 3-D project's model (`mixel predict --adapt` on stacks), as adaptToImage.ts
+ * adapts a plane: the 3-D features of a grid of small windows — each on its own plane, the planes spread
+ * evenly through the frame, each window read with the feature halo in z, y and x and computed on the pool
+ * like a prediction block — then adaptClassifier's choice on the pool (job 'adaptModel'). The project's
+ * model is not changed: an adapted copy with its own cache key comes back, or the model itself, and the
+ * normalization to predict the frame with (the project's, then the intensity transfer when chosen).
+ */
+import { createHash } from 'node:crypto';
+import { adaptClassifier, type AdaptationResult } from '../../core/classifier/adaptation/adaptClassifier.js';
+import {
+  ADAPTATION_WINDOW_COUNT,
+  ADAPTATION_WINDOW_SIZE,
+  type AdaptationChoice,
+} from '../../core/classifier/adaptation/adaptationConstants.js';
+import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
+import { featureRoles, type FeatureRole } from '../../core/classifier/adaptation/featureRoles.js';
+import { applyIntensityTransfer } from '../../core/classifier/adaptation/intensityTransfer.js';
+import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
+import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import { cellChannelCount3d, isScaleIn2d } from '../../core/features3d/featureLayout3d.js';
+import { growBox } from '../../core/features3d/volume3d.js';
+import { FEATURE_CHANNEL_COUNTS, selectedFeatures } from '../../core/features/selection.js';
+import { adaptedResult } from '../engine/jobs/adaptModelJob.js';
+import type { WorkerPool } from '../engine/WorkerPool.js';
+import type { OpenedImage } from '../io/OpenedImage.js';
+import { relativeBox } from './volumeBlocks.js';
+import type { VolumeFeatureSpec } from './volumeFeatureSpec.js';
+import { readVolumeBox, type Normalize, type StackLayout } from './volumeFrames.js';
+
+export interface AdaptFrameOptions {
+  readonly source: OpenedImage;
+  readonly layout: StackLayout;
+  readonly t: number;
+  /** The frame's normalization and feature offsets, as prediction applies them. */
+  readonly normalize: Normalize;
+  readonly offsets: readonly number[];
+  readonly spec: VolumeFeatureSpec;
+  readonly model: FittedClassifier;
+  readonly modelKey: string;
+  readonly pool: WorkerPool;
+  readonly choice: AdaptationChoice;
+  readonly classNames: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+export interface AdaptedFrame {
+  readonly model: FittedClassifier;
+  readonly modelKey: string;
+  /** options.normalize, followed by the intensity transfer when one was chosen. */
+  readonly normalize: Normalize;
+  readonly result: AdaptationResult;
+  readonly seconds: number;
+}
+
+/**
+ * How each 3-D feature channel follows the image's intensity: the 2-D bank's roles (featureRoles.ts) for
+ * the same selection, each cell widened to its 3-D channel count (eigenvalues: three channels in 3-D, two
+ * in 2-D), references moved to the 3-D indices. Both banks order channels by feature, scale, input channel.
+ */
+export function volumeFeatureRoles(spec: VolumeFeatureSpec, channels: number): FeatureRole[] | null {
+  const roles2d = featureRoles(spec.selection, channels);
+  if (!roles2d) return null;
+  const index3d = new Map<number, number>();
+  const widened: FeatureRole[] = [];
+  let at2d = 0;
+  for (const { feature, scaleIndex } of selectedFeatures(spec.selection)) {
+    const count = cellChannelCount3d(feature, isScaleIn2d(spec.layout, scaleIndex));
+    for (let c = 0; c < channels; c++) {
+      index3d.set(at2d, widened.length);
+      for (let k = 0; k < count; k++) widened.push(roles2d[at2d]);
+      at2d += FEATURE_CHANNEL_COUNTS[feature];
+    }
+  }
+  return widened.map((role) => ({ ...role, reference: index3d.get(role.reference) as number }));
+}
+
+/** The sample windows' core features (one plane per feature channel, window after window). */
+async function windowFeatures(options: AdaptFrameOptions): Promise<Float32Array[]> {
+  const { source, layout, t, spec, pool } = options;
+  const { width, height } = source.info;
+  const frame = { depth: layout.zSize, height, width };
+  const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE);
+  const parts = await Promise.all(
+    windows.map(async (rect, i) => {
+      const z = Math.floor(((i + 0.5) * layout.zSize) / windows.length);
+      const core = { z, y: rect.y, x: rect.x, depth: 1, height: rect.height, width: rect.width };
+      const outer = growBox(core, spec.halo, frame);
+      const volume = await readVolumeBox(source, layout, t, outer, options.normalize);
+      const result = await pool.run(
+        'volumeFeatureBlock',
+        {
+          channels: [...volume.channels],
+          outer: { depth: volume.depth, height: volume.height, width: volume.width },
+          region: relativeBox(core, outer),
+          selection: spec.selection,
+          convention: spec.convention,
+          layout: spec.layout,
+          offsets: options.offsets,
+          volumeShape: frame,
+        },
+        { signal: options.signal },
+      );
+      return result.planes;
+    }),
+  );
+  const total = parts.reduce((n, p) => n + (p[0]?.length ?? 0), 0);
+  return (parts[0] ?? []).map((_, c) => {
+    const out = new Float32Array(total);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part[c], at);
+      at += part[c].length;
+    }
+    return out;
+  });
+}
+
+export async function adaptToFrame(options: AdaptFrameOptions): Promise<AdaptedFrame> {
+  const started = performance.now();
+  const { model, modelKey, choice, normalize } = options;
+  if (choice === 'off' || !isAdaptable(model)) {
+    const result = adaptClassifier(model, new Float64Array(0), 0, choice === 'off' ? 'off' : choice);
+    return { model, modelKey, normalize, result, seconds: 0 };
+  }
+  const planes = await windowFeatures(options);
+  const roles = volumeFeatureRoles(options.spec, options.source.info.channels);
+  const output = await options.pool.run(
+    'adaptModel',
+    { model, planes, choice, classNames: options.classNames, roles },
+    { transfer: planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
+  );
+  const result = adaptedResult(model, output);
+  const unchanged = result.model === model && !result.intensity;
+  const transfer = result.intensity;
+  return {
+    model: result.model,
+    modelKey: unchanged
+      ? modelKey
+      : `${modelKey}:${createHash('sha256')
+          .update(JSON.stringify([result.model, result.intensity]))
+          .digest('hex')
+          .slice(0, 16)}`,
+    normalize: transfer ? (image) => applyIntensityTransfer(normalize(image), transfer) : normalize,
+    result,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
