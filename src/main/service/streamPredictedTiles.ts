@@ -10,7 +10,12 @@ import type { RectPrediction } from './TilePredictor.js';
 import { clipRect, forEachLimited, quantize } from './tileHelpers.js';
 
 /** Progress for a prediction is reported once it has run this long (a cached-feature update never shows one). */
-const PROGRESS_AFTER_MS = 1000;
+export const PROGRESS_AFTER_MS = 1000;
+/**
+ * ...and then at most this often, plus the last tile: each report repaints the window's progress bar, a
+ * whole frame on a machine without a GPU, which a busy machine's tiles (hundreds of ms each) paid per tile.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
 
 export interface TileStream {
   readonly image: OpenImage;
@@ -35,6 +40,7 @@ export async function streamPredictedTiles(
 ): Promise<void> {
   const { image } = stream;
   const stride = request.stride ?? 1;
+  let lastProgress = -Infinity;
   await forEachLimited(request.tiles, stream.concurrency, signal, async (tile) => {
     const rect = clipRect(tile, image.info.width, image.info.height);
     const { probabilities, unexplained } = await stream.predict(rect, stride);
@@ -54,7 +60,11 @@ export async function streamPredictedTiles(
     });
     delivered.count++;
     // Only slow requests (features still being computed) are worth a progress bar.
-    if (performance.now() - stream.started > PROGRESS_AFTER_MS) {
+    const now = performance.now();
+    const isLast = delivered.count === request.tiles.length;
+    const isDue = now - lastProgress >= PROGRESS_INTERVAL_MS || (isLast && lastProgress > -Infinity);
+    if (now - stream.started > PROGRESS_AFTER_MS && isDue) {
+      lastProgress = now;
       stream.onProgress({
         requestId: request.requestId,
         task: 'Predicting tiles',
