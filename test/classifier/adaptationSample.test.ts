@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ADAPTATION_WINDOW_COUNT,
   ADAPTATION_WINDOW_SIZE,
+  ADAPTATION_WORK_SHARE,
 } from '../../src/core/classifier/adaptation/adaptationConstants.js';
 import { sampleFeatureRows, sampleWindows } from '../../src/core/classifier/adaptation/samplePixels.js';
 
@@ -25,15 +26,17 @@ describe('the adaptation sample', () => {
     ]);
   });
 
-  it('computes features of a small image whole when its halo makes the windows cost more', () => {
+  it('takes fewer windows on a small image, whose halos would cost more than its own features', () => {
     const halo = 38;
-    // 512²: the whole image with its halo (588²) costs less than the windows with theirs.
-    expect(sampleWindows(512, 512, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE, halo)).toEqual([
-      { x: 0, y: 0, width: 512, height: 512 },
-    ]);
-    expect(
-      sampleWindows(2048, 2048, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE, halo).length,
-    ).toBeGreaterThanOrEqual(ADAPTATION_WINDOW_COUNT);
+    const work = (rects: { width: number; height: number }[]) =>
+      rects.reduce((s, r) => s + (r.width + 2 * halo) * (r.height + 2 * halo), 0);
+    for (const side of [512, 1024, 4096]) {
+      const windows = sampleWindows(side, side, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE, halo);
+      expect(work(windows)).toBeLessThanOrEqual(
+        ADAPTATION_WORK_SHARE * (side + 2 * halo) ** 2 + (ADAPTATION_WINDOW_SIZE + 2 * halo) ** 2,
+      );
+      expect(windows.length).toBeGreaterThanOrEqual(side >= 4096 ? ADAPTATION_WINDOW_COUNT : 4);
+    }
   });
 
   it('draws each pixel at most once, the same pixels for the same seed', () => {

@@ -54,6 +54,13 @@ export const ADAPTATION_SAMPLE_PIXELS = 24000;
 export const ADAPTATION_WINDOW_COUNT = 25;
 export const ADAPTATION_WINDOW_SIZE = 96;
 
+/**
+ * The windows' feature work (halos included) is at most this share of the whole image's, so adaptation
+ * adds at most about a third to predicting it (prediction's own tiles recompute their halos too): 25
+ * windows with halos on a 512² image would cost twice its own features (auto/off 2.4 per ISBI image).
+ */
+export const ADAPTATION_WORK_SHARE = 0.5;
+
 /** Seed of the pixel sample: the same image gets the same adaptation on every run. */
 export const ADAPTATION_SEED = 1;
 

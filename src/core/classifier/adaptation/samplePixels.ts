@@ -4,6 +4,7 @@
  * features are computed only to draw that sample.
  */
 import { SeededRandom } from '../../random.js';
+import { ADAPTATION_WORK_SHARE } from './adaptationConstants.js';
 import type { Rect } from '../../tiling.js';
 
 /** Up to `count` rows (n × planes.length, Float64) drawn without replacement from planes of pixelCount. */
@@ -32,9 +33,10 @@ export function sampleFeatureRows(
 
 /**
  * About `wanted` windows of windowSize² pixels to compute features on for the sample: a regular grid of
- * windows centred in equal cells, so the middle and the edges are seen alike — or the whole image when it
- * holds no more pixels than they would, or when its features (each side grown by the feature halo
- * `haloPx`) cost no more than the windows' with their halos (a 512² image: 588² against 25 × 172²).
+ * windows centred in equal cells, so the middle and the edges are seen alike. Their feature work (each
+ * side grown by the feature halo `haloPx`) is held to ADAPTATION_WORK_SHARE of the whole image's, so a
+ * small image gets fewer windows (a 512² image: 5 of 96², not 25); an image no larger than the windows is
+ * sampled whole.
  */
 export function sampleWindows(
   width: number,
@@ -43,15 +45,14 @@ export function sampleWindows(
   windowSize: number,
   haloPx = 0,
 ): Rect[] {
+  if (width * height <= wanted * windowSize * windowSize) return [{ x: 0, y: 0, width, height }];
   const wholeWork = (width + 2 * haloPx) * (height + 2 * haloPx);
-  const windowsWork = wanted * (windowSize + 2 * haloPx) ** 2;
-  if (width * height <= wanted * windowSize * windowSize || wholeWork <= windowsWork) {
-    return [{ x: 0, y: 0, width, height }];
-  }
+  const affordable = Math.floor((ADAPTATION_WORK_SHARE * wholeWork) / (windowSize + 2 * haloPx) ** 2);
+  const count = Math.max(1, Math.min(wanted, affordable));
   const w = Math.min(windowSize, width);
   const h = Math.min(windowSize, height);
-  const cols = Math.max(1, Math.min(Math.floor(width / w), Math.round(Math.sqrt((wanted * width) / height))));
-  const rowsOfWindows = Math.max(1, Math.min(Math.floor(height / h), Math.ceil(wanted / cols)));
+  const cols = Math.max(1, Math.min(Math.floor(width / w), Math.round(Math.sqrt((count * width) / height))));
+  const rowsOfWindows = Math.max(1, Math.min(Math.floor(height / h), Math.ceil(count / cols)));
   const rects: Rect[] = [];
   for (let j = 0; j < rowsOfWindows; j++) {
     for (let i = 0; i < cols; i++) {
