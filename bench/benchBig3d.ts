@@ -1,5 +1,5 @@
 /**
- * `npm run bench:big3d [-- WIDTHxHEIGHTxDEPTH [THREADS]]`: a whole z-stack (default 2048 × 2048 × 200,
+ * `npm run bench:big3d [-- WIDTHxHEIGHTxDEPTH [THREADS [TRAIN ARGS…]]]`: a whole z-stack (default 2048 × 2048 × 200,
  * 16-bit) classified with 3-D features (`default` preset, 61 channels) as a user runs it: the bench writes
  * the stack and a label stack (labels on three planes) to /tmp plane by plane, `mixel train --dims 3d`
  * trains on their top-left 512 × 512 crop (all of a smaller stack), `mixel predict --adapt off` streams
@@ -187,25 +187,37 @@ async function run(args: string[]): Promise<{ seconds: number; peakRssMb: number
   return { seconds, peakRssMb: summary.peakRssMb, sampledPeakMb };
 }
 
-/** Share of object pixels of plane z whose predicted class is the true one. */
-async function planeAccuracy(segmentation: string, size: StackSize, z: number): Promise<number> {
+/**
+ * Share of object pixels of plane z whose predicted class is the true one, and where each true class's
+ * pixels went (rows: background, sphere, rod; columns: predicted background, sphere, rod).
+ */
+async function planeAccuracy(
+  segmentation: string,
+  size: StackSize,
+  z: number,
+): Promise<{ accuracy: number; confusion: number[][] }> {
   const source = await openImage(segmentation);
   const { width, height } = size;
   const predicted = (await source.readRegion({ x: 0, y: 0, width, height }, z)).channels[0];
   const { truth } = makePlane(size, z, 1);
+  const confusion = [0, 1, 2].map(() => [0, 0, 0]);
   let right = 0;
   let total = 0;
   for (let i = 0; i < truth.length; i++) {
+    const p = predicted[i];
+    if (p >= BACKGROUND && p <= ROD) confusion[truth[i] - 1][p - 1]++;
     if (truth[i] === BACKGROUND) continue;
     total++;
-    if (predicted[i] === truth[i]) right++;
+    if (p === truth[i]) right++;
   }
-  return right / Math.max(1, total);
+  return { accuracy: right / Math.max(1, total), confusion };
 }
 
 async function main(): Promise<void> {
   const [width, height, depth] = (process.argv[2] ?? '2048x2048x200').split('x').map(Number);
   const threads = Number(process.argv[3] ?? 2);
+  // Further arguments go to mixel train (e.g. --semi-supervised off).
+  const trainArgs = process.argv.slice(4);
   if (![width, height, depth].every((n) => Number.isInteger(n) && n > 0) || depth < 40) {
     throw new RangeError(
       `give WIDTHxHEIGHTxDEPTH with depth ≥ 40 (σ = 10 needs 36 planes), got ${process.argv[2]}`,
@@ -234,6 +246,7 @@ async function main(): Promise<void> {
       'train',
       ...['--image', training.image, '--labels', training.labels, '--dims', '3d'],
       ...['--threads', String(threads), '--classes', 'background,sphere,rod', '--out', project],
+      ...trainArgs,
     ]);
     console.log(
       `train on ${crop.width} × ${crop.height} × ${depth} (labels on planes ${labelledPlanes(depth).join(', ')}): ${train.seconds.toFixed(1)} s, peak RSS ${train.peakRssMb} MB (sampled ${train.sampledPeakMb} MB)`,
@@ -248,7 +261,17 @@ async function main(): Promise<void> {
     ]);
     const mvoxPerSecond = voxels / 1e6 / predict.seconds;
     const segmentation = join(dir, 'volume_Simple Segmentation.tif');
-    const accuracy = await planeAccuracy(segmentation, size, Math.floor(depth / 2) + 3);
+    const { accuracy, confusion } = await planeAccuracy(segmentation, size, Math.floor(depth / 2) + 3);
+    const shares = (row: number[]) => {
+      const n = Math.max(
+        1,
+        row.reduce((a, b) => a + b, 0),
+      );
+      return row.map((c) => `${((100 * c) / n).toFixed(0)} %`).join(' / ');
+    };
+    console.log(
+      `  predicted background / sphere / rod: of background ${shares(confusion[0])}, of spheres ${shares(confusion[1])}, of rods ${shares(confusion[2])}`,
+    );
     console.log(
       `predict: ${predict.seconds.toFixed(1)} s, ${mvoxPerSecond.toFixed(3)} Mvoxel/s, peak RSS ${predict.peakRssMb} MB (sampled ${predict.sampledPeakMb} MB; goal < 2048); ` +
         `object pixels right on plane ${Math.floor(depth / 2) + 3}: ${(100 * accuracy).toFixed(1)} %`,
@@ -270,6 +293,7 @@ async function main(): Promise<void> {
         predict,
         mvoxPerSecond,
         accuracy,
+        confusion,
       }),
     );
   } finally {
