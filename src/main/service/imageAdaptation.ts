@@ -2,9 +2,9 @@
  * The window's per-image adaptation: an image without any label (one the model was not trained on) is
  * predicted with the live model adapted to it (adaptClassifier, 'auto'), as `mixel predict` does; an
  * image with labels is predicted with the live model itself. The adapted model is computed once per
- * image and live model (features of a grid of small windows, a seeded sample of their pixels, the fit on
- * the worker pool: job 'adaptModel') and kept until the model is replaced; the live model and the project
- * are not changed.
+ * image and live model (features of a grid of windows, their work bounded by the image's own; a seeded
+ * sample of their pixels; the fit on the worker pool: job 'adaptModel') and kept until the model is
+ * replaced; the live model and the project are not changed.
  */
 import { concatArrays } from '../../core/concatArrays.js';
 import {
@@ -57,7 +57,13 @@ export class ImageAdaptation {
     features: FeatureMatrix,
   ): Promise<TrainedModel> {
     const { width, height } = image.pixels;
-    const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE);
+    const windows = sampleWindows(
+      width,
+      height,
+      ADAPTATION_WINDOW_COUNT,
+      ADAPTATION_WINDOW_SIZE,
+      this.engine.haloPx(features),
+    );
     const parts = await Promise.all(
       windows.map((rect) => this.engine.computeTileFeatures(image.pixels, rect, features)),
     );
