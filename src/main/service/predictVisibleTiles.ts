@@ -67,8 +67,10 @@ export async function predictVisibleTiles(
       signal,
       delivered,
     );
-    // The full-resolution request follows a preview: its fit starts now, while the window paints this.
-    if (isPreview && request.retrain) project.live.prefetchDisplayFit((s, level) => project.train(s, level));
+    // The full-resolution request follows a preview: its fit starts while the window paints this one,
+    // once this result is on its way (started at once, the fit's sample collection delayed the result).
+    if (isPreview && request.retrain)
+      setImmediate(() => project.live.prefetchDisplayFit((s, level) => project.train(s, level)));
     return result(false);
   } catch (err) {
     if (signal.aborted) return result(true);
