@@ -9,7 +9,7 @@ import type { AdaptationChoice } from '../../src/core/classifier/adaptation/adap
 import type { FittedClassifier } from '../../src/core/classifier/PixelClassifier.js';
 import type { NormalizationSettings } from '../../src/core/project/Project.js';
 import { WorkerPool } from '../../src/main/engine/WorkerPool.js';
-import type { AdaptedFrame } from '../../src/main/volume/adaptVolume.js';
+import { volumeAdaptationWindows, type AdaptedFrame } from '../../src/main/volume/adaptVolume.js';
 import { predictVolume } from '../../src/main/volume/predictVolume.js';
 import { trainVolumeClassifier } from '../../src/main/volume/trainVolumes.js';
 import {
@@ -105,4 +105,21 @@ describe('adaptation of a 3-D model to each frame it predicts', () => {
     expect(off.adapted[0].result.applied).toBe('none');
     for (let p = 0; p < asTrained.planes.length; p++) expect(off.planes[p]).toEqual(asTrained.planes[p]);
   }, 120_000);
+
+  it('keeps its windows feature work within half the frame own (a few windows on a thin stack, 25 on a big one)', () => {
+    const halo: [number, number, number] = [38, 38, 38];
+    const work = (frame: { depth: number; height: number; width: number }) =>
+      volumeAdaptationWindows(frame, halo).reduce(
+        (n, w) =>
+          n +
+          Math.min(frame.depth, 77) *
+            Math.min(frame.height, w.height + 76) *
+            Math.min(frame.width, w.width + 76),
+        0,
+      );
+    const thin = { depth: 40, height: 512, width: 512 };
+    expect(work(thin)).toBeLessThanOrEqual(0.5 * 40 * 512 * 512);
+    expect(volumeAdaptationWindows(thin, halo).length).toBeGreaterThanOrEqual(1);
+    expect(volumeAdaptationWindows({ depth: 200, height: 2048, width: 2048 }, halo)).toHaveLength(25);
+  });
 });

@@ -11,6 +11,7 @@ import { adaptClassifier, type AdaptationResult } from '../../core/classifier/ad
 import {
   ADAPTATION_WINDOW_COUNT,
   ADAPTATION_WINDOW_SIZE,
+  ADAPTATION_WORK_SHARE,
   type AdaptationChoice,
 } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
@@ -19,7 +20,8 @@ import { applyIntensityTransfer } from '../../core/classifier/adaptation/intensi
 import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import { cellChannelCount3d, isScaleIn2d } from '../../core/features3d/featureLayout3d.js';
-import { growBox } from '../../core/features3d/volume3d.js';
+import { boxVoxels, growBox, type Shape3 } from '../../core/features3d/volume3d.js';
+import type { Rect } from '../../core/tiling.js';
 import { FEATURE_CHANNEL_COUNTS, selectedFeatures } from '../../core/features/selection.js';
 import { adaptedResult } from '../engine/jobs/adaptModelJob.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
@@ -75,12 +77,29 @@ export function volumeFeatureRoles(spec: VolumeFeatureSpec, channels: number): F
   return widened.map((role) => ({ ...role, reference: index3d.get(role.reference) as number }));
 }
 
+/**
+ * The sample windows of a frame (in-plane rectangles; window i lies on its own plane): up to
+ * ADAPTATION_WINDOW_COUNT, fewer when their feature work — each window one plane deep, grown by the halo
+ * in z, y and x — would pass ADAPTATION_WORK_SHARE of the frame's own voxels (a 512 × 512 × 40 stack: the
+ * z halo spans the whole frame, so a few windows, not 25).
+ */
+export function volumeAdaptationWindows(frame: Shape3, halo: readonly [number, number, number]): Rect[] {
+  const grown = (n: number, h: number, size: number) => Math.min(n, size + 2 * h);
+  const windowWork =
+    grown(frame.depth, halo[0], 1) *
+    grown(frame.height, halo[1], ADAPTATION_WINDOW_SIZE) *
+    grown(frame.width, halo[2], ADAPTATION_WINDOW_SIZE);
+  const affordable = Math.floor((ADAPTATION_WORK_SHARE * boxVoxels(frame)) / windowWork);
+  const count = Math.max(1, Math.min(ADAPTATION_WINDOW_COUNT, affordable));
+  return sampleWindows(frame.width, frame.height, count, ADAPTATION_WINDOW_SIZE);
+}
+
 /** The sample windows' core features (one plane per feature channel, window after window). */
 async function windowFeatures(options: AdaptFrameOptions): Promise<Float32Array[]> {
   const { source, layout, t, spec, pool } = options;
   const { width, height } = source.info;
   const frame = { depth: layout.zSize, height, width };
-  const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE);
+  const windows = volumeAdaptationWindows(frame, spec.halo);
   const parts = await Promise.all(
     windows.map(async (rect, i) => {
       const z = Math.floor(((i + 0.5) * layout.zSize) / windows.length);
