@@ -14,7 +14,7 @@ import {
   type AdaptationChoice,
 } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
-import { featureRoles } from '../../core/classifier/adaptation/featureRoles.js';
+import { featureRoles, type FeatureRole } from '../../core/classifier/adaptation/featureRoles.js';
 import {
   applyIntensityTransfer,
   type IntensityTransfer,
@@ -28,20 +28,24 @@ import { growRect } from '../../core/tiling.js';
 import { adaptedResult } from '../engine/jobs/adaptModelJob.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 
-export interface AdaptPlaneOptions {
-  readonly source: ImageSource;
-  readonly plane: number;
+/** What any adaptation needs, a plane's or a volume frame's. */
+export interface AdaptationRequest {
   /** The same normalization prediction applies. */
   readonly normalize: (image: PlanarImage) => PlanarImage;
   readonly model: FittedClassifier;
   readonly modelKey: string;
-  readonly selection: FeatureSelection;
-  readonly convention: FeatureConvention;
-  readonly haloPx: number;
   readonly pool: WorkerPool;
   readonly choice: AdaptationChoice;
   readonly classNames: readonly string[];
   readonly signal?: AbortSignal;
+}
+
+export interface AdaptPlaneOptions extends AdaptationRequest {
+  readonly source: ImageSource;
+  readonly plane: number;
+  readonly selection: FeatureSelection;
+  readonly convention: FeatureConvention;
+  readonly haloPx: number;
 }
 
 export interface AdaptedPlane {
@@ -55,14 +59,30 @@ export interface AdaptedPlane {
 
 export async function adaptToPlane(options: AdaptPlaneOptions): Promise<AdaptedPlane> {
   const started = performance.now();
-  const { model, modelKey, choice } = options;
-  if (choice === 'off' || !isAdaptable(model)) {
-    const result = adaptClassifier(model, new Float64Array(0), 0, choice === 'off' ? 'off' : choice);
-    return { model, modelKey, normalize: options.normalize, result, seconds: 0 };
-  }
+  if (options.choice === 'off' || !isAdaptable(options.model)) return unadapted(options);
   const planes = await windowFeatures(options);
   const roles = featureRoles(options.selection, options.source.info.channels);
-  // The fit runs on the pool (job 'adaptModel'), so this thread stays free for other images' work.
+  return adaptFromSample(options, planes, roles, started);
+}
+
+/** What prediction uses when nothing is adapted: the model, its key and the project's normalization. */
+export function unadapted(options: AdaptationRequest): AdaptedPlane {
+  const { model, modelKey, choice, normalize } = options;
+  const result = adaptClassifier(model, new Float64Array(0), 0, choice === 'off' ? 'off' : choice);
+  return { model, modelKey, normalize, result, seconds: 0 };
+}
+
+/**
+ * adaptClassifier's choice on the sample windows' feature planes (2-D or 3-D), run on the pool (job
+ * 'adaptModel') so this thread stays free for other images' work; an adapted model gets its own cache key.
+ */
+export async function adaptFromSample(
+  options: AdaptationRequest,
+  planes: Float32Array[],
+  roles: readonly FeatureRole[] | null,
+  started: number,
+): Promise<AdaptedPlane> {
+  const { model, modelKey, choice } = options;
   const output = await options.pool.run(
     'adaptModel',
     { model, planes, choice, classNames: options.classNames, roles },

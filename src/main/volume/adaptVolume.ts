@@ -6,54 +6,40 @@
  * model is not changed: an adapted copy with its own cache key comes back, or the model itself, and the
  * normalization to predict the frame with (the project's, then the intensity transfer when chosen).
  */
-import { createHash } from 'node:crypto';
-import { adaptClassifier, type AdaptationResult } from '../../core/classifier/adaptation/adaptClassifier.js';
 import {
   ADAPTATION_WINDOW_COUNT,
   ADAPTATION_WINDOW_SIZE,
   ADAPTATION_WORK_SHARE,
-  type AdaptationChoice,
 } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
 import { featureRoles, type FeatureRole } from '../../core/classifier/adaptation/featureRoles.js';
-import { applyIntensityTransfer } from '../../core/classifier/adaptation/intensityTransfer.js';
 import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
-import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import { cellChannelCount3d, isScaleIn2d } from '../../core/features3d/featureLayout3d.js';
 import { boxVoxels, growBox, type Shape3 } from '../../core/features3d/volume3d.js';
 import type { Rect } from '../../core/tiling.js';
 import { FEATURE_CHANNEL_COUNTS, selectedFeatures } from '../../core/features/selection.js';
-import { adaptedResult } from '../engine/jobs/adaptModelJob.js';
-import type { WorkerPool } from '../engine/WorkerPool.js';
+import {
+  adaptFromSample,
+  unadapted,
+  type AdaptationRequest,
+  type AdaptedPlane,
+} from '../batch/adaptToImage.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
 import { relativeBox } from './volumeBlocks.js';
 import type { VolumeFeatureSpec } from './volumeFeatureSpec.js';
-import { readVolumeBox, type Normalize, type StackLayout } from './volumeFrames.js';
+import { readVolumeBox, type StackLayout } from './volumeFrames.js';
 
-export interface AdaptFrameOptions {
+/** options.normalize is the frame's normalization as prediction applies it, with its feature offsets. */
+export interface AdaptFrameOptions extends AdaptationRequest {
   readonly source: OpenedImage;
   readonly layout: StackLayout;
   readonly t: number;
-  /** The frame's normalization and feature offsets, as prediction applies them. */
-  readonly normalize: Normalize;
   readonly offsets: readonly number[];
   readonly spec: VolumeFeatureSpec;
-  readonly model: FittedClassifier;
-  readonly modelKey: string;
-  readonly pool: WorkerPool;
-  readonly choice: AdaptationChoice;
-  readonly classNames: readonly string[];
-  readonly signal?: AbortSignal;
 }
 
-export interface AdaptedFrame {
-  readonly model: FittedClassifier;
-  readonly modelKey: string;
-  /** options.normalize, followed by the intensity transfer when one was chosen. */
-  readonly normalize: Normalize;
-  readonly result: AdaptationResult;
-  readonly seconds: number;
-}
+/** normalize: options.normalize, followed by the intensity transfer when one was chosen. */
+export type AdaptedFrame = AdaptedPlane;
 
 /**
  * How each 3-D feature channel follows the image's intensity: the 2-D bank's roles (featureRoles.ts) for
@@ -137,31 +123,8 @@ async function windowFeatures(options: AdaptFrameOptions): Promise<Float32Array[
 
 export async function adaptToFrame(options: AdaptFrameOptions): Promise<AdaptedFrame> {
   const started = performance.now();
-  const { model, modelKey, choice, normalize } = options;
-  if (choice === 'off' || !isAdaptable(model)) {
-    const result = adaptClassifier(model, new Float64Array(0), 0, choice === 'off' ? 'off' : choice);
-    return { model, modelKey, normalize, result, seconds: 0 };
-  }
+  if (options.choice === 'off' || !isAdaptable(options.model)) return unadapted(options);
   const planes = await windowFeatures(options);
   const roles = volumeFeatureRoles(options.spec, options.source.info.channels);
-  const output = await options.pool.run(
-    'adaptModel',
-    { model, planes, choice, classNames: options.classNames, roles },
-    { transfer: planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
-  );
-  const result = adaptedResult(model, output);
-  const unchanged = result.model === model && !result.intensity;
-  const transfer = result.intensity;
-  return {
-    model: result.model,
-    modelKey: unchanged
-      ? modelKey
-      : `${modelKey}:${createHash('sha256')
-          .update(JSON.stringify([result.model, result.intensity]))
-          .digest('hex')
-          .slice(0, 16)}`,
-    normalize: transfer ? (image) => applyIntensityTransfer(normalize(image), transfer) : normalize,
-    result,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return adaptFromSample(options, planes, roles, started);
 }
