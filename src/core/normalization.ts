@@ -20,6 +20,12 @@ export const WHOLE_IMAGE_SAMPLE_PIXELS = 4096 * 4096;
 /** 16 tiles of 512² = 4 M samples: percentile error well below one grey level for 0.1/99.9 %. */
 export const SAMPLE_TILE_COUNT = 16;
 export const SAMPLE_TILE_SIZE = 512;
+/**
+ * Planes sampled, evenly spaced through z, for the percentile range of a stack's frame (measureFrameRange),
+ * so a stack whose planes differ (a dark middle plane, bleaching along z) is normalized by its whole frame
+ * and all its planes alike, in the window and on the command line, in 2-D and 3-D.
+ */
+export const NORMALIZATION_SAMPLE_PLANES = 8;
 
 /** Regions to measure: the whole image when small, else a regular 4 × 4 grid of tiles spread over it. */
 export function percentileSampleRects(width: number, height: number): Rect[] {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALIZATION } from '../../src/core/project/Project.js';
 import { percentiles } from '../../src/core/normalization.js';
-import { frameNormalizer, measureFrameRange, stackLayout } from '../../src/main/volume/volumeFrames.js';
+import { frameNormalizer, frameRange, stackLayout } from '../../src/main/volume/volumeFrames.js';
 import { makeSpheresAndRods, memoryStack } from './volumeFixtures.js';
 
 describe('the normalization range of a stack frame', () => {
@@ -37,7 +37,7 @@ describe('the normalization range of a stack frame', () => {
         return part;
       },
     };
-    const range = await measureFrameRange(counting, stackLayout(source), 0, DEFAULT_NORMALIZATION);
+    const range = await frameRange(counting, stackLayout(source), 0, DEFAULT_NORMALIZATION);
     expect(range.high[0]).toBeGreaterThan(range.low[0]);
     expect(read).toBe(8 * 64 * 64);
   });

@@ -13,7 +13,7 @@ import type { Project } from '../../core/project/Project.js';
 import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { openImage, type OpenedImage } from '../io/openImage.js';
-import { measureChannelRange } from '../io/imageStatistics.js';
+import { planeFrameRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
 import { classFileSuffix } from '../../core/export/exportNames.js';
 import { stackOutputLayout } from './stackOutputs.js';
@@ -330,7 +330,7 @@ async function predictOnePlane(
   const range =
     project.normalization.mode === 'none'
       ? undefined
-      : await measureChannelRange(source, project.normalization, plane);
+      : await planeFrameRange(source, axisSize(source.metadata, 'z'), plane, project.normalization);
   const normalize = (image: PlanarImage) => normalizeForFeatures(image, project.normalization, range);
   // The project's model adapted to this plane (or itself); the project is not changed.
   const adapted = await adaptToPlane({

@@ -24,7 +24,8 @@ import { trainClassifier, type TrainingInput, type TrainingProgress } from '../c
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { ImageReadError } from '../io/ImageReadError.js';
-import { measureChannelRange } from '../io/imageStatistics.js';
+import { measureChannelRange, planeFrameRange } from '../io/imageStatistics.js';
+import { axisSize } from '../../core/imageMetadata.js';
 import { openImage } from '../io/openImage.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
 import { trainVolumeClassifier } from '../volume/trainVolumes.js';
@@ -167,7 +168,7 @@ async function trainPlanes(options: TrainProjectOptions, loaded: readonly Loaded
       const range =
         options.normalization.mode === 'none'
           ? undefined
-          : await measureChannelRange(source, options.normalization, plane);
+          : await planeFrameRange(source, axisSize(source.metadata, 'z'), plane, options.normalization);
       const normalized = normalizeForFeatures(image, options.normalization, range);
       assertFeatureInput(pair.image, normalized, TRAIN_RANGE_REMEDY[options.normalization.mode]);
       inputs.push({ image: normalized, labels });

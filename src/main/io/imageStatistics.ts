@@ -2,8 +2,13 @@
  * Statistics read from an ImageSource band by band, so they work on images larger than memory: the value
  * range for `mixel info`, the non-finite check for float data, and the percentile sample for normalization.
  */
+import { concatArrays } from '../../core/concatArrays.js';
 import type { ImageSource, ValueRange } from '../../core/imageSource.js';
-import { channelRangeOf, percentileSampleRects } from '../../core/normalization.js';
+import {
+  channelRangeOf,
+  NORMALIZATION_SAMPLE_PLANES,
+  percentileSampleRects,
+} from '../../core/normalization.js';
 import type { ChannelRange, NormalizationSettings } from '../../core/project/Project.js';
 import { ImageReadError } from './ImageReadError.js';
 
@@ -49,27 +54,80 @@ export async function scanImage(source: ImageSource): Promise<ImageStatistics> {
 }
 
 /** Per-channel normalization range of one plane from a sample of tiles; refuses NaN in the sample. */
-export async function measureChannelRange(
+export function measureChannelRange(
   source: ImageSource,
   settings: NormalizationSettings,
   plane = 0,
 ): Promise<ChannelRange> {
-  const rects = percentileSampleRects(source.info.width, source.info.height);
-  const parts: Float32Array[][] = [];
-  for (const rect of rects) parts.push((await source.readRegion(rect, plane)).channels);
-  const samples = parts[0].map((_, c) => {
-    const total = parts.reduce((n, p) => n + p[c].length, 0);
-    const joined = new Float32Array(total);
-    let offset = 0;
-    for (const p of parts) {
-      joined.set(p[c], offset);
-      offset += p[c].length;
+  return measureFrameRange(source, 1, plane, settings);
+}
+
+/** What a frame's range is measured from: an image file, or the window's planes of an open image. */
+export interface RangeSource {
+  readonly name: string;
+  readonly info: Pick<ImageSource['info'], 'width' | 'height' | 'channels'>;
+  readRegion: ImageSource['readRegion'];
+}
+
+/** Frame ranges already measured, per source: every plane of a frame asks for the same one. */
+const measuredFrames = new WeakMap<RangeSource, Map<string, Promise<ChannelRange>>>();
+
+/**
+ * The range plane `plane` of a stack (flat index t · zSize + z) is normalized with: its t frame's, so all
+ * planes of a z-stack are scaled alike — as the window does, and as 3-D features need.
+ */
+export function planeFrameRange(
+  source: RangeSource,
+  zSize: number,
+  plane: number,
+  settings: NormalizationSettings,
+): Promise<ChannelRange> {
+  const t = Math.floor(plane / zSize);
+  let frames = measuredFrames.get(source);
+  if (!frames) measuredFrames.set(source, (frames = new Map()));
+  const key = JSON.stringify([zSize, t, settings]);
+  let range = frames.get(key);
+  if (!range) {
+    range = measureFrameRange(source, zSize, t, settings);
+    frames.set(key, range);
+    range.catch(() => frames.delete(key));
+  }
+  return range;
+}
+
+/**
+ * The percentile range of frame `t`, measured over the whole frame: the normalization's sample rectangles
+ * (percentileSampleRects) on NORMALIZATION_SAMPLE_PLANES planes spread evenly through z, each plane giving
+ * every k-th value (k = planes sampled, a different phase per plane), so the frame's sample is no larger
+ * than one plane's. A dark or empty plane in the middle of the stack then no longer sets the range of all.
+ */
+export async function measureFrameRange(
+  source: RangeSource,
+  zSize: number,
+  t: number,
+  settings: NormalizationSettings,
+): Promise<ChannelRange> {
+  const { width, height, channels } = source.info;
+  const count = Math.min(NORMALIZATION_SAMPLE_PLANES, zSize);
+  const rects = percentileSampleRects(width, height);
+  const samples = Array.from({ length: channels }, () => [] as Float32Array[]);
+  for (let k = 0; k < count; k++) {
+    const z = Math.floor(((k + 0.5) * zSize) / count);
+    for (const rect of rects) {
+      const part = await source.readRegion(rect, t * zSize + z);
+      part.channels.forEach((values, c) => {
+        const picked = new Float32Array(Math.max(0, Math.ceil((values.length - (k % count)) / count)));
+        for (let i = k % count, j = 0; i < values.length; i += count, j++) {
+          const v = values[i];
+          if (v - v !== 0) throw new ImageReadError(source.name, 'contains NaN or infinite values');
+          picked[j] = v;
+        }
+        samples[c].push(picked);
+      });
     }
-    for (let i = 0; i < joined.length; i++) {
-      if (joined[i] - joined[i] !== 0)
-        throw new ImageReadError(source.name, 'contains NaN or infinite values');
-    }
-    return joined;
-  });
-  return channelRangeOf(samples, settings);
+  }
+  return channelRangeOf(
+    samples.map((parts) => concatArrays(Float32Array, parts)),
+    settings,
+  );
 }

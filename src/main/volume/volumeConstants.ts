@@ -32,12 +32,5 @@ export const VOLUME_CROSS_VALIDATION_BLOCK = 64;
 /** Blocks of a y band classified at once during prediction: one band computing while the next is read. */
 export const VOLUME_BANDS_IN_FLIGHT = 2;
 
-/**
- * Planes sampled, evenly spaced through z, for a frame's percentile normalization range (volumeFrames.ts):
- * as many as for its feature offsets, so a stack whose planes differ (a dark middle plane, bleaching along z)
- * is normalized by its whole frame.
- */
-export const NORMALIZATION_SAMPLE_PLANES = 8;
-
 /** Planes read to estimate a frame's feature offset (featureOffset.ts): evenly spaced through z. */
 export const OFFSET_SAMPLE_PLANES = 8;

@@ -6,13 +6,13 @@
 import { featureOffsets } from '../../core/features/featureOffset.js';
 import type { Box, Volume } from '../../core/features3d/volume3d.js';
 import type { PlanarImage } from '../../core/image.js';
-import { channelRangeOf, normalizeForFeatures, percentileSampleRects } from '../../core/normalization.js';
+import { normalizeForFeatures } from '../../core/normalization.js';
 import type { ChannelRange, NormalizationSettings } from '../../core/project/Project.js';
-import { ImageReadError } from '../io/ImageReadError.js';
+import { measureFrameRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
 import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
-import { NORMALIZATION_SAMPLE_PLANES, OFFSET_SAMPLE_PLANES } from './volumeConstants.js';
+import { OFFSET_SAMPLE_PLANES } from './volumeConstants.js';
 
 const VOLUME_RANGE_REMEDY =
   'rescale the stack like the training images (or clip its outliers if the project normalizes by percentiles)';
@@ -86,47 +86,14 @@ export async function frameFeatureOffsets(
   return featureOffsets(samples.map((s) => Float32Array.from(s)));
 }
 
-/**
- * The percentile range of frame `t`, measured over the whole frame: the normalization's sample rectangles
- * (percentileSampleRects) on NORMALIZATION_SAMPLE_PLANES planes spread evenly through z, each plane giving
- * every k-th value (k = planes sampled, a different phase per plane), so the frame's sample is no larger
- * than one plane's. A dark or empty plane in the middle of the stack then no longer sets the range of all.
- */
-export async function measureFrameRange(
+/** The percentile range of frame `t`, measured over the whole frame (measureFrameRange in imageStatistics.ts). */
+export function frameRange(
   source: OpenedImage,
   layout: StackLayout,
   t: number,
   settings: NormalizationSettings,
 ): Promise<ChannelRange> {
-  const { width, height, channels } = source.info;
-  const count = Math.min(NORMALIZATION_SAMPLE_PLANES, layout.zSize);
-  const rects = percentileSampleRects(width, height);
-  const samples = Array.from({ length: channels }, () => [] as Float32Array[]);
-  for (let k = 0; k < count; k++) {
-    const z = Math.floor(((k + 0.5) * layout.zSize) / count);
-    for (const rect of rects) {
-      const part = await source.readRegion(rect, planeIndex(layout, t, z));
-      part.channels.forEach((values, c) => {
-        const picked = new Float32Array(Math.max(0, Math.ceil((values.length - (k % count)) / count)));
-        for (let i = k % count, j = 0; i < values.length; i += count, j++) {
-          const v = values[i];
-          if (v - v !== 0) throw new ImageReadError(source.name, 'contains NaN or infinite values');
-          picked[j] = v;
-        }
-        samples[c].push(picked);
-      });
-    }
-  }
-  const joined = samples.map((parts) => {
-    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  });
-  return channelRangeOf(joined, settings);
+  return measureFrameRange(source, layout.zSize, t, settings);
 }
 
 /**
@@ -140,6 +107,6 @@ export async function frameNormalizer(
   settings: NormalizationSettings,
 ): Promise<Normalize> {
   if (settings.mode === 'none') return (image) => image;
-  const range = await measureFrameRange(source, layout, t, settings);
+  const range = await frameRange(source, layout, t, settings);
   return (image) => normalizeForFeatures(image, settings, range);
 }
