@@ -7,6 +7,7 @@
  * was chosen, so the features of the transferred image are computed exactly.
  */
 import { createHash } from 'node:crypto';
+import { concatArrays } from '../../core/concatArrays.js';
 import { adaptClassifier, type AdaptationResult } from '../../core/classifier/adaptation/adaptClassifier.js';
 import {
   ADAPTATION_WINDOW_COUNT,
@@ -137,15 +138,10 @@ async function windowFeatures(options: AdaptPlaneOptions): Promise<Float32Array[
       return result.planes;
     }),
   );
-  const total = parts.reduce((s, p) => s + (p[0]?.length ?? 0), 0);
-  const channels = parts[0]?.length ?? 0;
-  return Array.from({ length: channels }, (_, c) => {
-    const out = new Float32Array(total);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part[c], at);
-      at += part[c].length;
-    }
-    return out;
-  });
+  return (parts[0] ?? []).map((_, c) =>
+    concatArrays(
+      Float32Array,
+      parts.map((part) => part[c]),
+    ),
+  );
 }

@@ -14,6 +14,7 @@ import {
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
 import { featureRoles, type FeatureRole } from '../../core/classifier/adaptation/featureRoles.js';
 import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
+import { concatArrays } from '../../core/concatArrays.js';
 import { cellChannelCount3d, isScaleIn2d } from '../../core/features3d/featureLayout3d.js';
 import { boxVoxels, growBox, type Shape3 } from '../../core/features3d/volume3d.js';
 import type { Rect } from '../../core/tiling.js';
@@ -109,16 +110,12 @@ async function windowFeatures(options: AdaptFrameOptions): Promise<Float32Array[
       return result.planes;
     }),
   );
-  const total = parts.reduce((n, p) => n + (p[0]?.length ?? 0), 0);
-  return (parts[0] ?? []).map((_, c) => {
-    const out = new Float32Array(total);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part[c], at);
-      at += part[c].length;
-    }
-    return out;
-  });
+  return (parts[0] ?? []).map((_, c) =>
+    concatArrays(
+      Float32Array,
+      parts.map((part) => part[c]),
+    ),
+  );
 }
 
 export async function adaptToFrame(options: AdaptFrameOptions): Promise<AdaptedFrame> {
