@@ -7,6 +7,7 @@ import type { Backend } from '../transport/connectBackend.js';
 import { levelForScale, visibleTiles } from '../viewer/rendering.js';
 import { findImage, imageTiles, predictions, service, showError, showErrorUnlessRemoved } from './session.js';
 import { getApp, setApp } from './store.js';
+import { showActivity } from './statusLine.js';
 import { imageTileKey } from './tileCaches.js';
 import { TilePaints } from './tilePaints.js';
 
@@ -88,7 +89,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
     const requestId = nextRequestId++;
     currentPredictRequest = requestId;
     predictions.currentFrom = requestId;
-    setApp({ status: 'Training…' });
+    showActivity('Training…');
     try {
       const preview = await service().predictTiles({
         requestId,
@@ -102,9 +103,9 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       tilePaints.flush();
       if (requestId !== currentPredictRequest || preview.isCancelled) return;
       if (preview.hasModel)
-        setApp({
-          status: `Preview in ${Math.round(preview.totalMs)} ms (training ${Math.round(preview.trainMs)} ms); refining…`,
-        });
+        showActivity(
+          `Preview in ${Math.round(preview.totalMs)} ms (training ${Math.round(preview.trainMs)} ms); refining…`,
+        );
     } catch (err) {
       showErrorUnlessRemoved(err, image.id);
       return;
@@ -114,7 +115,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
   const requestId = nextRequestId++;
   currentPredictRequest = requestId;
   if (tiles.length === 0) return;
-  if (!retrain) setApp({ status: 'Predicting…' });
+  if (!retrain) showActivity('Predicting…');
   try {
     const result = await service().predictTiles({
       requestId,
@@ -131,18 +132,18 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       predictions.clear();
       setApp((s) => ({
         predictionVersion: s.predictionVersion + 1,
-        status: 'Paint labels for at least two classes to see predictions',
         project: s.project ? { ...s.project, hasModel: false } : s.project,
       }));
+      showActivity('Paint labels for at least two classes to see predictions');
       return;
     }
-    setApp((s) => ({
-      status: result.isCancelled
+    setApp((s) => ({ project: s.project ? { ...s.project, hasModel: true } : s.project }));
+    showActivity(
+      result.isCancelled
         ? 'Prediction cancelled'
         : `Updated ${result.tilesDone} tiles in ${Math.round(result.totalMs)} ms` +
-          (result.trainMs > 0 ? ` (training ${Math.round(result.trainMs)} ms)` : ''),
-      project: s.project ? { ...s.project, hasModel: true } : s.project,
-    }));
+            (result.trainMs > 0 ? ` (training ${Math.round(result.trainMs)} ms)` : ''),
+    );
   } catch (err) {
     showErrorUnlessRemoved(err, image.id);
   }

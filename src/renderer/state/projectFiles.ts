@@ -9,6 +9,7 @@ import { emptyStateHint } from './emptyStateHint.js';
 import { defaultDisplay, selectImage } from './imageView.js';
 import { host, imageTiles, labels, predictions, runAndShow, service } from './session.js';
 import { getApp, markEdited, setApp, type DisplaySettings } from './store.js';
+import { announce } from './statusLine.js';
 
 /** The project on screen is the one in its file (just opened, created or saved). */
 export function markSaved(editCount = getApp().editCount): void {
@@ -84,10 +85,8 @@ export async function saveProject(path?: string): Promise<boolean> {
   const saved = await runAndShow('Saving…', () => service().saveProject(path));
   if (!saved) return false;
   markSaved(editCount);
-  setApp((s) => ({
-    status: `Saved ${saved.path}`,
-    project: s.project ? { ...s.project, path: saved.path } : s.project,
-  }));
+  setApp((s) => ({ project: s.project ? { ...s.project, path: saved.path } : s.project }));
+  announce(`Saved ${saved.path}`);
   return true;
 }
 
@@ -115,7 +114,7 @@ async function imageAdded(image: ProjectImage): Promise<void> {
   setApp((s) => ({
     project: s.project ? { ...s.project, images: [...s.project.images, image] } : s.project,
     display: { ...s.display, [image.id]: defaultDisplay(image) },
-    status: `Added ${image.name}`,
   }));
+  announce(`Added ${image.name}`);
   selectImage(image.id);
 }
