@@ -34,7 +34,7 @@ export interface SuggestContext {
     signal: AbortSignal,
     plane: number,
   ) => Promise<Float32Array[]>;
-  /** The pixels the features read of one plane of a stack (after normalization); plane 0 is at hand. */
+  /** The pixels the features read of one plane (after normalization: a stack's by its frame's range). */
   readonly planePixels: (image: OpenImage, plane: number) => Promise<PlanarImage>;
 }
 
@@ -45,7 +45,6 @@ export async function runSuggestFeatures(
 ): Promise<SuggestFeaturesResult> {
   const started = performance.now();
   const previewRect = previewCrop(request.viewRect, context.image.info.width, context.image.info.height);
-  const pixelsOf = (im: OpenImage) => im.normalized?.pixels ?? im.pixels;
   const { engine } = context;
   const plane = request.plane ?? 0;
   const byId = new Map(context.images.map((im) => [im.info.id, im]));
@@ -60,14 +59,14 @@ export async function runSuggestFeatures(
             width: im.info.width,
             height: im.info.height,
             labels: labelsOf(im, labelled),
-            pixels: labelled === 0 ? pixelsOf(im) : context.planePixels(im, labelled),
+            pixels: context.planePixels(im, labelled),
           })),
         ),
         classIds: context.classIds,
         current: context.features,
         // The previews segment the plane on screen.
         preview: {
-          pixels: plane === 0 ? pixelsOf(context.image) : await context.planePixels(context.image, plane),
+          pixels: await context.planePixels(context.image, plane),
           rect: previewRect,
         },
         tileSize: PREDICTION_TILE_SIZE,

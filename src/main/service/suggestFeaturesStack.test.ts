@@ -74,4 +74,30 @@ describe('Suggest features on a stack', () => {
     const twoPlanes = await client.suggestFeatures({ requestId: 2, imageId: image.id, viewRect: view });
     expect(twoPlanes.sampleCount).toBeGreaterThan(onePlane.sampleCount);
   }, 60_000);
+
+  it("previews plane 0 of a stack with the frame's percentile range, as prediction normalizes it", async () => {
+    // Plane 0 holds background only: normalized by its own range, its noise would fill 0…1 and look
+    // like the balls of the middle planes.
+    await client.newProject();
+    const image = await client.addImage(stackPath);
+    await client.setNormalization('percentile');
+    const { x: bx, y: by } = ball;
+    await client.applyLabelChange({
+      added: [
+        stroke(image.id, 'obj5', 2, 5, [bx - 3, by, bx + 3, by]),
+        stroke(image.id, 'bg5', 1, 5, [80, 10, 90, 20]),
+      ],
+      removed: [],
+    });
+    const view = { x: 0, y: 0, width: 96, height: 96 };
+    const result = await client.suggestFeatures({
+      requestId: 4,
+      imageId: image.id,
+      viewRect: view,
+      plane: 0,
+    });
+    const preview = result.suggestions[0].preview;
+    const background = preview.reduce((n, c) => n + (c === 1 ? 1 : 0), 0) / preview.length;
+    expect(background).toBeGreaterThan(0.95);
+  }, 60_000);
 });

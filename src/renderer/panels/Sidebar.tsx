@@ -76,7 +76,7 @@ function ImageList() {
       </button>
       <label
         className="inline-field"
-        title="What the features see: raw values, or per image and channel the 0.1–99.9 percentiles mapped to 0 and 1 (as mixel train --normalize)"
+        title="What the features see: raw values, or per image and channel the 0.1–99.9 percentiles mapped to 0 and 1 (as mixel train --normalize); a stack's are measured per time point on 8 planes through z"
       >
         Normalization
         <select
@@ -85,7 +85,7 @@ function ImageList() {
           onChange={(e) => void setNormalization(e.target.value as 'none' | 'percentile')}
         >
           <option value="none">none (raw values)</option>
-          <option value="percentile">percentile, per image</option>
+          <option value="percentile">percentile, per image / time point</option>
         </select>
       </label>
       {warning ? (

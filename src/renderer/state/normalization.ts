@@ -14,7 +14,10 @@ export async function setNormalization(mode: NormalizationMode): Promise<void> {
   setApp((s) => ({
     project: s.project ? { ...s.project, normalization: project.normalization, hasModel: false } : s.project,
     predictionVersion: s.predictionVersion + 1,
-    status: mode === 'none' ? 'Normalization: none (raw values)' : 'Normalization: percentile, per image',
+    status:
+      mode === 'none'
+        ? 'Normalization: none (raw values)'
+        : 'Normalization: percentile, per image / time point',
   }));
   if (getApp().isLiveUpdate) await app.updatePrediction(true);
 }
