@@ -114,7 +114,8 @@ async function imageAdded(image: ProjectImage): Promise<void> {
   setApp((s) => ({
     project: s.project ? { ...s.project, images: [...s.project.images, image] } : s.project,
     display: { ...s.display, [image.id]: defaultDisplay(image) },
+    // Not held as "Saved" is: the prediction that follows at once is the news.
+    status: `Added ${image.name}`,
   }));
-  announce(`Added ${image.name}`);
   selectImage(image.id);
 }
