@@ -1,5 +1,5 @@
 /**
- * The status bar's text. A message about something the user did ("Saved …", "Added …") stays for a few
+ * The status bar's text. A message about something the user did ("Saved …") stays for a few
  * seconds: the live loop, which reports every stroke's refit, would otherwise replace it before it can be
  * read. Progress reported meanwhile is shown once the message has had its time.
  */
