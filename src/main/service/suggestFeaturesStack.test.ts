@@ -33,18 +33,26 @@ function stroke(imageId: string, id: string, classId: number, plane: number, poi
   return planeStroke(id, imageId, classId, plane, points);
 }
 
+/** A new project holding the stack, the ball and the background scribbled on plane 5. */
+async function stackLabelledOnPlane5(normalization: 'none' | 'percentile' = 'none') {
+  await client.newProject();
+  const image = await client.addImage(stackPath);
+  if (normalization !== 'none') await client.setNormalization(normalization);
+  const { x: bx, y: by } = ball;
+  await client.applyLabelChange({
+    added: [
+      stroke(image.id, 'obj5', 2, 5, [bx - 3, by, bx + 3, by]),
+      stroke(image.id, 'bg5', 1, 5, [80, 10, 90, 20]),
+    ],
+    removed: [],
+  });
+  return image;
+}
+
 describe('Suggest features on a stack', () => {
   it('ranks on labels painted on plane 5 only, and counts the labels of a second plane too', async () => {
-    await client.newProject();
-    const image = await client.addImage(stackPath);
+    const image = await stackLabelledOnPlane5();
     const { x: bx, y: by } = ball;
-    await client.applyLabelChange({
-      added: [
-        stroke(image.id, 'obj5', 2, 5, [bx - 3, by, bx + 3, by]),
-        stroke(image.id, 'bg5', 1, 5, [80, 10, 90, 20]),
-      ],
-      removed: [],
-    });
     const view = { x: 0, y: 0, width: 96, height: 96 };
     const onePlane = await client.suggestFeatures({
       requestId: 1,
@@ -78,17 +86,7 @@ describe('Suggest features on a stack', () => {
   it("previews plane 0 of a stack with the frame's percentile range, as prediction normalizes it", async () => {
     // Plane 0 holds background only: normalized by its own range, its noise would fill 0…1 and look
     // like the balls of the middle planes.
-    await client.newProject();
-    const image = await client.addImage(stackPath);
-    await client.setNormalization('percentile');
-    const { x: bx, y: by } = ball;
-    await client.applyLabelChange({
-      added: [
-        stroke(image.id, 'obj5', 2, 5, [bx - 3, by, bx + 3, by]),
-        stroke(image.id, 'bg5', 1, 5, [80, 10, 90, 20]),
-      ],
-      removed: [],
-    });
+    const image = await stackLabelledOnPlane5('percentile');
     const view = { x: 0, y: 0, width: 96, height: 96 };
     const result = await client.suggestFeatures({
       requestId: 4,
