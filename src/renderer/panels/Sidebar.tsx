@@ -85,7 +85,7 @@ function ImageList() {
           onChange={(e) => void setNormalization(e.target.value as 'none' | 'percentile')}
         >
           <option value="none">none (raw values)</option>
-          <option value="percentile">percentile, per image / time point</option>
+          <option value="percentile">percentile</option>
         </select>
       </label>
       {warning ? (
