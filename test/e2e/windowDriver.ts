@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
 import { serveBrowserMode, type BrowserModeServer } from '../../src/main/server/serveBrowserMode.js';
 import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
@@ -17,6 +17,24 @@ import { launchHeadlessChromium } from '../helpers/headlessChromium.js';
 
 /** The sample project's image is this synthetic 512 × 512 picture (seed 1). */
 const SAMPLE_SIZE = 512;
+
+/**
+ * How long a window test's `expect.poll` waits unless it says otherwise. Vitest's own default (1 s) is
+ * less than a repaint or a round trip to the backend can take on a loaded 2-core CI machine, where the
+ * test files run in parallel beside Chromium and the worker threads.
+ */
+export const WINDOW_POLL_TIMEOUT_MS = 10_000;
+
+/**
+ * Timeout of a window test that walks several steps of the loop (each a fit, a save or a repaint): such
+ * a test takes 10–15 s in CI, and 30–45 s on a 2-core machine loaded several times over.
+ */
+export const MULTI_STEP_TEST_TIMEOUT_MS = 180_000;
+
+/** Gives every `expect.poll` of the calling test file WINDOW_POLL_TIMEOUT_MS (vitest resets it per file). */
+export function givePollsTimeForAWindow(): void {
+  vi.setConfig({ expect: { poll: { timeout: WINDOW_POLL_TIMEOUT_MS, interval: 50 } } });
+}
 
 export type Point = [number, number];
 
@@ -97,6 +115,55 @@ export class WindowDriver {
         .catch(() => '');
   }
 
+  /**
+   * Starts keeping every text the element with this test id shows, as the page changes it, so a poll
+   * cannot miss a short-lived one (a preview's line that the full-resolution line replaces a second
+   * later). The returned function reads the texts seen since, oldest first, each change once.
+   */
+  async recordTexts(testId: string): Promise<() => Promise<string[]>> {
+    const key = `${testId}:${Math.random()}`;
+    await this.page.evaluate(
+      ({ testId, key }) => {
+        const record = window as unknown as Record<string, string[]>;
+        const seen: string[] = (record[key] = []);
+        const note = () => {
+          const text = document.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
+          if (seen.at(-1) !== text) seen.push(text);
+        };
+        note();
+        // Observer callbacks run after each DOM change and before the next paint: no text is skipped.
+        new MutationObserver(note).observe(document.body, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+        });
+      },
+      { testId, key },
+    );
+    return () => this.page.evaluate((key) => [...(window as unknown as Record<string, string[]>)[key]], key);
+  }
+
+  /**
+   * Waits until the view has taken the viewer's size (after a window resize it does so on a later frame),
+   * so that fitting the image ('0') fits it to the size the viewer has now.
+   */
+  async waitForViewerSize() {
+    await this.page.waitForFunction(
+      () => {
+        const viewer = document.querySelector<HTMLElement>('[data-testid="viewer"]');
+        const stage = viewer?.querySelector<HTMLElement>('.konvajs-content');
+        return (
+          !!viewer &&
+          !!stage &&
+          stage.clientWidth === viewer.clientWidth &&
+          stage.clientHeight === viewer.clientHeight
+        );
+      },
+      undefined,
+      { timeout: WINDOW_POLL_TIMEOUT_MS },
+    );
+  }
+
   /** Waits until the window is connected and the image layer shows pixels. */
   async waitForImage() {
     await this.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
@@ -175,6 +242,7 @@ export function windowForTests(prefix: string): WindowForTests {
   let dir: string | undefined;
   let session: WindowSession | undefined;
   beforeAll(async () => {
+    givePollsTimeForAWindow();
     await mkdir(SCREENSHOTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), prefix));
     session = await openWindowSession(dir);
