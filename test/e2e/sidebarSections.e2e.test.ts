@@ -22,6 +22,18 @@ describe.skipIf(!hasChromium())('the sidebar’s sections at 1024 × 640', () =>
     }, selector);
   const toggle = (section: string) => tab.page.locator(`[data-section="${section}"] .section-toggle`);
   const topOf = async (selector: string) => (await tab.page.locator(selector).boundingBox())!.y;
+  /** A strip link scrolls on the next frame and then puts the keyboard on the section's heading. */
+  const reveal = async (section: string) => {
+    await tab.page.locator(`[data-section-link="${section}"]`).click();
+    await expect
+      .poll(() =>
+        tab.page.evaluate(
+          (id) => document.activeElement?.closest(`[data-section="${id}"]`) !== null,
+          section,
+        ),
+      )
+      .toBe(true);
+  };
 
   it('brings Suggest features and the label explorer into view from the strip in one click', async () => {
     await tab.page.setViewportSize({ width: 1024, height: 640 });
@@ -45,10 +57,11 @@ describe.skipIf(!hasChromium())('the sidebar’s sections at 1024 × 640', () =>
   });
 
   it('folds a section by its heading, and the strip unfolds it again', async () => {
-    await tab.page.locator('[data-section-link="images"]').click();
+    // Measured once the column has scrolled back to the top (a frame after the click).
+    await reveal('images');
     const suggestTop = await topOf('[data-section="suggest"]');
     await toggle('contrast').click();
-    expect(await toggle('contrast').getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => toggle('contrast').getAttribute('aria-expanded')).toBe('false');
     expect(
       await tab.page
         .getByTestId('histogram')
@@ -66,8 +79,7 @@ describe.skipIf(!hasChromium())('the sidebar’s sections at 1024 × 640', () =>
 
   it('shows every section at 1920 × 1080', async () => {
     await tab.page.setViewportSize({ width: 1920, height: 1080 });
-    await tab.page.locator('[data-section-link="images"]').click();
-    await tab.page.waitForTimeout(150);
+    await reveal('images');
     await tab.screenshot('sidebar-05-1920x1080');
     expect(await isInView('[data-section-link="suggest"]')).toBe(true);
   });
