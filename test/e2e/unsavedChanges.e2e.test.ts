@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/headlessChromium.js';
-import { samplePoints, type Point, windowForTests } from './windowDriver.js';
+import { MULTI_STEP_TEST_TIMEOUT_MS, samplePoints, type Point, windowForTests } from './windowDriver.js';
 
 const modifiedAt = async (file: string) => (await stat(file)).mtimeMs;
 
@@ -51,7 +51,8 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
     const { nucleus } = samplePoints();
     await tab.page.keyboard.press('2');
     await tab.ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
-    expect(await labelAlpha(nucleus)).toBe(255);
+    // The label layer repaints on a later frame than the mouse's release.
+    await expect.poll(() => labelAlpha(nucleus)).toBe(255);
 
     await click('new-project');
     await expect.poll(tab.ui.textOf('unsaved-message')).toMatch(/changes that are not saved/);
@@ -77,7 +78,7 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
     // At the smallest window the layout supports (1024 × 640) the question fits with its three buttons.
     await tab.page.setViewportSize({ width: 1024, height: 640 });
     await click('new-project');
-    await expect(tab.page.getByTestId('unsaved-save').isVisible()).resolves.toBe(true);
+    await expect.poll(() => tab.page.getByTestId('unsaved-save').isVisible()).toBe(true);
     await shot('01b-new-asks-1024x640');
     await tab.page.getByTestId('unsaved-discard').click();
     await tab.page.setViewportSize({ width: 1280, height: 800 });
@@ -106,82 +107,86 @@ describe.skipIf(!hasChromium())('unsaved changes in the browser window', () => {
     await expect.poll(() => tab.page.locator('footer').innerText()).toContain('unsaved project');
   });
 
-  it('Save as, Save and Ctrl+S each write the file; reloading with changes asks; New after saving does not', async () => {
-    const { nucleus, background } = samplePoints();
-    const file = join(tab.dir, 'saved', 'cells.mixel');
-    await tab.page.keyboard.press('2');
-    await tab.ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+  it(
+    'Save as, Save and Ctrl+S each write the file; reloading with changes asks; New after saving does not',
+    async () => {
+      const { nucleus, background } = samplePoints();
+      const file = join(tab.dir, 'saved', 'cells.mixel');
+      await tab.page.keyboard.press('2');
+      await tab.ui.paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
 
-    // Save as: asks for the file.
-    await click('save-project-as');
-    await tab.page.getByTestId('path-input').fill(file);
-    await tab.page.getByTestId('path-ok').click();
-    await expect.poll(() => existsSync(file), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => tab.page.locator('footer').innerText()).toContain(file);
-    const savedAs = await modifiedAt(file);
+      // Save as: asks for the file.
+      await click('save-project-as');
+      await tab.page.getByTestId('path-input').fill(file);
+      await tab.page.getByTestId('path-ok').click();
+      await expect.poll(() => existsSync(file), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => tab.page.locator('footer').innerText()).toContain(file);
+      const savedAs = await modifiedAt(file);
 
-    // Save (the button): same file, no question, no error. (The status line may already show a later
-    // live update, so the file's time is what tells.)
-    const strokeB: Point = [background[0], background[1] - 10];
-    await tab.page.keyboard.press('1');
-    await tab.ui.paint([strokeB[0] - 20, strokeB[1]], [strokeB[0] + 20, strokeB[1]]);
-    await click('save-project');
-    await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(savedAs);
-    expect(await tab.page.getByTestId('path-input').count()).toBe(0);
-    expect(await tab.page.getByTestId('error').count()).toBe(0);
-    const saved = await modifiedAt(file);
-    await shot('03-saved');
+      // Save (the button): same file, no question, no error. (The status line may already show a later
+      // live update, so the file's time is what tells.)
+      const strokeB: Point = [background[0], background[1] - 10];
+      await tab.page.keyboard.press('1');
+      await tab.ui.paint([strokeB[0] - 20, strokeB[1]], [strokeB[0] + 20, strokeB[1]]);
+      await click('save-project');
+      await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(savedAs);
+      expect(await tab.page.getByTestId('path-input').count()).toBe(0);
+      expect(await tab.page.getByTestId('error').count()).toBe(0);
+      const saved = await modifiedAt(file);
+      await shot('03-saved');
 
-    // Reloading with an unsaved stroke: the browser asks; staying keeps the stroke.
-    const strokeC: Point = [background[0], background[1] + 10];
-    await tab.ui.paint([strokeC[0] - 20, strokeC[1]], [strokeC[0] + 20, strokeC[1]]);
-    const asked = new Promise<string>((done) =>
+      // Reloading with an unsaved stroke: the browser asks; staying keeps the stroke.
+      const strokeC: Point = [background[0], background[1] + 10];
+      await tab.ui.paint([strokeC[0] - 20, strokeC[1]], [strokeC[0] + 20, strokeC[1]]);
+      const asked = new Promise<string>((done) =>
+        tab.page.once('dialog', (d) => {
+          done(d.type());
+          void d.dismiss();
+        }),
+      );
+      await tab.page.reload({ timeout: 3_000 }).catch(() => undefined); // stays: the reload never completes
+      expect(await asked).toBe('beforeunload');
+      await expect.poll(() => labelAlpha(strokeC)).toBe(255);
+
+      // Ctrl+S: same file again.
+      await tab.page.keyboard.press('Control+s');
+      await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(saved);
+      expect(await tab.page.getByTestId('error').count()).toBe(0);
+
+      // Everything is saved: New asks nothing, and reopening shows all three strokes.
+      await click('new-project');
+      await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
+      expect(await tab.page.getByTestId('unsaved-message').count()).toBe(0);
+      await click('open-project');
+      await tab.page.getByTestId('path-input').fill(file);
+      await tab.page.getByTestId('path-ok').click();
+      await expect.poll(imageList, { timeout: 30_000 }).toContain('sample.tif');
+      await expect.poll(() => labelAlpha(strokeC), { timeout: 30_000 }).toBe(255);
+      expect(await labelAlpha(strokeB)).toBe(255);
+      expect(await labelAlpha(nucleus)).toBe(255);
+      await shot('04-reopened');
+
+      // Reloading a saved project does not ask.
+      let isAskedAgain = false;
       tab.page.once('dialog', (d) => {
-        done(d.type());
+        isAskedAgain = true;
         void d.dismiss();
-      }),
-    );
-    await tab.page.reload({ timeout: 3_000 }).catch(() => undefined); // stays: the reload never completes
-    expect(await asked).toBe('beforeunload');
-    expect(await labelAlpha(strokeC)).toBe(255);
+      });
+      await tab.page.reload();
+      await tab.ui.waitForImage();
+      expect(isAskedAgain).toBe(false);
 
-    // Ctrl+S: same file again.
-    await tab.page.keyboard.press('Control+s');
-    await expect.poll(() => modifiedAt(file), { timeout: 30_000 }).toBeGreaterThan(saved);
-    expect(await tab.page.getByTestId('error').count()).toBe(0);
-
-    // Everything is saved: New asks nothing, and reopening shows all three strokes.
-    await click('new-project');
-    await expect.poll(imageList, { timeout: 10_000 }).not.toContain('sample.tif');
-    expect(await tab.page.getByTestId('unsaved-message').count()).toBe(0);
-    await click('open-project');
-    await tab.page.getByTestId('path-input').fill(file);
-    await tab.page.getByTestId('path-ok').click();
-    await expect.poll(imageList, { timeout: 30_000 }).toContain('sample.tif');
-    await expect.poll(() => labelAlpha(strokeC), { timeout: 30_000 }).toBe(255);
-    expect(await labelAlpha(strokeB)).toBe(255);
-    expect(await labelAlpha(nucleus)).toBe(255);
-    await shot('04-reopened');
-
-    // Reloading a saved project does not ask.
-    let isAskedAgain = false;
-    tab.page.once('dialog', (d) => {
-      isAskedAgain = true;
-      void d.dismiss();
-    });
-    await tab.page.reload();
-    await tab.ui.waitForImage();
-    expect(isAskedAgain).toBe(false);
-
-    // A changed setting is an unsaved change too.
-    await click('classifier-settings');
-    await tab.page.locator('.modal label.toggle input[type="checkbox"]').click();
-    await tab.page.locator('.modal-footer button', { hasText: 'OK' }).click();
-    await expect.poll(() => tab.page.locator('.modal').count()).toBe(0);
-    await click('new-project');
-    await expect.poll(tab.ui.textOf('unsaved-message')).toContain(file);
-    await tab.page.getByTestId('unsaved-cancel').click();
-    expect(await imageList()).toContain('sample.tif');
-    expect(failedRequests).toEqual([]);
-  });
+      // A changed setting is an unsaved change too.
+      await click('classifier-settings');
+      await tab.page.locator('.modal label.toggle input[type="checkbox"]').click();
+      await tab.page.locator('.modal-footer button', { hasText: 'OK' }).click();
+      await expect.poll(() => tab.page.locator('.modal').count()).toBe(0);
+      await click('new-project');
+      await expect.poll(tab.ui.textOf('unsaved-message')).toContain(file);
+      await tab.page.getByTestId('unsaved-cancel').click();
+      expect(await imageList()).toContain('sample.tif');
+      expect(failedRequests).toEqual([]);
+    },
+    MULTI_STEP_TEST_TIMEOUT_MS,
+  );
 });

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/headlessChromium.js';
 import { decodePalettePng } from '../../src/main/io/decodePalettePng.js';
-import { samplePoints, type Point, windowForTests } from './windowDriver.js';
+import { MULTI_STEP_TEST_TIMEOUT_MS, samplePoints, type Point, windowForTests } from './windowDriver.js';
 
 describe.skipIf(!hasChromium())('the window in a browser', () => {
   const tab = windowForTests('mixel-e2e-');
@@ -38,133 +38,138 @@ describe.skipIf(!hasChromium())('the window in a browser', () => {
     expect(response.status).toBe(403);
   });
 
-  it('runs the loop: scribble, see probabilities, undo, recolour, save, reopen, export', async () => {
-    const { nucleus, background } = samplePoints();
-    await tab.page.goto(tab.server.url);
-    await tab.ui.waitForImage();
-    await expect.poll(textOf('image-list'), { timeout: 10_000 }).toContain('sample.tif');
-    await shot('01-sample-open');
-    // The page names its icon; headless Chromium does not fetch it, so fetch it as a tab would.
-    const iconStatus = await tab.page.evaluate(
-      async () =>
-        (await fetch(document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href ?? '/favicon.ico'))
-          .status,
-    );
-    expect([iconStatus, ...failedResponses]).toEqual([200]);
+  it(
+    'runs the loop: scribble, see probabilities, undo, recolour, save, reopen, export',
+    async () => {
+      const { nucleus, background } = samplePoints();
+      await tab.page.goto(tab.server.url);
+      await tab.ui.waitForImage();
+      await expect.poll(textOf('image-list'), { timeout: 10_000 }).toContain('sample.tif');
+      await shot('01-sample-open');
+      // The page names its icon; headless Chromium does not fetch it, so fetch it as a tab would.
+      const iconStatus = await tab.page.evaluate(
+        async () =>
+          (await fetch(document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href ?? '/favicon.ico'))
+            .status,
+      );
+      expect([iconStatus, ...failedResponses]).toEqual([200]);
 
-    // Contrast: lowering the top of the display window brightens the nuclei.
-    const before = (await layerPixel('image', nucleus))[0];
-    await tab.page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('1000');
-    await expect.poll(async () => (await layerPixel('image', nucleus))[0]).toBeGreaterThan(before);
-    await tab.page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('2112');
+      // Contrast: lowering the top of the display window brightens the nuclei.
+      const before = (await layerPixel('image', nucleus))[0];
+      await tab.page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('1000');
+      await expect.poll(async () => (await layerPixel('image', nucleus))[0]).toBeGreaterThan(before);
+      await tab.page.locator('label.slider', { hasText: 'Max' }).locator('input').fill('2112');
 
-    // Scribble: nucleus (class 2) across one nucleus, background (class 1) in empty space.
-    await tab.page.keyboard.press('2');
-    await paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
-    await tab.page.keyboard.press('1');
-    await paint([background[0] - 20, background[1]], [background[0] + 20, background[1]]);
-    expect((await layerPixel('labels', nucleus))[3]).toBe(255);
-    expect((await layerPixel('labels', background))[3]).toBe(255);
+      // Scribble: nucleus (class 2) across one nucleus, background (class 1) in empty space.
+      await tab.page.keyboard.press('2');
+      await paint([nucleus[0] - 4, nucleus[1]], [nucleus[0] + 4, nucleus[1]]);
+      await tab.page.keyboard.press('1');
+      await paint([background[0] - 20, background[1]], [background[0] + 20, background[1]]);
+      // The label layer repaints on a later frame than the mouse's release.
+      await expect.poll(async () => (await layerPixel('labels', nucleus))[3]).toBe(255);
+      await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(255);
 
-    // The probability overlay appears: nucleus pixels in the nucleus colour (blue), background in yellow.
-    await expect
-      .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 })
-      .toBeGreaterThan(100);
-    const onNucleus = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
-    const onBackground = await layerPixel('overlay', [background[0], background[1] + 25]);
-    expect(onNucleus[2]).toBeGreaterThan(onNucleus[0]);
-    expect(onBackground[0]).toBeGreaterThan(onBackground[2]);
-    await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
-    await shot('02-probabilities');
+      // The probability overlay appears: nucleus pixels in the nucleus colour (blue), background in yellow.
+      await expect
+        .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 })
+        .toBeGreaterThan(100);
+      const onNucleus = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
+      const onBackground = await layerPixel('overlay', [background[0], background[1] + 25]);
+      expect(onNucleus[2]).toBeGreaterThan(onNucleus[0]);
+      expect(onBackground[0]).toBeGreaterThan(onBackground[2]);
+      await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
+      await shot('02-probabilities');
 
-    // Simple Segmentation: solid class colours; Uncertainty: faint where the classifier is sure.
-    await showOnlyOverlay('segmentation');
-    await expect
-      .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3])
-      .toBeGreaterThan(120);
-    const segmented = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
-    expect(segmented[2]).toBeGreaterThan(segmented[0]);
-    await shot('02b-segmentation');
-    await showOnlyOverlay('uncertainty');
-    await shot('02c-uncertainty');
-    await expect
-      .poll(async () => (await layerPixel('overlay', [background[0], background[1] + 25]))[3])
-      .toBeLessThan(60);
-    await shot('02c-uncertainty');
-    await showOnlyOverlay('probabilities');
+      // Simple Segmentation: solid class colours; Uncertainty: faint where the classifier is sure.
+      await showOnlyOverlay('segmentation');
+      await expect
+        .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3])
+        .toBeGreaterThan(120);
+      const segmented = await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]);
+      expect(segmented[2]).toBeGreaterThan(segmented[0]);
+      await shot('02b-segmentation');
+      await showOnlyOverlay('uncertainty');
+      await shot('02c-uncertainty');
+      await expect
+        .poll(async () => (await layerPixel('overlay', [background[0], background[1] + 25]))[3])
+        .toBeLessThan(60);
+      await shot('02c-uncertainty');
+      await showOnlyOverlay('probabilities');
 
-    // Undo removes the background stroke; redo brings it back.
-    await tab.page.keyboard.press('Control+z');
-    await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(0);
-    expect((await layerPixel('labels', nucleus))[3]).toBe(255);
-    await shot('03-undone');
-    await tab.page.keyboard.press('Control+Shift+z');
-    await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(255);
+      // Undo removes the background stroke; redo brings it back.
+      await tab.page.keyboard.press('Control+z');
+      await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(0);
+      expect((await layerPixel('labels', nucleus))[3]).toBe(255);
+      await shot('03-undone');
+      await tab.page.keyboard.press('Control+Shift+z');
+      await expect.poll(async () => (await layerPixel('labels', background))[3]).toBe(255);
 
-    // Recolour the nucleus class: its labels turn red.
-    await tab.page.locator('[data-class-id="2"] input[type="color"]').fill('#ff0000');
-    await expect.poll(async () => (await layerPixel('labels', nucleus)).slice(0, 3)).toEqual([255, 0, 0]);
-    await shot('04-recoloured');
+      // Recolour the nucleus class: its labels turn red.
+      await tab.page.locator('[data-class-id="2"] input[type="color"]').fill('#ff0000');
+      await expect.poll(async () => (await layerPixel('labels', nucleus)).slice(0, 3)).toEqual([255, 0, 0]);
+      await shot('04-recoloured');
 
-    // Save, start a new project, reopen: the labels and colour are back.
-    const projectPath = join(tab.dir, 'saved', 'cells.mixel');
-    await tab.page.locator('[data-action="save-project"]').click();
-    await tab.page.getByTestId('path-input').fill(projectPath);
-    await tab.page.getByTestId('path-ok').click();
-    // The status line may already show a later live update; the saved file and its name in the
-    // footer are what the user relies on.
-    await expect.poll(() => existsSync(projectPath), { timeout: 30_000 }).toBe(true);
-    await expect
-      .poll(() => tab.page.locator('footer').innerText(), { timeout: 30_000 })
-      .toContain(projectPath);
-    await tab.page.locator('[data-action="new-project"]').click();
-    await expect.poll(textOf('image-list')).not.toContain('sample.tif');
-    await expect.poll(() => tab.page.locator('.class-name').first().inputValue()).toBe('Background');
-    await tab.page.locator('[data-action="open-project"]').click();
-    await tab.page.getByTestId('path-input').fill(projectPath);
-    await tab.page.getByTestId('path-ok').click();
-    await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('sample.tif');
-    await expect.poll(() => tab.page.locator('.class-name').nth(1).inputValue()).toBe('nucleus');
-    await expect
-      .poll(async () => await layerPixel('labels', nucleus), { timeout: 30_000 })
-      .toEqual([255, 0, 0, 255]);
-    expect((await layerPixel('labels', background))[3]).toBe(255);
-    await expect
-      .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 })
-      .toBeGreaterThan(100);
-    await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
-    await shot('05-reopened');
+      // Save, start a new project, reopen: the labels and colour are back.
+      const projectPath = join(tab.dir, 'saved', 'cells.mixel');
+      await tab.page.locator('[data-action="save-project"]').click();
+      await tab.page.getByTestId('path-input').fill(projectPath);
+      await tab.page.getByTestId('path-ok').click();
+      // The status line may already show a later live update; the saved file and its name in the
+      // footer are what the user relies on.
+      await expect.poll(() => existsSync(projectPath), { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(() => tab.page.locator('footer').innerText(), { timeout: 30_000 })
+        .toContain(projectPath);
+      await tab.page.locator('[data-action="new-project"]').click();
+      await expect.poll(textOf('image-list')).not.toContain('sample.tif');
+      await expect.poll(() => tab.page.locator('.class-name').first().inputValue()).toBe('Background');
+      await tab.page.locator('[data-action="open-project"]').click();
+      await tab.page.getByTestId('path-input').fill(projectPath);
+      await tab.page.getByTestId('path-ok').click();
+      await expect.poll(textOf('image-list'), { timeout: 30_000 }).toContain('sample.tif');
+      await expect.poll(() => tab.page.locator('.class-name').nth(1).inputValue()).toBe('nucleus');
+      await expect
+        .poll(async () => await layerPixel('labels', nucleus), { timeout: 30_000 })
+        .toEqual([255, 0, 0, 255]);
+      expect((await layerPixel('labels', background))[3]).toBe(255);
+      await expect
+        .poll(async () => (await layerPixel('overlay', [nucleus[0], nucleus[1] + 6]))[3], { timeout: 60_000 })
+        .toBeGreaterThan(100);
+      await expect.poll(textOf('status'), { timeout: 60_000 }).toMatch(/^Updated/);
+      await shot('05-reopened');
 
-    // Export the Simple Segmentation and read it back.
-    await tab.page.locator('[data-action="export"]').click();
-    const pattern = join(tab.dir, 'export', '{name}_{source}.{ext}');
-    await tab.page.getByTestId('export-pattern').fill(pattern);
-    await tab.page.getByLabel('Format').selectOption('png-color');
-    await tab.page.getByTestId('export-start').click();
-    await expect.poll(textOf('export-done'), { timeout: 120_000 }).toBe('Done');
-    await shot('06-exported');
-    const file = join(tab.dir, 'export', 'sample_Simple Segmentation.png');
-    await expect.poll(textOf('export-path'), { timeout: 10_000 }).toContain(file);
-    // A palette PNG: the stored values are the class values, the palette shows the class colours.
-    const decoded = decodePalettePng(await readFile(file));
-    expect([decoded.width, decoded.height]).toEqual([512, 512]);
-    expect(decoded.indices[nucleus[1] * 512 + nucleus[0]]).toBe(2);
-    expect(decoded.indices[background[1] * 512 + background[0]]).toBe(1);
-    const { data: shown } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
-    const at = (nucleus[1] * 512 + nucleus[0]) * 3;
-    expect(Array.from(shown.subarray(at, at + 3))).toEqual([255, 0, 0]); // the nucleus class, recoloured red
-    await tab.page.locator('.modal-footer button', { hasText: 'Close' }).click();
-  });
+      // Export the Simple Segmentation and read it back.
+      await tab.page.locator('[data-action="export"]').click();
+      const pattern = join(tab.dir, 'export', '{name}_{source}.{ext}');
+      await tab.page.getByTestId('export-pattern').fill(pattern);
+      await tab.page.getByLabel('Format').selectOption('png-color');
+      await tab.page.getByTestId('export-start').click();
+      await expect.poll(textOf('export-done'), { timeout: 120_000 }).toBe('Done');
+      await shot('06-exported');
+      const file = join(tab.dir, 'export', 'sample_Simple Segmentation.png');
+      await expect.poll(textOf('export-path'), { timeout: 10_000 }).toContain(file);
+      // A palette PNG: the stored values are the class values, the palette shows the class colours.
+      const decoded = decodePalettePng(await readFile(file));
+      expect([decoded.width, decoded.height]).toEqual([512, 512]);
+      expect(decoded.indices[nucleus[1] * 512 + nucleus[0]]).toBe(2);
+      expect(decoded.indices[background[1] * 512 + background[0]]).toBe(1);
+      const { data: shown } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+      const at = (nucleus[1] * 512 + nucleus[0]) * 3;
+      expect(Array.from(shown.subarray(at, at + 3))).toEqual([255, 0, 0]); // the nucleus class, recoloured red
+      await tab.page.locator('.modal-footer button', { hasText: 'Close' }).click();
+    },
+    MULTI_STEP_TEST_TIMEOUT_MS,
+  );
 
   it('shows the 6 × 7 feature matrix with presets', async () => {
     await tab.page.locator('[data-action="feature-selection"]').click();
     const matrix = tab.page.getByTestId('feature-matrix');
-    expect(await matrix.locator('tbody tr').count()).toBe(6);
+    await expect.poll(() => matrix.locator('tbody tr').count()).toBe(6);
     expect(await matrix.locator('tbody tr').first().locator('input[type="checkbox"]').count()).toBe(7);
     await tab.page.locator('.modal-footer button', { hasText: 'All' }).click();
-    expect(await matrix.locator('input:checked').count()).toBe(42);
+    await expect.poll(() => matrix.locator('input:checked').count()).toBe(42);
     await tab.page.locator('.modal-footer button', { hasText: 'Default' }).click();
-    expect(await matrix.locator('input:checked').count()).toBe(37);
+    await expect.poll(() => matrix.locator('input:checked').count()).toBe(37);
     await shot('07-features');
     await tab.page.locator('.modal-footer button', { hasText: 'Cancel' }).click();
   });
