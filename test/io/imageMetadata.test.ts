@@ -220,10 +220,10 @@ describe('damaged metadata never stops a readable file from opening', () => {
       const source = await openImage(path);
       expect(source.isAxesGuessed).toBe(true);
       expect(source.info).toMatchObject({ planes: 6, channels: 1 });
-      // libtiff itself then refuses the page's pixels: one line naming the file, no crash.
-      const err = await source.readRegion(WHOLE, 5).catch((e: Error) => e);
-      expect((err as Error).message).toMatch(/bad-\w+\.tif: /);
-      expect((err as Error).message).not.toContain('\n');
+      // The pixels are intact: Mixel's stack reader reads them (libtiff, through sharp, refused the page).
+      const plane = await source.readRegion(WHOLE, 5);
+      expect(plane.channels[0][3 * W + 2]).toBe(5);
+      expect(plane.channels[0][0]).toBe(1050);
     });
   }
 });

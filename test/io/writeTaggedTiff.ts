@@ -17,12 +17,14 @@ export interface TaggedTiffOptions {
   yResolution?: number;
   /** 1 none, 2 inch, 3 cm. */
   resolutionUnit?: number;
+  /** Pages of another size than width × height (a thumbnail after a stack), by page index. */
+  pageSizes?: Record<number, { width: number; height: number }>;
 }
 
 type Entry = [tag: number, type: number, values: number[] | Uint8Array];
 
 export async function writeTaggedTiff(path: string, options: TaggedTiffOptions): Promise<void> {
-  const { width, height, pages } = options;
+  const { pages } = options;
   const samples = options.samples ?? 1;
   const bits = pages[0] instanceof Uint16Array ? 16 : 8;
   const chunks: Uint8Array[] = [new Uint8Array(8)];
@@ -41,6 +43,7 @@ export async function writeTaggedTiff(path: string, options: TaggedTiffOptions):
   const ifds: { at: number; bytes: Uint8Array }[] = [];
   for (let p = 0; p < pages.length; p++) {
     const data = pages[p];
+    const { width, height } = options.pageSizes?.[p] ?? options;
     const stripAt = append(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     const entries: Entry[] = [
       [256, 4, [width]],

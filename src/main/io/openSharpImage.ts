@@ -41,10 +41,23 @@ const RAW_COLOUR_SPACES = new Set(['b-w', 'grey16', 'srgb', 'rgb16', 'scrgb', 'm
 export async function openSharpImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
   const size = await fileSize(path);
   if (size === 0) throw new ImageReadError(path, 'the file is empty (0 bytes)');
-  // sharp's libtiff lacks ZSTD and LZMA (and reports them as corrupt): those go to Mixel's own reader.
+  // sharp's libtiff lacks ZSTD and LZMA (and reports them as corrupt): those go to Mixel's own reader, and
+  // so do stacks it decodes as sharp would (tiffRoute).
   const route = await tiffRoute(path);
   if (route === 'own') return openTiffImage(path, options);
-  if (route !== 'sharp') throw new ImageReadError(path, unsupportedCompression(route.unsupported));
+  if (route === 'own-stack') {
+    try {
+      return await openTiffImage(path, options);
+    } catch {
+      // Pages of other sizes or kinds (thumbnails, masks): sharp reads such files page by page.
+    }
+  }
+  if (typeof route === 'object') throw new ImageReadError(path, unsupportedCompression(route.unsupported));
+  return openWithSharp(path, options);
+}
+
+/** Opens an image with sharp alone, whatever its compression (the route is tiffRoute's choice). */
+export async function openWithSharp(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, unlimited: true }).metadata();

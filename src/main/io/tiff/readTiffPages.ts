@@ -98,13 +98,31 @@ export async function openTiffFile(
 }
 
 /** The compression tag of the first page (1 when absent); null when the file is not a TIFF or the header is unreadable. */
-export async function readFirstCompression(handle: FileHandle, size: number): Promise<number | null> {
+/** What the route between the two TIFF readers depends on, from the first page's directory. */
+export interface FirstPageSummary {
+  readonly compression: number;
+  readonly photometric: number;
+  /** Another page follows the first (a stack or a multi-channel file). */
+  readonly hasMorePages: boolean;
+}
+
+export async function readFirstPageSummary(
+  handle: FileHandle,
+  size: number,
+): Promise<FirstPageSummary | null> {
   try {
     const opened = await openTiffFile(handle, size);
     if (!opened) return null;
-    const { entries } = await readDirectory(opened.file, opened.firstIfd);
-    const entry = entries.get(TAG.Compression);
-    return entry ? await readNumber(opened.file, entry) : 1;
+    const { entries, next } = await readDirectory(opened.file, opened.firstIfd);
+    const valueOf = async (tag: number, absent: number) => {
+      const entry = entries.get(tag);
+      return entry ? await readNumber(opened.file, entry) : absent;
+    };
+    return {
+      compression: await valueOf(TAG.Compression, 1),
+      photometric: await valueOf(TAG.Photometric, 1),
+      hasMorePages: next !== 0,
+    };
   } catch {
     return null;
   }

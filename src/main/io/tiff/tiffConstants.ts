@@ -48,6 +48,9 @@ export const SHARP_COMPRESSIONS: ReadonlySet<number> = new Set([1, 5, 6, 7, 8, 3
 /** Compressions Mixel's own reader decodes: ZSTD and LZMA (libtiff writes xz streams), plus plain deflate for mixed files. */
 export const OWN_COMPRESSIONS: ReadonlySet<number> = new Set([1, 8, 32946, 34925, 50000]);
 
+/** Compressions of stacks (more than one page) read by Mixel's reader although sharp decodes them too. */
+export const STACK_COMPRESSIONS: ReadonlySet<number> = new Set([1, 8, 32946]);
+
 /** Names of compressions neither reader decodes, for a message that says exactly which one a file uses. */
 export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
   2: 'CCITT RLE',
