@@ -51,7 +51,7 @@ describe('WorkerPool', () => {
 });
 
 describe('WorkerPool cancelling a running job', () => {
-  it('stops the work: the thread is freed for the next job within 2 s (not 13) and the CPU goes quiet', async () => {
+  it('stops the work: the thread is freed for the next job within 4 s (not 13) and the CPU goes quiet', async () => {
     const pool = new WorkerPool({ threads: 1 });
     try {
       // Every feature at every scale on 1400² pixels: several seconds of one core.
@@ -78,8 +78,9 @@ describe('WorkerPool cancelling a running job', () => {
       const waitedMs = performance.now() - cancelledAt;
       expect(next.plane[0]).toBe(42);
       // Before: the next job waited for the cancelled one to finish (13 s). Now: the job is killed once it
-      // has run 1 s (0.7 s after the cancel), then a thread starts (~0.45 s on a loaded 2-core machine).
-      expect(waitedMs).toBeLessThan(2000);
+      // has run 1 s (0.7 s after the cancel), then a thread starts (~0.45 s on a loaded 2-core machine,
+      // 1.26 s in all with a machine loaded several times over): 4 s leaves room and still tells 13 s.
+      expect(waitedMs).toBeLessThan(4000);
       expect(pool.busyThreads).toBe(0);
       const cpu0 = process.cpuUsage();
       await new Promise((r) => setTimeout(r, 500));
