@@ -24,6 +24,11 @@ import {
 import { temporaryFolderForFile } from './temporaryFolder.js';
 
 const SIZE = 32;
+/**
+ * A block's tests run at once, each spawning mixel a few times: up to 17 s each in CI, up to 40 s on a
+ * 2-core machine loaded several times over, where vitest's default 60 s is too close.
+ */
+const CONCURRENT_RUNS = { timeout: 150_000 };
 const folder = temporaryFolderForFile('mixel-outputs-');
 let image: string;
 let labels: string;
@@ -48,7 +53,7 @@ async function expectRefused(run: ReturnType<typeof runCli>, ...parts: string[])
   for (const part of parts) expect(line).toContain(part);
 }
 
-describe.concurrent('a missing output folder', () => {
+describe.concurrent('a missing output folder', CONCURRENT_RUNS, () => {
   it('is created by segment, train and features', async () => {
     const deep = join(folder.path, 'new', 'deeper');
     expect((await segment(join(deep, 'seg'))).code).toBe(0);
@@ -62,7 +67,7 @@ describe.concurrent('a missing output folder', () => {
   });
 });
 
-describe.concurrent('a run that fails', () => {
+describe.concurrent('a run that fails', CONCURRENT_RUNS, () => {
   it('removes the output folders it created (nothing written)', async () => {
     const bad = await writeFloatImage(join(folder.path, 'nan.tif'), SIZE, SIZE, (x) => (x === 3 ? NaN : x));
     const fresh = join(folder.path, 'fresh');
@@ -90,7 +95,7 @@ describe.concurrent('a run that fails', () => {
   });
 });
 
-describe.concurrent('a file where a folder is expected (ENOTDIR)', () => {
+describe.concurrent('a file where a folder is expected (ENOTDIR)', CONCURRENT_RUNS, () => {
   it('is named by segment (its --out is a folder)', () =>
     expectRefused(segment(aFile), aFile, 'it is a file, not a folder'));
   it('is named by segment, train and features when it is a parent', async () => {
@@ -100,7 +105,7 @@ describe.concurrent('a file where a folder is expected (ENOTDIR)', () => {
   });
 });
 
-describe.concurrent('--out naming an existing folder', () => {
+describe.concurrent('--out naming an existing folder', CONCURRENT_RUNS, () => {
   it('is refused by train and features before any work', async () => {
     const taken = join(folder.path, 'taken.tif');
     await mkdir(taken, { recursive: true });
@@ -110,7 +115,7 @@ describe.concurrent('--out naming an existing folder', () => {
   });
 });
 
-describe.concurrent('pseudo file systems', () => {
+describe.concurrent('pseudo file systems', CONCURRENT_RUNS, () => {
   // Node's recursive mkdir never returns under /proc: segment hung there before.
   it('segment --out under /proc fails at once with one line', () =>
     expectRefused(segment('/proc/mixel-out'), '/proc/mixel-out', 'cannot create the folder'));
@@ -139,39 +144,41 @@ function mountTmpfs(path: string, options: string): boolean {
 }
 const canMount = process.getuid?.() === 0 && existsSync('/bin/mount');
 
-describe.runIf(canMount).concurrent('read-only and full file systems (tmpfs mounts, as root)', () => {
-  const mounted: string[] = [];
-  afterAll(() => {
-    for (const path of mounted) execFileSync('umount', [path], { stdio: 'ignore' });
+describe
+  .runIf(canMount)
+  .concurrent('read-only and full file systems (tmpfs mounts, as root)', CONCURRENT_RUNS, () => {
+    const mounted: string[] = [];
+    afterAll(() => {
+      for (const path of mounted) execFileSync('umount', [path], { stdio: 'ignore' });
+    });
+
+    it('a read-only file system is named (EROFS) by segment, train and features', async () => {
+      const ro = join(folder.path, 'ro');
+      await mkdir(ro);
+      if (!mountTmpfs(ro, 'ro,size=64k')) return expect.fail('mount failed');
+      mounted.push(ro);
+      await expectRefused(segment(join(ro, 'seg')), 'read-only file system (EROFS)');
+      await expectRefused(train(join(ro, 'p.mixel')), join(ro, 'p.mixel'), 'read-only file system (EROFS)');
+      await expectRefused(features(join(ro, 'f.tif')), join(ro, 'f.tif'), 'read-only file system (EROFS)');
+    });
+
+    it('a full disk is named (ENOSPC) and leaves no partial output', async () => {
+      const tiny = join(folder.path, 'tiny');
+      await mkdir(tiny);
+      if (!mountTmpfs(tiny, 'size=4k')) return expect.fail('mount failed');
+      mounted.push(tiny);
+      await expectRefused(
+        features(join(tiny, 'f.tif')),
+        join(tiny, 'f.tif'),
+        'no space left on the device (ENOSPC)',
+      );
+      await expectRefused(segment(join(tiny, 'seg')), 'no space left on the device (ENOSPC)');
+      // Neither the outputs written before the disk filled up nor the folder made for them remain.
+      expect(await readdir(tiny)).toEqual([]);
+    });
   });
 
-  it('a read-only file system is named (EROFS) by segment, train and features', async () => {
-    const ro = join(folder.path, 'ro');
-    await mkdir(ro);
-    if (!mountTmpfs(ro, 'ro,size=64k')) return expect.fail('mount failed');
-    mounted.push(ro);
-    await expectRefused(segment(join(ro, 'seg')), 'read-only file system (EROFS)');
-    await expectRefused(train(join(ro, 'p.mixel')), join(ro, 'p.mixel'), 'read-only file system (EROFS)');
-    await expectRefused(features(join(ro, 'f.tif')), join(ro, 'f.tif'), 'read-only file system (EROFS)');
-  });
-
-  it('a full disk is named (ENOSPC) and leaves no partial output', async () => {
-    const tiny = join(folder.path, 'tiny');
-    await mkdir(tiny);
-    if (!mountTmpfs(tiny, 'size=4k')) return expect.fail('mount failed');
-    mounted.push(tiny);
-    await expectRefused(
-      features(join(tiny, 'f.tif')),
-      join(tiny, 'f.tif'),
-      'no space left on the device (ENOSPC)',
-    );
-    await expectRefused(segment(join(tiny, 'seg')), 'no space left on the device (ENOSPC)');
-    // Neither the outputs written before the disk filled up nor the folder made for them remain.
-    expect(await readdir(tiny)).toEqual([]);
-  });
-});
-
-describe.concurrent('serve --project', () => {
+describe.concurrent('serve --project', CONCURRENT_RUNS, () => {
   it('a missing project file is one line naming it', () =>
     expectRefused(runCli(['serve', '--project', join(folder.path, 'missing.mixel')]), 'missing.mixel'));
   it('a broken project file is one line naming it', async () => {
@@ -183,6 +190,7 @@ describe.concurrent('serve --project', () => {
 
 describe.concurrent(
   'a worker out of memory during train (heap capped at 4 MB by MIXEL_WORKER_HEAP_MB)',
+  CONCURRENT_RUNS,
   () => {
     it('is one line saying what to try, with no project written', async () => {
       const out = join(folder.path, 'oom.mixel');
@@ -196,7 +204,7 @@ describe.concurrent(
   },
 );
 
-describe.concurrent('--threads and --tile-size', () => {
+describe.concurrent('--threads and --tile-size', CONCURRENT_RUNS, () => {
   it('a tile as large as an image (1e9 px) is refused: predict would read whole images in one band', async () => {
     const run = await runCli([
       'predict',
@@ -218,7 +226,7 @@ describe.concurrent('--threads and --tile-size', () => {
   });
 });
 
-describe.concurrent('one line for every failure', () => {
+describe.concurrent('one line for every failure', CONCURRENT_RUNS, () => {
   it('maps file-system codes to words in one place', () => {
     expect(describeFileError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(
       'no space left on the device (ENOSPC)',
