@@ -3,6 +3,8 @@
  * confirms, since its strokes go with it and the removal cannot be undone.
  */
 import * as app from './controller.js';
+import { noteRemoval } from './session.js';
+import { announce } from './statusLine.js';
 import { getApp, markEdited, setApp } from './store.js';
 
 /** Labeled pixels of an image (every plane of a stack) as the window holds them. */
@@ -18,7 +20,10 @@ export async function removeImage(imageId: string, isConfirmed = false): Promise
     setApp({ dialog: { kind: 'remove-image', imageId, name: image.name, labeledPixels: pixels } });
     return;
   }
-  const project = await app.runAndShow(`Removing ${image.name}…`, () => app.service().removeImage(imageId));
+  const removal = noteRemoval(imageId);
+  const project = await app
+    .runAndShow(`Removing ${image.name}…`, () => app.service().removeImage(imageId))
+    .finally(() => removal.done());
   if (!project) return;
   app.labels.forget(imageId);
   app.predictions.clear(imageId);
@@ -35,10 +40,11 @@ export async function removeImage(imageId: string, isConfirmed = false): Promise
       pointer: null,
       activeImageId: wasActive ? null : s.activeImageId,
       ...(wasActive ? { canUndo: false, canRedo: false } : {}),
-      status: `Removed ${image.name} from the project (the file stays)`,
       predictionVersion: s.predictionVersion + 1,
     };
   });
+  // Held: a live update of the removed image that was under way may still report.
+  announce(`Removed ${image.name} from the project (the file stays)`);
   const next = project.images[0]?.id;
   if (wasActive && next) app.selectImage(next);
 }

@@ -54,9 +54,18 @@ export function showError(err: unknown): void {
   setApp({ error: message, status: 'Error' });
 }
 
+/** Images the user asked to remove: their work's failures may arrive before the backend confirms. */
+const removing = new Set<string>();
+
+/** Marks an image as being removed (until `done`), so that its pending work stays quiet. */
+export function noteRemoval(imageId: string): { done(): void } {
+  removing.add(imageId);
+  return { done: () => removing.delete(imageId) };
+}
+
 /** An image removed while work on it was under way: that work's failure is no news to the user. */
 export function showErrorUnlessRemoved(err: unknown, imageId: string): void {
-  if (findImage(imageId)) showError(err);
+  if (findImage(imageId) && !removing.has(imageId)) showError(err);
 }
 
 export async function runAndShow<T>(status: string, work: () => Promise<T>): Promise<T | undefined> {
