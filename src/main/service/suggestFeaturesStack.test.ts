@@ -19,6 +19,8 @@ let client: MixelService;
 let stackPath: string;
 const stack = makeSyntheticStack(96, 96, 12);
 const ball = stack.balls[0]; // centred on plane 5
+/** The whole 96² plane in view. */
+const view = { x: 0, y: 0, width: 96, height: 96 };
 
 beforeAll(async () => {
   harness = await startBackendOverWire('mixel-suggest-stack-');
@@ -53,7 +55,6 @@ describe('Suggest features on a stack', () => {
   it('ranks on labels painted on plane 5 only, and counts the labels of a second plane too', async () => {
     const image = await stackLabelledOnPlane5();
     const { x: bx, y: by } = ball;
-    const view = { x: 0, y: 0, width: 96, height: 96 };
     const onePlane = await client.suggestFeatures({
       requestId: 1,
       imageId: image.id,
@@ -87,14 +88,13 @@ describe('Suggest features on a stack', () => {
     // Plane 0 holds background only: normalized by its own range, its noise would fill 0…1 and look
     // like the balls of the middle planes.
     const image = await stackLabelledOnPlane5('percentile');
-    const view = { x: 0, y: 0, width: 96, height: 96 };
-    const result = await client.suggestFeatures({
+    const { suggestions } = await client.suggestFeatures({
       requestId: 4,
       imageId: image.id,
       viewRect: view,
       plane: 0,
     });
-    const preview = result.suggestions[0].preview;
+    const preview = suggestions[0].preview;
     const background = preview.reduce((n, c) => n + (c === 1 ? 1 : 0), 0) / preview.length;
     expect(background).toBeGreaterThan(0.95);
   }, 60_000);
