@@ -5,7 +5,6 @@
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { Backend } from '../transport/connectBackend.js';
 import { levelForScale, visibleTiles } from '../viewer/rendering.js';
-import { colorOverlaysAhead } from '../viewer/useTileCanvases.js';
 import { findImage, imageTiles, predictions, service, showError, showErrorUnlessRemoved } from './session.js';
 import { getApp, setApp } from './store.js';
 import { showActivity } from './statusLine.js';
@@ -22,16 +21,15 @@ const VIEW_ID = crypto.randomUUID();
 let nextRequestId = 1;
 let currentPredictRequest = 0;
 let viewTimer: ReturnType<typeof setTimeout> | null = null;
-/** Arriving tiles are repainted a few at a time, refinements when their request ends (tilePaints.ts). */
+/** Arriving tiles are repainted a few at a time (tilePaints.ts), the rest when their request ends. */
 const tilePaints = new TilePaints(() => setApp((s) => ({ predictionVersion: s.predictionVersion + 1 })));
 
 /** Shows this window's predicted tiles and the backend's progress as they arrive. */
 export function listenToBackend(connected: Backend): void {
   connected.service.onDidUpdateTile((tile) => {
     if (tile.viewId !== VIEW_ID || tile.requestId < predictions.currentFrom) return;
-    const replacesShown = predictions.isShownAt(tile);
-    colorOverlaysAhead(predictions.put(tile));
-    tilePaints.arrived(replacesShown);
+    predictions.put(tile);
+    tilePaints.arrived();
   });
   connected.service.onDidProgress((p) => {
     setApp({ progress: p.done >= p.total ? null : { task: p.task, done: p.done, total: p.total } });
@@ -139,9 +137,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       showActivity('Paint labels for at least two classes to see predictions');
       return;
     }
-    // Only when it changes: a new project object re-renders every panel that shows the project.
-    if (getApp().project?.hasModel !== true)
-      setApp((s) => ({ project: s.project ? { ...s.project, hasModel: true } : s.project }));
+    setApp((s) => ({ project: s.project ? { ...s.project, hasModel: true } : s.project }));
     showActivity(
       result.isCancelled
         ? 'Prediction cancelled'
