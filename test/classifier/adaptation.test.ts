@@ -1,12 +1,13 @@
 /**
  * Per-image adaptation on synthetic nuclei images: a model trained on one image's scribbles predicts
  * other images of the same kind, as they are or with their exposure changed (gain and offset of the
- * intensities), or holding background only.
+ * intensities, strong or slight), or holding background only.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adaptClassifier } from '../../src/core/classifier/adaptation/adaptClassifier.js';
 import {
   ADAPTATION_SAMPLE_PIXELS,
+  MIN_ADAPTATION_GAIN,
   type AdaptationChoice,
 } from '../../src/core/classifier/adaptation/adaptationConstants.js';
 import { identityState, modelView } from '../../src/core/classifier/adaptation/adaptedModel.js';
@@ -52,6 +53,16 @@ describe('per-image adaptation', () => {
     expect(unadapted).toBeLessThan(reference - 0.2);
     expect(result.applied).not.toBe('none');
     expect(recovered).toBeGreaterThan(reference - 0.05);
+  }, 60000);
+
+  it('repairs a small change of exposure by the class-aware match, below the threshold of the plain one', () => {
+    const image = testImage(2, (v) => 1.15 * v - 30);
+    const off = meanIou(segment(model, image), image.truth);
+    const result = adapted(image, 'auto');
+    const plain = result.candidates.find((c) => c.method === 'standardize');
+    expect(plain!.gain).toBeLessThan(MIN_ADAPTATION_GAIN);
+    expect(result.applied).toBe('moments');
+    expect(meanIou(segment(result.model, image), image.truth)).toBeGreaterThan(off + 0.03);
   }, 60000);
 
   it('leaves images without drift as they are (auto is not worse than off)', () => {

@@ -2,19 +2,19 @@
  * Per-image adaptation of a trained classifier: given a sample of the image's feature rows, fit the
  * candidate adaptations on one half, score them on the other (held-out mean log density, the map's
  * Jacobian included), check the guards, and choose. 'auto' adapts only when a candidate explains the
- * held-out pixels better than the unadapted model by MIN_ADAPTATION_GAIN nats per pixel — where nothing
- * drifted no candidate does, and the image is predicted as before. The trained model is never changed:
+ * held-out pixels better than the unadapted model by its AUTO_CANDIDATES gain, without growing a class
+ * beyond its share cap — where nothing drifted none does, and the image is predicted as before. The trained model is never changed:
  * the result is a new FittedClassifier (or the same object when nothing is adapted), and for the
  * intensity transfer the transfer to apply to the image before its features are computed.
  */
 import type { FittedClassifier } from '../fittedClassifier.js';
 import {
-  AUTO_METHODS,
+  AUTO_CANDIDATES,
   INTENSITY_FIT_PIXELS,
-  MIN_ADAPTATION_GAIN,
   MIN_ADAPTATION_PIXELS,
   type AdaptationChoice,
   type AdaptationMethod,
+  type AutoCandidate,
 } from './adaptationConstants.js';
 import {
   classShares,
@@ -154,15 +154,14 @@ export function adaptClassifier(
     chosen = usable[0];
     reason = chosen ? `${choice} as asked` : `${choice} refused: ${candidates[0]?.refused ?? 'not finite'}`;
   } else {
-    const best = usable.reduce<CandidateReport | undefined>(
-      (b, c) => (!b || c.gain > b.gain ? c : b),
-      undefined,
-    );
-    if (best && best.gain >= MIN_ADAPTATION_GAIN) {
+    const best = highestGain(usable.filter((c) => qualifies(c, unadaptedShares)));
+    if (best) {
       chosen = best;
       reason = `${best.method}: held-out log density +${best.gain.toFixed(2)} nats per pixel`;
     } else {
-      reason = `no drift beyond chance (best gain ${best ? best.gain.toFixed(2) : 'none'} < ${MIN_ADAPTATION_GAIN})`;
+      const top = highestGain(usable);
+      const tried = top ? `${top.method} ${top.gain.toFixed(2)} nats` : 'none usable';
+      reason = `no drift beyond chance (best ${tried}: under its threshold, or it would grow a class)`;
     }
   }
   if (!chosen) return { ...unchanged(reason), ...report };
@@ -176,10 +175,22 @@ export function adaptClassifier(
   };
 }
 
-/** What 'auto' tries: AUTO_METHODS, without the intensity transfer where the features cannot follow one. */
+/** What 'auto' tries: AUTO_CANDIDATES, without the intensity transfer where the features cannot follow one. */
 function autoMethods(roles: readonly FeatureRole[] | null, view: ModelView): readonly AdaptationMethod[] {
   const usable = roles !== null && roles.length === view.d;
-  return AUTO_METHODS.filter((m) => m !== 'intensity' || usable);
+  return AUTO_CANDIDATES.map((c) => c.method).filter((m) => m !== 'intensity' || usable);
+}
+
+function highestGain(reports: readonly CandidateReport[]): CandidateReport | undefined {
+  return reports.reduce<CandidateReport | undefined>((b, c) => (!b || c.gain > b.gain ? c : b), undefined);
+}
+
+/** Whether 'auto' may choose a usable candidate: its gain reaches its threshold, no class grows past its cap. */
+function qualifies(report: CandidateReport, unadaptedShares: Float64Array): boolean {
+  const rule = AUTO_CANDIDATES.find((c) => c.method === report.method) as AutoCandidate;
+  if (report.gain < rule.minGain) return false;
+  if (rule.maxShareGrowth === Infinity) return true;
+  return report.shares.every((share, c) => share <= rule.maxShareGrowth * unadaptedShares[c]);
 }
 
 interface Rows {

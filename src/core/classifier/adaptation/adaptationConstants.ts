@@ -18,13 +18,45 @@ export type AdaptationMethod = (typeof ADAPTATION_METHODS)[number];
 export type AdaptationChoice = 'auto' | 'off' | AdaptationMethod;
 
 /**
+ * 'standardize' is chosen only when the held-out log density per pixel rises by at least this much over
+ * the unadapted model (with the image's own class proportions). Images of one experiment without drift
+ * gain less (the fit follows noise and the model's own misfit); shifted or rescaled images gain several
+ * nats. The number is in the model's relevance-weighted units (weights total 2 by default), so it means
+ * the same whatever the feature count. Chosen on `npm run bench:adapt` (README, Adaptation).
+ */
+export const MIN_ADAPTATION_GAIN = 0.25;
+
+/**
+ * The class-aware match ('moments') is trusted from this gain, far lower, but may not grow any class's
+ * share beyond MAX_MOMENT_SHARE_GROWTH times its unadapted share. It pulls the class shares toward the
+ * trained ones, which repairs a model that over-calls a class on a new image of the same kind (every
+ * held-out ISBI slice: membrane 26–42 % of the pixels → 25–30 %, gains 0.02–0.25, +0.016 mean IoU) but
+ * invents objects in an image that truly holds fewer (a background-only image: 6.5 % objects → 10 % at a
+ * gain of 0.40 nats, so no gain threshold tells the two apart; the cap does).
+ */
+export const MIN_MOMENT_MATCH_GAIN = 0.02;
+export const MAX_MOMENT_SHARE_GROWTH = 1.25;
+
+/** A method 'auto' may choose, with what its held-out gain and its class shares must satisfy. */
+export interface AutoCandidate {
+  readonly method: AdaptationMethod;
+  /** Least held-out gain over the unadapted model (nats per pixel). */
+  readonly minGain: number;
+  /** No class's share of the sample may grow beyond this multiple of its unadapted share. */
+  readonly maxShareGrowth: number;
+}
+
+/**
  * What 'auto' considers. The EM-fitted candidates raise the held-out likelihood on images without any
  * drift too (the model's own misfit is what they fit) and then cost accuracy (HeLa −0.06 with the affine
- * map), so likelihood can only judge the moment match, which has no free parameter to fit noise with.
+ * map), so likelihood can only judge the moment matches, which have no free parameter to fit noise with.
  * The quartile match often scores higher yet segments worse (GOWT1 0.78 against 0.84: the mixture's
  * quartiles describe the training image less well than its moments), so it is offered, not chosen.
  */
-export const AUTO_METHODS: readonly AdaptationMethod[] = ['standardize'];
+export const AUTO_CANDIDATES: readonly AutoCandidate[] = [
+  { method: 'standardize', minGain: MIN_ADAPTATION_GAIN, maxShareGrowth: Infinity },
+  { method: 'moments', minGain: MIN_MOMENT_MATCH_GAIN, maxShareGrowth: MAX_MOMENT_SHARE_GROWTH },
+];
 
 /**
  * Rows of the fitting half the intensity transfer is fitted on (its few parameters per channel need far
@@ -85,18 +117,6 @@ export const MAP_RELEVANCE = 16;
  * exposure but EM collapsing a feature onto one component.
  */
 export const MAX_AFFINE_GAIN = 8;
-
-/**
- * Auto adapts only when the held-out log density per pixel rises by at least this much over the
- * unadapted model (with the image's own class proportions). Images of one experiment without drift
- * gain less (the fit follows noise and the model's own misfit); shifted or rescaled images gain several
- * nats. The number is in the model's relevance-weighted units (weights total 2 by default), so it means
- * the same whatever the feature count. Chosen on `npm run bench:adapt` (README, Adaptation). Lower would
- * help ISBI, whose every held-out slice gains 0.02–0.28 nats and 0.01–0.07 mean IoU by the moment match,
- * but an image holding background only gains 0.3–0.4 by it too, and the match (which assumes the training
- * image's mix of classes) then calls a tenth of it object.
- */
-export const MIN_ADAPTATION_GAIN = 0.25;
 
 /**
  * Guards on class shares (mean posterior over the sample). A class's share is "plausible" within
