@@ -3,8 +3,10 @@
  * preview right after a stroke, then full resolution), each newer request superseding the older ones.
  */
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
+import type { ProjectImage, Rect } from '../../core/protocol/types.js';
 import type { Backend } from '../transport/connectBackend.js';
 import { levelForScale, visibleTiles } from '../viewer/rendering.js';
+import { colorOverlaysAhead } from '../viewer/useTileCanvases.js';
 import { findImage, imageTiles, predictions, service, showError, showErrorUnlessRemoved } from './session.js';
 import { getApp, setApp } from './store.js';
 import { showActivity } from './statusLine.js';
@@ -21,15 +23,16 @@ const VIEW_ID = crypto.randomUUID();
 let nextRequestId = 1;
 let currentPredictRequest = 0;
 let viewTimer: ReturnType<typeof setTimeout> | null = null;
-/** Arriving tiles are repainted a few at a time (tilePaints.ts), the rest when their request ends. */
+/** Arriving tiles are repainted a few at a time, refinements when their request ends (tilePaints.ts). */
 const tilePaints = new TilePaints(() => setApp((s) => ({ predictionVersion: s.predictionVersion + 1 })));
 
 /** Shows this window's predicted tiles and the backend's progress as they arrive. */
 export function listenToBackend(connected: Backend): void {
   connected.service.onDidUpdateTile((tile) => {
     if (tile.viewId !== VIEW_ID || tile.requestId < predictions.currentFrom) return;
-    predictions.put(tile);
-    tilePaints.arrived();
+    const replacesShown = predictions.isShownAt(tile);
+    colorOverlaysAhead(predictions.put(tile));
+    tilePaints.arrived(replacesShown);
   });
   connected.service.onDidProgress((p) => {
     setApp({ progress: p.done >= p.total ? null : { task: p.task, done: p.done, total: p.total } });
@@ -73,17 +76,49 @@ async function fetchVisibleImageTiles(): Promise<void> {
   );
 }
 
+/** What the view shows: an image, its plane, the visible tiles and the stride the screen resolves. */
+interface ShownView {
+  readonly image: ProjectImage;
+  readonly plane: number;
+  readonly tiles: readonly Rect[];
+  /** Zoomed out, the screen shows every 2^level-th pixel: predicting more would not be seen. */
+  readonly screenStride: number;
+}
+
+function shownView(): ShownView | null {
+  const { activeImageId, view, viewport, plane } = getApp();
+  const image = findImage(activeImageId);
+  if (!image) return null;
+  const tiles = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
+  return { image, plane, tiles, screenStride: 2 ** levelForScale(view.scale) };
+}
+
+const tilesKey = (tiles: readonly Rect[]) =>
+  tiles.map((r) => `${r.x},${r.y},${r.width},${r.height}`).join(';');
+
+function isSameView(a: ShownView, b: ShownView | null): boolean {
+  return (
+    b !== null &&
+    a.image.id === b.image.id &&
+    a.plane === b.plane &&
+    a.screenStride === b.screenStride &&
+    tilesKey(a.tiles) === tilesKey(b.tiles)
+  );
+}
+
 /**
  * Predicts the visible tiles (retraining first when asked). A newer call supersedes an older one in the
  * backend, so panning away cancels work for tiles no longer on screen.
+ *
+ * While the window has no model yet (the first strokes, or features, classes or normalization changed), a
+ * plane switch, pan or zoom asks for nothing (onViewChanged): this call's model is what it waits for. So
+ * the full-resolution pass predicts the view shown when it starts, not the one the preview was for, and a
+ * view that changed during that pass is predicted once the model is there; before, a plane shown while the
+ * model trained kept an empty overlay until the next pan.
  */
 export async function updatePrediction(retrain: boolean): Promise<void> {
-  const { activeImageId, view, viewport, plane } = getApp();
-  const image = findImage(activeImageId);
-  if (!image) return;
-  const all = visibleTiles(view, viewport, image, PREDICTION_TILE_SIZE);
-  // Zoomed out, the screen shows every 2^level-th pixel: predicting more would not be seen.
-  const screenStride = 2 ** levelForScale(view.scale);
+  const first = shownView();
+  if (!first) return;
   if (retrain) {
     // After a stroke: refit and show a coarse preview at once, then the full-resolution tiles.
     const requestId = nextRequestId++;
@@ -94,24 +129,29 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       const preview = await service().predictTiles({
         requestId,
         viewId: VIEW_ID,
-        imageId: image.id,
-        tiles: all,
+        imageId: first.image.id,
+        tiles: first.tiles,
         retrain: true,
-        stride: Math.min(MAX_STRIDE, PREVIEW_STRIDE * screenStride),
-        plane,
+        stride: Math.min(MAX_STRIDE, PREVIEW_STRIDE * first.screenStride),
+        plane: first.plane,
       });
-      tilePaints.flush();
       if (requestId !== currentPredictRequest || preview.isCancelled) return;
       if (preview.hasModel)
         showActivity(
           `Preview in ${Math.round(preview.totalMs)} ms (training ${Math.round(preview.trainMs)} ms); refining…`,
         );
     } catch (err) {
-      showErrorUnlessRemoved(err, image.id);
+      showErrorUnlessRemoved(err, first.image.id);
       return;
+    } finally {
+      // Whatever arrived is shown now, also when the request failed or was superseded (no held tiles).
+      tilePaints.flush();
     }
   }
-  const tiles = all.filter((t) => !predictions.isCurrent(image.id, t, screenStride, plane));
+  const shown = retrain ? shownView() : first;
+  if (!shown) return;
+  const { image, plane, screenStride } = shown;
+  const tiles = shown.tiles.filter((t) => !predictions.isCurrent(image.id, t, screenStride, plane));
   const requestId = nextRequestId++;
   currentPredictRequest = requestId;
   if (tiles.length === 0) return;
@@ -137,14 +177,20 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       showActivity('Paint labels for at least two classes to see predictions');
       return;
     }
-    setApp((s) => ({ project: s.project ? { ...s.project, hasModel: true } : s.project }));
+    // Only when it changes: a new project object re-renders every panel that shows the project.
+    if (getApp().project?.hasModel !== true)
+      setApp((s) => ({ project: s.project ? { ...s.project, hasModel: true } : s.project }));
     showActivity(
       result.isCancelled
         ? 'Prediction cancelled'
         : `Updated ${result.tilesDone} tiles in ${Math.round(result.totalMs)} ms` +
             (result.trainMs > 0 ? ` (training ${Math.round(result.trainMs)} ms)` : ''),
     );
+    // The view changed while no model could answer for it (see above): predict what is shown now, unless
+    // a pan's debounced update is about to.
+    if (!result.isCancelled && !viewTimer && !isSameView(shown, shownView())) void updatePrediction(false);
   } catch (err) {
+    tilePaints.flush();
     showErrorUnlessRemoved(err, image.id);
   }
 }

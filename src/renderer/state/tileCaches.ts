@@ -50,8 +50,16 @@ export class PredictionTiles {
   /** Tiles from requests before this id were predicted by an older model. */
   currentFrom = 0;
 
-  put(tile: ProbabilityTile): void {
-    this.entries.set(predictionKey(tile.imageId, tile.rect, tile.plane ?? 0), { tile, canvases: new Map() });
+  put(tile: ProbabilityTile): PredictionEntry {
+    const entry: PredictionEntry = { tile, canvases: new Map() };
+    this.entries.set(predictionKey(tile.imageId, tile.rect, tile.plane ?? 0), entry);
+    return entry;
+  }
+
+  /** True when the view can show probabilities at `tile`'s place already (a tile of the same classes). */
+  isShownAt(tile: ProbabilityTile): boolean {
+    const e = this.entries.get(predictionKey(tile.imageId, tile.rect, tile.plane ?? 0));
+    return e !== undefined && e.tile.classCount === tile.classCount;
   }
 
   /** True when the tile was predicted by the current model at `stride` or finer. */

@@ -58,4 +58,39 @@ describe('tile paints', () => {
     tiles.arrived();
     expect(paints).toBe(2);
   });
+
+  it('holds tiles that replace probabilities on screen until their request ends: a refined view changes once', () => {
+    const { clock, advance } = manualClock();
+    let paints = 0;
+    const tiles = new TilePaints(() => paints++, 100, clock, 1000);
+    // The full-resolution pass over a preview: 16 tiles in 320 ms, each replacing a coarse one.
+    for (let i = 0; i < 16; i++) {
+      tiles.arrived(true);
+      advance(20);
+    }
+    expect(paints).toBe(0); // no patchwork of sharp and coarse tiles, no frame per batch
+    tiles.flush();
+    expect(paints).toBe(1); // all 16 at once with the request's status
+    advance(2000);
+    expect(paints).toBe(1);
+  });
+
+  it('still shows a slow refinement every second, and a tile for an empty place without waiting for it', () => {
+    const { clock, advance } = manualClock();
+    let paints = 0;
+    const tiles = new TilePaints(() => paints++, 100, clock, 1000);
+    tiles.arrived(true);
+    advance(999);
+    expect(paints).toBe(0);
+    advance(1);
+    expect(paints).toBe(1); // a busy machine still sees its view refine
+    tiles.arrived(true);
+    advance(50);
+    tiles.arrived(false); // a place that showed nothing: due 100 ms after the last paint, not 1 s
+    expect(paints).toBe(1);
+    advance(50);
+    expect(paints).toBe(2); // the held tile goes with it
+    tiles.flush();
+    expect(paints).toBe(2); // nothing left
+  });
 });

@@ -6,27 +6,25 @@
  */
 import type Konva from 'konva';
 import { useEffect, useRef, useState } from 'react';
-import { Circle, Group, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
+import { Group, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
 import type { Stroke } from '../../core/labels/Stroke.js';
 import type { LabelClass } from '../../core/protocol/types.js';
 import {
   commitStroke,
   findImage,
   host,
-  imageTiles,
   labels,
   onViewChanged,
-  predictions,
   takeLabelsDirty,
 } from '../state/controller.js';
 import { emptyStateHint } from '../state/emptyStateHint.js';
 import { acceptPredictionUnder } from '../state/proofreading.js';
-import { getApp, OVERLAY_MODES, setApp, useApp } from '../state/store.js';
-import { colorizeLabels, growRect, levelForScale, parseColor, zoomAt } from './rendering.js';
-import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
-import { LabelHereNextMarks } from './LabelHereNextMarks.js';
+import { getApp, setApp, useApp } from '../state/store.js';
+import { colorizeLabels, growRect, parseColor, zoomAt } from './rendering.js';
+import { ImageTilesLayer, LabelHereNextLayer, OverlayLayer } from './TileLayers.js';
 import { FeatureLayer } from './FeatureLayer.js';
 import { PlaneSliders } from '../panels/PlaneSliders.js';
+import { BrushCursor, useBrushCursor } from './BrushCursor.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
 
@@ -43,22 +41,21 @@ interface Gesture {
 
 export function Viewer() {
   const container = useRef<HTMLDivElement>(null);
-  const overlayLayer = useRef<Konva.Layer>(null);
   const labelLayer = useRef<Konva.Layer>(null);
-  const imageLayer = useRef<Konva.Layer>(null);
   const strokeLine = useRef<Konva.Line>(null);
   const labelCanvas = useRef<HTMLCanvasElement | null>(null);
+  // The canvas the label layer draws: state, so that a canvas made for a new image size is drawn at
+  // once (the view no longer re-renders on every pointer move or arriving tile to pick it up by chance).
+  const [shownLabelCanvas, setShownLabelCanvas] = useState<HTMLCanvasElement | null>(null);
   const gesture = useRef<Gesture | null>(null);
   const [isSpaceDown, setSpaceDown] = useState(false);
-  const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
+  const brushCursor = useBrushCursor();
 
   const project = useApp((s) => s.project);
   const activeImageId = useApp((s) => s.activeImageId);
   const plane = useApp((s) => s.plane);
   const view = useApp((s) => s.view);
   const viewport = useApp((s) => s.viewport);
-  const display = useApp((s) => (s.activeImageId ? s.display[s.activeImageId] : undefined));
-  const overlay = useApp((s) => s.overlay);
   const layers = useApp((s) => s.layers);
   const labelsVersion = useApp((s) => s.labelsVersion);
   const tool = useApp((s) => s.tool);
@@ -79,23 +76,10 @@ export function Viewer() {
     return () => observer.disconnect();
   }, []);
 
-  // Test and automation hooks: name the layer canvases so their pixels can be read.
+  // Test and automation hook: name the layer canvas so its pixels can be read (the tile layers name theirs).
   useEffect(() => {
-    overlayLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'overlay');
     labelLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'labels');
-    imageLayer.current?.getNativeCanvasElement().setAttribute('data-layer', 'image');
   });
-
-  // Tile canvases are redrawn in place when the contrast or the overlay settings change; Konva sees the
-  // same image objects, so it must be told to repaint.
-  const predictionVersion = useApp((s) => s.predictionVersion);
-  const imageVersion = useApp((s) => s.imageVersion);
-  useEffect(() => {
-    imageLayer.current?.batchDraw();
-  }, [display, imageVersion, layers]);
-  useEffect(() => {
-    overlayLayer.current?.batchDraw();
-  }, [overlay, predictionVersion, classes, layers]);
 
   // Label raster → label canvas, only the changed rectangle when known.
   useEffect(() => {
@@ -114,6 +98,7 @@ export function Viewer() {
       canvas.width = image.width;
       canvas.height = image.height;
       labelCanvas.current = canvas;
+      setShownLabelCanvas(canvas);
     }
     // Another plane (or image) of the same size redraws the canvas the layer already shows, in full.
     canvas.dataset.image = image.id;
@@ -171,7 +156,7 @@ export function Viewer() {
   const onPointerMove = (e: Konva.KonvaEventObject<PointerEvent>) => {
     const p = e.target.getStage()?.getPointerPosition();
     if (!p) return;
-    setCursor(p);
+    brushCursor.moveTo(p);
     notePointer(toImage(p.x, p.y), image);
     const g = gesture.current;
     if (!g) return;
@@ -244,22 +229,6 @@ export function Viewer() {
     gesture.current = { kind: 'pinch', points: [], lastX: cx, lastY: cy, pinchDistance: distance };
   };
 
-  const level = levelForScale(view.scale);
-  const tiles =
-    image && display
-      ? // Neighbouring levels fill in while this level's tiles load; coarser ones are drawn first, under finer.
-        [...imageTiles.entries.values()]
-          .filter(
-            (t) =>
-              t.tile &&
-              t.tile.imageId === image.id &&
-              (t.tile.plane ?? 0) === plane &&
-              Math.abs(t.tile.level - level) <= 1,
-          )
-          .sort((a, b) => b.tile!.level - a.tile!.level)
-      : [];
-  const predicted = image ? predictions.forImage(image.id, plane) : [];
-
   return (
     <div
       ref={container}
@@ -269,7 +238,7 @@ export function Viewer() {
       aria-label="Image view: paint with the left button, pan with Space + drag, zoom with the wheel"
       onContextMenu={(e) => e.preventDefault()}
       onPointerLeave={() => {
-        setCursor(null);
+        brushCursor.moveTo(null);
         setApp({ pointer: null });
       }}
     >
@@ -287,59 +256,14 @@ export function Viewer() {
         onTouchMove={onTouchMove}
         onTouchEnd={() => (gesture.current = null)}
       >
-        <Layer
-          ref={imageLayer}
-          imageSmoothingEnabled={false}
-          listening={false}
-          visible={layers.image.isVisible}
-          opacity={layers.image.opacity}
-        >
-          {tiles.map((t) => {
-            const canvas = imageCanvas(t, display!);
-            const r = t.tile!.rect;
-            return canvas ? (
-              <KonvaImage
-                key={`${t.tile!.level}:${r.x},${r.y}`}
-                image={canvas}
-                x={r.x}
-                y={r.y}
-                width={r.width}
-                height={r.height}
-              />
-            ) : null;
-          })}
-        </Layer>
+        <ImageTilesLayer image={image} plane={plane} />
         <FeatureLayer />
-        <Layer ref={overlayLayer} imageSmoothingEnabled={false} listening={false}>
-          {OVERLAY_MODES.map((mode) => (
-            <Group key={mode} visible={layers[mode].isVisible} opacity={layers[mode].opacity}>
-              {layers[mode].isVisible
-                ? predicted.map((p) => {
-                    const canvas = overlayCanvas(p, classes, overlay, mode);
-                    const r = p.tile.rect;
-                    return canvas ? (
-                      <KonvaImage
-                        key={`${r.x},${r.y}`}
-                        image={canvas}
-                        x={r.x}
-                        y={r.y}
-                        width={r.width}
-                        height={r.height}
-                      />
-                    ) : null;
-                  })
-                : null}
-            </Group>
-          ))}
-        </Layer>
-        {/* Hidden, an empty layer's canvas is not composited on every frame (costly without a GPU). */}
-        <Layer listening={false} visible={layers.next.isVisible}>
-          <LabelHereNextMarks tiles={predicted.map((p) => p.tile)} />
-        </Layer>
+        <OverlayLayer image={image} plane={plane} />
+        <LabelHereNextLayer image={image} plane={plane} />
         <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
           <Group visible={layers.labels.isVisible} opacity={layers.labels.opacity}>
-            {image && labelCanvas.current ? (
-              <KonvaImage image={labelCanvas.current} x={0} y={0} width={image.width} height={image.height} />
+            {image && shownLabelCanvas ? (
+              <KonvaImage image={shownLabelCanvas} x={0} y={0} width={image.width} height={image.height} />
             ) : null}
           </Group>
           <Line
@@ -351,24 +275,14 @@ export function Viewer() {
             lineCap="round"
             lineJoin="round"
           />
-          {cursor ? (
-            <Circle
-              x={(cursor.x - view.x) / view.scale}
-              y={(cursor.y - view.y) / view.scale}
-              radius={brushRadius}
-              stroke={tool === 'eraser' || tool === 'accept' ? '#ffffff' : activeColor}
-              strokeWidth={1 / view.scale}
-              dash={
-                tool === 'eraser'
-                  ? [3 / view.scale, 3 / view.scale]
-                  : tool === 'accept'
-                    ? [1 / view.scale, 2 / view.scale]
-                    : undefined
-              }
-            />
-          ) : null}
         </Layer>
       </Stage>
+      <BrushCursor
+        cursorRef={brushCursor.ref}
+        radiusPx={brushRadius * view.scale}
+        tool={tool}
+        color={activeColor}
+      />
       {image ? <PlaneSliders image={image} /> : null}
       {!image ? (
         <div className="viewer-empty" data-testid="empty-hint">

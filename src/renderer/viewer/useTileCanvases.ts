@@ -3,7 +3,7 @@
  * probability tiles through the overlay colours. A canvas is redrawn only when its settings changed.
  */
 import type { LabelClass } from '../../core/protocol/types.js';
-import type { DisplaySettings, OverlaySettings } from '../state/store.js';
+import { getApp, OVERLAY_MODES, type DisplaySettings, type OverlaySettings } from '../state/store.js';
 import type { ImageTileEntry, PredictionEntry } from '../state/tileCaches.js';
 import {
   colorizeProbabilities,
@@ -69,4 +69,16 @@ export function overlayCanvas(
   canvas.getContext('2d')!.putImageData(data, 0, 0);
   entry.canvases.set(mode, { canvas, drawnWith: key });
   return canvas;
+}
+
+/**
+ * Colours a tile's shown overlays as it arrives, while the window waits for the next one: the repaint
+ * that shows it (often every tile of a request at once, tilePaints.ts) then only draws, and the last
+ * tile's repaint no longer colours all sixteen after the request ended.
+ */
+export function colorOverlaysAhead(entry: PredictionEntry): void {
+  const { project, overlay, layers, activeImageId, plane } = getApp();
+  if (!project || entry.tile.imageId !== activeImageId || (entry.tile.plane ?? 0) !== plane) return;
+  for (const mode of OVERLAY_MODES)
+    if (layers[mode].isVisible) overlayCanvas(entry, project.classes, overlay, mode);
 }
