@@ -56,8 +56,11 @@ export interface ClassifierOptions {
  * correlated filter responses are worth, which tempers the overconfident naive-Bayes evidence.
  */
 export interface RelevanceOptions {
-  /** 'fisher': w_q ∝ (between-class / within-class variance on the labeled pixels)^exponent; 'none': all 1. */
-  readonly weighting: 'none' | 'fisher';
+  /**
+   * 'fisher': w_q ∝ (between-class / within-class variance on the labeled pixels)^exponent;
+   * 'components': the same between the components of different classes (componentRelevance.ts); 'none': all 1.
+   */
+  readonly weighting: 'none' | 'fisher' | 'components';
   readonly exponent: number;
   /** Σ_q w_q, whatever the number of feature channels. */
   readonly total: number;
@@ -66,11 +69,12 @@ export interface RelevanceOptions {
 /**
  * Defaults chosen on `npm run bench:accuracy` (within-image task, ISBI / HeLa / GOWT1; README, Classifier):
  * diagonal covariances with 8 components per class on features scaled by the image's spread, regCovar
- * 0.03, 5 steps of semi-supervised EM with λ = 1, Fisher relevance weights totalling 2, class priors
+ * 0.03, 5 steps of semi-supervised EM with λ = 1, relevance weights (of the class components) totalling 2, class priors
  * estimated on the image. Each step's effect on mean IoU (ISBI / HeLa / GOWT1), from the session-1
  * defaults' 0.593 / 0.841 / 0.848: image spread + regCovar 0.03 → 0.609 / 0.850 / 0.835; Fisher weights
  * (total = d) → 0.621 / 0.853 / 0.843; total ≈ 2.5 → 0.629 / 0.863 / 0.838 (counts priors); image priors
- * and 8 components → 0.629 / 0.865 / 0.847. Measured worse: BIC-chosen sizes (often 1 component for a
+ * and 8 components → 0.629 / 0.865 / 0.847; relevance from the class mixtures' components instead of the
+ * class means → 0.633 / 0.867 / 0.852. Measured worse: BIC-chosen sizes (often 1 component for a
  * multi-modal background), full covariances after a 12-D discriminant projection, λ by cross-validation
  * on held-out strokes (scribbles avoid class borders, where the unlabeled pixels matter), relevance
  * weights inside semi-supervised EM (ISBI −0.03, HeLa +0.004), a relevance total of about 1 (ISBI 0.55).
@@ -90,7 +94,9 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   projectionDims: 'none',
   // Mean IoU (ISBI / HeLa / GOWT1) by total: 1.5 → 0.628 / 0.863 / 0.845, 2 → 0.629 / 0.865 / 0.847,
   // 2.5 → 0.628 / 0.864 / 0.848, 3 → 0.627 / 0.862 / 0.849; ~1 collapses ISBI (0.55). Exponent ½: within 0.005.
-  relevance: { weighting: 'fisher', exponent: 1, total: 2 },
+  // 'components' over 'fisher' (same total): 0.629 / 0.865 / 0.847 → 0.633 / 0.867 / 0.852; GOWT1 t21, whose
+  // nuclei are dim and bright, 0.687 → 0.697 (componentRelevance.ts says why).
+  relevance: { weighting: 'components', exponent: 1, total: 2 },
   semiSupervised: { enabled: true, lambda: 1, sampleCount: 30000, iterations: 5 },
   seed: 0,
   // Per-class fits on scribbles: 30 and 100 iterations give the same mean IoU within 0.001, and 30 bound

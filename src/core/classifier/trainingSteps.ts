@@ -15,6 +15,7 @@ import {
   usesUnlabeled,
 } from './classifierOptions.js';
 import { discriminantProjection } from './discriminantProjection.js';
+import { componentRelevance } from './componentRelevance.js';
 import type { FittedGmm } from '../gmm/GaussianMixture.js';
 import { estimateImagePriors, withClassPriors } from './imagePriors.js';
 import { jointMixture, semiSupervisedRefinement } from './semiSupervised.js';
@@ -194,10 +195,7 @@ export function finishTraining(
   const componentsPerClass = classMixtures.map((m) => m.weights.length);
   let mixture = joint.mixture;
 
-  const relevance =
-    o.relevance.weighting === 'fisher' && o.covariance === 'diag'
-      ? fisherRelevance(Z, classIndex, n, dims, classes.length, o.regCovar, o.relevance)
-      : null;
+  const relevance = relevanceWeights(prepared, classMixtures);
   let lambda = 0;
   let lambdaScores: { lambda: number; score: number }[] = [];
   if (refined) {
@@ -250,6 +248,20 @@ export function finishTraining(
       options: o,
     },
   };
+}
+
+/** The relevance weights the options ask for; null without weighting or for full covariances. */
+function relevanceWeights(prepared: PreparedTraining, classMixtures: FittedGmm[]): number[] | null {
+  const { options: o, classes, Z, classIndex, n, dims, counts } = prepared;
+  if (o.covariance !== 'diag') return null;
+  switch (o.relevance.weighting) {
+    case 'none':
+      return null;
+    case 'fisher':
+      return fisherRelevance(Z, classIndex, n, dims, classes.length, o.regCovar, o.relevance);
+    case 'components':
+      return componentRelevance(classMixtures, counts, dims, o.relevance);
+  }
 }
 
 /**
