@@ -121,4 +121,16 @@ describe('LiveModel display fit started ahead of its request', () => {
     live.prefetchDisplayFit(train(live));
     expect(fits).toHaveLength(3);
   });
+
+  it('a fit begun before the features changed does not come back as the current model', async () => {
+    const { engine } = slowEngine(50);
+    const live = new LiveModel(engine);
+    const running = live.train(source, SETTINGS, new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 10));
+    live.invalidate();
+    await running;
+    // Shown as current, that model would predict the new features with the old ones' mixture.
+    expect(live.current).toBeNull();
+    expect(live.needsTraining(false)).toBe(true);
+  });
 });

@@ -32,6 +32,8 @@ export class LiveModel {
   private model: TrainedModel | null = null;
   private labelsVersion = 0;
   private modelVersion = -1;
+  /** labelsVersion at the last invalidate(): a fit of an older version fitted other features or classes. */
+  private invalidatedVersion = 0;
   private level: FitLevel = 'final';
   /** The fit a full-resolution overlay asks for ('final' makes the live loop fit as Save does: bench:live compares). */
   displayLevel: Exclude<FitLevel, 'quick'> = 'live';
@@ -55,6 +57,7 @@ export class LiveModel {
   invalidate(): void {
     this.model = null;
     this.labelsVersion++;
+    this.invalidatedVersion = this.labelsVersion;
     this.stopPrefetch();
   }
 
@@ -156,8 +159,9 @@ export class LiveModel {
       (image, core) => source.tileFeatures(image, core, signal),
       plan.samplesPerClass,
     );
-    // A fit of older labels that ends after a newer one must not replace it.
-    if (version < this.modelVersion) return;
+    // A fit of older labels that ends after a newer one must not replace it, nor may a fit begun before
+    // the features or classes changed (its model would be shown as current and predict the new features).
+    if (version < this.modelVersion || version < this.invalidatedVersion) return;
     if (!matrix || matrix.classIds.length < 2) {
       this.model = null;
       this.modelVersion = version;
@@ -172,7 +176,7 @@ export class LiveModel {
       matrix.unlabeled,
       signal,
     );
-    if (signal.aborted || version < this.modelVersion) return;
+    if (signal.aborted || version < this.modelVersion || version < this.invalidatedVersion) return;
     this.model = trained;
     this.modelVersion = version;
     this.level = level;
