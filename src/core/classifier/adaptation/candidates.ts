@@ -21,6 +21,13 @@ import { classShares, eStep, identityState, type AdaptationState, type ModelView
 
 /** Alternations of the class-aware moment match: the shares settle within a few. */
 const MOMENT_SHARE_STEPS = 5;
+/**
+ * Rows whose responsibilities re-estimate the class shares in those alternations (the rows are a random
+ * sample, so the first ones are too): 3000 pin a share to about ±0.8 %, and the five E-steps over them
+ * cost a quarter of five over the whole fitting half (auto took 0.47 s per ISBI image against 0.63 s to
+ * predict it).
+ */
+const MOMENT_SHARE_ROWS = 3000;
 /** Prior-only EM steps after a map is chosen; the shares settle within a few because posteriors are sharp. */
 const PRIOR_STEPS = 5;
 /** No class's proportion falls below this, so a class the image seems to lack can still be predicted. */
@@ -135,10 +142,12 @@ function momentMatch(
  */
 function classAwareMomentMatch(view: ModelView, Z: Float64Array, n: number): AdaptationState {
   let state = momentMatch(view, Z, n);
-  const resp = new Float64Array(n * view.k);
+  const m = Math.min(n, MOMENT_SHARE_ROWS);
+  const shareRows = Z.subarray(0, m * view.d);
+  const resp = new Float64Array(m * view.k);
   for (let it = 0; it < MOMENT_SHARE_STEPS; it++) {
-    eStep(view, state, Z, n, resp);
-    state = momentMatch(view, Z, n, normalizedPriors(classShares(view, resp, n)));
+    eStep(view, state, shareRows, m, resp);
+    state = momentMatch(view, Z, n, normalizedPriors(classShares(view, resp, m)));
   }
   return state;
 }
