@@ -25,6 +25,13 @@ export const UNLABELED_STRIDE = 97;
 export const QUICK_FIT_SAMPLES_PER_CLASS = 300;
 
 /**
+ * Tile jobs of a prediction request kept in flight per worker thread. With one, a worker that finishes a
+ * tile idles until the main thread has received its result, quantized and sent it, and posted the next
+ * job; with a second one waiting in the pool's queue, the pool hands it over as the result arrives.
+ */
+export const TILE_JOBS_PER_THREAD = 2;
+
+/**
  * Bytes the upload folder (<data dir>/uploads) may hold, counting uploads under way at their declared size.
  * Uploaded images stay there while projects refer to them; past this a user opens images by path instead.
  */

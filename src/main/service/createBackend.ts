@@ -11,6 +11,7 @@ import { readImage } from '../io/openImage.js';
 import { writeSyntheticSample } from '../sample/writeSyntheticSample.js';
 import { LocalMixelService } from './LocalMixelService.js';
 import { prepareDataDir } from './prepareDataDir.js';
+import { TILE_JOBS_PER_THREAD } from './constants.js';
 import type { UploadLimits } from './UploadFolder.js';
 import { createPoolEngine } from './poolEngine.js';
 import { stackSizesOfMetadata } from './stackSizes.js';
@@ -46,7 +47,7 @@ export function createBackend(config: BackendConfig = {}): Backend {
   const pool = new WorkerPool({ threads: config.threads });
   const service = new LocalMixelService({
     engine: createPoolEngine(pool),
-    concurrency: pool.threads,
+    concurrency: pool.threads * TILE_JOBS_PER_THREAD,
     dataDir,
     uploadLimits: config.uploadLimits,
     loadImage: async (path) => {
