@@ -7,6 +7,7 @@ import type Konva from 'konva';
 import { memo, useEffect, useRef } from 'react';
 import { Group, Image as KonvaImage, Layer } from 'react-konva';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
+import type { Rect } from '../../core/tiling.js';
 import { imageTiles, predictions } from '../state/controller.js';
 import { OVERLAY_MODES, useApp } from '../state/store.js';
 import { LabelHereNextMarks } from './LabelHereNextMarks.js';
@@ -19,6 +20,13 @@ interface TileLayerProps {
   /** The image shown (none: the layer stays, empty, so the layers keep their order). */
   readonly image: ProjectImage | undefined;
   readonly plane: number;
+}
+
+/** One tile's canvas at its place in image pixels; nothing while the tile has no canvas yet. */
+function TileImage({ canvas, rect }: { canvas: HTMLCanvasElement | null; rect: Rect }) {
+  return canvas ? (
+    <KonvaImage image={canvas} x={rect.x} y={rect.y} width={rect.width} height={rect.height} />
+  ) : null;
 }
 
 /** Test and automation hook: names the layer's canvas so its pixels can be read (windowDriver.ts). */
@@ -61,18 +69,10 @@ export const ImageTilesLayer = memo(function ImageTilesLayer({ image, plane }: T
       opacity={layer.opacity}
     >
       {tiles.map((t) => {
-        const canvas = imageCanvas(t, display!);
         const r = t.tile!.rect;
-        return canvas ? (
-          <KonvaImage
-            key={`${t.tile!.level}:${r.x},${r.y}`}
-            image={canvas}
-            x={r.x}
-            y={r.y}
-            width={r.width}
-            height={r.height}
-          />
-        ) : null;
+        return (
+          <TileImage key={`${t.tile!.level}:${r.x},${r.y}`} canvas={imageCanvas(t, display!)} rect={r} />
+        );
       })}
     </Layer>
   );
@@ -96,18 +96,14 @@ export const OverlayLayer = memo(function OverlayLayer({ image, plane }: TileLay
         <Group key={mode} visible={layers[mode].isVisible} opacity={layers[mode].opacity}>
           {layers[mode].isVisible
             ? predicted.map((p) => {
-                const canvas = overlayCanvas(p, classes, overlay, mode);
                 const r = p.tile.rect;
-                return canvas ? (
-                  <KonvaImage
+                return (
+                  <TileImage
                     key={`${r.x},${r.y}`}
-                    image={canvas}
-                    x={r.x}
-                    y={r.y}
-                    width={r.width}
-                    height={r.height}
+                    canvas={overlayCanvas(p, classes, overlay, mode)}
+                    rect={r}
                   />
-                ) : null;
+                );
               })
             : null}
         </Group>
