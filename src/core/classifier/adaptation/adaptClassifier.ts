@@ -3,9 +3,10 @@
  * candidate adaptations on one half, score them on the other (held-out mean log density, the map's
  * Jacobian included), check the guards, and choose. 'auto' adapts only when a candidate explains the
  * held-out pixels better than the unadapted model by its AUTO_CANDIDATES gain, without growing a class
- * beyond its share cap — where nothing drifted none does, and the image is predicted as before. The trained model is never changed:
- * the result is a new FittedClassifier (or the same object when nothing is adapted), and for the
- * intensity transfer the transfer to apply to the image before its features are computed.
+ * beyond its share cap — where nothing drifted none does, and the image is predicted as before. The
+ * trained model is never changed: the result is a new FittedClassifier (or the same object when nothing
+ * is adapted), and for the intensity transfer the transfer to apply to the image before its features are
+ * computed.
  */
 import type { FittedClassifier } from '../fittedClassifier.js';
 import {
