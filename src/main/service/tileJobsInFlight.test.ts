@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProbabilityTile } from '../../core/protocol/types.js';
+import { planeStroke } from '../../../test/helpers/backendOverWire.js';
 import { TILE_JOBS_PER_THREAD } from './constants.js';
 import { createBackend, type Backend } from './createBackend.js';
 
@@ -30,17 +31,11 @@ it('queues a second tile job per worker while both are busy, and delivers every 
   const { service, pool } = backend;
   const project = await service.openSampleProject();
   const imageId = project.images[0].id;
-  const line = (classId: number, points: number[], id: string) => ({
-    id,
-    kind: 'stroke' as const,
-    imageId,
-    classId,
-    radiusPx: 4,
-    mode: 'paint' as const,
-    points: new Float32Array(points),
-  });
   await service.applyLabelChange({
-    added: [line(1, [300, 300, 340, 300], 'b'), line(2, [100, 100, 104, 100], 'n')],
+    added: [
+      planeStroke('b', imageId, 1, undefined, [300, 300, 340, 300], 4),
+      planeStroke('n', imageId, 2, undefined, [100, 100, 104, 100], 4),
+    ],
     removed: [],
   });
   const tiles = [];
