@@ -22,13 +22,13 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, hasChromium, launchHeadlessChromium } from '../test/helpers/headlessChromium.js';
-import { makeSyntheticSample } from '../src/core/sample/syntheticCells.js';
 import { rendererDir } from '../src/main/server/rendererDir.js';
 import { serveBrowserMode } from '../src/main/server/serveBrowserMode.js';
 import { createBackend } from '../src/main/service/createBackend.js';
 import type { LocalMixelService } from '../src/main/service/LocalMixelService.js';
 import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
 import { fitView } from '../src/renderer/viewer/rendering.js';
+import { strokeSites, type Point } from './benchLiveSites.js';
 import { addCpu, chromiumCpu, cpuSince, topThreads, totalCpu, type CpuByThread } from './chromiumCpu.js';
 
 /** Strokes after the warm-up: pairs (a nucleus, a background) alternate between the two fits. */
@@ -36,28 +36,6 @@ const STROKES = 16;
 const FIT_LEVELS = ['live', 'final'] as const;
 /** How often the bench checks whether the page has timed its repaint. */
 const WAIT_POLL_MS = 50;
-
-type Point = [number, number];
-
-/** Points well inside nuclei and well inside background, spread over the image, from the ground truth. */
-function strokeSites(size: number, seed: number, count: number): { nuclei: Point[]; background: Point[] } {
-  const { truth } = makeSyntheticSample({ width: size, height: size, seed });
-  const is = (x: number, y: number, r: number, c: number) => {
-    for (let dy = -r; dy <= r; dy += 2)
-      for (let dx = -r; dx <= r; dx += 2) if (truth[(y + dy) * size + x + dx] !== c) return false;
-    return true;
-  };
-  const nuclei: Point[] = [];
-  const background: Point[] = [];
-  const far = (list: Point[], x: number, y: number) => list.every(([a, b]) => Math.hypot(a - x, b - y) > 60);
-  for (let y = 40; y < size - 40; y += 7) {
-    for (let x = 40; x < size - 40; x += 7) {
-      if (nuclei.length < count && is(x, y, 8, 2) && far(nuclei, x, y)) nuclei.push([x, y]);
-      if (background.length < count && is(x, y, 20, 1) && far(background, x, y)) background.push([x, y]);
-    }
-  }
-  return { nuclei, background };
-}
 
 /** Command-line options: `--renderers a,b` alternates built windows round by round (live fit only). */
 interface Options {

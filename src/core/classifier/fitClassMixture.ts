@@ -1,8 +1,11 @@
 /** One class's Gaussian mixture on the model-space rows of that class. */
 import type { ClassifierOptions } from './classifierOptions.js';
-import { fitBestBySize, fitGaussianMixture, type FittedGmm } from '../gmm/GaussianMixture.js';
+import { fitBestBySize, fitGaussianMixture, type FittedGmm, type GmmInit } from '../gmm/GaussianMixture.js';
 
-/** One class's mixture: size by BIC (components 'auto') or fixed. */
+/**
+ * One class's mixture: size by BIC (components 'auto') or fixed. `init` (fixed size only, with that many
+ * components): EM starts there instead of from k-means++ (a warm start, warmStart.ts).
+ */
 export function fitClassMixture(
   Z: Float64Array,
   classIndex: Int32Array,
@@ -11,6 +14,7 @@ export function fitClassMixture(
   k: number,
   o: ClassifierOptions,
   components: 'auto' | number,
+  init?: GmmInit,
 ): FittedGmm {
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (classIndex[i] === k) idx.push(i);
@@ -25,5 +29,7 @@ export function fitClassMixture(
     seed: o.seed + k,
   };
   if (components === 'auto') return fitBestBySize(X, idx.length, r, o.maxComponents, gmm).model;
-  return fitGaussianMixture(X, idx.length, r, { ...gmm, nComponents: Math.min(components, idx.length) });
+  const nComponents = Math.min(components, idx.length);
+  const start = init?.weights.length === nComponents ? { init } : {};
+  return fitGaussianMixture(X, idx.length, r, { ...gmm, nComponents, ...start });
 }

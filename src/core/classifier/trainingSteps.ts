@@ -16,7 +16,7 @@ import {
 } from './classifierOptions.js';
 import { discriminantProjection } from './discriminantProjection.js';
 import { componentRelevance } from './componentRelevance.js';
-import type { FittedGmm } from '../gmm/GaussianMixture.js';
+import type { FittedGmm, GmmInit } from '../gmm/GaussianMixture.js';
 import { estimateImagePriors, withClassPriors } from './imagePriors.js';
 import { jointMixture, semiSupervisedRefinement } from './semiSupervised.js';
 import { toModelSpace, type FeatureTransform } from './featureTransform.js';
@@ -75,6 +75,8 @@ export interface ClassMixtureInput {
   readonly k: number;
   readonly o: ClassifierOptions;
   readonly components: 'auto' | number;
+  /** Where this class's EM starts instead of k-means++ (a warm start, warmStart.ts). */
+  readonly init?: GmmInit;
 }
 
 /**

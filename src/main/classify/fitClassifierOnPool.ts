@@ -6,9 +6,10 @@
  */
 import type { ClassifierOptions } from '../../core/classifier/classifierOptions.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
-import { blockRefinementLambda, classMixtureInput, jointStart } from '../../core/classifier/trainingSteps.js';
+import { blockRefinementLambda, jointStart } from '../../core/classifier/trainingSteps.js';
 import { refineOnPool } from './refineOnPool.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
+import { classMixtureInputs, type ClassMixturesStart } from '../../core/classifier/warmStart.js';
 
 export interface TrainingRows {
   /** nSamples × nFeatures, row-major. */
@@ -30,13 +31,33 @@ export async function fitClassifierOnPool(
   onProgress?: (done: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<FittedClassifier> {
+  return (await fitClassifierWithStart(pool, rows, options, { onProgress, signal })).model;
+}
+
+/**
+ * fitClassifierOnPool, with each class's EM started from `warmStart` where it fits (warmStart.ts), and
+ * what this fit leaves for the next one to start from.
+ */
+export async function fitClassifierWithStart(
+  pool: WorkerPool,
+  rows: TrainingRows,
+  options: Partial<ClassifierOptions>,
+  {
+    onProgress,
+    signal,
+    warmStart,
+  }: {
+    onProgress?: (done: number, total: number) => void;
+    signal?: AbortSignal;
+    warmStart?: ClassMixturesStart;
+  },
+): Promise<{ model: FittedClassifier; start: ClassMixturesStart }> {
   const prepared = await pool.run('prepareTraining', { ...rows, options }, { signal });
   const total = prepared.classes.length + 2;
   let done = 1;
   onProgress?.(done, total);
   const classMixtures = await Promise.all(
-    prepared.classes.map(async (_, k) => {
-      const input = classMixtureInput(prepared, k);
+    classMixtureInputs(prepared, warmStart).map(async (input) => {
       const transfer = [input.Z.buffer as ArrayBuffer, input.classIndex.buffer as ArrayBuffer];
       const mixture = await pool.run('fitClassMixture', input, { signal, transfer });
       onProgress?.(++done, total);
@@ -51,5 +72,5 @@ export async function fitClassifierOnPool(
       : await refineOnPool(pool, prepared, jointStart(prepared, classMixtures), lambda, signal);
   const { model } = await pool.run('finishTraining', { prepared, classMixtures, refined }, { signal });
   onProgress?.(total, total);
-  return model;
+  return { model, start: { classes: prepared.classes, transform: prepared.transform, classMixtures } };
 }

@@ -22,6 +22,11 @@ export interface TrainedModel {
   readonly key: string;
   /** Calibration of the "unexplained" score (core/unexplained), when the engine made one at the fit. */
   readonly unexplained?: UnexplainedCalibration;
+  /**
+   * What a later fit of the same classes and features may start its EM from (fit's `warmStart`), in the
+   * engine's own terms, opaque to the service.
+   */
+  readonly emStart?: unknown;
 }
 
 /** One tile's prediction: probability planes (one per model class) and, when calibrated, the unexplained score (0..1). */
@@ -46,6 +51,8 @@ export interface ClassifierEngine {
   /**
    * Fits the classifier. `samples` is row-major nSamples × featureCount; `labels` are class ids (≥ 1),
    * at least two distinct. `unlabeled` rows feed semi-supervised EM when the settings ask for it.
+   * `warmStart`: an earlier model whose mixtures EM starts from where they fit the new training (same
+   * classes, features and sizes), so a refit after a small label change converges in a few iterations.
    */
   fit(
     samples: Float32Array,
@@ -54,6 +61,7 @@ export interface ClassifierEngine {
     settings: ClassifierSettings,
     unlabeled: Float32Array | undefined,
     signal?: AbortSignal,
+    warmStart?: TrainedModel,
   ): Promise<TrainedModel>;
   /**
    * Probability planes (one per model class, pixelCount each) and the unexplained score for one tile's

@@ -8,7 +8,7 @@ import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { ClassifierSettings } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
-import { fitPlan, type FitLevel } from './liveFit.js';
+import { fitPlan, MAX_WARM_STARTS_IN_A_ROW, type FitLevel } from './liveFit.js';
 import { collectTrainingSamples, type LabeledImage } from './trainingSamples.js';
 
 /** What a fit reads: every image's labels, the class values, and a tile's features on demand. */
@@ -37,6 +37,10 @@ export class LiveModel {
   private level: FitLevel = 'final';
   /** The fit a full-resolution overlay asks for ('final' makes the live loop fit as Save does: bench:live compares). */
   displayLevel: Exclude<FitLevel, 'quick'> = 'live';
+  /** Whether live fits start EM from the last live model (warmStartFor); bench:live-backend compares. */
+  warmStart = true;
+  /** The last live fit and how many warm starts in a row led to it; none after invalidate(). */
+  private lastLive: { model: TrainedModel; warmInARow: number } | null = null;
   private shared: SharedFit | null = null;
   /** The display-level fit started ahead of its request (prefetchDisplayFit); the next labels change stops it. */
   private prefetched: AbortController | null = null;
@@ -56,6 +60,7 @@ export class LiveModel {
   /** Classes, features or settings changed: the model no longer fits the project at all. */
   invalidate(): void {
     this.model = null;
+    this.lastLive = null;
     this.labelsVersion++;
     this.invalidatedVersion = this.labelsVersion;
     this.stopPrefetch();
@@ -168,6 +173,7 @@ export class LiveModel {
       this.level = 'final';
       return;
     }
+    const start = this.warmStartFor(level);
     const trained = await this.engine.fit(
       matrix.samples,
       matrix.labels,
@@ -175,10 +181,25 @@ export class LiveModel {
       plan.settings,
       matrix.unlabeled,
       signal,
+      start?.model,
     );
     if (signal.aborted || version < this.modelVersion || version < this.invalidatedVersion) return;
     this.model = trained;
     this.modelVersion = version;
     this.level = level;
+    if (level === 'live') this.lastLive = { model: trained, warmInARow: start ? start.warmInARow + 1 : 0 };
+  }
+
+  /**
+   * The model a fit of this level starts EM from: live fits start from the last live fit (the labels
+   * differ by a stroke or so; the engine starts cold wherever classes, features or sizes differ), except
+   * after MAX_WARM_STARTS_IN_A_ROW, so a long session of painting does not drift from what a fresh start
+   * finds. Quick fits are small and Save's final fit must not depend on the painting's history.
+   */
+  private warmStartFor(level: FitLevel): { model: TrainedModel; warmInARow: number } | null {
+    const last = this.lastLive;
+    if (level !== 'live' || !this.warmStart || !last || last.warmInARow >= MAX_WARM_STARTS_IN_A_ROW)
+      return null;
+    return last;
   }
 }

@@ -18,6 +18,13 @@ export type FitLevel = 'quick' | 'live' | 'final';
  */
 export const LIVE_COMPONENTS_PER_CLASS = 4;
 
+/**
+ * Live fits in a row whose EM starts from the previous live fit (LiveModel.warmStartFor) before one starts
+ * afresh from k-means++. A warm start after a stroke converges in a few iterations; a fresh start now and
+ * then keeps a long session of painting from staying in a poorer local optimum than a fresh fit finds.
+ */
+export const MAX_WARM_STARTS_IN_A_ROW = 8;
+
 /** The settings and labelled samples per class a fit of this level uses. */
 export function fitPlan(
   level: FitLevel,

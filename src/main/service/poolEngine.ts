@@ -16,7 +16,8 @@ import { DEFAULT_CLASSIFIER_OPTIONS } from '../../core/classifier/classifierOpti
 import type { PlanarImage } from '../../core/image.js';
 import type { ClassifierSettings, FeatureMatrix } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
-import { fitClassifierOnPool } from '../classify/fitClassifierOnPool.js';
+import { fitClassifierWithStart } from '../classify/fitClassifierOnPool.js';
+import type { ClassMixturesStart } from '../../core/classifier/warmStart.js';
 import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
@@ -53,8 +54,8 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
       );
       return planes;
     },
-    async fit(samples, labels, featureCount, settings, unlabeled, signal) {
-      const model = await fitClassifierOnPool(
+    async fit(samples, labels, featureCount, settings, unlabeled, signal, warmStart) {
+      const { model, start } = await fitClassifierWithStart(
         pool,
         {
           samples,
@@ -63,8 +64,7 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
           unlabeled: settings.semiSupervised ? unlabeled : undefined,
         },
         classifierOptions(settings),
-        undefined,
-        signal,
+        { signal, warmStart: warmStart?.emStart as ClassMixturesStart | undefined },
       );
       return {
         classIds: model.classes,
@@ -72,6 +72,7 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
         fitted: model,
         key: `${processTag}-${++modelCounter}`,
         unexplained: calibrateFitted(model, samples, labels, unlabeled),
+        emStart: start,
       };
     },
     async predict(model, features, pixelCount, signal, subsample) {

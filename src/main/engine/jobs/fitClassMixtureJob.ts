@@ -4,5 +4,14 @@ import { fitClassMixture } from '../../../core/classifier/fitClassMixture.js';
 import type { ClassMixtureInput } from '../../../core/classifier/trainingSteps.js';
 
 export function fitClassMixtureJob(input: ClassMixtureInput): FittedGmm {
-  return fitClassMixture(input.Z, input.classIndex, input.n, input.r, input.k, input.o, input.components);
+  return fitClassMixture(
+    input.Z,
+    input.classIndex,
+    input.n,
+    input.r,
+    input.k,
+    input.o,
+    input.components,
+    input.init,
+  );
 }
