@@ -6,10 +6,14 @@
  * load hits both alike. Per image, the command's own seconds (its 'done' event: read, adaptation,
  * features, prediction, writing) — median over rounds — and auto/off per image; per run, the process's
  * wall clock and its CPU seconds (all threads; steadier than wall time on a shared machine).
+ *
+ * `--old DIR` (a copy of an older build: DIR/bin/mixel.js beside DIR/dist) measures that build in the same
+ * rounds, its four runs interleaved with this build's, and prints its rows too: old and new compared under
+ * the same load.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
@@ -100,10 +104,10 @@ function measured(args: string[]): { wall: number; cpu: number; stdout: string }
   return { wall, cpu, stdout };
 }
 
-function predictRun(project: string, images: string[], adapt: string, output: string): Run {
+function predictRun(mixel: string, project: string, images: string[], adapt: string, output: string): Run {
   const { wall, cpu, stdout } = measured([
     process.execPath,
-    MIXEL,
+    mixel,
     'predict',
     '--project',
     project,
@@ -129,7 +133,18 @@ function predictRun(project: string, images: string[], adapt: string, output: st
   return result;
 }
 
-async function measureSet(set: CostSet, dir: string, rounds: number): Promise<string> {
+/** A build to measure: its label and its `mixel` script. */
+interface Build {
+  readonly label: string;
+  readonly mixel: string;
+}
+
+async function measureSet(
+  set: CostSet,
+  dir: string,
+  rounds: number,
+  builds: readonly Build[],
+): Promise<void> {
   const project = join(dir, `${set.key.split(' ')[0]}.mixel`);
   const train = spawnSync(
     process.execPath,
@@ -142,11 +157,26 @@ async function measureSet(set: CostSet, dir: string, rounds: number): Promise<st
     { encoding: 'utf8' },
   );
   if (train.status !== 0) throw new Error(`mixel train (${set.key}) failed: ${train.stderr}`);
-  const runs: Record<'off' | 'auto', Run[]> = { off: [], auto: [] };
+  const configs = builds.flatMap((build) => (['off', 'auto'] as const).map((adapt) => ({ build, adapt })));
+  const runs = new Map(configs.map((c) => [c, [] as Run[]]));
   for (let r = 0; r < rounds; r++) {
-    const order: ('off' | 'auto')[] = r % 2 === 0 ? ['off', 'auto'] : ['auto', 'off'];
-    for (const adapt of order) runs[adapt].push(predictRun(project, set.predict, adapt, set.output));
+    // Each round starts at another configuration, so a drift in load hits all alike.
+    for (let i = 0; i < configs.length; i++) {
+      const c = configs[(i + r) % configs.length];
+      runs.get(c)!.push(predictRun(c.build.mixel, project, set.predict, c.adapt, set.output));
+    }
   }
+  for (const build of builds) {
+    const of = (adapt: 'off' | 'auto') =>
+      runs.get(configs.find((c) => c.build === build && c.adapt === adapt)!)!;
+    console.log(
+      costRow(builds.length > 1 ? `${set.key} (${build.label})` : set.key, set, of('off'), of('auto')),
+    );
+  }
+}
+
+function costRow(key: string, set: CostSet, offRuns: Run[], autoRuns: Run[]): string {
+  const runs = { off: offRuns, auto: autoRuns };
   const perImage = (adapt: 'off' | 'auto', image: string, field: 'seconds' | 'adapt') =>
     median(runs[adapt].map((run) => run.images.get(image)?.[field] ?? NaN));
   const ratios = set.predict.map((img) => perImage('auto', img, 'seconds') / perImage('off', img, 'seconds'));
@@ -157,12 +187,11 @@ async function measureSet(set: CostSet, dir: string, rounds: number): Promise<st
   for (const { applied } of runs.auto[0].images.values()) chosen.set(applied, (chosen.get(applied) ?? 0) + 1);
   const wallRatio = median(runs.auto.map((a, r) => a.wall / runs.off[r].wall));
   const cpuRatio = median(runs.auto.map((a, r) => a.cpu / runs.off[r].cpu));
-  const row =
-    `| ${set.key} | ${set.predict.length} | ${off.toFixed(2)} | ${auto.toFixed(2)} | ${adapt.toFixed(2)} | ` +
+  return (
+    `| ${key} | ${set.predict.length} | ${off.toFixed(2)} | ${auto.toFixed(2)} | ${adapt.toFixed(2)} | ` +
     `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ` +
-    `${wallRatio.toFixed(2)} | ${cpuRatio.toFixed(2)} | ${[...chosen].map(([m, k]) => `${m}×${k}`).join(' ')} |`;
-  console.log(row);
-  return row;
+    `${wallRatio.toFixed(2)} | ${cpuRatio.toFixed(2)} | ${[...chosen].map(([m, k]) => `${m}×${k}`).join(' ')} |`
+  );
 }
 
 export async function benchAdaptationCost(argv: string[]): Promise<void> {
@@ -173,11 +202,17 @@ export async function benchAdaptationCost(argv: string[]): Promise<void> {
   const rounds = Number(arg('rounds', '3'));
   const count = Number(arg('images', '6'));
   const wanted = arg('sets', 'sample,isbi,gowt1,hela').split(',');
+  const old = arg('old', '');
+  const builds: Build[] = [{ label: 'this build', mixel: MIXEL }];
+  if (old) builds.unshift({ label: `old: ${old}`, mixel: resolve(old, 'bin/mixel.js') });
   const dir = mkdtempSync(join(tmpdir(), 'mixel-bench-adapt-cost-'));
   const header =
     '| set | images | off: s per image (median) | auto: s per image | adaptation s | auto/off per image, median (range) | auto/off process wall | auto/off process CPU | auto chose |';
   console.log(
-    `adaptation cost: ${rounds} alternating rounds, ${THREADS} threads, goal auto/off ≤ ${COST_GOAL}\n`,
+    `adaptation cost: ${rounds} alternating rounds, ${THREADS} threads, goal auto/off ≤ ${COST_GOAL}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
   );
   console.log(header);
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -187,7 +222,12 @@ export async function benchAdaptationCost(argv: string[]): Promise<void> {
     if (wanted.includes('isbi')) sets.push(publicSet('isbi', 'isbi2012_em_membrane', count, dir));
     if (wanted.includes('gowt1')) sets.push(publicSet('gowt1', 'ctc_fluo_n2dh_gowt1', count, dir));
     if (wanted.includes('hela')) sets.push(publicSet('hela', 'ctc_fluo_n2dl_hela', count, dir));
-    for (const set of sets) await measureSet(set, dir, rounds);
+    for (const set of sets) await measureSet(set, dir, rounds, builds);
+    console.log(
+      `\nload average at the end ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,14 @@ import {
   ADAPTATION_WINDOW_SIZE,
   ADAPTATION_WORK_SHARE,
 } from '../../src/core/classifier/adaptation/adaptationConstants.js';
-import { sampleFeatureRows, sampleWindows } from '../../src/core/classifier/adaptation/samplePixels.js';
+import {
+  gatherFeatureRows,
+  sampleFeatureRows,
+  samplePixelIndices,
+  sampleWindows,
+  windowPixelsInImage,
+} from '../../src/core/classifier/adaptation/samplePixels.js';
+import { cropPlane } from '../../src/core/image.js';
 
 describe('the adaptation sample', () => {
   it('takes a grid of windows over a large image, reaching its edges, and a small image whole', () => {
@@ -46,5 +53,35 @@ describe('the adaptation sample', () => {
     expect(new Set(a.rows).size).toBe(600);
     expect(sampleFeatureRows([plane], 1000, 600, 1).rows).toEqual(a.rows);
     expect(sampleFeatureRows([plane], 1000, 5000, 1).n).toBe(1000);
+  });
+
+  it('draws the same rows from a plane held in bands as from the plane whole', () => {
+    const width = 50;
+    const height = 40;
+    const planes = [0, 1, 2].map((c) => Float32Array.from({ length: width * height }, (_, i) => i * 3 + c));
+    const whole = sampleFeatureRows(planes, width * height, 700, 4);
+    // Bands of 7 rows (the last one shorter), as predictOnce.ts computes them.
+    const bands: Float32Array[][] = [];
+    for (let y = 0; y < height; y += 7) {
+      const rows = Math.min(7, height - y);
+      bands.push(planes.map((p) => p.slice(y * width, (y + rows) * width)));
+    }
+    const pixels = samplePixelIndices(width * height, 700, 4);
+    expect(gatherFeatureRows(bands, pixels)).toEqual(whole.rows);
+    expect(() => gatherFeatureRows(bands, Int32Array.of(width * height))).toThrow(/outside/);
+  });
+
+  it("finds the windows' sample pixels in the image, so a plane's features give the windows' sample", () => {
+    const width = 300;
+    const height = 260;
+    const plane = Float32Array.from({ length: width * height }, (_, i) => i);
+    const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, 40, 10);
+    expect(windows.length).toBeGreaterThan(1);
+    const crops = windows.map((w) => cropPlane(plane, width, w.x, w.y, w.width, w.height));
+    const joined = Float32Array.from(crops.flatMap((c) => Array.from(c)));
+    const fromWindows = sampleFeatureRows([joined], joined.length, 1000, 1);
+    const drawn = samplePixelIndices(joined.length, 1000, 1);
+    const inImage = windowPixelsInImage(windows, width, drawn);
+    expect(gatherFeatureRows([[plane]], inImage)).toEqual(fromWindows.rows);
   });
 });

@@ -73,21 +73,30 @@ export function unadapted(options: AdaptationRequest): AdaptedPlane {
   return { model, modelKey, normalize, result, seconds: 0 };
 }
 
+/** What the fit is drawn from: the sample windows' feature planes, or the sample's rows already drawn. */
+export type AdaptationPixels = Float32Array[] | { readonly rows: Float64Array; readonly n: number };
+
 /**
- * adaptClassifier's choice on the sample windows' feature planes (2-D or 3-D), run on the pool (job
- * 'adaptModel') so this thread stays free for other images' work; an adapted model gets its own cache key.
+ * adaptClassifier's choice on the sample windows' feature planes (2-D or 3-D) or on a drawn sample, run on
+ * the pool (job 'adaptModel') so this thread stays free for other images' work; an adapted model gets its
+ * own cache key.
  */
 export async function adaptFromSample(
   options: AdaptationRequest,
-  planes: Float32Array[],
+  pixels: AdaptationPixels,
   roles: readonly FeatureRole[] | null,
   started: number,
 ): Promise<AdaptedPlane> {
   const { model, modelKey, choice } = options;
+  const planes = Array.isArray(pixels) ? pixels : [];
+  const sample = Array.isArray(pixels) ? undefined : pixels;
   const output = await options.pool.run(
     'adaptModel',
-    { model, planes, choice, classNames: options.classNames, roles },
-    { transfer: planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
+    { model, planes, sample, choice, classNames: options.classNames, roles },
+    {
+      transfer: sample ? [sample.rows.buffer as ArrayBuffer] : planes.map((p) => p.buffer as ArrayBuffer),
+      signal: options.signal,
+    },
   );
   const result = adaptedResult(model, output);
   const adapted =

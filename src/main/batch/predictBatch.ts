@@ -7,21 +7,17 @@ import { createHash } from 'node:crypto';
 import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import { featureChannelCount, featureChannelNames } from '../../core/features/selection.js';
 import { deserializeClassifier, type FittedClassifier } from '../../core/classifier/PixelClassifier.js';
-import { normalizeForFeatures } from '../../core/normalization.js';
-import type { PlanarImage } from '../../core/image.js';
 import type { Project } from '../../core/project/Project.js';
 import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { openImage, type OpenedImage } from '../io/openImage.js';
-import { planeFrameRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
 import { classFileSuffix } from '../../core/export/exportNames.js';
 import { stackOutputLayout } from './stackOutputs.js';
 import { checkOutputCollisions, outputChannelCount, outputPath, type ExportTarget } from './exportTargets.js';
-import { predictStreaming, type StreamOutput, type TileRequest } from './predictStreaming.js';
+import type { StreamOutput } from './predictStreaming.js';
 import { createRasterSink, type RasterSink } from './RasterSink.js';
-import { adaptToPlane } from './adaptToImage.js';
-import { planeFeatureOffsets } from './planeFeatureOffsets.js';
+import { predictOnePlane, type PlaneEvent, type PlaneOutputs } from './predictPlane.js';
 import type { AdaptationChoice } from '../../core/classifier/adaptation/adaptationConstants.js';
 import { featureDimensions } from '../../core/project/featureSettings.js';
 import { predictVolume } from '../volume/predictVolume.js';
@@ -39,11 +35,9 @@ export type BatchEvent =
       axes: string;
       isAxesGuessed: boolean;
     }
-  | { type: 'tiles'; image: string; done: number; total: number }
   | { type: 'done'; image: string; outputs: string[]; seconds: number }
   | { type: 'failed'; image: string; error: string }
-  /** Per-image adaptation of the model (adaptToImage.ts): what was applied to a plane and why. */
-  | { type: 'adapted'; image: string; plane: number; applied: string; reason: string; seconds: number };
+  | PlaneEvent;
 
 export interface PredictBatchOptions {
   readonly project: Project;
@@ -63,6 +57,11 @@ export interface PredictBatchOptions {
   readonly signal?: AbortSignal;
   /** Per-image adaptation of the model to each plane (README, Adaptation); default 'auto'. */
   readonly adapt?: AdaptationChoice;
+  /**
+   * Planes whose features take at most this many bytes are adapted and predicted from features computed
+   * once (predictOnce.ts); larger ones are adapted on windows. Default ONCE_FEATURE_BYTES; 0: always windows.
+   */
+  readonly onceFeatureBytes?: number;
 }
 
 export interface BatchSummary {
@@ -112,12 +111,6 @@ export async function predictBatch(options: PredictBatchOptions): Promise<BatchS
     }
   }
   return { ...summary, seconds: (performance.now() - started) / 1000 };
-}
-
-/** Where one plane's results go: the image's stack files at `index`, or its own per-plane files at 0. */
-interface PlaneOutputs {
-  readonly outputs: StreamOutput[];
-  readonly index: number;
 }
 
 async function predictOneImage(
@@ -218,7 +211,13 @@ async function predictOneImage(
       const target: PlaneOutputs = stack
         ? { outputs: stack, index: plane }
         : { outputs: await createOutputs(plane), index: 0 };
-      await predictOnePlane(options, source, model, modelKey, plane, haloPx, target, labelsAt(plane));
+      await predictOnePlane({
+        ...{ project: options.project, pool: options.pool, signal: options.signal, onEvent: options.onEvent },
+        ...{ source, model, modelKey, plane, haloPx, target, labels: labelsAt(plane) },
+        tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
+        choice: adaptationChoice(options, source.name, plane),
+        onceFeatureBytes: options.onceFeatureBytes,
+      });
       if (!stack) for (const { sink } of target.outputs) await sink.finish();
     }
     if (stack) for (const { sink } of stack) await sink.finish();
@@ -311,72 +310,4 @@ function frameAdaptationChoice(
     if (adaptationChoice(options, imagePath, firstPlane + z) === 'off') return 'off';
   }
   return options.adapt ?? 'auto';
-}
-
-/** Predicts one plane into its outputs (not finished, not committed). */
-async function predictOnePlane(
-  options: PredictBatchOptions,
-  source: OpenedImage,
-  model: FittedClassifier,
-  modelKey: string,
-  plane: number,
-  haloPx: number,
-  target: PlaneOutputs,
-  labels: Uint8Array | undefined,
-): Promise<void> {
-  const { project, pool } = options;
-  const { selection, convention } = project.features;
-  const { info } = source;
-  const range =
-    project.normalization.mode === 'none'
-      ? undefined
-      : await planeFrameRange(source, axisSize(source.metadata, 'z'), plane, project.normalization);
-  const normalize = (image: PlanarImage) => normalizeForFeatures(image, project.normalization, range);
-  // The project's model adapted to this plane (or itself); the project is not changed.
-  const adapted = await adaptToPlane({
-    ...{ source, plane, normalize, model, modelKey, selection, convention, haloPx, pool },
-    choice: adaptationChoice(options, source.name, plane),
-    classNames: model.classes.map((v) => project.classes[v - 1]?.name ?? `class ${v}`),
-    signal: options.signal,
-  });
-  options.onEvent?.({
-    type: 'adapted',
-    image: source.name,
-    plane,
-    applied: adapted.result.applied,
-    reason: adapted.result.reason,
-    seconds: adapted.seconds,
-  });
-  // One offset per channel for all tiles of the plane, so they stitch exactly (featureOffset.ts).
-  const offsets = await planeFeatureOffsets(source, plane, adapted.normalize);
-  await predictStreaming({
-    source,
-    plane,
-    tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
-    haloPx,
-    // The project's normalization, then the adaptation's intensity transfer when one was chosen.
-    normalize: adapted.normalize,
-    classifyTile: async (tile: TileRequest) => {
-      const result = await pool.run(
-        'classifyTile',
-        { ...tile, selection, convention, model: adapted.model, modelKey: adapted.modelKey, offsets },
-        { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
-      );
-      return result.probabilities;
-    },
-    // On the pool like the probabilities, so a Features export uses every thread.
-    computeTileFeatures: async (tile: TileRequest) => {
-      const result = await pool.run(
-        'featureTile',
-        { ...tile, selection, convention, offsets },
-        { transfer: tile.planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
-      );
-      return result.planes;
-    },
-    classValues: model.classes,
-    outputs: target.outputs,
-    outputPlane: target.index,
-    labelRows: labels && ((y0, rows) => labels.subarray(y0 * info.width, (y0 + rows) * info.width)),
-    onTile: (done, total) => options.onEvent?.({ type: 'tiles', image: source.name, done, total }),
-  });
 }

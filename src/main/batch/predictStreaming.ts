@@ -15,7 +15,8 @@ import { isLabelResult } from '../../core/export/exportNames.js';
 import type { ResultType, ValueRescale } from './exportTargets.js';
 import type { RasterSink } from './RasterSink.js';
 
-const PREDICT_RANGE_REMEDY =
+/** What to do about an image whose values the features cannot take (checkImageValues.ts). */
+export const PREDICT_RANGE_REMEDY =
   'rescale the image like the training images (or clip its outliers if the project normalizes by percentiles)';
 
 /** One tile's crop (core + halo, clipped to the image) to classify or take features of. */

@@ -1,7 +1,8 @@
 /**
  * Job 'adaptModel': per-image adaptation (adaptClassifier) on a worker, so the window's server and the
  * CLI's event loop stay free while the EM runs. Input: the feature planes of the image's sample windows
- * (concatenated); the job draws the seeded pixel sample and fits there, exactly as the same calls in one
+ * (concatenated), of which the job draws the seeded pixel sample, or that sample already drawn (where the
+ * whole plane's features are at hand: predictOnce.ts); it fits there, exactly as the same calls in one
  * thread would. The adapted model comes back only when one was applied: `adaptedResult` rebuilds the
  * in-thread AdaptationResult, whose `model` is the caller's own object when nothing was adapted.
  */
@@ -20,8 +21,13 @@ import type { FittedClassifier } from '../../../core/classifier/fittedClassifier
 
 export interface AdaptModelInput {
   readonly model: FittedClassifier;
-  /** One plane per feature channel, the sample windows' pixels one after another (may be shared memory). */
+  /**
+   * One plane per feature channel, the sample windows' pixels one after another (may be shared memory);
+   * the job draws the sample (sampleFeatureRows). Ignored when `sample` is given.
+   */
   readonly planes: Float32Array[];
+  /** The sample's feature rows (n × featureCount), drawn by the caller as sampleFeatureRows draws them. */
+  readonly sample?: { readonly rows: Float64Array; readonly n: number };
   readonly choice: AdaptationChoice;
   /** Names for the guards' one-line reasons; absent: "class <value>". */
   readonly classNames?: readonly string[];
@@ -44,7 +50,7 @@ export function adaptModelJob(input: AdaptModelInput): AdaptModelOutput {
 export function adaptModelInThread(input: AdaptModelInput): AdaptationResult {
   const { model, planes, choice } = input;
   const pixels = planes.length > 0 ? planes[0].length : 0;
-  const sample = sampleFeatureRows(planes, pixels, ADAPTATION_SAMPLE_PIXELS, ADAPTATION_SEED);
+  const sample = input.sample ?? sampleFeatureRows(planes, pixels, ADAPTATION_SAMPLE_PIXELS, ADAPTATION_SEED);
   return adaptClassifier(model, sample.rows, sample.n, choice, input.classNames, input.roles ?? null);
 }
 
