@@ -99,7 +99,8 @@ export function standardizeRows(model: FittedClassifier, X: Float64Array, n: num
  * different maps compare fairly). The squared distances come from the SIMD kernel of prediction and EM
  * (simdDiagonalLogDensity.ts: per component Σ ((z − μ)·√(w p))², two rows per instruction), which made
  * the whole adaptation fit twice as fast (the E-steps were half of it); the JavaScript loop where
- * WebAssembly SIMD is missing.
+ * WebAssembly SIMD is missing. The map is folded into the components, (a z + b − μ)·s = (z − (μ − b)/a)·a s,
+ * so the rows are read as they are.
  */
 export function eStep(
   view: ModelView,
@@ -109,7 +110,7 @@ export function eStep(
   responsibilities?: Float64Array,
 ): number {
   const { d, k, componentClass, withinClass, halfLogDet } = view;
-  const { gain, offset, priors } = state;
+  const { gain, priors } = state;
   const constant = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     constant[j] = Math.log(withinClass[j] * priors[componentClass[j]]) + halfLogDet[j];
@@ -117,17 +118,12 @@ export function eStep(
   let jacobian = 0;
   for (let q = 0; q < d; q++) jacobian += view.relevance[q] * Math.log(gain[q]);
   const distances = squaredDistances(view, state);
-  const mapped = new Float64Array(Math.min(n, E_STEP_CHUNK) * d);
   const squared = new Float64Array(Math.min(n, E_STEP_CHUNK) * k);
   const logDensity = new Float64Array(k);
   let total = 0;
   for (let start = 0; start < n; start += E_STEP_CHUNK) {
     const m = Math.min(E_STEP_CHUNK, n - start);
-    for (let i = 0; i < m; i++) {
-      const from = (start + i) * d;
-      for (let q = 0; q < d; q++) mapped[i * d + q] = gain[q] * Z[from + q] + offset[q];
-    }
-    distances(mapped, m, squared);
+    distances(Z.subarray(start * d, (start + m) * d), m, squared);
     for (let i = 0; i < m; i++) {
       let max = -Infinity;
       for (let j = 0; j < k; j++) {
@@ -152,11 +148,14 @@ export function eStep(
   return total / n + jacobian;
 }
 
-/** Rows mapped and measured at a time: the chunk's rows and distances stay in cache. */
+/** Rows measured at a time: the chunk's distances stay in cache. */
 const E_STEP_CHUNK = 1024;
 
-/** Writes per row and component Σ_q w_q p_jq (z_q − μ_jq)² for m mapped rows (m × d) into out (m × K). */
-type SquaredDistances = (mapped: Float64Array, m: number, out: Float64Array) => void;
+/**
+ * Writes per row and component Σ_q w_q p_jq (a_q z_q + b_q − μ_jq)² for m rows (m × d, standardized as
+ * trained) into out (m × K).
+ */
+type SquaredDistances = (rows: Float64Array, m: number, out: Float64Array) => void;
 
 /**
  * The distances of `state`'s components: the SIMD kernel's where WebAssembly SIMD is at hand (its memory
@@ -165,19 +164,22 @@ type SquaredDistances = (mapped: Float64Array, m: number, out: Float64Array) => 
  */
 function squaredDistances(view: ModelView, state: AdaptationState): SquaredDistances {
   const { d, k } = view;
+  const { gain, offset } = state;
   const precisionCholesky = new Float64Array(k * d);
+  const means = new Float64Array(k * d);
   for (let j = 0; j < k; j++) {
     for (let q = 0; q < d; q++) {
-      precisionCholesky[j * d + q] = Math.sqrt(view.relevance[q] * view.precision[j * d + q]);
+      const t = j * d + q;
+      precisionCholesky[t] = gain[q] * Math.sqrt(view.relevance[q] * view.precision[t]);
+      means[t] = (state.means[t] - offset[q]) / gain[q];
     }
   }
-  const { means } = state;
-  const javascript: SquaredDistances = (mapped, m, out) => {
+  const javascript: SquaredDistances = (rows, m, out) => {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < k; j++) {
         let s = 0;
         for (let q = 0; q < d; q++) {
-          const y = (mapped[i * d + q] - means[j * d + q]) * precisionCholesky[j * d + q];
+          const y = (rows[i * d + q] - means[j * d + q]) * precisionCholesky[j * d + q];
           s += y * y;
         }
         out[i * k + j] = s;
@@ -196,8 +198,8 @@ function squaredDistances(view: ModelView, state: AdaptationState): SquaredDista
     precisionCholesky,
     halfLogDetPrecision: view.halfLogDet,
   };
-  return (mapped, m, out) => {
-    if (!kernel.rowSquaredDistances(params, mapped, m, out)) javascript(mapped, m, out);
+  return (rows, m, out) => {
+    if (!kernel.rowSquaredDistances(params, rows, m, out)) javascript(rows, m, out);
   };
 }
 
