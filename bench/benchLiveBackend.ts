@@ -85,6 +85,8 @@ interface StrokePhases {
   readonly full: number;
   readonly trainMs: number;
   readonly emIterations: string;
+  /** CPU of the whole backend (main thread and workers) from the release to the full-resolution answer. */
+  readonly cpu: number;
 }
 
 async function main(): Promise<void> {
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
   const run = pool.run.bind(pool);
   pool.run = ((kind, input, runOptions) => {
     const isFullTile =
-      kind === 'predictFeatures' && (input as { subsample?: unknown }).subsample === undefined;
+      kind === 'predictFeatureBytes' && (input as { subsample?: unknown }).subsample === undefined;
     const span: JobSpan = { kind, start: performance.now(), end: NaN, isFullTile };
     spans.push(span);
     return run(kind, input, runOptions).then((out) => {
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
       spans.length = 0;
       fitIterations.length = 0;
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await service.applyLabelChange({ added: [strokeAt(i)], removed: [] });
       const preview = await service.predictTiles({
         requestId: ++requestId,
@@ -153,6 +156,7 @@ async function main(): Promise<void> {
         retrain: true,
       });
       const tFull = performance.now();
+      const cpu = process.cpuUsage(cpu0);
       const fit = spans.filter((s) => FIT_JOBS.has(s.kind) && s.start >= tPreview);
       const tileJobs = spans.filter((s) => s.isFullTile);
       if (options.showSpans)
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
         full: tFull - t0,
         trainMs: full.trainMs,
         emIterations: fitIterations.slice(previewIterations).join('+'),
+        cpu: (cpu.user + cpu.system) / 1000,
       };
     };
     // Warm-up: the first strokes compute every tile's features and the first models.
@@ -190,16 +195,16 @@ async function main(): Promise<void> {
       const f = await oneStroke(i + 4);
       figures.push(f);
       console.log(
-        `stroke ${i + 1} (warm start ${f.warm ? 'on' : 'off'}): preview ${ms(f.preview)}, collect ${ms(f.collect)}, EM ${ms(f.em)} (class EM iterations ${f.emIterations}), after ${ms(f.after)}, tiles ${ms(f.tiles)}, release → full ${ms(f.full)} (train ${ms(f.trainMs)})`,
+        `stroke ${i + 1} (warm start ${f.warm ? 'on' : 'off'}): preview ${ms(f.preview)}, collect ${ms(f.collect)}, EM ${ms(f.em)} (class EM iterations ${f.emIterations}), after ${ms(f.after)}, tiles ${ms(f.tiles)}, release → full ${ms(f.full)} (train ${ms(f.trainMs)}), CPU ${ms(f.cpu)}`,
       );
     }
     for (const warm of [true, false]) {
       const of = figures.filter((f) => f.warm === warm);
       if (of.length === 0) continue;
-      const m = (key: 'preview' | 'collect' | 'em' | 'after' | 'tiles' | 'full') =>
+      const m = (key: 'preview' | 'collect' | 'em' | 'after' | 'tiles' | 'full' | 'cpu') =>
         ms(median(of.map((f) => f[key])));
       console.log(
-        `warm start ${warm ? 'on' : 'off'} (${of.length} strokes), medians: preview ${m('preview')}, collect ${m('collect')}, EM ${m('em')}, after ${m('after')}, tiles ${m('tiles')}, release → full ${m('full')}`,
+        `warm start ${warm ? 'on' : 'off'} (${of.length} strokes), medians: preview ${m('preview')}, collect ${m('collect')}, EM ${m('em')}, after ${m('after')}, tiles ${m('tiles')}, release → full ${m('full')}, backend CPU ${m('cpu')}`,
       );
     }
     console.log(

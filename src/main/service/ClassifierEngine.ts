@@ -35,6 +35,12 @@ export interface TilePrediction {
   readonly unexplained: Float32Array | null;
 }
 
+/** One tile's prediction as bytes (TilePrediction quantized: 0..255 for 0..1). */
+export interface TileBytes {
+  readonly probabilities: Uint8Array[];
+  readonly unexplained: Uint8Array | null;
+}
+
 export interface ClassifierEngine {
   /** Names of the feature matrix rows, in order. */
   readonly featureNames: readonly string[];
@@ -74,6 +80,17 @@ export interface ClassifierEngine {
     signal?: AbortSignal,
     subsample?: TileSubsample,
   ): Promise<TilePrediction>;
+  /**
+   * `predict` for the window's tiles: the planes as bytes (0..255 for 0..1), quantized where they are
+   * computed, so the main thread receives and collects a quarter of the memory.
+   */
+  predictBytes(
+    model: TrainedModel,
+    features: Float32Array[],
+    pixelCount: number,
+    signal?: AbortSignal,
+    subsample?: TileSubsample,
+  ): Promise<TileBytes>;
   /**
    * 3-D features of the core of one block of a volume (job 'volumeFeatureBlock'), one z-major array per
    * feature channel; absent: the window offers no 3-D features.

@@ -1,12 +1,12 @@
 /**
  * Predictions of tiles from cached features: full resolution (any rectangle, split along the fixed grid
- * so every caller shares the cache) or a strided preview. Probabilities come back as one plane per
- * project class, zeros for classes the model has no labels for.
+ * so every caller shares the cache) or a strided preview, for export as float32, for the window as bytes.
+ * Probabilities come back as one plane per project class, zeros for classes the model has no labels for.
  */
 import { PREDICTION_TILE_SIZE } from '../../core/protocol/constants.js';
 import type { FeatureMatrix, LabelClass } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
-import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
+import type { ClassifierEngine, TileBytes, TrainedModel } from './ClassifierEngine.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
 import type { OpenImage } from './projectImage.js';
 import { StackPlanes } from './StackPlanes.js';
@@ -18,6 +18,12 @@ import { subsampled } from './jobs/predictFeaturesJob.js';
 export interface RectPrediction {
   readonly probabilities: Float32Array;
   readonly unexplained: Float32Array | null;
+}
+
+/** RectPrediction as the window's tiles carry it: bytes, 0..255 for 0..1. */
+export interface RectBytes {
+  readonly probabilities: Uint8Array;
+  readonly unexplained: Uint8Array | null;
 }
 
 export class TilePredictor {
@@ -88,35 +94,70 @@ export class TilePredictor {
   }
 
   /**
-   * Probabilities of every `stride`-th pixel of a tile of the grid, from its cached features (the worker
-   * reads the strided pixels from the shared cache, so only 1/stride² of the prediction work). Planes of
-   * ⌈w/stride⌉ × ⌈h/stride⌉ per class.
+   * The window's tile: every `stride`-th pixel of `rect` in each direction (1: full resolution; more:
+   * a preview, `rect` a tile of the grid), as bytes quantized in the workers (predictBytes), one plane of
+   * ⌈w/stride⌉ × ⌈h/stride⌉ per project class (zeros for classes without labels) and the unexplained score.
    */
-  async predictPreview(
+  async predictTileBytes(
     image: OpenImage,
     rect: Rect,
-    model: TrainedModel,
     stride: number,
+    model: TrainedModel,
     classes: readonly LabelClass[],
     selection: FeatureMatrix,
     signal?: AbortSignal,
     plane = 0,
-  ): Promise<RectPrediction> {
-    const features = await this.features(image, rect, selection, signal, plane);
+  ): Promise<RectBytes> {
     const w = Math.ceil(rect.width / stride);
     const h = Math.ceil(rect.height / stride);
+    const n = w * h;
+    const out = new Uint8Array(classes.length * n);
+    const unexplained = model.unexplained ? new Uint8Array(n) : null;
+    const parts = stride > 1 ? [rect] : splitIntoGrid(rect, PREDICTION_TILE_SIZE);
+    for (const part of parts) {
+      const features = await this.features(image, part, selection, signal, plane);
+      const predicted =
+        stride > 1
+          ? await this.predictStrided(model, features, part, stride, signal)
+          : await this.engine.predictBytes(model, features, part.width * part.height, signal);
+      // A full-resolution part's rows go to their place in `rect`; a preview is one part, whole.
+      const place = (from: Uint8Array, to: Uint8Array, offset: number) => {
+        if (parts.length === 1) return to.set(from, offset);
+        for (let y = 0; y < part.height; y++) {
+          const src = y * part.width;
+          to.set(
+            from.subarray(src, src + part.width),
+            offset + (part.y - rect.y + y) * w + (part.x - rect.x),
+          );
+        }
+      };
+      model.classIds.forEach((classId, k) => {
+        const c = classes.findIndex((cls) => cls.id === classId);
+        if (c >= 0) place(predicted.probabilities[k], out, c * n);
+      });
+      if (unexplained && predicted.unexplained) place(predicted.unexplained, unexplained, 0);
+    }
+    return { probabilities: out, unexplained };
+  }
+
+  /**
+   * Bytes of every `stride`-th pixel of a tile of the grid, from its cached features (the worker reads
+   * the strided pixels from the shared cache, so only 1/stride² of the prediction work).
+   */
+  private predictStrided(
+    model: TrainedModel,
+    features: Float32Array[],
+    rect: Rect,
+    stride: number,
+    signal: AbortSignal | undefined,
+  ): Promise<TileBytes> {
+    const count = Math.ceil(rect.width / stride) * Math.ceil(rect.height / stride);
     const subsample = { stride, width: rect.width, height: rect.height };
     // Planes in shared memory (the 2-D cache) are read by the worker in place; others (3-D features)
     // would be copied whole to it, so they are subsampled here first.
     const isShared = features.every((f) => f.buffer instanceof SharedArrayBuffer);
-    const predicted = isShared
-      ? await this.engine.predict(model, features, w * h, signal, subsample)
-      : await this.engine.predict(model, subsampled(features, subsample), w * h, signal);
-    const out = new Float32Array(classes.length * w * h);
-    model.classIds.forEach((classId, k) => {
-      const c = classes.findIndex((cls) => cls.id === classId);
-      if (c >= 0) out.set(predicted.probabilities[k], c * w * h);
-    });
-    return { probabilities: out, unexplained: predicted.unexplained };
+    return isShared
+      ? this.engine.predictBytes(model, features, count, signal, subsample)
+      : this.engine.predictBytes(model, subsampled(features, subsample), count, signal);
   }
 }

@@ -22,6 +22,7 @@ import { featureHaloPx } from '../../core/features/computeFeatures.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { calibrateFitted } from './unexplainedCalibration.js';
+import type { PredictFeaturesInput, TileSubsample } from './jobs/predictFeaturesJob.js';
 
 /** The window computes features as ilastik does, so projects trained here match ilastik's behaviour. */
 export const WINDOW_FEATURE_CONVENTION: FeatureConvention = 'ilastik';
@@ -75,20 +76,10 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
         emStart: start,
       };
     },
-    async predict(model, features, pixelCount, signal, subsample) {
-      return pool.run(
-        'predictFeatures',
-        {
-          features,
-          pixelCount,
-          subsample,
-          model: model.fitted as FittedClassifier,
-          modelKey: model.key,
-          unexplained: model.unexplained,
-        },
-        { signal },
-      );
-    },
+    predict: (model, features, pixelCount, signal, subsample) =>
+      pool.run('predictFeatures', predictInput(model, features, pixelCount, subsample), { signal }),
+    predictBytes: (model, features, pixelCount, signal, subsample) =>
+      pool.run('predictFeatureBytes', predictInput(model, features, pixelCount, subsample), { signal }),
     adaptModel: (input, signal) =>
       pool.run('adaptModel', input, { signal, transfer: input.planes.map((p) => p.buffer as ArrayBuffer) }),
     scoreFeatureSets: (input, signal) => pool.run('scoreFeatureSets', input, { signal }),
@@ -96,6 +87,22 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
       const result = await pool.run('volumeFeatureBlock', input, { signal });
       return result.planes;
     },
+  };
+}
+
+function predictInput(
+  model: TrainedModel,
+  features: Float32Array[],
+  pixelCount: number,
+  subsample: TileSubsample | undefined,
+): PredictFeaturesInput {
+  return {
+    features,
+    pixelCount,
+    subsample,
+    model: model.fitted as FittedClassifier,
+    modelKey: model.key,
+    unexplained: model.unexplained,
   };
 }
 

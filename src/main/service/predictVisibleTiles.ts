@@ -58,9 +58,7 @@ export async function predictVisibleTiles(
         concurrency: outlets.concurrency,
         started,
         predict: (rect, stride) =>
-          stride > 1
-            ? predictor.predictPreview(image, rect, model, stride, classes, features, signal, plane)
-            : predictor.predictRect(image, rect, model, classes, features, signal, plane),
+          predictor.predictTileBytes(image, rect, stride, model, classes, features, signal, plane),
         onTile: (tile) => outlets.tiles.fire(tile),
         onProgress: (progress) => outlets.progress.fire(progress),
       },

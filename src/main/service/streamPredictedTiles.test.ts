@@ -36,7 +36,7 @@ describe('streamPredictedTiles progress', () => {
         started: t0 - 2000, // already slow: past the delay before any progress shows
         predict: async () => {
           await new Promise((r) => setTimeout(r, 30));
-          return { probabilities: new Float32Array(2 * 64), unexplained: null };
+          return { probabilities: new Uint8Array(2 * 64), unexplained: null };
         },
         onTile: () => delivered++,
         onProgress: (p) => progress.push(p),

@@ -6,8 +6,8 @@
 import type { PredictRequest, ProbabilityTile, Progress } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
 import type { OpenImage } from './projectImage.js';
-import type { RectPrediction } from './TilePredictor.js';
-import { clipRect, forEachLimited, quantize } from './tileHelpers.js';
+import type { RectBytes } from './TilePredictor.js';
+import { clipRect, forEachLimited } from './tileHelpers.js';
 
 /** Progress for a prediction is reported once it has run this long (a cached-feature update never shows one). */
 export const PROGRESS_AFTER_MS = 1000;
@@ -25,8 +25,8 @@ export interface TileStream {
   readonly concurrency: number;
   /** performance.now() when the request arrived. */
   readonly started: number;
-  /** Probabilities of `rect`, every `stride`-th pixel in each direction (1 = full resolution). */
-  readonly predict: (rect: Rect, stride: number) => Promise<RectPrediction>;
+  /** Probabilities of `rect` as bytes, every `stride`-th pixel in each direction (1 = full resolution). */
+  readonly predict: (rect: Rect, stride: number) => Promise<RectBytes>;
   readonly onTile: (tile: ProbabilityTile) => void;
   readonly onProgress: (progress: Progress) => void;
 }
@@ -55,8 +55,8 @@ export async function streamPredictedTiles(
       width: Math.ceil(rect.width / stride),
       height: Math.ceil(rect.height / stride),
       classCount: stream.classCount,
-      probabilities: quantize(probabilities),
-      ...(unexplained ? { unexplained: quantize(unexplained) } : {}),
+      probabilities,
+      ...(unexplained ? { unexplained } : {}),
     });
     delivered.count++;
     // Only slow requests (features still being computed) are worth a progress bar.

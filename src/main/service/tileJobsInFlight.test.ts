@@ -48,7 +48,7 @@ it('queues a second tile job per worker while both are busy, and delivers every 
   let mostInFlight = 0;
   const run = pool.run.bind(pool);
   pool.run = ((kind, input, options) => {
-    if (kind !== 'predictFeatures') return run(kind, input, options);
+    if (kind !== 'predictFeatureBytes') return run(kind, input, options);
     mostInFlight = Math.max(mostInFlight, ++inFlight);
     return run(kind, input, options).finally(() => inFlight--);
   }) as typeof pool.run;

@@ -17,7 +17,7 @@ import {
   volumeFeatureBlockJob,
   volumeTrainingSamplesJob,
 } from '../../volume/volumeBlockJobs.js';
-import { predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
+import { predictFeatureBytesJob, predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
 import { adaptModelJob } from './adaptModelJob.js';
 import { scoreFeatureSetsJob } from './scoreFeatureSetsJob.js';
 
@@ -35,6 +35,7 @@ export const jobs = {
   emBlocks: emBlocksJob,
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
+  predictFeatureBytes: predictFeatureBytesJob,
   adaptModel: adaptModelJob,
   scoreFeatureSets: scoreFeatureSetsJob,
 };
