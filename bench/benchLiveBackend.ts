@@ -11,9 +11,10 @@
  *   tiles   — the 16 tile jobs, first start to last end;
  *   full    — the stroke's release (label change sent) to the full-resolution answer.
  * Options: `--strokes N` (timed strokes, default 12), `--threads N` (pool threads, default 2 as the bench
- * machine), `--warm-start on|off|alternate` (whether the live fit starts EM from the previous live model;
- * `alternate` switches pair by pair of strokes, so both are measured under the same load), `--spans`
- * (print each stroke's fit jobs: start after the preview's answer + duration, ms).
+ * machine), `--alternate warm-start|warm-preview` (switch that feature of the live model off for every
+ * other pair of strokes, so both are measured under the same load: whether the live fit starts EM from the
+ * previous live model, whether the preview then fits at the live level), `--spans` (print each stroke's fit
+ * jobs: start after the preview's answer + duration, ms).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,12 +34,14 @@ const PREVIEW_STRIDE = 4;
 const BRUSH_RADIUS = 4;
 const FIT_JOBS = new Set(['prepareTraining', 'fitClassMixture', 'emBlocks', 'finishTraining']);
 
-type WarmStart = 'on' | 'off' | 'alternate';
+const FEATURES = ['warm-start', 'warm-preview'] as const;
+type Feature = (typeof FEATURES)[number];
 
 interface Options {
   readonly strokes: number;
   readonly threads: number;
-  readonly warmStart: WarmStart;
+  /** The feature switched off for every other pair of strokes (null: everything on). */
+  readonly alternate: Feature | null;
   readonly showSpans: boolean;
 }
 
@@ -57,13 +60,13 @@ function parseOptions(argv: readonly string[]): Options {
       throw new Error(`bench:live-backend: ${name} must be 1..${max}`);
     return n;
   };
-  const warm = value('--warm-start') ?? 'on';
-  if (warm !== 'on' && warm !== 'off' && warm !== 'alternate')
-    throw new Error('bench:live-backend: --warm-start must be on, off or alternate');
+  const alternate = value('--alternate');
+  if (alternate !== null && !FEATURES.includes(alternate as Feature))
+    throw new Error(`bench:live-backend: --alternate must be one of ${FEATURES.join(', ')}`);
   return {
     strokes: count('--strokes', 12, 200),
     threads: count('--threads', 2, 64),
-    warmStart: warm,
+    alternate: alternate as Feature | null,
     showSpans: argv.includes('--spans'),
   };
 }
@@ -76,8 +79,10 @@ interface JobSpan {
 }
 
 interface StrokePhases {
-  readonly warm: boolean;
+  /** Whether the alternated feature was on for this stroke. */
+  readonly isOn: boolean;
   readonly preview: number;
+  readonly previewTrainMs: number;
   readonly collect: number;
   readonly em: number;
   readonly after: number;
@@ -165,12 +170,14 @@ async function main(): Promise<void> {
             .map((s) => `${s.kind} ${Math.round(s.start - tPreview)}+${Math.round(s.end - s.start)}`)
             .join(', '),
         );
-      const fitStart = Math.min(...fit.map((s) => s.start));
-      const fitEnd = Math.max(...fit.map((s) => s.end));
+      // No fit after the preview when the preview's own fit was the live one (LiveModel.levelFor).
+      const fitStart = fit.length > 0 ? Math.min(...fit.map((s) => s.start)) : tPreview;
+      const fitEnd = fit.length > 0 ? Math.max(...fit.map((s) => s.end)) : tPreview;
       const tilesStart = Math.min(...tileJobs.map((s) => s.start));
       return {
-        warm: live.warmStart,
+        isOn: options.alternate === 'warm-preview' ? live.warmPreview : live.warmStart,
         preview: preview.totalMs,
+        previewTrainMs: preview.trainMs,
         collect: fitStart - tPreview,
         em: fitEnd - fitStart,
         after: tilesStart - fitEnd,
@@ -182,7 +189,6 @@ async function main(): Promise<void> {
       };
     };
     // Warm-up: the first strokes compute every tile's features and the first models.
-    live.warmStart = options.warmStart !== 'off';
     for (let i = 0; i < 4; i++) await oneStroke(i);
     console.log(
       `machine: load average ${loadavg()
@@ -191,20 +197,22 @@ async function main(): Promise<void> {
     );
     const figures: StrokePhases[] = [];
     for (let i = 0; i < options.strokes; i++) {
-      if (options.warmStart === 'alternate') live.warmStart = Math.floor(i / 2) % 2 === 0;
+      const isOn = options.alternate === null || Math.floor(i / 2) % 2 === 0;
+      if (options.alternate === 'warm-start') live.warmStart = isOn;
+      if (options.alternate === 'warm-preview') live.warmPreview = isOn;
       const f = await oneStroke(i + 4);
       figures.push(f);
       console.log(
-        `stroke ${i + 1} (warm start ${f.warm ? 'on' : 'off'}): preview ${ms(f.preview)}, collect ${ms(f.collect)}, EM ${ms(f.em)} (class EM iterations ${f.emIterations}), after ${ms(f.after)}, tiles ${ms(f.tiles)}, release → full ${ms(f.full)} (train ${ms(f.trainMs)}), CPU ${ms(f.cpu)}`,
+        `stroke ${i + 1}${options.alternate ? ` (${options.alternate} ${f.isOn ? 'on' : 'off'})` : ''}: preview ${ms(f.preview)} (train ${ms(f.previewTrainMs)}), collect ${ms(f.collect)}, EM ${ms(f.em)} (class EM iterations ${f.emIterations}), after ${ms(f.after)}, tiles ${ms(f.tiles)}, release → full ${ms(f.full)} (train ${ms(f.trainMs)}), CPU ${ms(f.cpu)}`,
       );
     }
-    for (const warm of [true, false]) {
-      const of = figures.filter((f) => f.warm === warm);
+    for (const isOn of [true, false]) {
+      const of = figures.filter((f) => f.isOn === isOn);
       if (of.length === 0) continue;
       const m = (key: 'preview' | 'collect' | 'em' | 'after' | 'tiles' | 'full' | 'cpu') =>
         ms(median(of.map((f) => f[key])));
       console.log(
-        `warm start ${warm ? 'on' : 'off'} (${of.length} strokes), medians: preview ${m('preview')}, collect ${m('collect')}, EM ${m('em')}, after ${m('after')}, tiles ${m('tiles')}, release → full ${m('full')}, backend CPU ${m('cpu')}`,
+        `${options.alternate ? `${options.alternate} ${isOn ? 'on' : 'off'}` : 'all'} (${of.length} strokes), medians: preview ${m('preview')}, collect ${m('collect')}, EM ${m('em')}, after ${m('after')}, tiles ${m('tiles')}, release → full ${m('full')}, backend CPU ${m('cpu')}`,
       );
     }
     console.log(

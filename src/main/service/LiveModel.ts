@@ -39,6 +39,8 @@ export class LiveModel {
   displayLevel: Exclude<FitLevel, 'quick'> = 'live';
   /** Whether live fits start EM from the last live model (warmStartFor); bench:live-backend compares. */
   warmStart = true;
+  /** Whether a preview fits at the live level when that fit starts warm (levelFor); bench:live-backend compares. */
+  warmPreview = true;
   /** The last live fit and how many warm starts in a row led to it; none after invalidate(). */
   private lastLive: { model: TrainedModel; warmInARow: number } | null = null;
   private shared: SharedFit | null = null;
@@ -91,12 +93,18 @@ export class LiveModel {
   }
 
   /**
-   * The fit a request of this kind asks for: the preview keeps the quick fit (it appears first and is what
-   * painting waits for: bench:live measured it 199 ms with the quick fit against 310 ms when it waited for
-   * the live fit), the full-resolution overlay the display level.
+   * The fit a request of this kind asks for: the full-resolution overlay the display level; the preview
+   * the quick fit (it appears first and is what painting waits for: bench:live measured it 199 ms with the
+   * quick fit against 310 ms when it waited for a cold live fit), unless the live fit can start warm from
+   * the last one (warmStartFor): then the preview gets the live fit, which costs little more than the quick
+   * one, and the full-resolution pass needs no fit of its own (bench:live-backend, three runs alternating
+   * at load 6–8: stroke → full-resolution 614 / 749 / 679 against 680 / 853 / 755 ms, backend CPU per
+   * stroke 396 / 435 / 409 against 464 / 550 / 499 ms, preview 188–257 against 155–176 ms).
    */
   levelFor(isPreview: boolean): FitLevel {
-    return isPreview ? 'quick' : this.displayLevel;
+    if (!isPreview) return this.displayLevel;
+    const isLiveWarm = this.warmPreview && this.displayLevel === 'live' && this.warmStartFor('live') !== null;
+    return isLiveWarm ? 'live' : 'quick';
   }
 
   /** Whether a request of this kind should refit first. */

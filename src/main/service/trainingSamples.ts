@@ -73,15 +73,20 @@ export async function collectTrainingSamples(
         featureCount = planes.length;
         samples = new Float32Array(total * featureCount);
       }
-      for (let k = 0; k < picked.length; k += 2) {
-        const local = picked[k];
-        for (let f = 0; f < featureCount; f++) samples[row * featureCount + f] = planes[f][local];
-        labelsOut[row++] = picked[k + 1];
+      const count = picked.length / 2;
+      for (let k = 0; k < count; k++) labelsOut[row + k] = picked[2 * k + 1];
+      // Plane by plane: a row at a time touched all the planes (each a different 256 KB) for every pixel.
+      for (let f = 0; f < featureCount; f++) {
+        const plane = planes[f];
+        for (let k = 0; k < count; k++) samples[(row + k) * featureCount + f] = plane[picked[2 * k]];
       }
+      row += count;
       const rows = new Float32Array(unlabeledPicked.length * featureCount);
-      unlabeledPicked.forEach((local, r) => {
-        for (let f = 0; f < featureCount; f++) rows[r * featureCount + f] = planes[f][local];
-      });
+      for (let f = 0; f < featureCount; f++) {
+        const plane = planes[f];
+        for (let r = 0; r < unlabeledPicked.length; r++)
+          rows[r * featureCount + f] = plane[unlabeledPicked[r]];
+      }
       unlabeledRows.push(rows);
     }
   }
