@@ -9,7 +9,9 @@
  *     screen, and until every visible tile is painted.
  * With each stroke it prints the CPU Chromium used (all its processes, from /proc, and its busiest threads)
  * and the backend's, which a loaded machine distorts less than milliseconds.
- * `--renderers dirA,dirB` instead compares built windows (vite build --outDir dirA …): rounds
+ * `--alternate warm-start|warm-preview` instead switches that feature of the live model (LiveModel.ts)
+ * off for every other pair of strokes, live fit only, so the backend with and without it is measured in
+ * one run under the same load. `--renderers dirA,dirB` instead compares built windows (vite build --outDir dirA …): rounds
  * (`--rounds`, 3) in which each window in turn gets a fresh tab and `--strokes` (4) timed strokes, live fit
  * only, so two variants are measured alternately under the same load. `--trace path` writes a Chrome
  * trace (path.json, or path-N.json per window) and the page's JavaScript profile (….cpuprofile) of one
@@ -25,6 +27,7 @@ import { CHROMIUM_PATH, hasChromium, launchHeadlessChromium } from '../test/help
 import { rendererDir } from '../src/main/server/rendererDir.js';
 import { serveBrowserMode } from '../src/main/server/serveBrowserMode.js';
 import { createBackend } from '../src/main/service/createBackend.js';
+import type { LiveModel } from '../src/main/service/LiveModel.js';
 import type { LocalMixelService } from '../src/main/service/LocalMixelService.js';
 import { writeSyntheticSample } from '../src/main/sample/writeSyntheticSample.js';
 import { fitView } from '../src/renderer/viewer/rendering.js';
@@ -46,7 +49,12 @@ interface Options {
   readonly strokesPerRound: number;
   /** A Chrome trace of the last stroke is written here (open it in chrome://tracing or Perfetto). */
   readonly tracePath: string | null;
+  /** `--alternate`: the live model's feature switched off for every other pair of strokes. */
+  readonly alternate: LiveFeature | null;
 }
+
+const LIVE_FEATURES = ['warm-start', 'warm-preview'] as const;
+type LiveFeature = (typeof LIVE_FEATURES)[number];
 
 function parseOptions(argv: readonly string[]): Options {
   const value = (name: string) => {
@@ -63,12 +71,16 @@ function parseOptions(argv: readonly string[]): Options {
     return n;
   };
   const listed = value('--renderers')?.split(',') ?? null;
+  const alternate = value('--alternate');
+  if (alternate !== null && !LIVE_FEATURES.includes(alternate as LiveFeature))
+    throw new Error(`bench:live: --alternate must be one of ${LIVE_FEATURES.join(', ')}`);
   return {
     renderers: listed ?? [rendererDir()],
     isComparison: listed !== null,
     rounds: count('--rounds', 3),
     strokesPerRound: count('--strokes', 4),
     tracePath: value('--trace'),
+    alternate: alternate as LiveFeature | null,
   };
 }
 
@@ -222,6 +234,13 @@ async function main(): Promise<void> {
     console.log(`machine: ${availableParallelism()} cores, load average ${load.join(' ')}`);
     if (options.isComparison) {
       await compareRenderers(backend.service, dir, options, nextStroke);
+    } else if (options.alternate) {
+      const tab = await openTab(backend.service, options.renderers[0], join(dir, 'profile'));
+      try {
+        await measureAlternating(tab, backend.service, nextStroke, options.alternate);
+      } finally {
+        await tab.close();
+      }
     } else {
       const tab = await openTab(backend.service, options.renderers[0], join(dir, 'profile'));
       try {
@@ -271,6 +290,32 @@ async function measureFits(
   if (tracePath) await timedStroke(tab, nextStroke(tab, 1), tracePath);
   report('live fit (the window)', strokes.live);
   report("project's own fit (before)", strokes.final);
+}
+
+/** `--alternate`: the live model's feature on for pairs of strokes, off for the pairs between. */
+async function measureAlternating(
+  tab: Tab,
+  service: LocalMixelService,
+  nextStroke: (tab: Tab, i: number) => () => Promise<void>,
+  feature: LiveFeature,
+): Promise<void> {
+  // The bench reaches into the service for a switch the window never touches.
+  const live = (service as unknown as { project: { live: LiveModel } }).project.live;
+  const set = (isOn: boolean) => {
+    if (feature === 'warm-start') live.warmStart = isOn;
+    else live.warmPreview = isOn;
+  };
+  console.log('view: 1024 × 1024 image pixels fitted in the viewer (16 tiles of 256²), live fit');
+  await warmUp(tab, nextStroke);
+  const strokes = { on: [] as StrokeFigures[], off: [] as StrokeFigures[] };
+  for (let i = 1; i <= STROKES; i++) {
+    const isOn = Math.floor((i - 1) / 2) % 2 === 0;
+    set(isOn);
+    strokes[isOn ? 'on' : 'off'].push(await timedStroke(tab, nextStroke(tab, i), null));
+  }
+  set(true);
+  report(`${feature} on`, strokes.on);
+  report(`${feature} off`, strokes.off);
 }
 
 /** `--renderers a,b`: each round opens each built window in turn and times its strokes (live fit). */
