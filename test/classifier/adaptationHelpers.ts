@@ -44,18 +44,22 @@ export function testImage(seed: number, map?: (v: number) => number): TestImage 
  */
 export function trainOn(seed: number, map?: (v: number) => number): FittedClassifier {
   const s = syntheticImage(seed, map);
-  const features = featuresOf(s.values, SIZE, SIZE);
+  return trainOnScribbles(featuresOf(s.values, SIZE, SIZE), s.scribbles);
+}
+
+/** A model with the default options on an image's scribbled pixels and an unlabeled sample of its pixels. */
+export function trainOnScribbles(features: Float32Array[], scribbles: Uint8Array): FittedClassifier {
   const d = features.length;
   const labeled: number[] = [];
-  for (let i = 0; i < s.scribbles.length; i++) if (s.scribbles[i] > 0) labeled.push(i);
+  for (let i = 0; i < scribbles.length; i++) if (scribbles[i] > 0) labeled.push(i);
   const samples = new Float32Array(labeled.length * d);
   labeled.forEach((p, r) => features.forEach((plane, c) => (samples[r * d + c] = plane[p])));
-  const labels = Uint8Array.from(labeled, (p) => s.scribbles[p]);
+  const labels = Uint8Array.from(labeled, (p) => scribbles[p]);
   const rng = new SeededRandom(3);
   const unlabeledCount = 8000;
   const unlabeled = new Float32Array(unlabeledCount * d);
   for (let r = 0; r < unlabeledCount; r++) {
-    const p = rng.nextInt(SIZE * SIZE);
+    const p = rng.nextInt(scribbles.length);
     features.forEach((plane, c) => (unlabeled[r * d + c] = plane[p]));
   }
   return fitPixelClassifier(samples, labels, d, {}, unlabeled);
