@@ -30,7 +30,7 @@ beforeAll(async () => {
   pool = new WorkerPool({ threads: 2 });
   project = new ProjectSession(createPoolEngine(pool), async (path) => {
     const { image, info } = await readImage(path);
-    return { pixels: image, info, stackSizes: null, readPlane: async () => image };
+    return { pixels: image, info };
   });
   const sample = await writeSyntheticSample(dir, { width: SIZE, height: SIZE, seed: 4 });
   const image = await project.readProjectImage(sample.image, 'sample');
