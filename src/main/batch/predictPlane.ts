@@ -77,25 +77,26 @@ export async function predictOnePlane(options: PlanePrediction): Promise<void> {
   // The project's model adapted to this plane (or itself); the project is not changed. A plane whose
   // features fit in memory is adapted on them and predicted from them, computing them once.
   let adapted: AdaptedPlane;
+  const request = {
+    source,
+    plane,
+    normalize,
+    model,
+    modelKey,
+    selection,
+    convention,
+    haloPx,
+    pool,
+    choice,
+    classNames,
+  };
   if (
     choice !== 'off' &&
     isAdaptable(model) &&
     fitsOnce(info.width, info.height, model.featureCount, options.onceFeatureBytes)
   ) {
     const once = await adaptAndPredictOnce({
-      ...{
-        source,
-        plane,
-        normalize,
-        model,
-        modelKey,
-        selection,
-        convention,
-        haloPx,
-        pool,
-        choice,
-        classNames,
-      },
+      ...request,
       tileSize: options.tileSize,
       offsets: await planeFeatureOffsets(source, plane, normalize),
       signal: options.signal,
@@ -110,19 +111,7 @@ export async function predictOnePlane(options: PlanePrediction): Promise<void> {
     adapted = once.adapted;
   } else {
     adapted = await adaptToPlane({
-      ...{
-        source,
-        plane,
-        normalize,
-        model,
-        modelKey,
-        selection,
-        convention,
-        haloPx,
-        pool,
-        choice,
-        classNames,
-      },
+      ...request,
       signal: options.signal,
     });
     onAdapted(adapted);
