@@ -6,7 +6,7 @@
  * tile by tile with features dropped after each tile, and adaptation computes features for a few windows
  * of it first (adaptToImage.ts); on a 512² image those windows cost half its own features again.
  */
-import { cropPlane, type PlanarImage } from '../../core/image.js';
+import { cropPlane } from '../../core/image.js';
 import type { ImageSource } from '../../core/imageSource.js';
 import {
   ADAPTATION_SAMPLE_PIXELS,
@@ -22,9 +22,8 @@ import {
   windowPixelsInImage,
 } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
-import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.js';
 import { adaptFromSample, type AdaptationRequest, type AdaptedPlane } from './adaptToImage.js';
-import { PREDICT_RANGE_REMEDY, writeBand, type BandWriteOptions } from './predictStreaming.js';
+import { readBand, writeBand, type BandWriteOptions } from './predictStreaming.js';
 
 /**
  * The largest feature stack (bytes, float32) of one plane held whole to be computed once: 64 MiB holds a
@@ -145,15 +144,10 @@ export async function adaptAndPredictOnce(options: PredictOnceOptions): Promise<
 
 /** Feature planes of rows y..y+bandRows, computed on the pool a prediction tile's width at a time. */
 async function bandFeatures(options: PredictOnceOptions, y: number, bandRows: number): Promise<FeatureBand> {
-  const { source, plane, haloPx, tileSize, selection, convention, offsets } = options;
+  const { source, haloPx, tileSize, selection, convention, offsets } = options;
   const { width, height } = source.info;
   const rows = Math.min(bandRows, height - y);
-  const outerY0 = Math.max(0, y - haloPx);
-  const outerY1 = Math.min(height, y + rows + haloPx);
-  const raw = await source.readRegion({ x: 0, y: outerY0, width, height: outerY1 - outerY0 }, plane);
-  assertFiniteSamples(source.name, raw, { y: outerY0 });
-  const band: PlanarImage = options.normalize(raw);
-  assertFeatureInput(source.name, band, PREDICT_RANGE_REMEDY, { y: outerY0 });
+  const { band, outerY0 } = await readBand(options, y, rows, haloPx);
   const pieces: Promise<{ x: number; w: number; planes: Float32Array[] }>[] = [];
   for (let x = 0; x < width; x += tileSize) {
     const w = Math.min(tileSize, width - x);

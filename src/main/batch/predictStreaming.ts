@@ -97,20 +97,40 @@ export interface BandResult {
   readonly features: Float32Array[] | null;
 }
 
-async function classifyBand(
-  options: StreamingPredictionOptions,
+/**
+ * Rows y..y+rows of the plane with `haloPx` rows of context above and below (as far as the image goes),
+ * checked for non-finite samples, normalized and checked again: what a band's feature tiles read.
+ */
+export async function readBand(
+  options: {
+    readonly source: ImageSource;
+    readonly plane: number;
+    readonly normalize: (image: PlanarImage) => PlanarImage;
+  },
   y: number,
-  onTileDone: () => void,
-): Promise<BandResult> {
-  const { source, tileSize, haloPx, plane } = options;
+  rows: number,
+  haloPx: number,
+): Promise<{ band: PlanarImage; outerY0: number }> {
+  const { source, plane } = options;
   const { width, height } = source.info;
-  const rows = Math.min(tileSize, height - y);
   const outerY0 = Math.max(0, y - haloPx);
   const outerY1 = Math.min(height, y + rows + haloPx);
   const raw = await source.readRegion({ x: 0, y: outerY0, width, height: outerY1 - outerY0 }, plane);
   assertFiniteSamples(source.name, raw, { y: outerY0 });
   const band = options.normalize(raw);
   assertFeatureInput(source.name, band, PREDICT_RANGE_REMEDY, { y: outerY0 });
+  return { band, outerY0 };
+}
+
+async function classifyBand(
+  options: StreamingPredictionOptions,
+  y: number,
+  onTileDone: () => void,
+): Promise<BandResult> {
+  const { source, tileSize, haloPx } = options;
+  const { width, height } = source.info;
+  const rows = Math.min(tileSize, height - y);
+  const { band, outerY0 } = await readBand(options, y, rows, haloPx);
   const wantsFeatures = options.outputs.some((o) => o.result === 'Features');
   const tiles: Promise<{
     x: number;

@@ -59,13 +59,7 @@ export function gatherFeatureRows(
     const p = pixels[i];
     if (!(p >= 0 && p < starts[pieces.length]))
       throw new RangeError(`pixel ${p} is outside the ${starts[pieces.length]} pixels of the feature planes`);
-    let lo = 0;
-    let hi = pieces.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= p) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = pieceHolding(starts, pieces.length, p);
     pieceOf[i] = lo;
     count[lo + 1]++;
   }
@@ -133,13 +127,7 @@ export function windowPixelsInImage(windows: readonly Rect[], width: number, pix
   const out = new Int32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) {
     const p = pixels[i];
-    let lo = 0;
-    let hi = windows.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= p) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = pieceHolding(starts, windows.length, p);
     const w = windows[lo];
     const local = p - starts[lo];
     if (!(local >= 0 && local < w.width * w.height))
@@ -147,4 +135,16 @@ export function windowPixelsInImage(windows: readonly Rect[], width: number, pix
     out[i] = (w.y + Math.floor(local / w.width)) * width + w.x + (local % w.width);
   }
   return out;
+}
+
+/** The last of the first `count` consecutive pieces starting at `starts` (ascending) whose start is ≤ p. */
+function pieceHolding(starts: readonly number[], count: number, p: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
