@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ProbabilityTile } from '../../core/protocol/types.js';
-import { PredictionTiles } from './tileCaches.js';
+import { MAX_SPARE_CANVASES, PredictionTiles, takeSpareCanvas } from './tileCaches.js';
 
 const tile = (plane: number, stride: number, requestId = 1): ProbabilityTile => ({
   requestId,
@@ -35,5 +35,36 @@ describe('probability tiles of a stack', () => {
     const tiles = new PredictionTiles();
     tiles.put({ ...tile(5, 4), classCount: 3, probabilities: new Uint8Array(3 * 64 * 64) });
     expect(tiles.isShownAt(tile(5, 1))).toBe(false);
+  });
+});
+
+/** A stand-in for a canvas: what the spares are picked by. */
+const fakeCanvas = (size: number) => ({ width: size, height: size }) as HTMLCanvasElement;
+
+describe("a tile draws into an older tile's canvas at its place, never into one on screen", () => {
+  it('takes the preview-sized canvas of two tiles ago, not the one the screen shows', () => {
+    const tiles = new PredictionTiles();
+    const fullBefore = tiles.put(tile(0, 1, 1));
+    const oldFull = fakeCanvas(256);
+    fullBefore.canvases.set('probabilities', { canvas: oldFull, drawnWith: '' });
+    const preview = tiles.put(tile(0, 4, 2));
+    const previewCanvas = fakeCanvas(64);
+    preview.canvases.set('probabilities', { canvas: previewCanvas, drawnWith: '' });
+    const full = tiles.put(tile(0, 1, 3));
+    // The preview is on screen until the full tile is painted; the old full tile's canvas is not.
+    const shown = new Set([previewCanvas]);
+    expect(takeSpareCanvas(full, 256, 256, shown)).toBe(oldFull);
+    expect(takeSpareCanvas(full, 256, 256, shown)).toBeNull(); // taken once only
+    expect(takeSpareCanvas(full, 64, 64, shown)).toBeNull(); // the preview's own is on screen
+    expect(takeSpareCanvas(full, 64, 64, new Set())).toBe(previewCanvas);
+  });
+
+  it('keeps the spares of one place only, at most MAX_SPARE_CANVASES', () => {
+    const tiles = new PredictionTiles();
+    for (let i = 1; i <= 2 * MAX_SPARE_CANVASES; i++)
+      tiles.put(tile(0, 1, i)).canvases.set('probabilities', { canvas: fakeCanvas(256), drawnWith: '' });
+    expect(tiles.put(tile(0, 1, 99)).spares).toHaveLength(MAX_SPARE_CANVASES);
+    const elsewhere = tiles.put({ ...tile(0, 1, 100), rect: { x: 256, y: 0, width: 256, height: 256 } });
+    expect(elsewhere.spares).toEqual([]);
   });
 });

@@ -15,6 +15,12 @@ export interface PredictionEntry {
   tile: ProbabilityTile;
   /** One canvas per overlay (probabilities, segmentation, …), each with the settings it was drawn with. */
   canvases: Map<string, { canvas: HTMLCanvasElement; drawnWith: string }>;
+  /**
+   * Canvases of the tiles this one replaced at its place, oldest first, drawn into instead of new ones
+   * (useTileCanvases.ts): a new canvas per arriving tile cost the browser ~7 ms of CPU each (its 2-D
+   * context and backing store), 16 tiles twice per stroke.
+   */
+  spares: HTMLCanvasElement[];
 }
 
 /** Keys name the plane of a stack after the level (`p5`), so tiles of every plane can stay cached. */
@@ -22,6 +28,24 @@ export const imageTileKey = (imageId: string, level: number, rect: Rect, plane =
   `${imageId}:${level}:${plane === 0 ? '' : `p${plane}:`}${rect.x},${rect.y}`;
 export const predictionKey = (imageId: string, rect: Rect, plane = 0) =>
   `${imageId}:${plane === 0 ? '' : `p${plane}:`}${rect.x},${rect.y}`;
+
+/** Canvases kept per place for later tiles there: a preview's and a full tile's, of a few overlays. */
+export const MAX_SPARE_CANVASES = 8;
+
+/**
+ * A canvas of `width` × `height` that an older tile at the entry's place drew and the screen no longer
+ * shows, oldest first (the tile just replaced may still be on screen while its refinement is held,
+ * tilePaints.ts), taken out of the entry's spares; null if none.
+ */
+export function takeSpareCanvas<C extends { width: number; height: number }>(
+  entry: { spares: C[] },
+  width: number,
+  height: number,
+  shown: ReadonlySet<C>,
+): C | null {
+  const i = entry.spares.findIndex((c) => c.width === width && c.height === height && !shown.has(c));
+  return i < 0 ? null : entry.spares.splice(i, 1)[0];
+}
 
 /** Raw image tiles kept (each ≤ 256 KiB per channel); older ones are dropped first. */
 const MAX_IMAGE_TILES = 400;
@@ -51,8 +75,15 @@ export class PredictionTiles {
   currentFrom = 0;
 
   put(tile: ProbabilityTile): PredictionEntry {
-    const entry: PredictionEntry = { tile, canvases: new Map() };
-    this.entries.set(predictionKey(tile.imageId, tile.rect, tile.plane ?? 0), entry);
+    const key = predictionKey(tile.imageId, tile.rect, tile.plane ?? 0);
+    const replaced = this.entries.get(key);
+    const spares = replaced
+      ? [...replaced.spares, ...[...replaced.canvases.values()].map((d) => d.canvas)].slice(
+          -MAX_SPARE_CANVASES,
+        )
+      : [];
+    const entry: PredictionEntry = { tile, canvases: new Map(), spares };
+    this.entries.set(key, entry);
     return entry;
   }
 

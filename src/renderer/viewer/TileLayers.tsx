@@ -4,7 +4,7 @@
  * feature layer and label layer; and a stroke's new labels do not re-render the tiles.
  */
 import type Konva from 'konva';
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { Group, Image as KonvaImage, Layer } from 'react-konva';
 import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
@@ -12,7 +12,7 @@ import { imageTiles, predictions } from '../state/controller.js';
 import { OVERLAY_MODES, useApp } from '../state/store.js';
 import { LabelHereNextMarks } from './LabelHereNextMarks.js';
 import { levelForScale } from './rendering.js';
-import { imageCanvas, overlayCanvas } from './useTileCanvases.js';
+import { imageCanvas, noteShownOverlayCanvases, overlayCanvas } from './useTileCanvases.js';
 
 const NO_CLASSES: readonly LabelClass[] = [];
 
@@ -90,22 +90,22 @@ export const OverlayLayer = memo(function OverlayLayer({ image, plane }: TileLay
     layerRef.current?.batchDraw();
   }, [overlay, predictionVersion, classes, layers]);
   const predicted = image ? predictions.forImage(image.id, plane) : [];
+  const drawn = OVERLAY_MODES.map((mode) =>
+    layers[mode].isVisible
+      ? predicted.map((p) => ({ rect: p.tile.rect, canvas: overlayCanvas(p, classes, overlay, mode) }))
+      : [],
+  );
+  // Later tiles draw into older tiles' canvases (useTileCanvases.ts), never into these once on screen.
+  useLayoutEffect(() =>
+    noteShownOverlayCanvases(new Set(drawn.flat().flatMap((t) => (t.canvas ? [t.canvas] : [])))),
+  );
   return (
     <Layer ref={layerRef} imageSmoothingEnabled={false} listening={false}>
-      {OVERLAY_MODES.map((mode) => (
+      {OVERLAY_MODES.map((mode, m) => (
         <Group key={mode} visible={layers[mode].isVisible} opacity={layers[mode].opacity}>
-          {layers[mode].isVisible
-            ? predicted.map((p) => {
-                const r = p.tile.rect;
-                return (
-                  <TileImage
-                    key={`${r.x},${r.y}`}
-                    canvas={overlayCanvas(p, classes, overlay, mode)}
-                    rect={r}
-                  />
-                );
-              })
-            : null}
+          {drawn[m].map(({ rect: r, canvas }) => (
+            <TileImage key={`${r.x},${r.y}`} canvas={canvas} rect={r} />
+          ))}
         </Group>
       ))}
     </Layer>

@@ -4,7 +4,7 @@
  */
 import type { LabelClass } from '../../core/protocol/types.js';
 import { getApp, OVERLAY_MODES, type DisplaySettings, type OverlaySettings } from '../state/store.js';
-import type { ImageTileEntry, PredictionEntry } from '../state/tileCaches.js';
+import { takeSpareCanvas, type ImageTileEntry, type PredictionEntry } from '../state/tileCaches.js';
 import {
   colorizeProbabilities,
   parseColor,
@@ -40,6 +40,29 @@ export function imageCanvas(entry: ImageTileEntry, display: DisplaySettings): HT
   return canvas;
 }
 
+/** The overlay canvases drawn by the overlay layer's last render: on screen, so never drawn over for another tile. */
+let shownOverlayCanvases: ReadonlySet<HTMLCanvasElement> = new Set();
+
+/** The overlay layer rendered these canvases (it calls this after each render). */
+export function noteShownOverlayCanvases(canvases: ReadonlySet<HTMLCanvasElement>): void {
+  shownOverlayCanvases = canvases;
+}
+
+const scratchImages = new Map<string, ImageData>();
+/** Sizes of scratch images kept (a view's tiles come in a few: full, preview, the image's edges). */
+const MAX_SCRATCH_IMAGES = 16;
+
+function scratchImageData(width: number, height: number): ImageData {
+  const key = `${width}x${height}`;
+  let data = scratchImages.get(key);
+  if (!data) {
+    data = new ImageData(width, height);
+    if (scratchImages.size >= MAX_SCRATCH_IMAGES) scratchImages.clear();
+    scratchImages.set(key, data);
+  }
+  return data;
+}
+
 export function overlayCanvas(
   entry: PredictionEntry,
   classes: readonly LabelClass[],
@@ -52,10 +75,15 @@ export function overlayCanvas(
   const { width, height, probabilities, classCount } = entry.tile;
   if (classCount !== classes.length) return null; // predicted before the class list changed
   if (mode === 'unexplained' && !entry.tile.unexplained) return null;
-  const canvas = drawn?.canvas ?? document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const data = new ImageData(width, height);
+  const canvas =
+    drawn?.canvas ??
+    takeSpareCanvas(entry, width, height, shownOverlayCanvases) ??
+    document.createElement('canvas');
+  // Setting the size clears the canvas and may drop its backing store: only when it differs.
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  // Both colourings write every byte, and putImageData copies: one scratch image per size will do.
+  const data = scratchImageData(width, height);
   if (mode === 'unexplained') colorizeUnexplained(entry.tile.unexplained!, data.data);
   else
     colorizeProbabilities(
