@@ -92,6 +92,15 @@ export interface ClassifierEngine {
     subsample?: TileSubsample,
   ): Promise<TileBytes>;
   /**
+   * `predictBytes` of every stride-th pixel of several tiles in one job (a preview): the planes hold the
+   * tiles' pixels one after another, in order. Absent: one predictBytes per tile.
+   */
+  predictStridedBytes?(
+    model: TrainedModel,
+    tiles: readonly { readonly features: Float32Array[]; readonly subsample: TileSubsample }[],
+    signal?: AbortSignal,
+  ): Promise<TileBytes>;
+  /**
    * 3-D features of the core of one block of a volume (job 'volumeFeatureBlock'), one z-major array per
    * feature channel; absent: the window offers no 3-D features.
    */

@@ -141,6 +141,60 @@ export class TilePredictor {
   }
 
   /**
+   * predictTileBytes of several tiles of the grid at `stride` > 1 (a preview) in one job, when every
+   * tile's features are in the shared cache already; null otherwise (then each goes on its own, as
+   * features computed first should not hold back tiles whose features are there).
+   */
+  async predictStridedTiles(
+    image: OpenImage,
+    rects: readonly Rect[],
+    stride: number,
+    model: TrainedModel,
+    classes: readonly LabelClass[],
+    selection: FeatureMatrix,
+    signal?: AbortSignal,
+    plane = 0,
+  ): Promise<RectBytes[] | null> {
+    if (!this.engine.predictStridedBytes || selection.dimensions === '3d') return null;
+    const features = rects.map((rect) => this.cache.get(FeatureTileCache.key(image.info.id, rect, plane)));
+    const shared = features.every((f) => f?.every((p) => p.buffer instanceof SharedArrayBuffer));
+    if (!shared) return null;
+    const tiles = rects.map((rect, i) => ({
+      features: features[i]!,
+      subsample: { stride, width: rect.width, height: rect.height },
+    }));
+    const predicted = await this.engine.predictStridedBytes(model, tiles, signal);
+    let offset = 0;
+    return rects.map((rect) => {
+      const n = Math.ceil(rect.width / stride) * Math.ceil(rect.height / stride);
+      const part = (plane: Uint8Array) => plane.subarray(offset, offset + n);
+      const tile: TileBytes = {
+        probabilities: predicted.probabilities.map(part),
+        unexplained: predicted.unexplained && part(predicted.unexplained),
+      };
+      offset += n;
+      return this.inClassOrder(tile, n, model, classes);
+    });
+  }
+
+  /** One part's model planes as the window's tile: a plane per project class (zeros for classes without labels). */
+  private inClassOrder(
+    predicted: TileBytes,
+    n: number,
+    model: TrainedModel,
+    classes: readonly LabelClass[],
+  ): RectBytes {
+    const probabilities = new Uint8Array(classes.length * n);
+    model.classIds.forEach((classId, k) => {
+      const c = classes.findIndex((cls) => cls.id === classId);
+      if (c >= 0) probabilities.set(predicted.probabilities[k], c * n);
+    });
+    // A copy: `predicted` may be a view of a larger buffer, and the tile's own bytes are what is sent.
+    const unexplained = model.unexplained ? (predicted.unexplained?.slice() ?? new Uint8Array(n)) : null;
+    return { probabilities, unexplained };
+  }
+
+  /**
    * Bytes of every `stride`-th pixel of a tile of the grid, from its cached features (the worker reads
    * the strided pixels from the shared cache, so only 1/stride² of the prediction work).
    */

@@ -32,6 +32,13 @@ export const QUICK_FIT_SAMPLES_PER_CLASS = 300;
 export const TILE_JOBS_PER_THREAD = 2;
 
 /**
+ * Pixels one job of a strided request (a preview) predicts at most, over the tiles it groups: a 256²
+ * tile's worth, so its gathered feature planes stay ~13 MB (49 features) and a zoomed-out view's many
+ * tiles still spread over every worker.
+ */
+export const MAX_STRIDED_JOB_PIXELS = 256 * 256;
+
+/**
  * Bytes the upload folder (<data dir>/uploads) may hold, counting uploads under way at their declared size.
  * Uploaded images stay there while projects refer to them; past this a user opens images by path instead.
  */

@@ -80,6 +80,17 @@ export function createPoolEngine(pool: WorkerPool): ClassifierEngine {
       pool.run('predictFeatures', predictInput(model, features, pixelCount, subsample), { signal }),
     predictBytes: (model, features, pixelCount, signal, subsample) =>
       pool.run('predictFeatureBytes', predictInput(model, features, pixelCount, subsample), { signal }),
+    predictStridedBytes: (model, tiles, signal) =>
+      pool.run(
+        'predictStridedBytes',
+        {
+          tiles,
+          model: model.fitted as FittedClassifier,
+          modelKey: model.key,
+          unexplained: model.unexplained,
+        },
+        { signal },
+      ),
     adaptModel: (input, signal) =>
       pool.run('adaptModel', input, { signal, transfer: input.planes.map((p) => p.buffer as ArrayBuffer) }),
     scoreFeatureSets: (input, signal) => pool.run('scoreFeatureSets', input, { signal }),

@@ -4,6 +4,7 @@
  */
 import type { Emitter } from '../../core/protocol/Event.js';
 import type { PredictRequest, PredictResult, ProbabilityTile, Progress } from '../../core/protocol/types.js';
+import { TILE_JOBS_PER_THREAD } from './constants.js';
 import { checkPlane } from './planeLabels.js';
 import type { ProjectSession } from './ProjectSession.js';
 import type { RunningRequests } from './RunningRequests.js';
@@ -59,6 +60,9 @@ export async function predictVisibleTiles(
         started,
         predict: (rect, stride) =>
           predictor.predictTileBytes(image, rect, stride, model, classes, features, signal, plane),
+        predictGroup: (rects, stride) =>
+          predictor.predictStridedTiles(image, rects, stride, model, classes, features, signal, plane),
+        previewJobs: Math.max(1, Math.floor(outlets.concurrency / TILE_JOBS_PER_THREAD)),
         onTile: (tile) => outlets.tiles.fire(tile),
         onProgress: (progress) => outlets.progress.fire(progress),
       },

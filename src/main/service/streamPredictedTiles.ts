@@ -7,6 +7,7 @@ import type { PredictRequest, ProbabilityTile, Progress } from '../../core/proto
 import type { Rect } from '../../core/tiling.js';
 import type { OpenImage } from './projectImage.js';
 import type { RectBytes } from './TilePredictor.js';
+import { MAX_STRIDED_JOB_PIXELS } from './constants.js';
 import { clipRect, forEachLimited } from './tileHelpers.js';
 
 /** Progress for a prediction is reported once it has run this long (a cached-feature update never shows one). */
@@ -27,6 +28,12 @@ export interface TileStream {
   readonly started: number;
   /** Probabilities of `rect` as bytes, every `stride`-th pixel in each direction (1 = full resolution). */
   readonly predict: (rect: Rect, stride: number) => Promise<RectBytes>;
+  /**
+   * A preview's tiles (`stride` > 1) in one job, when their features are cached (else null); the
+   * request's tiles are split into `previewJobs` such groups, one per worker thread.
+   */
+  readonly predictGroup?: (rects: readonly Rect[], stride: number) => Promise<RectBytes[] | null>;
+  readonly previewJobs?: number;
   readonly onTile: (tile: ProbabilityTile) => void;
   readonly onProgress: (progress: Progress) => void;
 }
@@ -40,11 +47,9 @@ export async function streamPredictedTiles(
 ): Promise<void> {
   const { image } = stream;
   const stride = request.stride ?? 1;
+  const rects = request.tiles.map((tile) => clipRect(tile, image.info.width, image.info.height));
   let lastProgress = -Infinity;
-  await forEachLimited(request.tiles, stream.concurrency, signal, async (tile) => {
-    const rect = clipRect(tile, image.info.width, image.info.height);
-    const { probabilities, unexplained } = await stream.predict(rect, stride);
-    if (signal.aborted) return;
+  const deliver = (rect: Rect, { probabilities, unexplained }: RectBytes) => {
     stream.onTile({
       requestId: request.requestId,
       viewId: request.viewId,
@@ -72,5 +77,28 @@ export async function streamPredictedTiles(
         total: request.tiles.length,
       });
     }
+  };
+  const eachTile = (tiles: readonly Rect[], limit: number) =>
+    forEachLimited(tiles, limit, signal, async (rect) => {
+      const predicted = await stream.predict(rect, stride);
+      if (!signal.aborted) deliver(rect, predicted);
+    });
+  const { predictGroup } = stream;
+  if (stride === 1 || !predictGroup || rects.length < 2) return eachTile(rects, stream.concurrency);
+  const tilePixels = Math.max(
+    ...rects.map((r) => Math.ceil(r.width / stride) * Math.ceil(r.height / stride)),
+  );
+  const perJob = Math.min(
+    Math.ceil(rects.length / Math.max(1, stream.previewJobs ?? 1)),
+    Math.max(1, Math.floor(MAX_STRIDED_JOB_PIXELS / tilePixels)),
+  );
+  const groups: Rect[][] = [];
+  for (let i = 0; i < rects.length; i += perJob) groups.push(rects.slice(i, i + perJob));
+  const lanes = Math.min(groups.length, stream.concurrency);
+  await forEachLimited(groups, lanes, signal, async (group) => {
+    const predicted = await predictGroup(group, stride);
+    if (signal.aborted) return;
+    if (predicted) group.forEach((rect, i) => deliver(rect, predicted[i]));
+    else await eachTile(group, Math.max(1, Math.floor(stream.concurrency / lanes)));
   });
 }

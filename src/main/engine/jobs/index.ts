@@ -17,7 +17,11 @@ import {
   volumeFeatureBlockJob,
   volumeTrainingSamplesJob,
 } from '../../volume/volumeBlockJobs.js';
-import { predictFeatureBytesJob, predictFeaturesJob } from '../../service/jobs/predictFeaturesJob.js';
+import {
+  predictFeatureBytesJob,
+  predictFeaturesJob,
+  predictStridedBytesJob,
+} from '../../service/jobs/predictFeaturesJob.js';
 import { adaptModelJob } from './adaptModelJob.js';
 import { scoreFeatureSetsJob } from './scoreFeatureSetsJob.js';
 
@@ -36,6 +40,7 @@ export const jobs = {
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
   predictFeatureBytes: predictFeatureBytesJob,
+  predictStridedBytes: predictStridedBytesJob,
   adaptModel: adaptModelJob,
   scoreFeatureSets: scoreFeatureSetsJob,
 };

@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FittedClassifier } from '../../../core/classifier/PixelClassifier.js';
 import { SeededRandom } from '../../../core/random.js';
-import { predictFeaturesJob, subsampled } from './predictFeaturesJob.js';
+import {
+  predictFeatureBytesJob,
+  predictFeaturesJob,
+  predictStridedBytesJob,
+  subsampled,
+} from './predictFeaturesJob.js';
 
 const FEATURES = 6;
 
@@ -82,6 +87,45 @@ describe('predictFeatures job, preview subsample', () => {
     expect(copied.probabilities.map((p) => Array.from(p))).toEqual(
       preview.probabilities.map((p) => Array.from(p)),
     );
+  });
+
+  it("gives several tiles' previews in one job, each tile's bytes as its own job gives them", () => {
+    const rng = new SeededRandom(8);
+    const fitted = model(rng);
+    const sizes = [
+      [256, 256],
+      [250, 131],
+      [7, 3],
+    ];
+    const tiles = sizes.map(([width, height]) => ({
+      features: Array.from({ length: FEATURES }, () =>
+        Float32Array.from({ length: width * height }, () => rng.nextNormal()),
+      ),
+      subsample: { stride: 4, width, height },
+    }));
+    const input = { model: fitted, modelKey: 'grouped-test' };
+    const grouped = predictStridedBytesJob({ ...input, tiles });
+    let offset = 0;
+    for (const tile of tiles) {
+      const n = Math.ceil(tile.subsample.width / 4) * Math.ceil(tile.subsample.height / 4);
+      const own = predictFeatureBytesJob({ ...input, ...tile, pixelCount: n });
+      for (let k = 0; k < 2; k++)
+        expect(Array.from(grouped.probabilities[k].subarray(offset, offset + n))).toEqual(
+          Array.from(own.probabilities[k]),
+        );
+      offset += n;
+    }
+    expect(grouped.probabilities[0].length).toBe(offset);
+  });
+
+  it('refuses tiles with different numbers of feature planes in one line', () => {
+    const tile = (features: number) => ({
+      features: Array.from({ length: features }, () => new Float32Array(16)),
+      subsample: { stride: 2, width: 4, height: 4 },
+    });
+    expect(() =>
+      predictStridedBytesJob({ model: model(new SeededRandom(1)), modelKey: 'x', tiles: [tile(6), tile(5)] }),
+    ).toThrow(/different numbers of feature planes/);
   });
 
   it('refuses a stride that is not a whole number ≥ 1 in one line', () => {
