@@ -10,7 +10,7 @@ import type { UnexplainedCalibration } from '../../core/unexplained/unexplainedS
 import type { AdaptModelInput, AdaptModelOutput } from '../engine/jobs/adaptModelJob.js';
 import type { VolumeBlockInput } from '../volume/volumeBlockJobs.js';
 import type { ScoreFeatureSetsInput, ScoreFeatureSetsOutput } from '../engine/jobs/scoreFeatureSetsJob.js';
-import type { TileSubsample } from './jobs/predictFeaturesJob.js';
+import type { StridedTile, TileSubsample } from './jobs/predictFeaturesJob.js';
 
 export interface TrainedModel {
   /** The class id of each probability plane `predict` returns, in order. */
@@ -93,11 +93,12 @@ export interface ClassifierEngine {
   ): Promise<TileBytes>;
   /**
    * `predictBytes` of every stride-th pixel of several tiles in one job (a preview): the planes hold the
-   * tiles' pixels one after another, in order. Absent: one predictBytes per tile.
+   * tiles' pixels one after another, in order; a tile's `keep` planes get its strided pixels too (for
+   * the next preview). Absent: one predictBytes per tile.
    */
   predictStridedBytes?(
     model: TrainedModel,
-    tiles: readonly { readonly features: Float32Array[]; readonly subsample: TileSubsample }[],
+    tiles: readonly StridedTile[],
     signal?: AbortSignal,
   ): Promise<TileBytes>;
   /**

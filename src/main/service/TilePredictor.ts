@@ -12,7 +12,7 @@ import type { OpenImage } from './projectImage.js';
 import { StackPlanes } from './StackPlanes.js';
 import { LiveFeatures3d } from './liveFeatures3d.js';
 import { splitIntoGrid } from './tileHelpers.js';
-import { subsampled } from './jobs/predictFeaturesJob.js';
+import { subsampled, type StridedTile } from './jobs/predictFeaturesJob.js';
 
 /** Class planes of a rectangle one after another, and its unexplained score plane (null: not calibrated). */
 export interface RectPrediction {
@@ -143,7 +143,8 @@ export class TilePredictor {
   /**
    * predictTileBytes of several tiles of the grid at `stride` > 1 (a preview) in one job, when every
    * tile's features are in the shared cache already; null otherwise (then each goes on its own, as
-   * features computed first should not hold back tiles whose features are there).
+   * features computed first should not hold back tiles whose features are there). A tile's strided
+   * planes are kept in the cache the first time, so later previews read them whole.
    */
   async predictStridedTiles(
     image: OpenImage,
@@ -156,17 +157,32 @@ export class TilePredictor {
     plane = 0,
   ): Promise<RectBytes[] | null> {
     if (!this.engine.predictStridedBytes || selection.dimensions === '3d') return null;
-    const features = rects.map((rect) => this.cache.get(FeatureTileCache.key(image.info.id, rect, plane)));
-    const shared = features.every((f) => f?.every((p) => p.buffer instanceof SharedArrayBuffer));
-    if (!shared) return null;
-    const tiles = rects.map((rect, i) => ({
-      features: features[i]!,
-      subsample: { stride, width: rect.width, height: rect.height },
-    }));
+    const counts = rects.map((r) => Math.ceil(r.width / stride) * Math.ceil(r.height / stride));
+    const keptKey = (rect: Rect) => `${FeatureTileCache.key(image.info.id, rect, plane)}|s${stride}`;
+    const tiles: StridedTile[] = [];
+    for (const [i, rect] of rects.entries()) {
+      const kept = this.cache.get(keptKey(rect));
+      const w = Math.ceil(rect.width / stride);
+      if (kept) {
+        tiles.push({ features: kept, subsample: { stride: 1, width: w, height: counts[i] / w } });
+        continue;
+      }
+      const features = this.cache.get(FeatureTileCache.key(image.info.id, rect, plane));
+      if (!features?.every((p) => p.buffer instanceof SharedArrayBuffer)) return null;
+      const shared = new SharedArrayBuffer(features.length * counts[i] * 4);
+      const keep = features.map((_, c) => new Float32Array(shared, c * counts[i] * 4, counts[i]));
+      tiles.push({ features, subsample: { stride, width: rect.width, height: rect.height }, keep });
+    }
     const predicted = await this.engine.predictStridedBytes(model, tiles, signal);
+    // Kept only while the planes they came from are the cache's: features or normalization changed
+    // meanwhile (the cache cleared) would otherwise leave the old features' pixels for the next preview.
+    tiles.forEach((t, i) => {
+      const isCurrent = this.cache.get(FeatureTileCache.key(image.info.id, rects[i], plane)) === t.features;
+      if (t.keep && isCurrent) this.cache.set(keptKey(rects[i]), t.keep);
+    });
     let offset = 0;
-    return rects.map((rect) => {
-      const n = Math.ceil(rect.width / stride) * Math.ceil(rect.height / stride);
+    return rects.map((_, i) => {
+      const n = counts[i];
       const part = (plane: Uint8Array) => plane.subarray(offset, offset + n);
       const tile: TileBytes = {
         probabilities: predicted.probabilities.map(part),
