@@ -41,6 +41,11 @@ export class ProjectStrokes {
     return this.slices.inTurn(task);
   }
 
+  /** Resolves once every label change queued so far is applied (a prediction then trains on them all). */
+  settled(): Promise<void> {
+    return this.inTurn(() => Promise.resolve());
+  }
+
   /**
    * Applies a change (call within `inTurn`): checks every added stroke first (its image, class, points and
    * the painting it asks for), so a refused change alters nothing; then removes and paints. Returns whether

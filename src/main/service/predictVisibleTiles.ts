@@ -41,6 +41,11 @@ export async function predictVisibleTiles(
     const plane = request.plane ?? 0;
     checkPlane(image, plane, 'predictTiles');
     const isPreview = (request.stride ?? 1) > 1;
+    // The window sends a stroke and its retraining request together, without waiting for the stroke's
+    // answer (that round trip waited behind the window's own repaint of the stroke, 15–50 ms): the
+    // stroke, queued first, is applied before this request trains.
+    if (request.retrain) await project.strokes.settled();
+    if (signal.aborted) return result(true);
     if (request.retrain && project.live.needsTraining(isPreview)) {
       const t0 = performance.now();
       await project.train(signal, project.live.levelFor(isPreview));

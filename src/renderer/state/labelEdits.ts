@@ -17,10 +17,10 @@ function afterLabelEdit(edit: LabelEdit | null): void {
   const imageId = getApp().activeImageId;
   void service()
     .applyLabelChange(edit.change)
-    .then(() => {
-      if (getApp().isLiveUpdate) void updatePrediction(true);
-    })
     .catch((err: unknown) => (imageId ? showErrorUnlessRemoved(err, imageId) : showError(err)));
+  // Sent at once, not after the change's answer: the backend applies the change before this request
+  // trains (predictVisibleTiles), and the answer waited behind this window's repaint of the stroke.
+  if (getApp().isLiveUpdate) void updatePrediction(true);
 }
 
 export function commitStroke(stroke: Stroke): void {
