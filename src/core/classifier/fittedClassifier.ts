@@ -28,5 +28,10 @@ export interface FittedClassifier {
     /** Cross-validated score (mean held-out log posterior of the true class) per λ tried, if any. */
     readonly lambdaScores: { lambda: number; score: number }[];
     readonly options: ClassifierOptions;
+    /**
+     * Per image channel, the pixel noise sd of the training images (normalized as the features see them;
+     * adaptation/noiseMatch.ts); absent in models from before it was recorded or trained on volumes.
+     */
+    readonly noise?: number[];
   };
 }

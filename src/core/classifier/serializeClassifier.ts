@@ -77,6 +77,9 @@ export function validateClassifier(data: unknown): FittedClassifier {
   if (t.relevance != null && !isNumbers(t.relevance, r, 0, MAX_MODEL_COEFFICIENT)) {
     fail('transform.relevance');
   }
+  const noise = (m.training as { noise?: unknown } | undefined)?.noise;
+  if (noise !== undefined && !(isNumbers(noise, undefined, 0, MAX_MODEL_SPREAD) && noise.length <= d))
+    fail('training.noise must be one noise sd ≥ 0 per channel');
   const g = m.mixture;
   if (!g || typeof g !== 'object' || g.dim !== r) fail('mixture.dim');
   if (g.covariance !== 'full' && g.covariance !== 'diag') fail('mixture.covariance');

@@ -28,6 +28,7 @@ import type { ImageSource } from '../../core/imageSource.js';
 import { growRect } from '../../core/tiling.js';
 import { adaptedResult } from '../engine/jobs/adaptModelJob.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
+import { matchPlaneNoise } from './noiseMatching.js';
 
 /** What any adaptation needs, a plane's or a volume frame's. */
 export interface AdaptationRequest {
@@ -61,9 +62,15 @@ export interface AdaptedPlane {
 export async function adaptToPlane(options: AdaptPlaneOptions): Promise<AdaptedPlane> {
   const started = performance.now();
   if (options.choice === 'off' || !isAdaptable(options.model)) return unadapted(options);
-  const planes = await windowFeatures(options);
-  const roles = featureRoles(options.selection, options.source.info.channels);
-  return adaptFromSample(options, planes, roles, started);
+  const { request, note } = await matchPlaneNoise(options);
+  const planes = await windowFeatures(request);
+  const roles = featureRoles(request.selection, request.source.info.channels);
+  return withNote(await adaptFromSample(request, planes, roles, started), note);
+}
+
+/** The adaptation's reason led by what noise matching did (noiseMatching.ts), if anything. */
+export function withNote(adapted: AdaptedPlane, note: string | null): AdaptedPlane {
+  return note ? { ...adapted, result: { ...adapted.result, reason: note + adapted.result.reason } } : adapted;
 }
 
 /** What prediction uses when nothing is adapted: the model, its key and the project's normalization. */

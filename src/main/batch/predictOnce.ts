@@ -22,7 +22,8 @@ import {
   windowPixelsInImage,
 } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
-import { adaptFromSample, type AdaptationRequest, type AdaptedPlane } from './adaptToImage.js';
+import { adaptFromSample, withNote, type AdaptationRequest, type AdaptedPlane } from './adaptToImage.js';
+import { matchPlaneNoise } from './noiseMatching.js';
 import { readBand, writeBand, type BandWriteOptions } from './predictStreaming.js';
 
 /**
@@ -99,7 +100,8 @@ export async function adaptAndPredictOnce(options: PredictOnceOptions): Promise<
     pixels,
   );
   const roles = featureRoles(options.selection, source.info.channels);
-  const adapted = await adaptFromSample(options, { rows, n: pixels.length }, roles, started);
+  const { request, note } = await matchPlaneNoise(options);
+  const adapted = withNote(await adaptFromSample(request, { rows, n: pixels.length }, roles, started), note);
   options.onAdapted?.(adapted);
   if (adapted.result.intensity) return { adapted, isPredicted: false };
 

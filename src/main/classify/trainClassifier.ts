@@ -18,6 +18,7 @@ import {
 } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
 import { featureOffsets } from '../../core/features/featureOffset.js';
+import { planeNoiseSd, pooledNoiseSd } from '../../core/classifier/adaptation/noiseMatch.js';
 import { DEFAULT_TILE_SIZE, tileGrid } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { fitClassifierOnPool } from './fitClassifierOnPool.js';
@@ -116,7 +117,15 @@ export async function trainClassifier(
     }),
   );
   const model = await fitSampleParts(pool, parts, options, onProgress, signal);
-  return { ...model, featureNames: featureChannelNames(selection, channelCount) };
+  // Recorded so that an image noisier than these can be predicted with the model widened to its noise.
+  const noise = pooledNoiseSd(
+    inputs.map(({ image }) => planeNoiseSd(image.channels, image.width, image.height)),
+  );
+  return {
+    ...model,
+    featureNames: featureChannelNames(selection, channelCount),
+    training: { ...model.training, noise },
+  };
 }
 
 /**

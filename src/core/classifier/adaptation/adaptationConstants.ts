@@ -136,3 +136,19 @@ export const VANISHED_SHARE = 0.01;
 export const INTENSITY_KNOT_QUANTILES: readonly number[] = [0.01, 0.2, 0.4, 0.6, 0.8, 0.99];
 export const INTENSITY_EM_ITERATIONS = 8;
 export const INTENSITY_EM_TOLERANCE = 1e-4;
+
+/**
+ * Noise matching (noiseMatch.ts) widens the model only for an image at least this many times noisier
+ * than the training images. Images of one kind differ by up to 1.45× in noise after normalization (the
+ * synthetic sample, 8 seeds: 0.0050–0.0072 of the range; shot noise follows brightness). Measured per
+ * image on the bench's drift (model trained on one drifted image, no other adaptation): from 1.8× to 4.4×
+ * the widening moved mean IoU by −0.013 to +0.002, at 7.6× and 14× by +0.19 and +0.09 (README).
+ */
+export const NOISE_MATCH_MIN_RATIO = 2;
+/** Filter responses the noise estimate reads per channel and plane, at most (a grid over larger planes). */
+export const NOISE_SAMPLE_LIMIT = 1 << 20;
+/**
+ * Side of the synthetic noise image whose features give each feature's noise variance (its core; the
+ * features' halo is added around it): 192² pixels pin a variance to about ±1 %.
+ */
+export const NOISE_FEATURE_WINDOW = 192;
