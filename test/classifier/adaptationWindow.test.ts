@@ -10,7 +10,7 @@ import { readImage } from '../../src/main/io/openImage.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample.js';
 import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
-import { trainSampleProject } from '../cli/cliHarness.js';
+import { runMixel, trainSampleProject } from '../cli/cliHarness.js';
 import { meanIou } from './adaptationHelpers.js';
 
 const SIZE = 192;
@@ -64,5 +64,43 @@ describe('the window', () => {
     // Unadapted, this copy loses its nuclei (adaptationCli.test.ts shows --adapt off at < original − 0.2).
     expect(onOriginal).toBeGreaterThan(0.6);
     expect(onCopy).toBeGreaterThan(onOriginal - 0.05);
+  }, 120_000);
+
+  it('adapts on the normalized pixels the features read (percentile, the default), not the raw ones', async () => {
+    const service = backend.service;
+    const percentileProject = join(dir, 'percentile.mixel');
+    const train = await runMixel([
+      'train',
+      '--image',
+      sample.image,
+      '--labels',
+      sample.scribbles,
+      '--classes',
+      'background,nucleus',
+      '--threads',
+      '2',
+      '--out',
+      percentileProject,
+    ]);
+    expect(train.code).toBe(0);
+    const project = await service.openProject(percentileProject);
+    const original = project.images[0].id;
+    const copy = (await service.addImage(brighter)).id;
+    const result = await service.exportImages({
+      requestId: 10,
+      imageIds: [original, copy],
+      sources: ['simple-segmentation'],
+      format: 'tiff',
+      outputPattern: join(dir, 'export-percentile', '{name}_{source}.{ext}'),
+    });
+    const truth = Uint8Array.from((await readImage(sample.truth)).image.channels[0]);
+    const score = async (k: number) => {
+      const path = result.images[k].paths?.[0] as string;
+      return meanIou(Uint8Array.from((await readImage(path)).image.channels[0]), truth);
+    };
+    const onOriginal = await score(0);
+    // Normalized, the brighter copy is the original again: adapted on raw values it was not.
+    expect(onOriginal).toBeGreaterThan(0.6);
+    expect(await score(1)).toBeGreaterThan(onOriginal - 0.03);
   }, 120_000);
 });

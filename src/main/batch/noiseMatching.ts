@@ -18,20 +18,15 @@ import {
   noiseResponses,
   noiseSdFromResponses,
   planeVariances,
+  syntheticNoiseImage,
 } from '../../core/classifier/adaptation/noiseMatch.js';
 import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
 import type { ImageSource } from '../../core/imageSource.js';
-import { SeededRandom } from '../../core/random.js';
 import { growRect } from '../../core/tiling.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
-
-/** The synthetic noise is seeded: the same plane gets the same widened model, run after run. */
-const NOISE_IMAGE_SEED = 20261128;
-/** Grey level of the synthetic image: mid-range of a normalized image (the variances do not depend on it). */
-const NOISE_IMAGE_LEVEL = 0.5;
 
 export interface NoiseMatchRequest {
   /** The same normalization prediction applies. */
@@ -87,16 +82,7 @@ async function windowNoise(request: NoiseMatchRequest): Promise<number[]> {
 async function noiseFeatureVariances(request: NoiseMatchRequest, sd: readonly number[]): Promise<number[]> {
   const { haloPx, selection, convention, pool } = request;
   const side = NOISE_FEATURE_WINDOW + 2 * haloPx;
-  const random = new SeededRandom(NOISE_IMAGE_SEED);
-  const noiseImage: PlanarImage = {
-    width: side,
-    height: side,
-    channels: sd.map((s) => {
-      const plane = new Float32Array(side * side);
-      for (let i = 0; i < plane.length; i++) plane[i] = NOISE_IMAGE_LEVEL + s * random.nextNormal();
-      return plane;
-    }),
-  };
+  const noiseImage = syntheticNoiseImage(sd, side);
   const result = await pool.run(
     'featureTile',
     {

@@ -64,8 +64,11 @@ export class ImageAdaptation {
       ADAPTATION_WINDOW_SIZE,
       this.engine.haloPx(features),
     );
+    // The pixels the features read (normalized under percentile normalization), as prediction uses:
+    // features of the raw pixels would show the model a drift that prediction never sees.
+    const pixels = image.normalized?.pixels ?? image.pixels;
     const parts = await Promise.all(
-      windows.map((rect) => this.engine.computeTileFeatures(image.pixels, rect, features)),
+      windows.map((rect) => this.engine.computeTileFeatures(pixels, rect, features)),
     );
     const planes = parts[0].map((_, c) =>
       concatArrays(

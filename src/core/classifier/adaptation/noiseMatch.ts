@@ -12,8 +12,15 @@
  * response: white noise of sd σ gives responses of sd 6σ (the filter's squares sum to 36), and the median
  * ignores the edges and texture that a mean would count as noise.
  */
+import type { PlanarImage } from '../../image.js';
+import { SeededRandom } from '../../random.js';
 import type { FittedClassifier } from '../fittedClassifier.js';
 import { NOISE_MATCH_MIN_RATIO, NOISE_SAMPLE_LIMIT } from './adaptationConstants.js';
+
+/** The synthetic noise is seeded: the same image gets the same widened model, run after run. */
+const NOISE_IMAGE_SEED = 20261128;
+/** Grey level of the synthetic image: mid-range of a normalized image (the variances do not depend on it). */
+const NOISE_IMAGE_LEVEL = 0.5;
 
 /** White noise of sd σ: the filter's response has sd 6σ; the median of |N(0, 1)| is 0.6745. */
 const RESPONSE_PER_NOISE_SD = 6 * 0.6745;
@@ -139,6 +146,20 @@ export function noiseMatchedModel(
     }
   }
   return { ...model, mixture: { ...model.mixture, covariances } };
+}
+
+/** A side × side image of white noise of sd `sd[c]` in channel c (0: flat), whose features' variances widen a model. */
+export function syntheticNoiseImage(sd: readonly number[], side: number): PlanarImage {
+  const random = new SeededRandom(NOISE_IMAGE_SEED);
+  return {
+    width: side,
+    height: side,
+    channels: sd.map((s) => {
+      const plane = new Float32Array(side * side);
+      for (let i = 0; i < plane.length; i++) plane[i] = NOISE_IMAGE_LEVEL + s * random.nextNormal();
+      return plane;
+    }),
+  };
 }
 
 /** Per feature plane, its variance over the pixels (the features of a synthetic noise image). */
