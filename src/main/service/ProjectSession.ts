@@ -57,7 +57,7 @@ export class ProjectSession {
     this.features = engine.defaultFeatures();
     this.predictor = new TilePredictor(engine, this.cache, this.planes);
     this.live = new LiveModel(engine);
-    this.adaptation = new ImageAdaptation(engine);
+    this.adaptation = new ImageAdaptation(engine, () => this.images.values());
   }
 
   state(): ProjectState {

@@ -10,15 +10,27 @@ import { concatArrays } from '../../core/concatArrays.js';
 import {
   ADAPTATION_WINDOW_COUNT,
   ADAPTATION_WINDOW_SIZE,
+  NOISE_FEATURE_WINDOW,
 } from '../../core/classifier/adaptation/adaptationConstants.js';
+import {
+  excessNoise,
+  isNoiseMatchable,
+  noiseMatchedModel,
+  planeVariances,
+  regionsNoiseSd,
+  syntheticNoiseImage,
+} from '../../core/classifier/adaptation/noiseMatch.js';
 import { isAdaptable } from '../../core/classifier/adaptation/adaptedModel.js';
 import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
+import type { PlanarImage } from '../../core/image.js';
 import type { FeatureMatrix } from '../../core/protocol/types.js';
+import type { Rect } from '../../core/tiling.js';
 import { adaptedResult, adaptModelInThread } from '../engine/jobs/adaptModelJob.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { hasAnyLabel } from './planeLabels.js';
 import type { OpenImage } from './projectImage.js';
+import { withTrainingNoise } from './trainingNoise.js';
 
 /** Adapted models kept: one per image of the open project for the current model is plenty. */
 const MAX_ADAPTED_MODELS = 64;
@@ -26,7 +38,11 @@ const MAX_ADAPTED_MODELS = 64;
 export class ImageAdaptation {
   private readonly adapted = new Map<string, Promise<TrainedModel>>();
 
-  constructor(private readonly engine: ClassifierEngine) {}
+  /** `trainingImages`: the project's images, whose labeled ones give the training noise (trainingNoise.ts). */
+  constructor(
+    private readonly engine: ClassifierEngine,
+    private readonly trainingImages: () => Iterable<OpenImage> = () => [],
+  ) {}
 
   /**
    * The model to predict `image` with: `model` adapted to it when the image holds no label (on any plane)
@@ -76,13 +92,36 @@ export class ImageAdaptation {
         parts.map((p) => p[c]),
       ),
     );
+    const base = await this.noiseMatched(fitted, pixels, windows, features);
     // The fit runs on the pool where the engine has one, so tiles and strokes are served meanwhile.
-    const input = { model: fitted, planes, choice: 'auto' as const };
+    const input = { model: base, planes, choice: 'auto' as const };
     const result = this.engine.adaptModel
-      ? adaptedResult(fitted, await this.engine.adaptModel(input))
+      ? adaptedResult(base, await this.engine.adaptModel(input))
       : adaptModelInThread(input);
     if (result.model === fitted) return model;
-    return { ...model, fitted: result.model, key: `${model.key}|${image.info.id}|${result.applied}` };
+    const noise = base === fitted ? '' : '|noise';
+    return { ...model, fitted: result.model, key: `${model.key}|${image.info.id}${noise}|${result.applied}` };
+  }
+
+  /**
+   * `fitted` widened to the image's extra noise (noiseMatch.ts) when the image is at least twice as noisy
+   * as the labeled images, as `mixel predict` does (batch/noiseMatching.ts); else `fitted` itself.
+   */
+  private async noiseMatched(
+    fitted: FittedClassifier,
+    pixels: PlanarImage,
+    windows: readonly Rect[],
+    features: FeatureMatrix,
+  ): Promise<FittedClassifier> {
+    const recorded = withTrainingNoise(fitted, this.trainingImages());
+    if (!isNoiseMatchable(recorded)) return fitted;
+    const excess = excessNoise(recorded.training.noise!, regionsNoiseSd(pixels, windows));
+    if (!excess) return fitted;
+    const halo = this.engine.haloPx(features);
+    const noiseImage = syntheticNoiseImage(excess, NOISE_FEATURE_WINDOW + 2 * halo);
+    const core = { x: halo, y: halo, width: NOISE_FEATURE_WINDOW, height: NOISE_FEATURE_WINDOW };
+    const planes = await this.engine.computeTileFeatures(noiseImage, core, features);
+    return noiseMatchedModel(recorded, planeVariances(planes));
   }
 }
 

@@ -11,6 +11,7 @@ import { normalizeOpenImage } from './imageNormalization.js';
 import { readProjectFile, writeProjectFile } from './projectFileAdapter.js';
 import { DEFAULT_CLASSES, DEFAULT_CLASSIFIER, type ProjectSession } from './ProjectSession.js';
 import { newController } from './tileHelpers.js';
+import { withTrainingNoise } from './trainingNoise.js';
 
 export class ProjectDocuments {
   private readonly autosave: Autosave;
@@ -73,7 +74,10 @@ export class ProjectDocuments {
       images: [...project.images.values()],
       features: project.features,
       normalization: project.normalization,
-      model: isModelCurrent ? (project.live.current!.fitted as FittedClassifier) : null,
+      // With the labeled images' noise, so `mixel predict` can widen it for a noisier image (trainingNoise.ts).
+      model: isModelCurrent
+        ? withTrainingNoise(project.live.current!.fitted as FittedClassifier, project.images.values())
+        : null,
     });
     project.path = target;
     await this.autosave.discard(); // the work is in its file now

@@ -16,6 +16,7 @@ import type { PlanarImage } from '../../image.js';
 import { SeededRandom } from '../../random.js';
 import type { FittedClassifier } from '../fittedClassifier.js';
 import { NOISE_MATCH_MIN_RATIO, NOISE_SAMPLE_LIMIT } from './adaptationConstants.js';
+import { isAdaptable } from './adaptedModel.js';
 
 /** The synthetic noise is seeded: the same image gets the same widened model, run after run. */
 const NOISE_IMAGE_SEED = 20261128;
@@ -86,6 +87,13 @@ export function noiseSdFromResponses(parts: readonly Float32Array[]): number {
   return selectKth(all, total >> 1) / RESPONSE_PER_NOISE_SD;
 }
 
+/** Each channel's noise sd over the given regions of an in-memory image. */
+export function regionsNoiseSd(image: PlanarImage, regions: readonly NoiseRegion[]): number[] {
+  return image.channels.map((c) =>
+    noiseSdFromResponses(regions.map((r) => noiseResponses(c, image.width, image.height, r))),
+  );
+}
+
 /** Each channel's noise sd over a whole plane. */
 export function planeNoiseSd(
   channels: readonly ArrayLike<number>[],
@@ -117,12 +125,7 @@ export function excessNoise(trained: readonly number[], image: readonly number[]
 
 /** Whether noise matching applies to a model: diagonal components on its own features, noise recorded. */
 export function isNoiseMatchable(model: FittedClassifier): boolean {
-  return (
-    model.mixture.covariance === 'diag' &&
-    model.transform.projection === null &&
-    Array.isArray(model.training.noise) &&
-    model.training.noise.length > 0
-  );
+  return isAdaptable(model) && Array.isArray(model.training.noise) && model.training.noise.length > 0;
 }
 
 /**
