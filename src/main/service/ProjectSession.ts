@@ -15,6 +15,7 @@ import type {
 import type { Rect } from '../../core/tiling.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
+import { FullPassAhead } from './fullPassAhead.js';
 import { ImageAdaptation } from './imageAdaptation.js';
 import { normalizeOpenImage } from './imageNormalization.js';
 import { LiveModel } from './LiveModel.js';
@@ -49,6 +50,8 @@ export class ProjectSession {
   readonly live: LiveModel;
   /** Images without labels are predicted with the live model adapted to them (imageAdaptation.ts). */
   readonly adaptation: ImageAdaptation;
+  /** The full-resolution pass a preview starts for the request that follows it (fullPassAhead.ts). */
+  readonly ahead = new FullPassAhead();
 
   constructor(
     readonly engine: ClassifierEngine,
@@ -140,6 +143,7 @@ export class ProjectSession {
     this.normalization = DEFAULT_NORMALIZATION_MODE;
     this.cache.clear();
     this.planes.clear();
+    this.ahead.drop();
     this.live.invalidate();
   }
 

@@ -32,6 +32,16 @@ export const QUICK_FIT_SAMPLES_PER_CLASS = 300;
 export const TILE_JOBS_PER_THREAD = 2;
 
 /**
+ * The window's preview predicts every PREVIEW_STRIDE_FACTOR-th pixel of what its full-resolution request
+ * then predicts (renderer liveUpdate.ts PREVIEW_STRIDE): a preview at stride 4 is followed by stride 1,
+ * at 8 by 2. The pass started ahead of that request (fullPassAhead.ts) relies on it; were it to differ,
+ * the request would find no pass to take and predict its tiles itself.
+ */
+export const PREVIEW_STRIDE_FACTOR = 4;
+/** The coarsest stride a request may ask for (a preview at it may follow any coarser screen). */
+export const MAX_REQUEST_STRIDE = 16;
+
+/**
  * Pixels one job of a strided request (a preview) predicts at most, over the tiles it groups: a 256²
  * tile's worth, so its gathered feature planes stay ~13 MB (49 features) and a zoomed-out view's many
  * tiles still spread over every worker.

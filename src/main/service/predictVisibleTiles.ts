@@ -4,7 +4,8 @@
  */
 import type { Emitter } from '../../core/protocol/Event.js';
 import type { PredictRequest, PredictResult, ProbabilityTile, Progress } from '../../core/protocol/types.js';
-import { TILE_JOBS_PER_THREAD } from './constants.js';
+import { MAX_REQUEST_STRIDE, PREVIEW_STRIDE_FACTOR, TILE_JOBS_PER_THREAD } from './constants.js';
+import { clipRect } from './tileHelpers.js';
 import { checkPlane } from './planeLabels.js';
 import type { ProjectSession } from './ProjectSession.js';
 import type { RunningRequests } from './RunningRequests.js';
@@ -55,6 +56,11 @@ export async function predictVisibleTiles(
     if (!liveModel) return result(false);
     const model = await project.adaptation.modelFor(image, liveModel, project.features);
     const { predictor, classes, features } = project;
+    const stride = request.stride ?? 1;
+    const key = { viewId: request.viewId, imageId: image.info.id, plane, stride, model, classes, features };
+    const rects = request.tiles.map((t) => clipRect(t, image.info.width, image.info.height));
+    const ahead = project.ahead.take(key, rects);
+    if (ahead) signal.addEventListener('abort', () => ahead.stop(), { once: true });
     await streamPredictedTiles(
       request,
       {
@@ -64,9 +70,13 @@ export async function predictVisibleTiles(
         concurrency: outlets.concurrency,
         started,
         predict: (rect, stride) =>
+          ahead?.tile(rect) ??
           predictor.predictTileBytes(image, rect, stride, model, classes, features, signal, plane),
-        predictGroup: (rects, stride) =>
-          predictor.predictStridedTiles(image, rects, stride, model, classes, features, signal, plane),
+        // A zoomed-out pass taken from ahead has its tiles under way already, each on its own.
+        predictGroup: ahead
+          ? undefined
+          : (rects, stride) =>
+              predictor.predictStridedTiles(image, rects, stride, model, classes, features, signal, plane),
         previewJobs: Math.max(1, Math.floor(outlets.concurrency / TILE_JOBS_PER_THREAD)),
         onTile: (tile) => outlets.tiles.fire(tile),
         onProgress: (progress) => outlets.progress.fire(progress),
@@ -74,10 +84,29 @@ export async function predictVisibleTiles(
       signal,
       delivered,
     );
-    // The full-resolution request follows a preview: its fit starts while the window paints this one,
-    // once this result is on its way (started at once, the fit's sample collection delayed the result).
-    if (isPreview && request.retrain)
-      setImmediate(() => project.live.prefetchDisplayFit((s, level) => project.train(s, level)));
+    // The full-resolution request follows a preview. When this preview's model is the one it uses, its
+    // tiles start now (fullPassAhead.ts); else its fit starts while the window paints this preview, once
+    // this result is on its way (started at once, the fit's sample collection delayed the result).
+    if (isPreview && request.retrain && !signal.aborted) {
+      if (!project.live.needsTraining(false) && isAheadStride(stride))
+        project.ahead.start(
+          { ...key, stride: stride / PREVIEW_STRIDE_FACTOR },
+          rects,
+          outlets.concurrency,
+          (rect, s) =>
+            predictor.predictTileBytes(
+              image,
+              rect,
+              stride / PREVIEW_STRIDE_FACTOR,
+              model,
+              classes,
+              features,
+              s,
+              plane,
+            ),
+        );
+      else setImmediate(() => project.live.prefetchDisplayFit((s, level) => project.train(s, level)));
+    }
     return result(false);
   } catch (err) {
     if (signal.aborted) return result(true);
@@ -86,3 +115,6 @@ export async function predictVisibleTiles(
     done();
   }
 }
+
+/** A preview stride whose full-resolution request's stride is known (a preview at 16 follows any coarser screen). */
+const isAheadStride = (stride: number) => stride < MAX_REQUEST_STRIDE && stride % PREVIEW_STRIDE_FACTOR === 0;

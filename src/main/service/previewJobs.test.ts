@@ -52,7 +52,9 @@ it("predicts a cached view's preview in one job per thread, each pixel as the fu
   const strides: number[][] = [];
   const run = pool.run.bind(pool);
   pool.run = ((kind, input, options) => {
-    jobs.push(kind);
+    // Full-resolution tiles (the pass a preview starts ahead, fullPassAhead.ts) are not the preview's.
+    const isFullTile = kind === 'predictFeatureBytes' && !(input as { subsample?: unknown }).subsample;
+    jobs.push(isFullTile ? 'full tile' : kind);
     if (kind === 'predictStridedBytes')
       strides.push((input as PredictStridedInput).tiles.map((t) => t.subsample.stride));
     return run(kind, input, options);
