@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/core/random.js';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
 import {
   ADAPTATION_WINDOW_COUNT,
@@ -30,7 +31,11 @@ describe('adaptation and prediction from features computed once', () => {
   let dir: string;
   let pool: WorkerPool;
   let projectPath: string;
-  const images: Record<'brighter' | 'as trained', string> = { brighter: '', 'as trained': '' };
+  const images: Record<'brighter' | 'as trained' | 'noisier', string> = {
+    brighter: '',
+    'as trained': '',
+    noisier: '',
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mixel-adapt-once-'));
@@ -44,6 +49,15 @@ describe('adaptation and prediction from features computed once', () => {
     images.brighter = join(dir, 'brighter.tif');
     const brighter = Uint16Array.from(other.image, (v) => Math.min(65535, 1.8 * v + 600));
     await writeIntegerImage(images.brighter, brighter, WIDTH, HEIGHT);
+    // Noise of 6 % of the range: noise matching widens the model, from the same noise estimate either way.
+    let hi = 0;
+    for (const v of other.image) hi = Math.max(hi, v);
+    const rng = new SeededRandom(4);
+    images.noisier = join(dir, 'noisier.tif');
+    const noisier = Uint16Array.from(other.image, (v) =>
+      Math.max(0, Math.min(65535, Math.round(v + 0.06 * hi * rng.nextNormal()))),
+    );
+    await writeIntegerImage(images.noisier, noisier, WIDTH, HEIGHT);
   }, 120_000);
 
   afterAll(async () => {
@@ -80,7 +94,7 @@ describe('adaptation and prediction from features computed once', () => {
     expect(WIDTH * HEIGHT).toBeGreaterThan(ADAPTATION_WINDOW_COUNT * ADAPTATION_WINDOW_SIZE ** 2);
   });
 
-  it.each(['brighter', 'as trained'] as const)(
+  it.each(['brighter', 'as trained', 'noisier'] as const)(
     'chooses as the window path does, segments the same and exports the same features: %s',
     async (key) => {
       const once = await predicted(images[key], 'once');
@@ -88,6 +102,8 @@ describe('adaptation and prediction from features computed once', () => {
       expect(once.applied).toBe(windows.applied);
       expect(once.reason).toBe(windows.reason);
       if (key === 'brighter') expect(once.applied).not.toBe('none');
+      // The note gives both noise estimates to four digits: equal reasons, equal estimates.
+      expect(/noise sd/.test(once.reason)).toBe(key === 'noisier');
       let differ = 0;
       for (let i = 0; i < once.labels.length; i++) if (once.labels[i] !== windows.labels[i]) differ++;
       expect(once.labels.length).toBe(WIDTH * HEIGHT);

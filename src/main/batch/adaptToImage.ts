@@ -20,6 +20,7 @@ import {
   applyIntensityTransfer,
   type IntensityTransfer,
 } from '../../core/classifier/adaptation/intensityTransfer.js';
+import { noiseResponses, noiseSdFromResponses } from '../../core/classifier/adaptation/noiseMatch.js';
 import { sampleWindows } from '../../core/classifier/adaptation/samplePixels.js';
 import type { FittedClassifier } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
@@ -62,8 +63,8 @@ export interface AdaptedPlane {
 export async function adaptToPlane(options: AdaptPlaneOptions): Promise<AdaptedPlane> {
   const started = performance.now();
   if (options.choice === 'off' || !isAdaptable(options.model)) return unadapted(options);
-  const { request, note } = await matchPlaneNoise(options);
-  const planes = await windowFeatures(request);
+  const { planes, noise } = await windowFeatures(options);
+  const { request, note } = await matchPlaneNoise(options, noise);
   const roles = featureRoles(request.selection, request.source.info.channels);
   return withNote(await adaptFromSample(request, planes, roles, started), note);
 }
@@ -129,8 +130,13 @@ function withTransfer(
   return transfer ? (image) => applyIntensityTransfer(normalize(image), transfer) : normalize;
 }
 
-/** Feature planes of the sample windows' cores, concatenated window after window. */
-async function windowFeatures(options: AdaptPlaneOptions): Promise<Float32Array[]> {
+/**
+ * Feature planes of the sample windows' cores, concatenated window after window, and each channel's
+ * noise over those cores (noiseMatch.ts), from the same pixels.
+ */
+async function windowFeatures(
+  options: AdaptPlaneOptions,
+): Promise<{ planes: Float32Array[]; noise: number[] }> {
   const { source, plane, haloPx, pool, selection, convention } = options;
   const { width, height } = source.info;
   const windows = sampleWindows(width, height, ADAPTATION_WINDOW_COUNT, ADAPTATION_WINDOW_SIZE, haloPx);
@@ -139,25 +145,24 @@ async function windowFeatures(options: AdaptPlaneOptions): Promise<Float32Array[
       const outer = growRect(core, haloPx, width, height);
       // Copies, so each travels to the worker alone even if the reader's planes share one buffer.
       const planes = options.normalize(await source.readRegion(outer, plane)).channels.map((c) => c.slice());
+      const region = { x: core.x - outer.x, y: core.y - outer.y, width: core.width, height: core.height };
+      const responses = planes.map((c) => noiseResponses(c, outer.width, outer.height, region));
       const result = await pool.run(
         'featureTile',
-        {
-          planes,
-          width: outer.width,
-          height: outer.height,
-          core: { x: core.x - outer.x, y: core.y - outer.y, width: core.width, height: core.height },
-          selection,
-          convention,
-        },
+        { planes, width: outer.width, height: outer.height, core: region, selection, convention },
         { transfer: planes.map((p) => p.buffer as ArrayBuffer), signal: options.signal },
       );
-      return result.planes;
+      return { planes: result.planes, responses };
     }),
   );
-  return (parts[0] ?? []).map((_, c) =>
-    concatArrays(
-      Float32Array,
-      parts.map((part) => part[c]),
+  const channels = source.info.channels;
+  return {
+    planes: (parts[0]?.planes ?? []).map((_, c) =>
+      concatArrays(
+        Float32Array,
+        parts.map((part) => part.planes[c]),
+      ),
     ),
-  );
+    noise: Array.from({ length: channels }, (_, c) => noiseSdFromResponses(parts.map((p) => p.responses[c]))),
+  };
 }

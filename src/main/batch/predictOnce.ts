@@ -24,6 +24,8 @@ import {
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
 import { adaptFromSample, withNote, type AdaptationRequest, type AdaptedPlane } from './adaptToImage.js';
 import { matchPlaneNoise } from './noiseMatching.js';
+import type { Rect } from '../../core/tiling.js';
+import { noiseResponses, noiseSdFromResponses } from '../../core/classifier/adaptation/noiseMatch.js';
 import { readBand, writeBand, type BandWriteOptions } from './predictStreaming.js';
 
 /**
@@ -72,6 +74,8 @@ interface FeatureBand {
   readonly y: number;
   readonly rows: number;
   readonly features: Float32Array[];
+  /** Per channel, the noise filter's responses over the band's rows of the sample windows (noiseMatch.ts). */
+  readonly noiseResponses: Float32Array[][];
 }
 
 export async function adaptAndPredictOnce(options: PredictOnceOptions): Promise<PredictedOnce> {
@@ -81,9 +85,6 @@ export async function adaptAndPredictOnce(options: PredictOnceOptions): Promise<
   const bandRows = Math.max(1, Math.min(options.tileSize, Math.ceil(height / pool.threads)));
   const bandStarts: number[] = [];
   for (let y = 0; y < height; y += bandRows) bandStarts.push(y);
-  const bands = await Promise.all(bandStarts.map((y) => bandFeatures(options, y, bandRows)));
-
-  const started = performance.now();
   // The very pixels the windows' features would give (adaptToImage.ts), so the choice is the same.
   const windows = sampleWindows(
     width,
@@ -92,6 +93,9 @@ export async function adaptAndPredictOnce(options: PredictOnceOptions): Promise<
     ADAPTATION_WINDOW_SIZE,
     options.haloPx,
   );
+  const bands = await Promise.all(bandStarts.map((y) => bandFeatures(options, y, bandRows, windows)));
+
+  const started = performance.now();
   const windowPixels = windows.reduce((s, w) => s + w.width * w.height, 0);
   const drawn = samplePixelIndices(windowPixels, ADAPTATION_SAMPLE_PIXELS, ADAPTATION_SEED);
   const pixels = windowPixelsInImage(windows, width, drawn);
@@ -100,7 +104,10 @@ export async function adaptAndPredictOnce(options: PredictOnceOptions): Promise<
     pixels,
   );
   const roles = featureRoles(options.selection, source.info.channels);
-  const { request, note } = await matchPlaneNoise(options);
+  const noise = Array.from({ length: source.info.channels }, (_, c) =>
+    noiseSdFromResponses(bands.flatMap((b) => b.noiseResponses[c])),
+  );
+  const { request, note } = await matchPlaneNoise(options, noise);
   const adapted = withNote(await adaptFromSample(request, { rows, n: pixels.length }, roles, started), note);
   options.onAdapted?.(adapted);
   if (adapted.result.intensity) return { adapted, isPredicted: false };
@@ -145,11 +152,25 @@ export async function adaptAndPredictOnce(options: PredictOnceOptions): Promise<
 }
 
 /** Feature planes of rows y..y+bandRows, computed on the pool a prediction tile's width at a time. */
-async function bandFeatures(options: PredictOnceOptions, y: number, bandRows: number): Promise<FeatureBand> {
+async function bandFeatures(
+  options: PredictOnceOptions,
+  y: number,
+  bandRows: number,
+  windows: readonly Rect[],
+): Promise<FeatureBand> {
   const { source, haloPx, tileSize, selection, convention, offsets } = options;
   const { width, height } = source.info;
   const rows = Math.min(bandRows, height - y);
   const { band, outerY0 } = await readBand(options, y, rows, haloPx);
+  const responses = band.channels.map((plane) =>
+    windows.flatMap((core) => {
+      const y0 = Math.max(core.y, y);
+      const y1 = Math.min(core.y + core.height, y + rows);
+      if (y1 <= y0) return [];
+      const region = { x: core.x, y: y0 - outerY0, width: core.width, height: y1 - y0 };
+      return [noiseResponses(plane, width, band.height, region)];
+    }),
+  );
   const pieces: Promise<{ x: number; w: number; planes: Float32Array[] }>[] = [];
   for (let x = 0; x < width; x += tileSize) {
     const w = Math.min(tileSize, width - x);
@@ -175,7 +196,7 @@ async function bandFeatures(options: PredictOnceOptions, y: number, bandRows: nu
     );
   }
   const parts = await Promise.all(pieces);
-  if (parts.length === 1) return { y, rows, features: parts[0].planes };
+  if (parts.length === 1) return { y, rows, features: parts[0].planes, noiseResponses: responses };
   const features = parts[0].planes.map(() => new Float32Array(rows * width));
   for (const part of parts) {
     part.planes.forEach((p, c) => {
@@ -183,5 +204,5 @@ async function bandFeatures(options: PredictOnceOptions, y: number, bandRows: nu
         features[c].set(p.subarray(r * part.w, (r + 1) * part.w), r * width + part.x);
     });
   }
-  return { y, rows, features };
+  return { y, rows, features, noiseResponses: responses };
 }

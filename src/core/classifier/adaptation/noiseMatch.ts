@@ -47,8 +47,9 @@ export function noiseResponses(
 ): Float32Array {
   const x0 = Math.max(1, region.x);
   const y0 = Math.max(1, region.y);
-  const x1 = Math.min(width - 1, region.x + region.width - 1);
-  const y1 = Math.min(height - 1, region.y + region.height - 1);
+  // Exclusive bounds: every pixel of the region with a neighbour on each side.
+  const x1 = Math.min(width - 1, region.x + region.width);
+  const y1 = Math.min(height - 1, region.y + region.height);
   if (x1 <= x0 || y1 <= y0) return new Float32Array(0);
   const step = Math.max(1, Math.ceil(Math.sqrt(((x1 - x0) * (y1 - y0)) / limit)));
   const out = new Float32Array(Math.ceil((x1 - x0) / step) * Math.ceil((y1 - y0) / step));
