@@ -1,7 +1,8 @@
 /**
  * `mixel predict --adapt` end to end: a project trained on one synthetic image segments a copy whose
  * exposure changed (gain and offset of the 16-bit intensities) as well as the original, where without
- * adaptation the copy is lost; the project file is not changed by prediction.
+ * adaptation the copy is lost; a copy from a far noisier camera is predicted with the model widened to
+ * its noise (noise matching); the project file is not changed by prediction.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,13 +13,14 @@ import { readImage } from '../../src/main/io/openImage.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample.js';
 import { runMixel, trainSampleProject } from '../cli/cliHarness.js';
-import { meanIou } from './adaptationHelpers.js';
+import { meanIou, writeNoisyCopy } from './adaptationHelpers.js';
 
 const SIZE = 192;
 let dir: string;
 let sample: { image: string; scribbles: string; truth: string };
 let projectPath: string;
 let shifted: string;
+let noisy: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mixel-adapt-'));
@@ -35,6 +37,9 @@ beforeAll(async () => {
     SIZE,
     SIZE,
   );
+  // The same scene from a noisier camera: Gaussian noise of 6 % of the intensity range on every pixel.
+  noisy = join(dir, 'noisy.tif');
+  await writeNoisyCopy(noisy, values, SIZE, SIZE, 0.06, 9);
 }, 120_000);
 
 afterAll(async () => {
@@ -46,7 +51,14 @@ const sha = async (path: string) =>
     .update(await readFile(path))
     .digest('hex');
 
-async function predict(adapt: string, out: string) {
+/** One run per mode, shared by the tests. */
+const runs = new Map<string, ReturnType<typeof runPredict>>();
+function predict(adapt: string, out: string) {
+  if (!runs.has(adapt)) runs.set(adapt, runPredict(adapt, out));
+  return runs.get(adapt)!;
+}
+
+async function runPredict(adapt: string, out: string) {
   const r = await runMixel([
     'predict',
     '--project',
@@ -60,6 +72,7 @@ async function predict(adapt: string, out: string) {
     join(dir, out, '{nickname}.{ext}'),
     sample.image,
     shifted,
+    noisy,
   ]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -69,12 +82,14 @@ async function predict(adapt: string, out: string) {
   const events = r.stdout
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { event: string; applied?: string; image?: string });
-  const applied = (image: string) => events.find((e) => e.event === 'adapted' && e.image === image)?.applied;
+    .map((line) => JSON.parse(line) as { event: string; applied?: string; reason?: string; image?: string });
+  const adapted = (image: string) => events.find((e) => e.event === 'adapted' && e.image === image);
   return {
     original: await score('sample'),
     shifted: await score('brighter'),
-    appliedToShifted: applied(shifted),
+    noisy: await score('noisy'),
+    appliedToShifted: adapted(shifted)?.applied,
+    reasons: { original: adapted(sample.image)?.reason ?? '', noisy: adapted(noisy)?.reason ?? '' },
   };
 }
 
@@ -90,6 +105,15 @@ describe('mixel predict --adapt', () => {
     // The image trained on is not made worse by auto.
     expect(auto.original).toBeGreaterThanOrEqual(off.original - 0.01);
     expect(await sha(projectPath)).toBe(before);
+  }, 120_000);
+
+  it('widens the model for a far noisier image and segments it better than unadapted', async () => {
+    const off = await predict('off', 'off');
+    const auto = await predict('auto', 'auto');
+    expect(auto.reasons.noisy).toMatch(/noise sd .* model widened/);
+    expect(auto.reasons.original).not.toMatch(/noise/);
+    // Unadapted 0.57; adapted without the widening 0.80, with it 0.82 (noiseMatch.test.ts isolates it).
+    expect(auto.noisy).toBeGreaterThan(off.noisy + 0.2);
   }, 120_000);
 
   it('refuses an unknown method as a usage error', async () => {

@@ -12,6 +12,7 @@ import {
 } from '../../src/core/classifier/PixelClassifier.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
+import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 
 export const SIZE = 192;
 const selection = presetSelection('default');
@@ -75,4 +76,29 @@ export function fractionOf(pred: Uint8Array, value: number): number {
   let count = 0;
   for (const v of pred) if (v === value) count++;
   return count / pred.length;
+}
+
+/**
+ * `values` from a noisier camera: seeded Gaussian noise of sd `fraction` of their range added to every
+ * pixel, written as a 16-bit TIFF (the noise-matching tests).
+ */
+export async function writeNoisyCopy(
+  path: string,
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  fraction: number,
+  seed: number,
+): Promise<void> {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  const rng = new SeededRandom(seed);
+  const noisy = Uint16Array.from({ length: values.length }, (_, i) =>
+    Math.max(0, Math.min(65535, Math.round(values[i] + fraction * (hi - lo) * rng.nextNormal()))),
+  );
+  await writeIntegerImage(path, noisy, width, height);
 }

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../src/core/random.js';
 import { makeSyntheticSample } from '../../src/core/sample/syntheticCells.js';
 import {
   ADAPTATION_WINDOW_COUNT,
@@ -22,6 +21,7 @@ import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { loadProject } from '../../src/main/project/projectFile.js';
 import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample.js';
 import { trainSampleProject } from '../cli/cliHarness.js';
+import { writeNoisyCopy } from './adaptationHelpers.js';
 
 // Larger than the sample windows together, so the window path takes windows and not the image whole.
 const WIDTH = 640;
@@ -50,14 +50,8 @@ describe('adaptation and prediction from features computed once', () => {
     const brighter = Uint16Array.from(other.image, (v) => Math.min(65535, 1.8 * v + 600));
     await writeIntegerImage(images.brighter, brighter, WIDTH, HEIGHT);
     // Noise of 6 % of the range: noise matching widens the model, from the same noise estimate either way.
-    let hi = 0;
-    for (const v of other.image) hi = Math.max(hi, v);
-    const rng = new SeededRandom(4);
     images.noisier = join(dir, 'noisier.tif');
-    const noisier = Uint16Array.from(other.image, (v) =>
-      Math.max(0, Math.min(65535, Math.round(v + 0.06 * hi * rng.nextNormal()))),
-    );
-    await writeIntegerImage(images.noisier, noisier, WIDTH, HEIGHT);
+    await writeNoisyCopy(images.noisier, other.image, WIDTH, HEIGHT, 0.06, 4);
   }, 120_000);
 
   afterAll(async () => {

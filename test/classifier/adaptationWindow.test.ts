@@ -6,13 +6,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../src/core/random.js';
 import { readImage } from '../../src/main/io/openImage.js';
 import { writeIntegerImage } from '../../src/main/io/writeIntegerImage.js';
 import { writeSyntheticSample } from '../../src/main/sample/writeSyntheticSample.js';
 import { createBackend, type Backend } from '../../src/main/service/createBackend.js';
-import { runMixel, trainSampleProject } from '../cli/cliHarness.js';
-import { meanIou } from './adaptationHelpers.js';
+import { trainSampleProject } from '../cli/cliHarness.js';
+import { meanIou, writeNoisyCopy } from './adaptationHelpers.js';
 
 const SIZE = 192;
 let dir: string;
@@ -70,19 +69,7 @@ describe('the window', () => {
   it('adapts on the normalized pixels the features read (percentile, the default), not the raw ones', async () => {
     const service = backend.service;
     const percentileProject = join(dir, 'percentile.mixel');
-    const train = await runMixel([
-      'train',
-      '--image',
-      sample.image,
-      '--labels',
-      sample.scribbles,
-      '--classes',
-      'background,nucleus',
-      '--threads',
-      '2',
-      '--out',
-      percentileProject,
-    ]);
+    const train = await trainSampleProject(sample, percentileProject, { normalize: 'percentile' });
     expect(train.code).toBe(0);
     const project = await service.openProject(percentileProject);
     const original = project.images[0].id;
@@ -108,22 +95,8 @@ describe('the window', () => {
   it('widens the model for an unlabeled image far noisier than the labeled one, and Save records the noise', async () => {
     const service = backend.service;
     const values = (await readImage(sample.image)).image.channels[0];
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of values) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    const rng = new SeededRandom(9);
     const noisy = join(dir, 'noisy.tif');
-    await writeIntegerImage(
-      noisy,
-      Uint16Array.from(values, (v) =>
-        Math.max(0, Math.min(65535, Math.round(v + 0.06 * (hi - lo) * rng.nextNormal()))),
-      ),
-      SIZE,
-      SIZE,
-    );
+    await writeNoisyCopy(noisy, values, SIZE, SIZE, 0.06, 9);
     const project = await service.openProject(projectPath);
     const original = project.images[0].id;
     const copy = (await service.addImage(noisy)).id;

@@ -28,7 +28,7 @@ export function runMixel(args: string[], cwd = REPO_ROOT): Promise<CliResult> {
 export function trainSampleProject(
   sample: { image: string; scribbles: string },
   out: string,
-  options: { threads?: number } = {},
+  options: { threads?: number; normalize?: 'none' | 'percentile' } = {},
 ): Promise<CliResult> {
   return runMixel([
     'train',
@@ -38,10 +38,10 @@ export function trainSampleProject(
     sample.scribbles,
     '--classes',
     'background,nucleus',
-    // Raw values, as these fixtures were written for (exports compared with raw features, adaptation of
-    // a raw model); the default normalization is checked in test/classifier/normalizationDefault.test.ts.
+    // Raw values unless asked, as these fixtures were written for (exports compared with raw features,
+    // adaptation of a raw model); the default normalization is checked in normalizationDefault.test.ts.
     '--normalize',
-    'none',
+    options.normalize ?? 'none',
     '--threads',
     String(options.threads ?? 2),
     '--out',
