@@ -54,3 +54,17 @@ export function planeStroke(
     points: new Float32Array(points),
   };
 }
+
+/** Opens the built-in sample and paints one background and one nucleus stroke on it; the image's id. */
+export async function paintedSample(service: MixelService): Promise<string> {
+  const project = await service.openSampleProject();
+  const imageId = project.images[0].id;
+  await service.applyLabelChange({
+    added: [
+      planeStroke('b', imageId, 1, undefined, [300, 300, 340, 300], 4),
+      planeStroke('n', imageId, 2, undefined, [100, 100, 104, 100], 4),
+    ],
+    removed: [],
+  });
+  return imageId;
+}

@@ -131,8 +131,7 @@ export class TilePredictor {
           );
         }
       };
-      model.classIds.forEach((classId, k) => {
-        const c = classes.findIndex((cls) => cls.id === classId);
+      classPlanes(model, classes).forEach((c, k) => {
         if (c >= 0) place(predicted.probabilities[k], out, c * n);
       });
       if (unexplained && predicted.unexplained) place(predicted.unexplained, unexplained, 0);
@@ -201,8 +200,7 @@ export class TilePredictor {
     classes: readonly LabelClass[],
   ): RectBytes {
     const probabilities = new Uint8Array(classes.length * n);
-    model.classIds.forEach((classId, k) => {
-      const c = classes.findIndex((cls) => cls.id === classId);
+    classPlanes(model, classes).forEach((c, k) => {
       if (c >= 0) probabilities.set(predicted.probabilities[k], c * n);
     });
     // A copy: `predicted` may be a view of a larger buffer, and the tile's own bytes are what is sent.
@@ -230,4 +228,9 @@ export class TilePredictor {
       ? this.engine.predictBytes(model, features, count, signal, subsample)
       : this.engine.predictBytes(model, subsampled(features, subsample), count, signal);
   }
+}
+
+/** For each of the model's planes, the index of its class among the project's (−1: not a project class). */
+function classPlanes(model: TrainedModel, classes: readonly LabelClass[]): number[] {
+  return model.classIds.map((classId) => classes.findIndex((cls) => cls.id === classId));
 }

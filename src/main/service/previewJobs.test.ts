@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProbabilityTile } from '../../core/protocol/types.js';
 import type { Rect } from '../../core/tiling.js';
-import { planeStroke } from '../../../test/helpers/backendOverWire.js';
+import { paintedSample } from '../../../test/helpers/backendOverWire.js';
 import { createBackend, type Backend } from './createBackend.js';
 import type { ClassifierEngine, TrainedModel } from './ClassifierEngine.js';
 import { FeatureTileCache } from './FeatureTileCache.js';
@@ -36,15 +36,7 @@ afterAll(async () => {
 
 it("predicts a cached view's preview in one job per thread, each pixel as the full overlay has it", async () => {
   const { service, pool } = backend;
-  const project = await service.openSampleProject();
-  const imageId = project.images[0].id;
-  await service.applyLabelChange({
-    added: [
-      planeStroke('b', imageId, 1, undefined, [300, 300, 340, 300], 4),
-      planeStroke('n', imageId, 2, undefined, [100, 100, 104, 100], 4),
-    ],
-    removed: [],
-  });
+  const imageId = await paintedSample(service);
   const tiles: Rect[] = [];
   for (let y = 0; y < 512; y += 128)
     for (let x = 0; x < 512; x += 128) tiles.push({ x, y, width: 128, height: 128 });

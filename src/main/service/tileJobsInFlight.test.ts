@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProbabilityTile } from '../../core/protocol/types.js';
-import { planeStroke } from '../../../test/helpers/backendOverWire.js';
+import { paintedSample } from '../../../test/helpers/backendOverWire.js';
 import { TILE_JOBS_PER_THREAD } from './constants.js';
 import { createBackend, type Backend } from './createBackend.js';
 
@@ -29,15 +29,7 @@ afterAll(async () => {
 
 it('queues a second tile job per worker while both are busy, and delivers every tile once', async () => {
   const { service, pool } = backend;
-  const project = await service.openSampleProject();
-  const imageId = project.images[0].id;
-  await service.applyLabelChange({
-    added: [
-      planeStroke('b', imageId, 1, undefined, [300, 300, 340, 300], 4),
-      planeStroke('n', imageId, 2, undefined, [100, 100, 104, 100], 4),
-    ],
-    removed: [],
-  });
+  const imageId = await paintedSample(service);
   const tiles = [];
   for (let y = 0; y < 512; y += 128)
     for (let x = 0; x < 512; x += 128) tiles.push({ x, y, width: 128, height: 128 });
