@@ -107,13 +107,6 @@ export function predictProbabilities(
     }
   }
   const k = p.params.nComponents;
-  const out = Array.from({ length: nClasses }, () => new Float32Array(pixelCount));
-  const z = new Float64Array(r * CHUNK_PIXELS);
-  const z2 = new Float64Array(p.params.covariance === 'diag' ? r * CHUNK_PIXELS : 0);
-  const y = new Float64Array(CHUNK_PIXELS);
-  const logDensity = new Float64Array(k * CHUNK_PIXELS);
-  const classSum = new Float64Array(nClasses * CHUNK_PIXELS);
-  const fits = classFits ? { shift: classFits.shift, out: new Float64Array(nClasses * CHUNK_PIXELS) } : null;
   if (classFits && classFits.shift.length !== k) {
     throw new RangeError(`class fits need ${k} component shifts, got ${classFits.shift.length}`);
   }
@@ -123,6 +116,16 @@ export function predictProbabilities(
     useSimd && p.params.covariance === 'diag'
       ? (simdDiagonalKernel()?.forModel(p, CHUNK_PIXELS) ?? null)
       : null;
+  const out = Array.from({ length: nClasses }, () => new Float32Array(pixelCount));
+  // The JavaScript loops' model-space planes (0.8 MB each with 49 features), allocated and zeroed only
+  // when those loops run: the SIMD kernel keeps its own in the module's memory.
+  const z = new Float64Array(simdModel ? 0 : r * CHUNK_PIXELS);
+  const z2 = new Float64Array(!simdModel && p.params.covariance === 'diag' ? r * CHUNK_PIXELS : 0);
+  const y = new Float64Array(simdModel ? 0 : CHUNK_PIXELS);
+  // The kernel hands back log densities only when asked for them.
+  const logDensity = new Float64Array(!simdModel || onLogDensities ? k * CHUNK_PIXELS : 0);
+  const classSum = new Float64Array(nClasses * CHUNK_PIXELS);
+  const fits = classFits ? { shift: classFits.shift, out: new Float64Array(nClasses * CHUNK_PIXELS) } : null;
   for (let start = 0; start < pixelCount; start += CHUNK_PIXELS) {
     const m = Math.min(CHUNK_PIXELS, pixelCount - start);
     if (simdModel) {
