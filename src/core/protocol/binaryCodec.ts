@@ -56,7 +56,13 @@ export function encodeFrame(message: unknown): ArrayBuffer {
   return frame;
 }
 
-export function decodeFrame(frame: ArrayBuffer): unknown {
+/**
+ * `views`: typed arrays are views into `frame` instead of copies (ArrayBuffers are still copied out). For
+ * a receiver that keeps nothing it would transfer and owns the frame alone: the window, where each
+ * full-resolution probability tile (192 kB) was copied once more on the main thread for nothing. The
+ * server keeps copies: what it decodes comes from outside and may be handed on to workers.
+ */
+export function decodeFrame(frame: ArrayBuffer, { views = false }: { views?: boolean } = {}): unknown {
   if (frame.byteLength < 4) throw new Error('malformed frame: shorter than its header length');
   const headerLength = new DataView(frame).getUint32(0, true);
   if (4 + headerLength > frame.byteLength) throw new Error('malformed frame: header runs past the end');
@@ -65,12 +71,19 @@ export function decodeFrame(frame: ArrayBuffer): unknown {
     b: [number, number][];
   };
   const dataStart = align8(4 + headerLength);
-  const buffers = header.b.map(([offset, length]) => {
+  const buffers = header.b.map(([offset, length]): BufferPart => {
     const start = dataStart + offset;
     if (start + length > frame.byteLength) throw new Error('malformed frame: buffer runs past the end');
-    return frame.slice(start, start + length);
+    return views ? { frame, start, length } : { frame: frame.slice(start, start + length), start: 0, length };
   });
   return restoreBinaries(header.v, buffers);
+}
+
+/** One buffer of a frame: `length` bytes from `start` of `frame` (offsets are multiples of 8, see encodeFrame). */
+interface BufferPart {
+  readonly frame: ArrayBuffer;
+  readonly start: number;
+  readonly length: number;
 }
 
 function replaceBinaries(value: unknown, parts: Uint8Array[]): unknown {
@@ -93,17 +106,23 @@ function replaceBinaries(value: unknown, parts: Uint8Array[]): unknown {
   return out;
 }
 
-function restoreBinaries(value: unknown, buffers: ArrayBuffer[]): unknown {
+function restoreBinaries(value: unknown, buffers: BufferPart[]): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => restoreBinaries(item, buffers));
   const record = value as Record<string, unknown>;
   if (typeof record.$bin === 'number' && typeof record.$type === 'string') {
-    const buffer = buffers[record.$bin];
-    if (!buffer) throw new Error(`malformed frame: missing buffer ${record.$bin}`);
-    if (record.$type === 'ArrayBuffer') return buffer;
+    const part = buffers[record.$bin];
+    if (!part) throw new Error(`malformed frame: missing buffer ${record.$bin}`);
+    const { frame, start, length } = part;
+    if (record.$type === 'ArrayBuffer')
+      return start === 0 && length === frame.byteLength ? frame : frame.slice(start, start + length);
     const Ctor = TYPED_ARRAYS[record.$type as TypedArrayName];
     if (!Ctor) throw new Error(`malformed frame: unknown buffer type ${record.$type}`);
-    return new Ctor(buffer);
+    if (length % Ctor.BYTES_PER_ELEMENT !== 0)
+      throw new Error(
+        `malformed frame: buffer ${record.$bin} is not a whole number of ${record.$type} elements`,
+      );
+    return new Ctor(frame, start, length / Ctor.BYTES_PER_ELEMENT);
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(record)) {

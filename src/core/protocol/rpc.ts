@@ -247,7 +247,8 @@ export function connectService(protocol: Protocol): MixelService & Disposable {
   const send = (message: ClientMessage) => protocol.send(encodeFrame(message));
 
   const listener = protocol.onMessage((frame) => {
-    const message = decodeFrame(frame) as ServerMessage;
+    // The frame is this listener's alone: its pixels are read in place, not copied out (decodeFrame).
+    const message = decodeFrame(frame, { views: true }) as ServerMessage;
     if (message.type === 'event') {
       eventListeners.get(message.id)?.(message.value);
       return;
