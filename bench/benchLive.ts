@@ -15,7 +15,8 @@
  * (`--rounds`, 3) in which each window in turn gets a fresh tab and `--strokes` (4) timed strokes, live fit
  * only, so two variants are measured alternately under the same load. `--trace path` writes a Chrome
  * trace (path.json, or path-N.json per window) and the page's JavaScript profile (….cpuprofile) of one
- * extra stroke, left out of the figures.
+ * extra stroke, left out of the figures. `--devtools-network` leaves Playwright's network log on, which
+ * bench:live measured with before session 11 (stopDevtoolsNetworkLog: it costs Chromium ~9 ms per tile).
  * Images are the built-in synthetic sample (no shared data needed). Skips if Chromium or the built window
  * is missing.
  */
@@ -51,6 +52,8 @@ interface Options {
   readonly tracePath: string | null;
   /** `--alternate`: the live model's feature switched off for every other pair of strokes. */
   readonly alternate: LiveFeature | null;
+  /** `--devtools-network`: Playwright's network log left on (stopDevtoolsNetworkLog). */
+  readonly devtoolsNetworkLog: boolean;
 }
 
 const LIVE_FEATURES = ['warm-start', 'warm-preview'] as const;
@@ -81,6 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
     strokesPerRound: count('--strokes', 4),
     tracePath: value('--trace'),
     alternate: alternate as LiveFeature | null,
+    devtoolsNetworkLog: argv.includes('--devtools-network'),
   };
 }
 
@@ -91,11 +95,38 @@ interface Tab {
   close(): Promise<void>;
 }
 
+/**
+ * Playwright keeps DevTools' network log on in every page it drives: Chromium then copies each WebSocket
+ * frame the window receives into a base64 event for Playwright, and Playwright (in this process, beside
+ * the backend) decodes it. A 192 kB probability tile cost Chromium 12 ms of CPU that way against 2.8 ms
+ * without (lab of session 11: 64 frames, 15 ms apart); with 16 such tiles per stroke that was ~150 ms of
+ * Chromium's CPU and more of this process's that no user's browser spends. The bench drives no network
+ * feature of Playwright, so it switches the log off through Playwright's own session of the page
+ * (internal API: on a Playwright without it, the bench says so and measures with the log).
+ */
+async function stopDevtoolsNetworkLog(page: Page): Promise<void> {
+  type Internal = { _connection?: { toImpl?(x: unknown): unknown } };
+  type ServerPage = {
+    delegate?: { _mainFrameSession?: { _client?: { send(m: string): Promise<unknown> } } };
+  };
+  const server = (page as unknown as Internal)._connection?.toImpl?.(page) as ServerPage | undefined;
+  const session = server?.delegate?._mainFrameSession?._client;
+  if (!session) {
+    console.log("bench:live: cannot reach Playwright's page session; DevTools' network log stays on");
+    return;
+  }
+  await session.send('Network.disable');
+}
+
+/** `--devtools-network`: keep Playwright's network log on (how bench:live measured before session 11). */
+let devtoolsNetworkLog = false;
+
 /** A browser-mode server on `renderer` over the shared backend, and a fresh headless Chromium on it. */
 async function openTab(service: LocalMixelService, renderer: string, profileDir: string): Promise<Tab> {
   const server = await serveBrowserMode({ service, rendererDir: renderer });
   const context = await launchHeadlessChromium(profileDir, { width: 1420, height: 1160 });
   const page = context.pages()[0] ?? (await context.newPage());
+  if (!devtoolsNetworkLog) await stopDevtoolsNetworkLog(page);
   await page.goto(server.url);
   await page.waitForSelector('body[data-ready="true"]');
   const box = (await page.getByTestId('viewer').boundingBox())!;
@@ -210,6 +241,7 @@ function report(name: string, strokes: readonly StrokeFigures[]): void {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  devtoolsNetworkLog = options.devtoolsNetworkLog;
   if (!hasChromium())
     return console.log(`bench:live skipped: ${CHROMIUM_PATH} is not installed (apt-get install chromium)`);
   for (const renderer of options.renderers)
@@ -232,6 +264,9 @@ async function main(): Promise<void> {
     // Figures scale with how busy the machine is; print it so runs can be compared.
     const load = loadavg().map((l) => l.toFixed(1));
     console.log(`machine: ${availableParallelism()} cores, load average ${load.join(' ')}`);
+    console.log(
+      `DevTools' network log in the page: ${devtoolsNetworkLog ? 'on (--devtools-network)' : 'off'}`,
+    );
     if (options.isComparison) {
       await compareRenderers(backend.service, dir, options, nextStroke);
     } else if (options.alternate) {
