@@ -180,6 +180,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
       retrain: z.boolean(),
       stride: z.number().int().min(1).max(16).optional(),
       plane,
+      unexplained: z.boolean().optional(),
     }),
   ]),
   exportImages: z.tuple([exportRequestSchema]),

@@ -4,6 +4,7 @@
  */
 import type { Emitter } from '../../core/protocol/Event.js';
 import type { PredictRequest, PredictResult, ProbabilityTile, Progress } from '../../core/protocol/types.js';
+import type { TrainedModel } from './ClassifierEngine.js';
 import { MAX_REQUEST_STRIDE, PREVIEW_STRIDE_FACTOR, TILE_JOBS_PER_THREAD } from './constants.js';
 import { clipRect } from './tileHelpers.js';
 import { checkPlane } from './planeLabels.js';
@@ -54,7 +55,8 @@ export async function predictVisibleTiles(
     }
     const liveModel = project.live.current;
     if (!liveModel) return result(false);
-    const model = await project.adaptation.modelFor(image, liveModel, project.features);
+    const adapted = await project.adaptation.modelFor(image, liveModel, project.features);
+    const model = request.unexplained === false ? withoutUnexplained(adapted) : adapted;
     const { predictor, classes, features } = project;
     const stride = request.stride ?? 1;
     const key = { viewId: request.viewId, imageId: image.info.id, plane, stride, model, classes, features };
@@ -114,6 +116,23 @@ export async function predictVisibleTiles(
   } finally {
     done();
   }
+}
+
+const uncalibrated = new WeakMap<TrainedModel, TrainedModel>();
+
+/**
+ * The model without its unexplained calibration, so its tiles are predicted and sent without the score
+ * (PredictRequest.unexplained); the same object for the same model, as a pass ahead is matched by
+ * identity (fullPassAhead.ts).
+ */
+function withoutUnexplained(model: TrainedModel): TrainedModel {
+  if (!model.unexplained) return model;
+  let stripped = uncalibrated.get(model);
+  if (!stripped) {
+    stripped = { ...model, unexplained: undefined };
+    uncalibrated.set(model, stripped);
+  }
+  return stripped;
 }
 
 /** A preview stride whose full-resolution request's stride is known (a preview at 16 follows any coarser screen). */

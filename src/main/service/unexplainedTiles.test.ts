@@ -98,5 +98,37 @@ describe('the Unexplained plane of predicted tiles', () => {
     expect(flaggedShare(3)).toBeGreaterThan(0.8);
     expect(flaggedShare(1)).toBeLessThan(0.05);
     expect(flaggedShare(2)).toBeLessThan(0.05);
+
+    // With no layer showing the score the window asks without it: the same probabilities, for the preview
+    // and for the full-resolution tiles (which the pass ahead predicts), and no score plane to send.
+    const predicted = async (requestId: number, stride: number, unexplained?: boolean) => {
+      const got: ProbabilityTile[] = [];
+      const listening = service.onDidUpdateTile((tile) => got.push(tile));
+      const request = { requestId, viewId: 'test', imageId: image.id, tiles: rects, retrain: true };
+      await service.predictTiles({
+        ...request,
+        stride,
+        ...(unexplained === undefined ? {} : { unexplained }),
+      });
+      listening.dispose();
+      return new Map(got.map((t) => [`${t.rect.x},${t.rect.y}`, t]));
+    };
+    const previewWith = await predicted(2, 4);
+    const fullWith = await predicted(3, 1);
+    const previewWithout = await predicted(4, 4, false);
+    const fullWithout = await predicted(5, 1, false);
+    for (const [withScore, without] of [
+      [previewWith, previewWithout],
+      [fullWith, fullWithout],
+    ]) {
+      expect(without.size).toBe(4);
+      for (const [where, tile] of without) {
+        expect(tile.unexplained).toBeUndefined();
+        expect(withScore.get(where)?.unexplained).toBeDefined();
+        expect(Buffer.from(tile.probabilities).equals(Buffer.from(withScore.get(where)!.probabilities))).toBe(
+          true,
+        );
+      }
+    }
   }, 120_000);
 });

@@ -93,10 +93,18 @@ export class PredictionTiles {
     return e !== undefined && e.tile.classCount === tile.classCount;
   }
 
-  /** True when the tile was predicted by the current model at `stride` or finer. */
-  isCurrent(imageId: string, rect: Rect, stride: number, plane = 0): boolean {
+  /**
+   * True when the tile was predicted by the current model at `stride` or finer, and with the unexplained
+   * score when `needsUnexplained` (tiles are predicted without it while no layer shows it).
+   */
+  isCurrent(imageId: string, rect: Rect, stride: number, plane = 0, needsUnexplained = false): boolean {
     const e = this.entries.get(predictionKey(imageId, rect, plane));
-    return e !== undefined && e.tile.requestId >= this.currentFrom && e.tile.stride <= stride;
+    return (
+      e !== undefined &&
+      e.tile.requestId >= this.currentFrom &&
+      e.tile.stride <= stride &&
+      (!needsUnexplained || e.tile.unexplained !== undefined)
+    );
   }
 
   /** Tiles of one plane of an image (plane 0 unless a stack's plane is named). */
