@@ -5,7 +5,7 @@
  * and prediction on a 2048² synthetic image with 49 feature channels on 2 threads.
  *
  *   npm run bench:accuracy [-- --sets isbi,hela,gowt1] [--skip-speed] [--skip-accuracy] [--option JSON]
- *                          [--normalize percentile|none]
+ *                          [--normalize none|percentile|percentile-sqrt]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import type { FittedClassifier } from '../src/core/classifier/PixelClassifier.js
 import { classWeights } from '../src/core/classifier/imagePriors.js';
 import { presetSelection } from '../src/core/features/selection.js';
 import type { PlanarImage } from '../src/core/image.js';
-import { applyNormalization, percentiles } from '../src/core/normalization.js';
+import { applyNormalization, DEFAULT_NORMALIZATION_MODE, percentiles } from '../src/core/normalization.js';
 import { makeSyntheticSample } from '../src/core/sample/syntheticCells.js';
 import { DEFAULT_TILE_SIZE, tileGrid } from '../src/core/tiling.js';
 import { featureHaloPx } from '../src/core/features/computeFeatures.js';
@@ -47,11 +47,14 @@ async function readGrey(path: string): Promise<PlanarImage> {
   return (await readImage(path)).image;
 }
 
-/** `--normalize none` measures raw values (what `mixel train` does by default) instead of percentiles. */
+/** `--normalize none|percentile|percentile-sqrt` as `mixel train`; its default by default. */
 function normalize(image: PlanarImage): PlanarImage {
-  if (arg('normalize') === 'none') return image;
+  const mode = arg('normalize') ?? DEFAULT_NORMALIZATION_MODE;
+  if (mode === 'none') return image;
+  if (mode !== 'percentile' && mode !== 'percentile-sqrt')
+    throw new Error(`--normalize ${mode} is not known`);
   const [lo, hi] = percentiles(image.channels[0], NORMALIZE_PERCENTILES);
-  return applyNormalization(image, { low: [lo], high: [hi] });
+  return applyNormalization(image, { low: [lo], high: [hi] }, mode);
 }
 
 async function accuracy(pool: WorkerPool, options: Partial<ClassifierOptions>): Promise<void> {

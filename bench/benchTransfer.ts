@@ -9,7 +9,7 @@
  * colour change on RGB sets). Ends with the goal checks: Mixel across ≥ forest within, and ≥ forest
  * across + 0.05.
  *
- *   npm run bench:transfer [-- --sets isbi,gowt1,hela] [--variants as-is,drift] [--normalize none,percentile]
+ *   npm run bench:transfer [-- --sets isbi,gowt1,hela] [--variants as-is,drift] [--normalize none,percentile,percentile-sqrt]
  *                          [--adapt off,auto] [--seed 1] [--skip-forest] [--verbose]
  *
  * --normalize runs Mixel once per listed mode (`mixel train --normalize`); without it the project default.

@@ -18,7 +18,7 @@ describe('percentiles', () => {
     const values = Float32Array.from({ length: 10000 }, (_, i) => 33000 + (i % 4001));
     const range = channelRangeOf([values], { mode: 'percentile', lowPercentile: 0.1, highPercentile: 99.9 });
     const image = { width: 100, height: 100, channels: [values] };
-    const out = applyNormalization(image, range).channels[0];
+    const out = applyNormalization(image, range, 'percentile').channels[0];
     let min = Infinity;
     let max = -Infinity;
     for (const v of out) {
@@ -38,11 +38,23 @@ describe('normalization', () => {
     expect(
       normalizeForFeatures(image, { mode: 'none', lowPercentile: 1, highPercentile: 99 }, undefined),
     ).toBe(image);
-    const flat = applyNormalization(image, { low: [5], high: [5] });
+    const flat = applyNormalization(image, { low: [5], high: [5] }, 'percentile');
     expect(Array.from(flat.channels[0])).toEqual([0, 0]);
-    expect(() => applyNormalization(image, { low: [0, 0], high: [1, 1] })).toThrow(
+    expect(() => applyNormalization(image, { low: [0, 0], high: [1, 1] }, 'percentile')).toThrow(
       /2 channels but the image has 1/,
     );
+  });
+
+  it('under percentile-sqrt takes the root of the mapped values, keeping their order, the darkest at 0', () => {
+    const image = { width: 5, height: 1, channels: [Float32Array.from([90, 100, 125, 200, 500])] };
+    const range = { low: [100], high: [500] };
+    const linear = Array.from(applyNormalization(image, range, 'percentile').channels[0]);
+    const root = Array.from(applyNormalization(image, range, 'percentile-sqrt').channels[0]);
+    expect(linear).toEqual(Array.from(Float32Array.from([-0.025, 0, 0.0625, 0.25, 1])));
+    // A dim value's step is stretched 4×, the bright end's compressed: noise that grows with brightness evens out.
+    expect(root).toEqual([0, 0, 0.25, 0.5, 1]);
+    const settings = { mode: 'percentile-sqrt' as const, lowPercentile: 0.1, highPercentile: 99.9 };
+    expect(Array.from(normalizeForFeatures(image, settings, range).channels[0])).toEqual(root);
   });
 
   it('samples a big image with 16 tiles spread over it, a small one whole', () => {

@@ -1,8 +1,8 @@
 /**
  * The normalization a new project gets (chosen on bench:transfer, README "Intensity normalization"):
- * `mixel train` without --normalize and the window's New project both use percentile normalization, the
- * project file remembers it with each image's range, and such a project segments an image taken at
- * another exposure without any adaptation.
+ * `mixel train` without --normalize and the window's New project both use percentile normalization with the
+ * square root, the project file remembers it with each image's range, and such a project segments an image
+ * taken at another exposure without any adaptation.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,8 +28,8 @@ afterAll(async () => {
 });
 
 describe('default normalization of a new project', () => {
-  it('is percentile per image', () => {
-    expect(DEFAULT_NORMALIZATION_MODE).toBe('percentile');
+  it('is percentile per image with the square root', () => {
+    expect(DEFAULT_NORMALIZATION_MODE).toBe('percentile-sqrt');
   });
 
   it('mixel train without --normalize stores it with the image range, and the project transfers to another exposure', async () => {
@@ -44,7 +44,7 @@ describe('default normalization of a new project', () => {
       normalization: { mode: string };
       images: { normalization?: { low: number[]; high: number[] } }[];
     };
-    expect(saved.normalization.mode).toBe('percentile');
+    expect(saved.normalization.mode).toBe('percentile-sqrt');
     expect(saved.images[0].normalization?.high[0]).toBeGreaterThan(saved.images[0].normalization!.low[0]);
     // The same scene with three times the gain on a camera offset 20000 higher.
     const values = (await readImage(sample.image)).image.channels[0];

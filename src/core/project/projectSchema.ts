@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { validateClassifier } from '../classifier/serializeClassifier.js';
 import { FEATURE_IDS } from '../features/selection.js';
+import { NORMALIZATION_MODES } from '../normalization.js';
 import {
   MAX_ANISOTROPY_FACTOR,
   MIN_ANISOTROPY_FACTOR,
@@ -40,8 +41,11 @@ export const labelClassSchema = z.object({ name: nameSchema, color: colorSchema 
 
 export const normalizationSchema = z
   .object({
-    /** `none`: raw intensities; `percentile`: per image and channel, low → 0 and high → 1. */
-    mode: z.enum(['none', 'percentile']),
+    /**
+     * `none`: raw intensities; `percentile`: per image and channel, low → 0 and high → 1;
+     * `percentile-sqrt`: the same, then the square root (normalization.ts).
+     */
+    mode: z.enum(NORMALIZATION_MODES),
     lowPercentile: z.number().min(0).max(100),
     highPercentile: z.number().min(0).max(100),
   })

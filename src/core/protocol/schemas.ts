@@ -16,6 +16,7 @@ import {
   UPLOAD_CHUNK_BYTES,
 } from './constants.js';
 import type { MixelMethod } from './MixelService.js';
+import { NORMALIZATION_MODES } from '../normalization.js';
 
 /** Limits that keep one message from exhausting the backend. */
 const MAX_PATH_LENGTH = 4096;
@@ -166,7 +167,7 @@ export const METHOD_ARGUMENTS: Record<MixelMethod, z.ZodType<unknown[]>> = {
   applyLabelChange: z.tuple([labelChangeSchema]),
   setFeatureSelection: z.tuple([featureMatrixSchema]),
   setClassifierSettings: z.tuple([classifierSettingsSchema]),
-  setNormalization: z.tuple([z.enum(['none', 'percentile'])]),
+  setNormalization: z.tuple([z.enum(NORMALIZATION_MODES)]),
   autosaveProject: z.tuple([]),
   getAutosave: z.tuple([]),
   restoreAutosave: z.tuple([]),

@@ -4,6 +4,7 @@
  */
 import type { Stroke } from '../labels/Stroke.js';
 import type { Rect } from '../tiling.js';
+import type { NormalizationModeName } from '../normalization.js';
 
 export type { Stroke, Rect };
 
@@ -62,9 +63,10 @@ export interface ClassifierSettings {
 
 /**
  * Intensity normalization before features, as the command line's `--normalize`: raw values, or per image
- * and channel the 0.1–99.9 percentiles mapped to 0 and 1 (images on different offsets or gains).
+ * and channel the 0.1–99.9 percentiles mapped to 0 and 1 (images on different offsets or gains), or that
+ * followed by a square root (core/normalization.ts).
  */
-export type NormalizationMode = 'none' | 'percentile';
+export type NormalizationMode = NormalizationModeName;
 
 /** A session written for crash recovery (MixelService.autosaveProject). */
 export interface AutosaveInfo {

@@ -8,7 +8,7 @@
 import type { ClassifierOptions } from '../../core/classifier/PixelClassifier.js';
 import type { FeatureConvention, FeatureSelection } from '../../core/features/selection.js';
 import { anisotropyFromPixelSize } from '../../core/project/featureSettings.js';
-import { normalizeForFeatures } from '../../core/normalization.js';
+import { normalizeForFeatures, type NormalizationModeName } from '../../core/normalization.js';
 import {
   addImage,
   createProject,
@@ -59,11 +59,13 @@ export interface TrainProjectOptions {
 }
 
 /** What to do about values too large for the features, under each normalization mode. */
-const TRAIN_RANGE_REMEDY = {
-  none: 'rescale the image or train with --normalize percentile',
-  percentile:
-    'the 0.1–99.9 % percentiles are mapped to 0..1, so this pixel is an extreme outlier: clip the outliers',
-} as const;
+const OUTLIER_REMEDY =
+  'the 0.1–99.9 % percentiles are mapped to 0..1, so this pixel is an extreme outlier: clip the outliers';
+const TRAIN_RANGE_REMEDY: Record<NormalizationModeName, string> = {
+  none: 'rescale the image or train with --normalize percentile-sqrt',
+  percentile: OUTLIER_REMEDY,
+  'percentile-sqrt': OUTLIER_REMEDY,
+};
 
 interface LoadedPair {
   readonly pair: TrainingPair;

@@ -11,7 +11,7 @@ import { featureOffsets } from '../../core/features/featureOffset.js';
 import { featureChannelNames, presetSelection } from '../../core/features/selection.js';
 import { cropPlane, type PlanarImage } from '../../core/image.js';
 import type { ImageSource } from '../../core/imageSource.js';
-import { applyNormalization, percentiles } from '../../core/normalization.js';
+import { applyNormalization, DEFAULT_PERCENTILE_MODE, percentiles } from '../../core/normalization.js';
 import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import {
   checkOutputCollisions,
@@ -233,7 +233,7 @@ function normalize(image: PlanarImage): PlanarImage {
     low.push(lo);
     high.push(hi);
   }
-  return applyNormalization(image, { low, high });
+  return applyNormalization(image, { low, high }, DEFAULT_PERCENTILE_MODE);
 }
 
 /** The label image as classes 1..K (0 unlabeled), or a one-line error naming the file and the fix. */

@@ -43,10 +43,10 @@ export class StackPlanes {
     if (!normalized) return this.raw(image, plane);
     // A plain image's range is its plane's, which image.normalized already holds.
     if (plane === 0 && zSize === 1) return Promise.resolve(normalized.pixels);
-    return this.cached(`${image.info.id}:${plane}:normalized`, async () => {
-      const settings = { ...DEFAULT_NORMALIZATION, mode: 'percentile' as const };
+    return this.cached(`${image.info.id}:${plane}:${normalized.mode}`, async () => {
+      const settings = { ...DEFAULT_NORMALIZATION, mode: normalized.mode };
       const range = await planeFrameRange(this.rangeSource(image), zSize, plane, settings);
-      return toSharedImage(applyNormalization(await this.raw(image, plane), range));
+      return toSharedImage(applyNormalization(await this.raw(image, plane), range, normalized.mode));
     });
   }
 

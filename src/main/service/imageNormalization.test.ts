@@ -36,7 +36,7 @@ describe('normalization set from the window', () => {
       await writeFloat32Tiff(file, [new Float32Array(64 * 64).map((_, i) => 33000 + (i % 4000))], 64, 64);
       await client.newProject();
       // A new project normalizes per image by default (DEFAULT_NORMALIZATION_MODE); start from raw values.
-      expect((await client.getProject()).normalization).toBe('percentile');
+      expect((await client.getProject()).normalization).toBe('percentile-sqrt');
       expect((await client.setNormalization('none')).normalization).toBe('none');
       await client.addImage(file);
       expect((await client.setNormalization('percentile')).normalization).toBe('percentile');
@@ -53,7 +53,11 @@ describe('normalization set from the window', () => {
 
       await client.newProject();
       await client.setNormalization('none');
+      // A project saved under the plain percentile mapping keeps it (its model was trained on it).
       expect((await client.openProject(projectPath)).normalization).toBe('percentile');
+      expect((await client.setNormalization('percentile-sqrt')).normalization).toBe('percentile-sqrt');
+      await client.saveProject(projectPath);
+      expect((await loadProject(projectPath)).normalization.mode).toBe('percentile-sqrt');
     } finally {
       served.dispose();
     }

@@ -32,5 +32,5 @@ export function normalizeOpenImage(image: OpenImage, mode: NormalizationMode): v
     return;
   }
   const range: ChannelRange = channelRangeOf(sampleValues(image), { ...DEFAULT_NORMALIZATION, mode });
-  image.normalized = { range, pixels: toSharedImage(applyNormalization(image.pixels, range)) };
+  image.normalized = { mode, range, pixels: toSharedImage(applyNormalization(image.pixels, range, mode)) };
 }

@@ -57,7 +57,7 @@ export async function writeProjectFile(
     for (const image of project.images) {
       const record = await makeImageRecord(path, image.info.path, image.fileInfo, image.info.id);
       // The ranges the window measured travel with the file, so `mixel predict` normalizes as it did.
-      const range = project.normalization === 'percentile' ? image.normalized?.range : undefined;
+      const range = project.normalization !== 'none' ? image.normalized?.range : undefined;
       doc = addImage(doc, range ? { ...record, normalization: range } : record);
       // Every plane of a stack that holds labels; all-zero planes are left out of the file.
       for (const plane of rasterPlanes(image)) {

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { PlanarImage } from '../../core/image.js';
+import type { PercentileMode } from '../../core/normalization.js';
 import type { ImageInfo } from '../../core/imageSource.js';
 import type { ChannelRange } from '../../core/project/Project.js';
 import { ServiceError } from '../../core/protocol/ServiceError.js';
@@ -35,8 +36,8 @@ export interface OpenImage {
   readonly labelPlanes: Map<number, Uint8Array>;
   /** Saved label rasters of planes other than 0, as `base` is for plane 0. */
   readonly basePlanes: Map<number, Uint8Array>;
-  /** Under percentile normalization: the channel range and the pixels the features read; else null. */
-  normalized: { range: ChannelRange; pixels: PlanarImage } | null;
+  /** Under a percentile normalization: its mode, the channel range and the pixels the features read; else null. */
+  normalized: { mode: PercentileMode; range: ChannelRange; pixels: PlanarImage } | null;
 }
 
 /** Reads an image file into an OpenImage with per-channel value ranges (for the window's contrast defaults). */

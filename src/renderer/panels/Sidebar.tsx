@@ -13,7 +13,7 @@ import { rangeMismatch } from '../state/rangeWarning.js';
 import { removeImage } from '../state/removeImage.js';
 import { setNormalization } from '../state/normalization.js';
 import { MAX_BRUSH_RADIUS, MIN_BRUSH_RADIUS, setApp, useApp } from '../state/store.js';
-import type { LabelClass, ProjectImage } from '../../core/protocol/types.js';
+import type { LabelClass, NormalizationMode, ProjectImage } from '../../core/protocol/types.js';
 import { describeAxes } from '../state/planeMath.js';
 import { SidebarNav, SidebarSection } from './SidebarSection.js';
 
@@ -76,16 +76,17 @@ function ImageList() {
       </button>
       <label
         className="inline-field"
-        title="What the features see: raw values, or per image and channel the 0.1–99.9 percentiles mapped to 0 and 1 (as mixel train --normalize); a stack's are measured per time point on 8 planes through z"
+        title="What the features see: raw values, or per image and channel the 0.1–99.9 percentiles mapped to 0 and 1, and then (the default) their square root, which evens out brightness-dependent noise (as mixel train --normalize); a stack's are measured per time point on 8 planes through z"
       >
         Normalization
         <select
           data-testid="normalization"
           value={normalization}
-          onChange={(e) => void setNormalization(e.target.value as 'none' | 'percentile')}
+          onChange={(e) => void setNormalization(e.target.value as NormalizationMode)}
         >
           <option value="none">none (raw values)</option>
           <option value="percentile">percentile</option>
+          <option value="percentile-sqrt">percentile, square root</option>
         </select>
       </label>
       {warning ? (

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { parseThreads } from '../workOptions.js';
-import { DEFAULT_NORMALIZATION_MODE } from '../../../core/normalization.js';
+import { DEFAULT_NORMALIZATION_MODE, NORMALIZATION_MODES } from '../../../core/normalization.js';
 import { UserError } from '../UserError.js';
 import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
 import { MAX_ANISOTROPY_FACTOR, MIN_ANISOTROPY_FACTOR } from '../../../core/features3d/featureLayout3d.js';
@@ -56,7 +56,7 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--normalize <mode>',
-      'percentile (per image 0.1–99.9 % → 0..1) or none (raw values)',
+      'percentile-sqrt (per image 0.1–99.9 % → 0..1, then the square root), percentile (without the root) or none (raw values)',
       DEFAULT_NORMALIZATION_MODE,
     )
     .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
@@ -87,8 +87,10 @@ export function registerTrain(program: Command): void {
       if (!['ilastik', 'direct'].includes(opts.convention)) {
         throw new UserError(`--convention ${opts.convention} is not known: use ilastik or direct`);
       }
-      if (!['none', 'percentile'].includes(opts.normalize)) {
-        throw new UserError(`--normalize ${opts.normalize} is not known: use none or percentile`);
+      if (!(NORMALIZATION_MODES as readonly string[]).includes(opts.normalize)) {
+        throw new UserError(
+          `--normalize ${opts.normalize} is not known: use ${NORMALIZATION_MODES.join(', ')}`,
+        );
       }
       const components = opts.components === 'auto' ? 'auto' : Number(opts.components);
       if (components !== 'auto' && !(Number.isInteger(components) && components >= 1)) {
