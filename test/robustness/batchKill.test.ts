@@ -93,7 +93,7 @@ describe('kill -9', () => {
     const again = await runMixel(trainArgs());
     expect(again.code).toBe(0);
     expect(await temporaries(dir)).toEqual([]);
-    await expect(loadProject(project())).resolves.toMatchObject({ version: 1 });
+    await expect(loadProject(project())).resolves.toMatchObject({ version: 3 });
   }, 120_000);
 
   it('mid-batch of predict: the rerun completes and removes the temporaries of the killed run', async () => {

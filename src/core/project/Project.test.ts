@@ -92,6 +92,26 @@ describe('Project', () => {
     expect(project.labels).toEqual({});
   });
 
+  it('is written as version 3 under the square-root normalization, which an older Mixel refuses as too new', () => {
+    const percentile = { mode: 'percentile' as const, lowPercentile: 0.1, highPercentile: 99.9 };
+    const plain = createProject({
+      classNames: ['a', 'b'],
+      features: makeProjectWithTwoClasses().features,
+      normalization: percentile,
+    });
+    expect(plain.version).toBe(1);
+    const rooted = createProject({
+      classNames: ['a', 'b'],
+      features: plain.features,
+      normalization: { ...percentile, mode: 'percentile-sqrt' },
+    });
+    expect(rooted.version).toBe(3);
+    // What a Mixel that reads up to version 2 says of it (the same check, one version further).
+    expect(() => validateProject({ ...rooted, version: 4 })).toThrow(
+      /version 4 is newer than this Mixel reads \(3\): update Mixel/,
+    );
+  });
+
   it('rejects invalid and future files with a readable reason', () => {
     const project = addImage(makeProjectWithTwoClasses(), imageRecord('a'));
     expect(() => validateProject({ ...project, version: 99 })).toThrow(/version 99 is newer/);

@@ -12,6 +12,7 @@ import { decodeLabelRuns, encodeLabelRuns, hasLabelledRuns } from './labelCodec.
 import {
   MAX_CLASSES,
   MAX_LABELLED_PLANES,
+  SQRT_NORMALIZATION_PROJECT_VERSION,
   STACK_PROJECT_VERSION,
   SUPPORTED_PROJECT_VERSIONS,
 } from './projectLimits.js';
@@ -31,8 +32,9 @@ export { MAX_CLASSES, PROJECT_FORMAT };
 /**
  * The version a new project starts at. Bumped when the file layout changes; newer files are rejected with
  * a message saying to update. A project that uses stacks (labels beyond plane 0, 3-D features) is written
- * as STACK_PROJECT_VERSION (validateProject raises it), so an older Mixel refuses it instead of silently
- * dropping those labels.
+ * as STACK_PROJECT_VERSION and one normalized by 'percentile-sqrt' as SQRT_NORMALIZATION_PROJECT_VERSION
+ * (validateProject raises it), so an older Mixel refuses it as too new instead of silently dropping those
+ * labels or calling the file damaged.
  */
 export const PROJECT_VERSION = 1;
 
@@ -118,7 +120,11 @@ export function validateProject(value: unknown): Project {
     throw new Error(`not a valid Mixel project (${problems.slice(0, 3).join('; ')})`);
   }
   const project = result.data as Project;
-  const needed = usesStacks(project) ? STACK_PROJECT_VERSION : project.version;
+  const needed = Math.max(
+    project.version,
+    usesStacks(project) ? STACK_PROJECT_VERSION : 0,
+    project.normalization.mode === 'percentile-sqrt' ? SQRT_NORMALIZATION_PROJECT_VERSION : 0,
+  );
   return needed > project.version ? { ...project, version: needed } : project;
 }
 

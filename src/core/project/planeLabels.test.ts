@@ -41,6 +41,8 @@ function stackProject(): Project {
   const project = createProject({
     classNames: ['background', 'cell'],
     features: { convention: 'ilastik', selection: presetSelection('default') },
+    // The plain percentile mapping, so the version follows the stacks alone (the root needs version 3).
+    normalization: { mode: 'percentile', lowPercentile: 0.1, highPercentile: 99.9 },
   });
   return addImage(addImage(project, stackRecord('stack', 8)), stackRecord('flat', 1, 'yx'));
 }

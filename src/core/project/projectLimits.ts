@@ -6,12 +6,16 @@
 
 /**
  * The layout versions this Mixel reads. 1: labels on the first plane only, 2-D features. 2 adds labels on
- * any plane of a stack and 3-D feature settings; a project that uses neither is still written as 1, so
- * older Mixels keep reading it. 0, negative or fractional versions are refused.
+ * any plane of a stack and 3-D feature settings; 3 adds the 'percentile-sqrt' normalization. A project
+ * that uses none of them is still written as 1, so older Mixels keep reading it, and one that uses them is
+ * refused by an older Mixel as too new (instead of as damaged). 0, negative or fractional versions are
+ * refused.
  */
-export const SUPPORTED_PROJECT_VERSIONS: readonly number[] = [1, 2];
+export const SUPPORTED_PROJECT_VERSIONS: readonly number[] = [1, 2, 3];
 /** The version a project needs once it holds labels beyond plane 0 or 3-D feature settings. */
 export const STACK_PROJECT_VERSION = 2;
+/** The version a project needs under the 'percentile-sqrt' normalization. */
+export const SQRT_NORMALIZATION_PROJECT_VERSION = 3;
 
 /** Label values are bytes (0 = unlabeled), so at most 255 classes. */
 export const MAX_CLASSES = 255;
