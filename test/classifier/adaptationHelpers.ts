@@ -8,6 +8,7 @@ import { simpleSegmentation } from '../../src/core/classifier/outputs.js';
 import {
   fitPixelClassifier,
   predictProbabilities,
+  type ClassifierOptions,
   type FittedClassifier,
 } from '../../src/core/classifier/PixelClassifier.js';
 import { SeededRandom } from '../../src/core/random.js';
@@ -49,7 +50,11 @@ export function trainOn(seed: number, map?: (v: number) => number): FittedClassi
 }
 
 /** A model with the default options on an image's scribbled pixels and an unlabeled sample of its pixels. */
-export function trainOnScribbles(features: Float32Array[], scribbles: Uint8Array): FittedClassifier {
+export function trainOnScribbles(
+  features: Float32Array[],
+  scribbles: Uint8Array,
+  options: Partial<ClassifierOptions> = {},
+): FittedClassifier {
   const d = features.length;
   const labeled: number[] = [];
   for (let i = 0; i < scribbles.length; i++) if (scribbles[i] > 0) labeled.push(i);
@@ -63,7 +68,7 @@ export function trainOnScribbles(features: Float32Array[], scribbles: Uint8Array
     const p = rng.nextInt(scribbles.length);
     features.forEach((plane, c) => (unlabeled[r * d + c] = plane[p]));
   }
-  return fitPixelClassifier(samples, labels, d, {}, unlabeled);
+  return fitPixelClassifier(samples, labels, d, options, unlabeled);
 }
 
 export function segment(model: FittedClassifier, image: TestImage): Uint8Array {

@@ -28,7 +28,7 @@ export function runMixel(args: string[], cwd = REPO_ROOT): Promise<CliResult> {
 export function trainSampleProject(
   sample: { image: string; scribbles: string },
   out: string,
-  options: { threads?: number; normalize?: 'none' | 'percentile' } = {},
+  options: { threads?: number; normalize?: 'none' | 'percentile'; tailBound?: 'off' } = {},
 ): Promise<CliResult> {
   return runMixel([
     'train',
@@ -44,6 +44,7 @@ export function trainSampleProject(
     options.normalize ?? 'none',
     '--threads',
     String(options.threads ?? 2),
+    ...(options.tailBound ? ['--tail-bound', options.tailBound] : []),
     '--out',
     out,
   ]);

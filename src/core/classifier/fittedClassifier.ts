@@ -19,6 +19,11 @@ export interface FittedClassifier {
   readonly mixture: FittedGmm;
   /** For each component of the mixture, the index of its class in `classes`. */
   readonly componentClass: number[];
+  /**
+   * Diagonal models: prediction caps each feature's standardized distance at this many standard deviations
+   * (ClassifierOptions.tailBound); absent in models from before it and where training set none.
+   */
+  readonly tailBound?: number;
   readonly training: {
     readonly mode: 'supervised' | 'semi-supervised' | 'unsupervised';
     readonly samplesPerClass: number[];

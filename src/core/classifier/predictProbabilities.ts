@@ -6,7 +6,7 @@
  * Mahalanobis distances are the whole cost of prediction.
  */
 import { gmmParameters } from '../gmm/GaussianMixture.js';
-import { withRelevance } from '../gmm/gmmParameters.js';
+import { withRelevance, type GmmParameters } from '../gmm/gmmParameters.js';
 import type { FittedClassifier } from './fittedClassifier.js';
 import { simdDiagonalKernel, type StandardizedDiagonalMixture } from '../gmm/simdDiagonalLogDensity.js';
 import { classFitsOf, type ClassFitsListener } from './classFits.js';
@@ -24,6 +24,8 @@ export interface PreparedClassifier extends StandardizedDiagonalMixture {
    */
   readonly diagA: Float64Array;
   readonly diagB: Float64Array;
+  /** Per component: log wⱼ − ½ d log 2π + ½ log det Σⱼ⁻¹, the constant of the bounded, centred form. */
+  readonly logNormalizer: Float64Array;
 }
 
 /** Pixels per chunk: the chunk's model-space planes and densities stay in cache. */
@@ -50,8 +52,10 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
   const logConstant = new Float64Array(k);
   const diagA = new Float64Array(params.covariance === 'diag' ? k * r : 0);
   const diagB = new Float64Array(diagA.length);
+  const logNormalizer = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     logConstant[j] = Math.log(params.weights[j]) - 0.5 * r * LOG_2PI + params.halfLogDetPrecision[j];
+    logNormalizer[j] = logConstant[j];
     if (params.covariance !== 'diag') continue;
     for (let q = 0; q < r; q++) {
       const p2 = params.precisionCholesky[j * r + q] ** 2;
@@ -72,8 +76,31 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
     logConstant,
     diagA,
     diagB,
+    logNormalizer,
+    termBound: termBounds(model, params),
     componentClass: Int32Array.from(model.componentClass),
   };
+}
+
+/**
+ * Per component and model dimension (K × r), the cap on the term (p_q (z_q − μ_q))², relevance included,
+ * such that each feature's density never falls below one floor shared by every component: that of the
+ * feature's own spread over the image (standardized features: unit variance) at tailBound standard
+ * deviations. A term at its cap then says nothing for or against any component, whatever its width; a
+ * cap in each component's own standard deviations would leave the narrowest components' larger
+ * normalizers to decide every pixel far from all of them. Null without a bound.
+ */
+function termBounds(model: FittedClassifier, params: GmmParameters): Float64Array | null {
+  if (model.tailBound === undefined || params.covariance !== 'diag') return null;
+  const r = params.dim;
+  const relevance = model.transform.relevance;
+  const bound2 = model.tailBound * model.tailBound;
+  const variances = model.mixture.covariances;
+  return Float64Array.from({ length: params.nComponents * r }, (_, t) => {
+    // ρ (c² + 2 log(1/σ)): the squared distance at which this component's density meets the floor.
+    const weight = relevance ? relevance[t % r] : 1;
+    return Math.max(0, weight * (bound2 - Math.log(variances[t])));
+  });
 }
 
 /**
@@ -141,7 +168,8 @@ export function predictProbabilities(
     } else {
       if (p.params.covariance === 'diag') {
         toModelSpaceRows(p, featurePlanes, start, m, z, z2);
-        diagonalLogDensities(p, z, z2, m, logDensity);
+        if (p.termBound) boundedDiagonalLogDensities(p, p.termBound, z, m, logDensity);
+        else diagonalLogDensities(p, z, z2, m, logDensity);
       } else {
         toModelSpacePlanar(p, featurePlanes, start, m, z);
         fullLogDensities(p, z, m, y, logDensity);
@@ -266,6 +294,36 @@ function diagonalLogDensities(
       let acc = constant;
       for (let q = 0; q < r; q++) acc += diagA[cb + q] * z2[zb + q] + diagB[cb + q] * z[zb + q];
       out[ob + i] = acc;
+    }
+  }
+}
+
+/**
+ * The diagonal log densities with each feature's term capped (FittedClassifier.tailBound), in the centred
+ * form the SIMD kernel uses: −½ Σ_q min((p_q (z_q − μ_q))², bound_q).
+ */
+function boundedDiagonalLogDensities(
+  p: PreparedClassifier,
+  bound: Float64Array,
+  z: Float64Array,
+  m: number,
+  out: Float64Array,
+): void {
+  const { dims: r, params, logNormalizer } = p;
+  const { means, precisionCholesky } = params;
+  const k = params.nComponents;
+  for (let j = 0; j < k; j++) {
+    const cb = j * r;
+    const ob = j * CHUNK_PIXELS;
+    for (let i = 0; i < m; i++) {
+      const zb = i * r;
+      let sum = 0;
+      for (let q = 0; q < r; q++) {
+        const y = (z[zb + q] - means[cb + q]) * precisionCholesky[cb + q];
+        const term = y * y;
+        sum += term < bound[cb + q] ? term : bound[cb + q];
+      }
+      out[ob + i] = logNormalizer[j] - 0.5 * sum;
     }
   }
 }

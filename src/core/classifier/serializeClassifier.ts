@@ -8,6 +8,7 @@
  */
 import { choleskyLower } from '../gmm/linalg.js';
 import type { FittedClassifier } from './fittedClassifier.js';
+import { MAX_TAIL_BOUND, MIN_TAIL_BOUND } from './classifierOptions.js';
 
 export const CLASSIFIER_FORMAT_VERSION = 1;
 
@@ -77,6 +78,11 @@ export function validateClassifier(data: unknown): FittedClassifier {
   if (t.relevance != null && !isNumbers(t.relevance, r, 0, MAX_MODEL_COEFFICIENT)) {
     fail('transform.relevance');
   }
+  if (
+    m.tailBound !== undefined &&
+    !(typeof m.tailBound === 'number' && m.tailBound >= MIN_TAIL_BOUND && m.tailBound <= MAX_TAIL_BOUND)
+  )
+    fail(`tailBound must be ${MIN_TAIL_BOUND}..${MAX_TAIL_BOUND} standard deviations`);
   const noise = (m.training as { noise?: unknown } | undefined)?.noise;
   if (noise !== undefined && !(isNumbers(noise, undefined, 0, MAX_MODEL_SPREAD) && noise.length <= d))
     fail('training.noise must be one noise sd ≥ 0 per channel');

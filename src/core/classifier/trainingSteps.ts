@@ -241,6 +241,7 @@ export function finishTraining(
     transform: relevance ? { ...transform, relevance } : transform,
     mixture,
     componentClass,
+    ...(o.covariance === 'diag' && o.tailBound != null ? { tailBound: o.tailBound } : {}),
     training: {
       mode: lambda > 0 ? 'semi-supervised' : 'supervised',
       samplesPerClass: counts,

@@ -6,7 +6,8 @@
  * densities into class probabilities in the same module (simdPosteriors.ts): 0.25 against 1.0 µs per pixel
  * and thread for the JavaScript loops (49 features, 10 components, `npm run bench:predict`).
  *
- * Form: per component j and pixel, D_j = Σ_q ((z_q − μ_jq) · p_jq)², subtract then multiply then square,
+ * Form: per component j and pixel, D_j = Σ_q ((z_q − μ_jq) · p_jq)², subtract then multiply then square
+ * (with a tail bound, each term first capped: min(((z_q − μ_jq) · p_jq)², b_q), one more instruction),
  * so each term is computed from small, centred numbers (an expanded square A z² + B z + C would cancel in
  * narrow lanes). z = w·x + o is computed here too, in float64 from the float32 planes copied into the
  * module's memory (the JavaScript kernel's formula), and everything runs in float64 lanes (f64x2, two pixels
@@ -49,6 +50,8 @@ const F64X2_PROMOTE_LOW_F32X4 = simd(0x5f);
 const F64X2_ADD = simd(0xf0);
 const F64X2_SUB = simd(0xf1);
 const F64X2_MUL = simd(0xf2);
+// pmin (b < a ? b : a), one x86 minpd; min proper costs several instructions to order NaNs and zeros.
+const F64X2_PMIN = simd(0xf6);
 const ZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
 
 // Params (byte addresses except counts): z planes, coefficients (per component and feature: μ splat, p
@@ -60,15 +63,22 @@ const [PX, J, C, ZP, CP, OP] = [7, 8, 9, 10, 11, 12];
 // v128 locals
 const [MU, P, Y] = [13, 14, 15];
 const ACC = 16;
+const BOUND = ACC + VECTORS;
+/** Coefficient splats per component and feature: μ and p, and with a tail bound the term's cap. */
+const coefficientSplats = (bounded: boolean): number => (bounded ? 3 : 2);
 
-function kernelBody(): number[] {
+/** The squared distances D_j; `bounded`: each feature's term capped by its splat (tail bound). */
+function kernelBody(bounded: boolean): number[] {
   const accumulate: number[] = [];
+  const cap = bounded ? [...get(BOUND), ...F64X2_PMIN] : [];
   for (let v = 0; v < VECTORS; v++) {
     accumulate.push(
       ...[...get(ZP), ...load(v * 16), ...get(MU), ...F64X2_SUB, ...get(P), ...F64X2_MUL, ...set(Y)],
-      ...[...get(ACC + v), ...get(Y), ...get(Y), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC + v)],
+      ...[...get(ACC + v), ...get(Y), ...get(Y), ...F64X2_MUL, ...cap, ...F64X2_ADD, ...set(ACC + v)],
     );
   }
+  const splats = coefficientSplats(bounded);
+  const loadBound = bounded ? [...get(CP), ...load(32), ...set(BOUND)] : [];
   const zeroAccumulators = Array.from({ length: VECTORS }, (_, v) => [...ZERO, ...set(ACC + v)]).flat();
   const storeAccumulators = Array.from({ length: VECTORS }, (_, v) => [
     ...get(OP),
@@ -86,10 +96,10 @@ function kernelBody(): number[] {
     ...[...get(Z), ...get(PX), op.i32Add, ...set(ZP), op.i32Const, 0, ...set(C)],
     ...[op.block, 0x40, op.loop, 0x40],
     ...[...get(C), ...get(DIMS), op.i32GeS, op.brIf, 1],
-    ...[...get(CP), ...load(0), ...set(MU), ...get(CP), ...load(16), ...set(P)],
+    ...[...get(CP), ...load(0), ...set(MU), ...get(CP), ...load(16), ...set(P), ...loadBound],
     ...accumulate,
     ...[...get(ZP), ...get(STRIDE), op.i32Add, ...set(ZP)],
-    ...[...get(CP), op.i32Const, ...signedLeb(2 * 16), op.i32Add, ...set(CP)],
+    ...[...get(CP), op.i32Const, ...signedLeb(splats * 16), op.i32Add, ...set(CP)],
     ...[...get(C), op.i32Const, 1, op.i32Add, ...set(C)],
     ...[op.br, 0, op.end, op.end],
     ...storeAccumulators,
@@ -102,7 +112,7 @@ function kernelBody(): number[] {
   return functionBody(
     [
       [6, I32],
-      [3 + VECTORS, V128],
+      [3 + VECTORS + (bounded ? 1 : 0), V128],
     ],
     code,
   );
@@ -154,7 +164,8 @@ function standardizeBody(): number[] {
 
 function moduleBytes(): Uint8Array {
   return assembleModule([
-    { name: 'squaredDistances', params: PARAMS, body: kernelBody() },
+    { name: 'squaredDistances', params: PARAMS, body: kernelBody(false) },
+    { name: 'boundedSquaredDistances', params: PARAMS, body: kernelBody(true) },
     { name: 'standardize', params: STANDARDIZE_PARAMS, body: standardizeBody() },
     { name: 'posteriors', params: POSTERIORS_PARAMS, body: posteriorsBody() },
     { name: 'classFits', params: CLASS_FITS_PARAMS, body: classFitsBody() },
@@ -218,6 +229,8 @@ export interface StandardizedDiagonalMixture {
   readonly params: GmmParameters;
   /** For each component, its class (0..nClasses − 1). */
   readonly componentClass: Int32Array;
+  /** Per component and model dimension (K × r), the cap on the term ((z − μ) p)² (a tail bound); null: none. */
+  readonly termBound?: Float64Array | null;
 }
 
 export interface SimdDiagonalKernel {
@@ -242,14 +255,15 @@ export function simdDiagonalKernel(): SimdDiagonalKernel | null {
   kernel = null;
   const wasm = instantiateModule(moduleBytes());
   if (!wasm) return null;
-  const { squaredDistances, standardize, posteriors, classFits } = wasm.functions;
-  kernel = makeKernel(wasm.memory, squaredDistances, standardize, posteriors, classFits);
+  const { squaredDistances, boundedSquaredDistances, standardize, posteriors, classFits } = wasm.functions;
+  const distanceKernels = { plain: squaredDistances, bounded: boundedSquaredDistances };
+  kernel = makeKernel(wasm.memory, distanceKernels, standardize, posteriors, classFits);
   return kernel;
 }
 
 function makeKernel(
   memory: WasmMemory,
-  squaredDistances: KernelFn,
+  distanceKernels: { readonly plain: KernelFn; readonly bounded: KernelFn },
   standardize: KernelFn,
   posteriors: KernelFn,
   classFits: KernelFn,
@@ -260,9 +274,12 @@ function makeKernel(
       const { dims: r, featureCount: d, weights, offset, params } = p;
       const k = params.nComponents;
       if (!p.isDiagonal || params.covariance !== 'diag' || r !== d) return null;
+      const bound = p.termBound ?? null;
+      const splats = coefficientSplats(bound !== null);
+      const squaredDistances = bound ? distanceKernels.bounded : distanceKernels.plain;
       // Byte layout: kernel coefficients, standardization coefficients, float32 x planes, z planes, output.
       const stride = planeStride(chunk);
-      const woStart = k * r * 2 * 16;
+      const woStart = k * r * splats * 16;
       const xStart = woStart + r * 2 * 16;
       const xStride = stride * 4;
       const zStart = xStart + r * xStride;
@@ -288,8 +305,9 @@ function makeKernel(
         const heap32 = new Float32Array(memory.buffer);
         for (let t = 0; t < k * r; t++) {
           for (let l = 0; l < LANES; l++) {
-            heap[t * 2 * LANES + l] = params.means[t];
-            heap[t * 2 * LANES + LANES + l] = params.precisionCholesky[t];
+            heap[t * splats * LANES + l] = params.means[t];
+            heap[t * splats * LANES + LANES + l] = params.precisionCholesky[t];
+            if (bound) heap[t * splats * LANES + 2 * LANES + l] = bound[t];
           }
         }
         for (let c = 0; c < r; c++) {
@@ -385,7 +403,7 @@ function makeKernel(
         }
         // Lanes past m (up to the step) compute from stale values: finite or not, their results are dropped.
         const padded = Math.ceil(m / STEP_PIXELS) * STEP_PIXELS;
-        squaredDistances(zStart, 0, outStart, padded * ELEMENT_BYTES, r, k, zStride);
+        distanceKernels.plain(zStart, 0, outStart, padded * ELEMENT_BYTES, r, k, zStride);
         for (let j = 0; j < k; j++) {
           const src = outBase + j * stride;
           for (let i = 0; i < m; i++) out[(start + i) * k + j] = heap[src + i];

@@ -15,6 +15,10 @@
  * 95th percentile of the deficits of the image's unlabeled sample, i.e. when it is clearly less explained
  * than all but the most atypical 5 % of the image. (A missing kind covering more than a few percent of
  * that sample therefore raises its own bar.)
+ *
+ * The fits are those of Gaussian tails, whatever tail bound the model's class probabilities use: a bound
+ * caps how unlikely a pixel can look in each feature, and an unknown kind of object is exactly the pixel
+ * far out in many features at once (with the bound, a missing kind's deficit sank below the image's).
  */
 import type { ClassFitsListener } from '../classifier/classFits.js';
 import { predictProbabilities, type PreparedClassifier } from '../classifier/predictProbabilities.js';
@@ -97,12 +101,13 @@ function rowsToPlanes(rows: Float32Array, n: number, d: number): Float32Array[] 
  * (row-major, optional) is the image sample the margin is judged on.
  */
 export function calibrateUnexplained(
-  p: PreparedClassifier,
+  model: PreparedClassifier,
   samples: Float32Array,
   classOfRow: ArrayLike<number>,
   n: number,
   unlabeled?: Float32Array,
 ): UnexplainedCalibration {
+  const p = withGaussianTails(model);
   const d = p.featureCount;
   const k = p.params.nComponents;
   if (samples.length < n * d) {
@@ -230,6 +235,20 @@ export function predictWithUnexplained(
   useSimd = true,
 ): { probabilities: Float32Array[]; unexplained: Float32Array } {
   const unexplained = new Float32Array(pixelCount);
+  if (p.termBound) {
+    // The probabilities under the bound, the fits without it: a second pass over the distances.
+    const probabilities = predictProbabilities(p, featurePlanes, pixelCount, useSimd);
+    const gaussian = withGaussianTails(p);
+    predictProbabilities(
+      gaussian,
+      featurePlanes,
+      pixelCount,
+      useSimd,
+      undefined,
+      unexplainedScorer(gaussian, calibration, unexplained),
+    );
+    return { probabilities, unexplained };
+  }
   const probabilities = predictProbabilities(
     p,
     featurePlanes,
@@ -239,4 +258,9 @@ export function predictWithUnexplained(
     unexplainedScorer(p, calibration, unexplained),
   );
   return { probabilities, unexplained };
+}
+
+/** The prepared model without its tail bound (see the head comment). */
+function withGaussianTails(p: PreparedClassifier): PreparedClassifier {
+  return p.termBound ? { ...p, termBound: null } : p;
 }

@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { parseThreads } from '../workOptions.js';
+import {
+  DEFAULT_CLASSIFIER_OPTIONS,
+  MAX_TAIL_BOUND,
+  MIN_TAIL_BOUND,
+} from '../../../core/classifier/classifierOptions.js';
 import { DEFAULT_NORMALIZATION_MODE, NORMALIZATION_MODES } from '../../../core/normalization.js';
 import { UserError } from '../UserError.js';
 import { AXES_FLAGS, AXES_HELP, parseAxesArgument } from '../axesOption.js';
@@ -20,6 +25,7 @@ interface TrainOptions {
   components: string;
   semiSupervised: string;
   priors: string;
+  tailBound?: string;
   seed: string;
   dims: string;
   anisotropy: string;
@@ -74,6 +80,10 @@ export function registerTrain(program: Command): void {
       'class priors: image (class shares estimated on the images), counts (of labeled pixels) or uniform',
       'image',
     )
+    .option(
+      '--tail-bound <σ|off>',
+      `standard deviations beyond which one feature stops counting against a class; off: Gaussian tails (default: ${DEFAULT_CLASSIFIER_OPTIONS.tailBound} in 2-D, off with --dims 3d)`,
+    )
     .option('--seed <n>', 'random seed of the fit', '0')
     .option('--json', 'progress and result as JSON lines on stdout')
     .requiredOption('--out <file>', 'the project file to write (.mixel)')
@@ -104,6 +114,13 @@ export function registerTrain(program: Command): void {
       if (!['image', 'counts', 'uniform'].includes(opts.priors)) {
         throw new UserError(`--priors ${opts.priors} is not known: use image, counts or uniform`);
       }
+      const tailBound =
+        opts.tailBound === undefined ? undefined : opts.tailBound === 'off' ? null : Number(opts.tailBound);
+      if (tailBound != null && !(tailBound >= MIN_TAIL_BOUND && tailBound <= MAX_TAIL_BOUND)) {
+        throw new UserError(
+          `--tail-bound must be off or ${MIN_TAIL_BOUND}..${MAX_TAIL_BOUND} standard deviations (got ${opts.tailBound})`,
+        );
+      }
       if (!['2d', '3d'].includes(opts.dims)) {
         throw new UserError(`--dims ${opts.dims} is not known: use 2d or 3d`);
       }
@@ -118,7 +135,6 @@ export function registerTrain(program: Command): void {
       const { checkFeatureSelection } = await import('../../../core/project/projectSchema.js');
       const { DEFAULT_NORMALIZATION } = await import('../../../core/project/Project.js');
       const { trainProject } = await import('../../batch/trainProject.js');
-      const { DEFAULT_CLASSIFIER_OPTIONS } = await import('../../../core/classifier/classifierOptions.js');
       const { WorkerPool } = await import('../../engine/WorkerPool.js');
       const { createProgressReporter } = await import('../progress.js');
 
@@ -167,6 +183,8 @@ export function registerTrain(program: Command): void {
             seed,
             priors: opts.priors as 'image',
             semiSupervised: { ...DEFAULT_CLASSIFIER_OPTIONS.semiSupervised, enabled: semi },
+            // Not given: the default of 2-D training, off in 3-D (trainVolumes.ts says why).
+            ...(tailBound === undefined ? {} : { tailBound }),
           },
           onDidRead: () => (stageStarted.features = performance.now()),
           onProgress: (s, done, total) => {
