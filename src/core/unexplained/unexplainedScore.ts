@@ -235,28 +235,18 @@ export function predictWithUnexplained(
   useSimd = true,
 ): { probabilities: Float32Array[]; unexplained: Float32Array } {
   const unexplained = new Float32Array(pixelCount);
-  if (p.termBound) {
-    // The probabilities under the bound, the fits without it: a second pass over the distances.
-    const probabilities = predictProbabilities(p, featurePlanes, pixelCount, useSimd);
-    const gaussian = withGaussianTails(p);
-    predictProbabilities(
-      gaussian,
-      featurePlanes,
-      pixelCount,
-      useSimd,
-      undefined,
-      unexplainedScorer(gaussian, calibration, unexplained),
-    );
-    return { probabilities, unexplained };
-  }
+  const gaussian = withGaussianTails(p);
+  const scorer = unexplainedScorer(gaussian, calibration, unexplained);
+  // Without a tail bound one pass gives both; with one, the fits need a second pass without it.
   const probabilities = predictProbabilities(
     p,
     featurePlanes,
     pixelCount,
     useSimd,
     undefined,
-    unexplainedScorer(p, calibration, unexplained),
+    gaussian === p ? scorer : undefined,
   );
+  if (gaussian !== p) predictProbabilities(gaussian, featurePlanes, pixelCount, useSimd, undefined, scorer);
   return { probabilities, unexplained };
 }
 
