@@ -7,7 +7,7 @@
  * and thread for the JavaScript loops (49 features, 10 components, `npm run bench:predict`).
  *
  * Form: per component j and pixel, D_j = Σ_q ((z_q − μ_jq) · p_jq)², subtract then multiply then square
- * (with a tail bound, each term first capped: min(((z_q − μ_jq) · p_jq)², b_q), one more instruction),
+ * (with a tail bound, each term first capped: min(((z_q − μ_jq) · p_jq)², b_jq), one more instruction),
  * so each term is computed from small, centred numbers (an expanded square A z² + B z + C would cancel in
  * narrow lanes). z = w·x + o is computed here too, in float64 from the float32 planes copied into the
  * module's memory (the JavaScript kernel's formula), and everything runs in float64 lanes (f64x2, two pixels
