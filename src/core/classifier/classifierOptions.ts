@@ -48,9 +48,10 @@ export interface ClassifierOptions {
   /** Labeled pixels per class used for fitting (a seeded random subsample beyond this). */
   readonly maxSamplesPerClass: number;
   /**
-   * Diagonal models: at prediction, each feature's term of a component's log density stops growing beyond
-   * this many standard deviations (its standardized square is capped at tailBound²), so one feature far
-   * in a component's tail cannot outvote all the others; null or absent: Gaussian tails all the way.
+   * Diagonal models: at prediction, each feature's density under a component stops falling where it meets
+   * one floor shared by all components, the density of the feature's spread over the image at this many
+   * standard deviations (predictProbabilities.ts, termBounds), so one feature far in a component's tail
+   * cannot outvote all the others; null or absent: Gaussian tails all the way.
    */
   readonly tailBound?: number | null;
 }
@@ -111,10 +112,11 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   tol: 1e-3,
   nInit: 1,
   maxSamplesPerClass: 20000,
-  // Within one image (bench:accuracy, percentile-sqrt) GOWT1 0.857 → 0.884 (t21, whose background was
-  // scribbled only far from its nuclei, 0.717 → 0.857), HeLa 0.883 → 0.884, ISBI 0.635 → 0.635; trained on
-  // one image, the others unadapted: GOWT1 0.853 → 0.874, HeLa 0.883 → 0.889, ISBI 0.535 → 0.547. 3 cost
-  // HeLa's t13 0.17, 5–6 give back half of GOWT1's gain.
+  // Within one image (bench:accuracy, percentile-sqrt) GOWT1 0.857 → 0.880 (t21, whose background was
+  // scribbled only far from its nuclei, 0.718 → 0.839), HeLa 0.883 → 0.885, ISBI 0.635 → 0.635; across
+  // images unadapted (bench:transfer as is) GOWT1 0.847 → 0.868, HeLa 0.883 → 0.889, ISBI 0.615 → 0.618.
+  // As a cap in each component's own σ (a first version): 3 cost HeLa's t13 0.17, 5–6 gave back half of
+  // GOWT1's gain.
   tailBound: 4,
 };
 
