@@ -14,6 +14,25 @@ describe('percentiles', () => {
     expect(percentiles(v, [0, 25, 50, 100, 12.5])).toEqual([0, 10, 20, 40, 5]);
   });
 
+  it('equal those of the sorted values, with ties, at any rank, and with NaN ordered last', () => {
+    let state = 7;
+    const next = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const n of [1, 2, 3, 10, 1001, 65536]) {
+      // Few distinct values: many ties, as in 8-bit images.
+      const values = Float32Array.from({ length: n }, () => Math.floor(next() * 40));
+      const sorted = Float32Array.from(values).sort();
+      const ps = [0, 0.1, 1, 25, 50, 99, 99.9, 100, 100 * next()];
+      const expected = ps.map((p) => {
+        const pos = (p / 100) * (n - 1);
+        const lo = Math.floor(pos);
+        const hi = Math.min(n - 1, lo + 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+      });
+      expect(percentiles(values, ps)).toEqual(expected);
+    }
+    expect(percentiles(Float32Array.of(3, NaN, 1, 2), [0, 50, 100])).toEqual([1, 2.5, NaN]);
+  });
+
   it('map data on a large camera offset to about 0..1', () => {
     const values = Float32Array.from({ length: 10000 }, (_, i) => 33000 + (i % 4001));
     const range = channelRangeOf([values], { mode: 'percentile', lowPercentile: 0.1, highPercentile: 99.9 });

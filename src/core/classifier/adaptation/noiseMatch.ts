@@ -14,6 +14,7 @@
  */
 import type { PlanarImage } from '../../image.js';
 import { SeededRandom } from '../../random.js';
+import { selectKth } from '../../selectKth.js';
 import type { FittedClassifier } from '../fittedClassifier.js';
 import { NOISE_MATCH_MIN_RATIO, NOISE_SAMPLE_LIMIT } from './adaptationConstants.js';
 import { isAdaptable } from './adaptedModel.js';
@@ -178,30 +179,4 @@ export function planeVariances(planes: readonly Float32Array[]): number[] {
     const mean = sum / Math.max(1, p.length);
     return Math.max(0, sum2 / Math.max(1, p.length) - mean * mean);
   });
-}
-
-/** The k-th smallest value (0-based) by quickselect; reorders `values`. */
-function selectKth(values: Float32Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return values[k];
-  }
-  return values[k];
 }
