@@ -86,7 +86,7 @@ function ImageList() {
         >
           <option value="none">none (raw values)</option>
           <option value="percentile">percentile</option>
-          <option value="percentile-sqrt">percentile, square root</option>
+          <option value="percentile-sqrt">percentile + √</option>
         </select>
       </label>
       {warning ? (
