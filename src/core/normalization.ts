@@ -68,16 +68,16 @@ export function percentileSampleRects(width: number, height: number): Rect[] {
 export function percentiles(values: Float32Array, ps: readonly number[]): number[] {
   if (values.length === 0) throw new RangeError('percentiles of no values');
   const copy = Float32Array.from(values);
-  const sorted = copy.some(Number.isNaN);
-  if (sorted) copy.sort();
+  const hasNaN = copy.some(Number.isNaN);
+  if (hasNaN) copy.sort();
   const n = copy.length;
   return ps.map((p) => {
     const pos = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
     const lo = Math.floor(pos);
     const hi = Math.min(n - 1, lo + 1);
-    const low = sorted ? copy[lo] : selectKth(copy, lo);
+    const low = hasNaN ? copy[lo] : selectKth(copy, lo);
     // After the selection everything beyond lo is ≥ it: the next rank is their minimum.
-    const high = hi === lo || sorted ? copy[hi] : minimumFrom(copy, hi);
+    const high = hi === lo || hasNaN ? copy[hi] : minimumFrom(copy, hi);
     return low + (high - low) * (pos - lo);
   });
 }
