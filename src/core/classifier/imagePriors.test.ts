@@ -84,3 +84,34 @@ describe('image priors', () => {
     expect(priors[0] + priors[1]).toBeCloseTo(1, 12);
   });
 });
+
+describe('image priors under the tail bound', () => {
+  // Background narrow at 0, objects broad at 3 on feature 0; a fifth of the pixels (dim objects, debris)
+  // lie at −5, far from both. Gaussian tails hand them all to the broad class; the bounded densities that
+  // prediction uses cannot tell the classes apart there, so they are shared by the priors.
+  const rng = new SeededRandom(3);
+  const rows: number[] = [];
+  for (let i = 0; i < 5000; i++) rows.push(0.1 * rng.nextNormal(), rng.nextNormal());
+  for (let i = 0; i < 3000; i++) rows.push(3 + rng.nextNormal(), rng.nextNormal());
+  for (let i = 0; i < 2000; i++) rows.push(-5 + 0.1 * rng.nextNormal(), rng.nextNormal());
+  const U = { Z: Float64Array.from(rows), n: rows.length / 2 };
+  const mixture = {
+    covariance: 'diag' as const,
+    dim: 2,
+    weights: [0.5, 0.5],
+    means: [0, 0, 3, 0],
+    covariances: [0.01, 1, 1, 1],
+    meanLogLikelihood: 0,
+    nIter: 0,
+    converged: true,
+  };
+
+  it('share pixels far from every class by the priors instead of giving them to the widest class', () => {
+    const gaussian = estimateImagePriors(mixture, [0, 1], 2, U, null);
+    const bounded = estimateImagePriors(mixture, [0, 1], 2, U, null, 4);
+    expect(gaussian[1]).toBeCloseTo(0.5, 1);
+    // The fixed point p = 0.3 + 0.2 p: the far pixels split as the priors do.
+    expect(bounded[1]).toBeGreaterThan(0.35);
+    expect(bounded[1]).toBeLessThan(0.4);
+  });
+});

@@ -9,6 +9,7 @@
 import { gmmParameters, type FittedGmm } from '../gmm/GaussianMixture.js';
 import { weightedLogProb, withRelevance } from '../gmm/gmmParameters.js';
 import { logSumExp } from '../gmm/linalg.js';
+import { boundTails, tailTermBounds } from './tailTerms.js';
 
 /** At most this many prior-only EM steps; they stop once no proportion moves by more than the tolerance. */
 export const IMAGE_PRIOR_ITERATIONS = 100;
@@ -27,18 +28,27 @@ export function classWeights(
   return out;
 }
 
-/** The class proportions of the rows U under the mixture's class densities. */
+/**
+ * The class proportions of the rows U under the mixture's class densities: with `tailBound` (diagonal
+ * mixtures) the tail-bounded densities prediction uses, so that pixels far from every class (dim objects,
+ * debris) are shared by the priors as prediction will share them, not handed to the widest class.
+ */
 export function estimateImagePriors(
   mixture: FittedGmm,
   componentClass: readonly number[],
   nClasses: number,
   U: { Z: Float64Array; n: number },
   relevance: readonly number[] | null,
+  tailBound: number | null = null,
 ): number[] {
   const params = withRelevance(gmmParameters(mixture), relevance);
   const k = params.nComponents;
   const logProb = new Float64Array(U.n * k);
   weightedLogProb(U.Z, U.n, params, logProb);
+  if (tailBound !== null && mixture.covariance === 'diag') {
+    const bounds = tailTermBounds(mixture.covariances, relevance, tailBound, k, params.dim);
+    boundTails(logProb, U.Z, U.n, mixture.means, mixture.covariances, relevance, bounds);
+  }
   // Class log densities: each class's components, weights renormalized within the class.
   const classWeight = classWeights(mixture.weights, componentClass, nClasses);
   const classLogDensity = new Float64Array(U.n * nClasses);

@@ -10,6 +10,7 @@ import { withRelevance, type GmmParameters } from '../gmm/gmmParameters.js';
 import type { FittedClassifier } from './fittedClassifier.js';
 import { simdDiagonalKernel, type StandardizedDiagonalMixture } from '../gmm/simdDiagonalLogDensity.js';
 import { classFitsOf, type ClassFitsListener } from './classFits.js';
+import { tailTermBounds } from './tailTerms.js';
 
 /**
  * The classifier ready for prediction: the mixture the SIMD kernel evaluates (weights·x + offset is the
@@ -82,25 +83,17 @@ export function prepareClassifier(model: FittedClassifier): PreparedClassifier {
   };
 }
 
-/**
- * Per component and model dimension (K × r), the cap on the term (p_q (z_q − μ_q))², relevance included,
- * such that each feature's density never falls below one floor shared by every component: that of the
- * feature's own spread over the image (standardized features: unit variance) at tailBound standard
- * deviations. A term at its cap then says nothing for or against any component, whatever its width; a
- * cap in each component's own standard deviations would leave the narrowest components' larger
- * normalizers to decide every pixel far from all of them. Null without a bound.
- */
+/** The caps of the tail bound (tailTerms.ts), or null without one. */
 function termBounds(model: FittedClassifier, params: GmmParameters): Float64Array | null {
   if (model.tailBound === undefined || params.covariance !== 'diag') return null;
-  const r = params.dim;
-  const relevance = model.transform.relevance;
-  const bound2 = model.tailBound * model.tailBound;
-  const variances = model.mixture.covariances;
-  return Float64Array.from({ length: params.nComponents * r }, (_, t) => {
-    // ρ (c² + 2 log(1/σ)): the squared distance at which this component's density meets the floor.
-    const weight = relevance ? relevance[t % r] : 1;
-    return Math.max(0, weight * (bound2 - Math.log(variances[t])));
-  });
+  const { covariances } = model.mixture;
+  return tailTermBounds(
+    covariances,
+    model.transform.relevance,
+    model.tailBound,
+    params.nComponents,
+    params.dim,
+  );
 }
 
 /**

@@ -229,6 +229,7 @@ export function finishTraining(
       classes.length,
       prepared.unlabeled,
       relevance,
+      o.covariance === 'diag' ? (o.tailBound ?? null) : null,
     );
     mixture = withClassPriors(mixture, componentClass, imagePriors);
   }
