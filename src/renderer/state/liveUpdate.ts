@@ -23,6 +23,13 @@ const VIEW_ID = crypto.randomUUID();
 let nextRequestId = 1;
 let currentPredictRequest = 0;
 let viewTimer: ReturnType<typeof setTimeout> | null = null;
+/**
+ * A stroke's refit and preview are under way: a pan, zoom or resize then asks for nothing, since the
+ * full-resolution pass that follows reads the view when the preview is in. A request of its own would
+ * supersede the refit, and the stroke's preview never showed (a resize of the viewer as a panel opened
+ * was enough).
+ */
+let previewPending: number | null = null;
 /** Arriving tiles are repainted a few at a time, refinements when their request ends (tilePaints.ts). */
 const tilePaints = new TilePaints(() => setApp((s) => ({ predictionVersion: s.predictionVersion + 1 })));
 
@@ -60,7 +67,7 @@ export function onViewChanged(immediate = false): void {
     () => {
       viewTimer = null;
       const { isLiveUpdate, project } = getApp();
-      if (isLiveUpdate && project?.hasModel) void updatePrediction(false);
+      if (isLiveUpdate && project?.hasModel && previewPending === null) void updatePrediction(false);
     },
     immediate ? 0 : 150,
   );
@@ -138,6 +145,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
     currentPredictRequest = requestId;
     predictions.currentFrom = requestId;
     showActivity('Training…');
+    previewPending = requestId;
     try {
       const preview = await service().predictTiles({
         requestId,
@@ -158,6 +166,7 @@ export async function updatePrediction(retrain: boolean): Promise<void> {
       showErrorUnlessRemoved(err, first.image.id);
       return;
     } finally {
+      if (previewPending === requestId) previewPending = null;
       // Whatever arrived is shown now, also when the request failed or was superseded (no held tiles).
       tilePaints.flush();
     }

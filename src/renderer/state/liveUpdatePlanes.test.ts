@@ -3,12 +3,14 @@
  * feature change) is still training: the window has no model to ask with, so the plane switch itself
  * predicts nothing, and the training request must bring the overlay of the plane shown, not only of the
  * plane it started on. (The z-stack window test failed this way: plane 6 stayed without an overlay.)
+ * And when the view changes under a stroke's refit once there is a model: the refit must not be
+ * superseded (the day's-work window test lost the stroke's preview to a resize of the viewer).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PredictRequest, PredictResult, ProjectState } from '../../core/protocol/types.js';
 import type { Backend } from '../transport/connectBackend.js';
 import { showPlane } from './imageView.js';
-import { updatePrediction } from './liveUpdate.js';
+import { onViewChanged, updatePrediction } from './liveUpdate.js';
 import { connectTo } from './session.js';
 import { getApp, setApp } from './store.js';
 
@@ -93,5 +95,37 @@ describe('a plane shown while the model trains', () => {
     await answer(1);
     await done;
     expect(asked).toHaveLength(2); // plane 7 was predicted in full: nothing left to ask for
+  });
+});
+
+describe('the viewer resized while a stroke refits', () => {
+  beforeEach(() => {
+    const project = { images: [stack], classes: [], hasModel: true } as unknown as ProjectState;
+    setApp({
+      project,
+      activeImageId: stack.id,
+      plane: 5,
+      view: { scale: 1, x: 0, y: 0 },
+      viewport: { width: 256, height: 256 },
+      isLiveUpdate: true,
+    });
+  });
+
+  it("still shows the stroke's preview, then predicts the resized view at full resolution", async () => {
+    const { backend, asked, answer } = pausedBackend();
+    connectTo(backend);
+    const done = updatePrediction(true);
+    // A panel opens beside the viewer while the refit runs: the viewer's size changes.
+    setApp({ viewport: { width: 200, height: 256 } });
+    onViewChanged(true);
+    await settle();
+    expect(asked.map((r) => r.retrain)).toEqual([true]); // the resize did not supersede the refit
+    await answer(0);
+    expect(getApp().status).toMatch(/^Preview in 9 ms/);
+    expect(asked).toHaveLength(2); // the full-resolution pass, of the view now shown
+    await answer(1);
+    await done;
+    await settle();
+    expect(asked).toHaveLength(2);
   });
 });
