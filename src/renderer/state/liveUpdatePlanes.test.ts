@@ -52,18 +52,21 @@ function pausedBackend() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-describe('a plane shown while the model trains', () => {
-  beforeEach(() => {
-    const project = { images: [stack], classes: [], hasModel: false } as unknown as ProjectState;
-    setApp({
-      project,
-      activeImageId: stack.id,
-      plane: 5,
-      view: { scale: 1, x: 0, y: 0 },
-      viewport: { width: 256, height: 256 },
-      isLiveUpdate: true,
-    });
+/** The window showing plane 5 of the stack, live update on, with or without a model already. */
+function showStack({ hasModel }: { hasModel: boolean }) {
+  const project = { images: [stack], classes: [], hasModel } as unknown as ProjectState;
+  setApp({
+    project,
+    activeImageId: stack.id,
+    plane: 5,
+    view: { scale: 1, x: 0, y: 0 },
+    viewport: { width: 256, height: 256 },
+    isLiveUpdate: true,
   });
+}
+
+describe('a plane shown while the model trains', () => {
+  beforeEach(() => showStack({ hasModel: false }));
 
   it('gets its overlay once the model is ready when the switch came during the full-resolution pass', async () => {
     const { backend, asked, answer } = pausedBackend();
@@ -99,17 +102,7 @@ describe('a plane shown while the model trains', () => {
 });
 
 describe('the viewer resized while a stroke refits', () => {
-  beforeEach(() => {
-    const project = { images: [stack], classes: [], hasModel: true } as unknown as ProjectState;
-    setApp({
-      project,
-      activeImageId: stack.id,
-      plane: 5,
-      view: { scale: 1, x: 0, y: 0 },
-      viewport: { width: 256, height: 256 },
-      isLiveUpdate: true,
-    });
-  });
+  beforeEach(() => showStack({ hasModel: true }));
 
   it("still shows the stroke's preview, then predicts the resized view at full resolution", async () => {
     const { backend, asked, answer } = pausedBackend();
