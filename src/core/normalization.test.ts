@@ -33,6 +33,29 @@ describe('percentiles', () => {
     expect(percentiles(Float32Array.of(3, NaN, 1, 2), [0, 50, 100])).toEqual([1, 2.5, NaN]);
   });
 
+  it('are the same whether the values are counted (integers) or selected (fractions, very wide spans)', () => {
+    let state = 11;
+    const next = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const ps = [0, 0.1, 50, 99.9, 100];
+    const reference = (values: Float32Array) => {
+      const sorted = Float32Array.from(values).sort();
+      const n = values.length;
+      return ps.map((p) => {
+        const pos = (p / 100) * (n - 1);
+        const lo = Math.floor(pos);
+        const hi = Math.min(n - 1, lo + 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+      });
+    };
+    const sixteenBit = Float32Array.from({ length: 20000 }, () => 33000 + Math.floor(next() * 3000));
+    const fractions = Float32Array.from(sixteenBit, (v) => v / 7);
+    const wide = Float32Array.from(sixteenBit, (v, i) => (i === 0 ? -(2 ** 24) : v));
+    const negative = Float32Array.from(sixteenBit, (v) => 33000 - v);
+    for (const values of [sixteenBit, fractions, wide, negative]) {
+      expect(percentiles(values, ps)).toEqual(reference(values));
+    }
+  });
+
   it('map data on a large camera offset to about 0..1', () => {
     const values = Float32Array.from({ length: 10000 }, (_, i) => 33000 + (i % 4001));
     const range = channelRangeOf([values], { mode: 'percentile', lowPercentile: 0.1, highPercentile: 99.9 });

@@ -53,13 +53,16 @@ export async function scanImage(source: ImageSource): Promise<ImageStatistics> {
   return { ranges: min.map((lo, c) => ({ min: lo, max: max[c] })), nonFiniteCount };
 }
 
-/** Per-channel normalization range of one plane from a sample of tiles; refuses NaN in the sample. */
+/**
+ * Per-channel normalization range of one plane from a sample of tiles; refuses NaN in the sample. Measured
+ * once per source: training asks again for the plane it reads (planeFrameRange, the same key).
+ */
 export function measureChannelRange(
   source: ImageSource,
   settings: NormalizationSettings,
   plane = 0,
 ): Promise<ChannelRange> {
-  return measureFrameRange(source, 1, plane, settings);
+  return planeFrameRange(source, 1, plane, settings);
 }
 
 /** What a frame's range is measured from: an image file, or the window's planes of an open image. */
