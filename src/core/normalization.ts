@@ -113,7 +113,8 @@ function integerHistogram(values: Float32Array): IntegerHistogram | null {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (max - min >= HISTOGRAM_SPAN) return null;
+  // Also refuses infinite values (their span is not a number or infinite).
+  if (!(max - min < HISTOGRAM_SPAN)) return null;
   const counts = new Uint32Array(max - min + 1);
   for (let i = 0; i < values.length; i++) counts[values[i] - min]++;
   return { min, counts };
