@@ -9,6 +9,7 @@ import { gmmParameters } from '../gmm/GaussianMixture.js';
 import { withRelevance, type GmmParameters } from '../gmm/gmmParameters.js';
 import type { FittedClassifier } from './fittedClassifier.js';
 import { simdDiagonalKernel, type StandardizedDiagonalMixture } from '../gmm/simdDiagonalLogDensity.js';
+import type { PosteriorPrecision } from '../gmm/simdPosteriors.js';
 import { classFitsOf, type ClassFitsListener } from './classFits.js';
 import { tailTermBounds } from './tailTerms.js';
 
@@ -107,6 +108,8 @@ export type LogDensityListener = (logDensity: Float64Array, start: number, m: nu
  * false forces the JavaScript kernel (tests and benchmarks compare the two). `onLogDensities` also gets
  * the component log densities prediction computes anyway, `classFits` the class fits the "unexplained"
  * score reads (classFits.ts; in SIMD beside the posteriors, without copying every component's densities).
+ * `precision` 'display' lets the SIMD kernel trade digits no 8-bit overlay shows for speed (simdPosteriors.ts);
+ * the JavaScript loops are exact either way.
  */
 export function predictProbabilities(
   model: FittedClassifier | PreparedClassifier,
@@ -115,6 +118,7 @@ export function predictProbabilities(
   useSimd = true,
   onLogDensities?: LogDensityListener,
   classFits?: ClassFitsListener,
+  precision: PosteriorPrecision = 'exact',
 ): Float32Array[] {
   const p = 'params' in model ? model : prepareClassifier(model);
   const { featureCount: d, dims: r, nClasses } = p;
@@ -134,7 +138,7 @@ export function predictProbabilities(
   // simdPosteriors.ts), else the JavaScript loops below.
   const simdModel =
     useSimd && p.params.covariance === 'diag'
-      ? (simdDiagonalKernel()?.forModel(p, CHUNK_PIXELS) ?? null)
+      ? (simdDiagonalKernel()?.forModel(p, CHUNK_PIXELS, precision) ?? null)
       : null;
   const out = Array.from({ length: nClasses }, () => new Float32Array(pixelCount));
   // The JavaScript loops' model-space planes (0.8 MB each with 49 features), allocated and zeroed only

@@ -109,6 +109,28 @@ describe('simdDiagonalKernel', () => {
     }
   });
 
+  it("at 'display' precision (the window's 8-bit overlay) gives the exact kernel's probabilities within 1e-7", () => {
+    const rng = new SeededRandom(11);
+    const model = randomDiagonalModel(rng, 49, [4, 4, 4]);
+    const n = 4099;
+    const planes = featurePlanes(rng, model, n);
+    const prepared = prepareClassifier(model);
+    const exact = predictProbabilities(prepared, planes, n, true);
+    const display = predictProbabilities(prepared, planes, n, true, undefined, undefined, 'display');
+    let worst = 0;
+    let bytesDiffering = 0;
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < n; i++) {
+        worst = Math.max(worst, Math.abs(display[c][i] - exact[c][i]));
+        if (Math.round(display[c][i] * 255) !== Math.round(exact[c][i] * 255)) bytesDiffering++;
+      }
+    }
+    expect(worst).toBeLessThan(1e-7);
+    expect(bytesDiffering).toBe(0);
+    // The series is shorter, so some probabilities do move (else the two kernels would be one).
+    expect(worst).toBeGreaterThan(0);
+  });
+
   it('writes the log densities of the float64 reference (weightedLogProb) for each component', () => {
     const rng = new SeededRandom(11);
     const model = randomDiagonalModel(rng, 49, [5, 5]);

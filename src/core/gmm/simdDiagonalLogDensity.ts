@@ -30,7 +30,13 @@ import {
   type WasmMemory,
 } from '../features/wasmAssembler.js';
 import type { GmmParameters } from './gmmTypes.js';
-import { CLASS_FITS_PARAMS, POSTERIORS_PARAMS, classFitsBody, posteriorsBody } from './simdPosteriors.js';
+import {
+  CLASS_FITS_PARAMS,
+  POSTERIORS_PARAMS,
+  classFitsBody,
+  posteriorsBody,
+  type PosteriorPrecision,
+} from './simdPosteriors.js';
 
 /** Lanes per v128 for float64 values, and the vectors processed per step (independent add chains). */
 const LANES = 2;
@@ -167,7 +173,8 @@ function moduleBytes(): Uint8Array {
     { name: 'squaredDistances', params: PARAMS, body: kernelBody(false) },
     { name: 'boundedSquaredDistances', params: PARAMS, body: kernelBody(true) },
     { name: 'standardize', params: STANDARDIZE_PARAMS, body: standardizeBody() },
-    { name: 'posteriors', params: POSTERIORS_PARAMS, body: posteriorsBody() },
+    { name: 'posteriors', params: POSTERIORS_PARAMS, body: posteriorsBody('exact') },
+    { name: 'displayPosteriors', params: POSTERIORS_PARAMS, body: posteriorsBody('display') },
     { name: 'classFits', params: CLASS_FITS_PARAMS, body: classFitsBody() },
   ]);
 }
@@ -234,8 +241,15 @@ export interface StandardizedDiagonalMixture {
 }
 
 export interface SimdDiagonalKernel {
-  /** An evaluator for this model and chunks of up to `chunk` pixels (null: memory cannot grow). */
-  forModel(p: StandardizedDiagonalMixture, chunk: number): DiagonalEvaluator | null;
+  /**
+   * An evaluator for this model and chunks of up to `chunk` pixels (null: memory cannot grow), its class
+   * probabilities at `precision` (log densities and class fits are the same at either).
+   */
+  forModel(
+    p: StandardizedDiagonalMixture,
+    chunk: number,
+    precision?: PosteriorPrecision,
+  ): DiagonalEvaluator | null;
   /**
    * EM's E-step loop on float64 rows: out[i·K + j] = Σ_c ((X[i·d + c] − μ_jc) · p_jc)² for the n rows of X,
    * with the JavaScript loop's arithmetic in the same order, so the sums are bit for bit the same. False
@@ -255,8 +269,9 @@ export function simdDiagonalKernel(): SimdDiagonalKernel | null {
   kernel = null;
   const wasm = instantiateModule(moduleBytes());
   if (!wasm) return null;
-  const { squaredDistances, boundedSquaredDistances, standardize, posteriors, classFits } = wasm.functions;
+  const { squaredDistances, boundedSquaredDistances, standardize, classFits } = wasm.functions;
   const distanceKernels = { plain: squaredDistances, bounded: boundedSquaredDistances };
+  const posteriors = { exact: wasm.functions.posteriors, display: wasm.functions.displayPosteriors };
   kernel = makeKernel(wasm.memory, distanceKernels, standardize, posteriors, classFits);
   return kernel;
 }
@@ -265,13 +280,14 @@ function makeKernel(
   memory: WasmMemory,
   distanceKernels: { readonly plain: KernelFn; readonly bounded: KernelFn },
   standardize: KernelFn,
-  posteriors: KernelFn,
+  posteriorKernels: Record<PosteriorPrecision, KernelFn>,
   classFits: KernelFn,
 ): SimdDiagonalKernel {
   const reserve = (bytes: number): boolean => growMemoryTo(memory, bytes);
   return {
-    forModel(p, chunk) {
+    forModel(p, chunk, precision = 'exact') {
       const { dims: r, featureCount: d, weights, offset, params } = p;
+      const posteriors = posteriorKernels[precision];
       const k = params.nComponents;
       if (!p.isDiagonal || params.covariance !== 'diag' || r !== d) return null;
       const bound = p.termBound ?? null;

@@ -22,6 +22,7 @@
  */
 import type { ClassFitsListener } from '../classifier/classFits.js';
 import { predictProbabilities, type PreparedClassifier } from '../classifier/predictProbabilities.js';
+import type { PosteriorPrecision } from '../gmm/simdPosteriors.js';
 
 /**
  * The share of a class's own labelled pixels that it "fails to explain" by definition: a pixel less
@@ -233,6 +234,7 @@ export function predictWithUnexplained(
   pixelCount: number,
   calibration: UnexplainedCalibration,
   useSimd = true,
+  precision: PosteriorPrecision = 'exact',
 ): { probabilities: Float32Array[]; unexplained: Float32Array } {
   const unexplained = new Float32Array(pixelCount);
   const gaussian = withGaussianTails(p);
@@ -245,6 +247,7 @@ export function predictWithUnexplained(
     useSimd,
     undefined,
     gaussian === p ? scorer : undefined,
+    precision,
   );
   if (gaussian !== p) predictProbabilities(gaussian, featurePlanes, pixelCount, useSimd, undefined, scorer);
   return { probabilities, unexplained };

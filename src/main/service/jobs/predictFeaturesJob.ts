@@ -9,6 +9,7 @@ import {
   type UnexplainedCalibration,
 } from '../../../core/unexplained/unexplainedScore.js';
 import { preparedFor } from '../../engine/jobs/classifyTileJob.js';
+import type { PosteriorPrecision } from '../../../core/gmm/simdPosteriors.js';
 import { quantize } from '../tileHelpers.js';
 
 /** Every `stride`-th pixel of a width × height tile in each direction (a preview). */
@@ -41,10 +42,18 @@ export interface PredictFeaturesOutput {
 }
 
 export function predictFeaturesJob(input: PredictFeaturesInput): PredictFeaturesOutput {
+  return predictAt(input, 'exact');
+}
+
+function predictAt(input: PredictFeaturesInput, precision: PosteriorPrecision): PredictFeaturesOutput {
   const model = preparedFor(input.model, input.modelKey);
   const features = input.subsample ? subsampled(input.features, input.subsample) : input.features;
-  if (input.unexplained) return predictWithUnexplained(model, features, input.pixelCount, input.unexplained);
-  return { probabilities: predictProbabilities(model, features, input.pixelCount), unexplained: null };
+  const { pixelCount, unexplained } = input;
+  if (unexplained) return predictWithUnexplained(model, features, pixelCount, unexplained, true, precision);
+  return {
+    probabilities: predictProbabilities(model, features, pixelCount, true, undefined, undefined, precision),
+    unexplained: null,
+  };
 }
 
 /** predictFeaturesJob's planes as bytes (0..255 for 0..1), as the window's tiles carry them. */
@@ -56,10 +65,11 @@ export interface PredictFeatureBytesOutput {
 /**
  * Job 'predictFeatureBytes': predictFeaturesJob for the window, quantized here rather than on the main
  * thread, which then receives a quarter of the bytes and allocates and collects a quarter of the memory
- * (its garbage collection took 30–40 ms of each stroke with float planes).
+ * (its garbage collection took 30–40 ms of each stroke with float planes). Bytes are only shown, never
+ * saved or exported, so the posteriors take the kernel's 'display' precision (simdPosteriors.ts).
  */
 export function predictFeatureBytesJob(input: PredictFeaturesInput): PredictFeatureBytesOutput {
-  const { probabilities, unexplained } = predictFeaturesJob(input);
+  const { probabilities, unexplained } = predictAt(input, 'display');
   return { probabilities: probabilities.map(quantize), unexplained: unexplained && quantize(unexplained) };
 }
 
