@@ -16,6 +16,7 @@ import { ADAPT_FLAGS, ADAPT_HELP, DEFAULT_ADAPT, parseAdaptArgument } from '../a
 import type { AdaptationChoice } from '../../../core/classifier/adaptation/adaptationConstants.js';
 import { DEFAULT_OUTPUT_TEMPLATE, sequenceTemplate } from '../../../core/export/exportNames.js';
 import { EXPORT_HELP, FORMAT_HELP, OUTPUT_HELP } from '../exportOptions.js';
+import { PREDICTION_TILE_SIZE } from '../../../core/protocol/constants.js';
 
 interface PredictOptions extends IlastikAliasOptions {
   project: string;
@@ -54,7 +55,8 @@ export function registerPredict(program: Command): void {
     .option('--threads <n>', 'worker threads (default: one per core)')
     .option('--shard <i/n>', 'process only the i-th of n equal parts of the sorted file list (1 ≤ i ≤ n)')
     .option(AXES_FLAGS, AXES_HELP, parseAxesArgument)
-    .option('--tile-size <px>', 'tile edge in pixels', '512')
+    // The window's tile: with 2 workers a 2048² image ends with less idle time than with 512² tiles.
+    .option('--tile-size <px>', 'tile edge in pixels', String(PREDICTION_TILE_SIZE))
     .option(ADAPT_FLAGS, ADAPT_HELP, parseAdaptArgument, DEFAULT_ADAPT)
     .option('--accept-changed', 'predict project images whose content changed since training (sha256)')
     .option('--json', 'progress as one JSON object per line on stdout');
