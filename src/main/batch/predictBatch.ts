@@ -10,6 +10,7 @@ import { deserializeClassifier, type FittedClassifier } from '../../core/classif
 import type { Project } from '../../core/project/Project.js';
 import { DEFAULT_TILE_SIZE } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
+import { holdPlanes } from '../io/heldPlaneSource.js';
 import { openImage, type OpenedImage } from '../io/openImage.js';
 import { axisSize } from '../../core/imageMetadata.js';
 import { classFileSuffix } from '../../core/export/exportNames.js';
@@ -207,13 +208,15 @@ async function predictOneImage(
       for (const sink of created) await sink.commit();
       return created.flatMap((sink) => sink.paths);
     }
+    // Each plane decoded once for its range, offsets, adaptation and bands (heldPlaneSource.ts).
+    const planeSource = holdPlanes(source);
     for (let plane = 0; plane < info.planes; plane++) {
       const target: PlaneOutputs = stack
         ? { outputs: stack, index: plane }
         : { outputs: await createOutputs(plane), index: 0 };
       await predictOnePlane({
         ...{ project: options.project, pool: options.pool, signal: options.signal, onEvent: options.onEvent },
-        ...{ source, model, modelKey, plane, haloPx, target, labels: labelsAt(plane) },
+        ...{ source: planeSource, model, modelKey, plane, haloPx, target, labels: labelsAt(plane) },
         tileSize: options.tileSize ?? DEFAULT_TILE_SIZE,
         choice: adaptationChoice(options, source.name, plane),
         onceFeatureBytes: options.onceFeatureBytes,
