@@ -10,7 +10,7 @@
  */
 import type { Rect } from '../tiling.js';
 import type { GaussianKernel } from './gaussianKernels.js';
-import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilters.js';
+import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilterTypes.js';
 import { reachRect, reflectIndex, type Field } from './separableConvolution.js';
 
 /** The padded radius of every kernel in the fused stage. */

@@ -7,7 +7,7 @@
  */
 import type { Rect } from '../tiling.js';
 import { FUSED_RADIUS, rowStarts, taps, type XPlanes } from './fusedFilterStage.js';
-import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilters.js';
+import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilterTypes.js';
 import type { FeatureId } from './selection.js';
 import { reachRect, reflectIndex, type Field } from './separableConvolution.js';
 import { SIMD_WORK_START, simdConvolver } from './simdConvolution.js';

@@ -6,7 +6,7 @@
 import type { Rect } from '../tiling.js';
 import { convolveLine, reflectIndex } from './convolutionLoops.js';
 import type { GaussianKernel } from './gaussianKernels.js';
-import type { ConvolutionScratch, Field } from './separableConvolution.js';
+import type { ConvolutionScratch, Field } from './convolutionScratch.js';
 import { SIMD_MAX_RADIUS, SIMD_WORK_START, simdConvolver, type SimdConvolver } from './simdConvolution.js';
 
 /**

@@ -14,15 +14,12 @@ import {
   VIGRA_DEFAULT_WINDOW_RATIO,
 } from './featureConstants.js';
 import { cachedGaussianKernel, type GaussianKernel } from './gaussianKernels.js';
-import type { FeatureConvention, FeatureId } from './selection.js';
-import {
-  convolveColumns,
-  convolveRows,
-  reachRect,
-  type ConvolutionScratch,
-  type Field,
-} from './separableConvolution.js';
+import type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilterTypes.js';
+import type { FeatureConvention } from './selection.js';
+import { convolveColumns, convolveRows, reachRect, type Field } from './separableConvolution.js';
 import { symmetricEigenvalues2x2 } from './tensorEigenvalues.js';
+
+export type { FeatureFlags, FeatureSink, FilterKernels, ScaleContext } from './scaleFilterTypes.js';
 import {
   FUSED_RADIUS,
   fusedFilterStage,
@@ -61,16 +58,6 @@ export function scalePlan(scale: number, convention: FeatureConvention): ScalePl
   };
 }
 
-export type FeatureFlags = Readonly<Record<FeatureId, boolean>>;
-
-export interface FilterKernels {
-  readonly g0: GaussianKernel;
-  readonly g1: GaussianKernel;
-  readonly g2: GaussianKernel;
-  readonly dogInner: GaussianKernel;
-  readonly tensorOuter: GaussianKernel;
-}
-
 function filterKernels(plan: ScalePlan): FilterKernels {
   const s = plan.filterSigma;
   const ratio = plan.filterWindowRatio;
@@ -105,16 +92,6 @@ function presmoothRadius(plan: ScalePlan): number {
   return plan.presmoothSigma > 0
     ? cachedGaussianKernel(plan.presmoothSigma, 0, plan.presmoothWindowRatio).radius
     : 0;
-}
-
-/** Where one scale's results go: the output plane of `feature`'s channel `k`, core-sized. */
-export type FeatureSink = (feature: FeatureId, k: number) => Float32Array;
-
-export interface ScaleContext {
-  readonly imageWidth: number;
-  readonly imageHeight: number;
-  readonly core: Rect;
-  readonly scratch: ConvolutionScratch;
 }
 
 /** Computes the enabled features of one scale on `plane` (the whole image) for the core rectangle. */
