@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random.js';
 import type { ClassifierOptions } from './classifierOptions.js';
-import { estimateImagePriors, withClassPriors } from './imagePriors.js';
+import {
+  classLogDensities,
+  classWeights,
+  estimateImagePriors,
+  priorsFromClassDensities,
+  withClassPriors,
+} from './imagePriors.js';
 import { simpleSegmentation } from './outputs.js';
 import { fitPixelClassifier, predictProbabilities, type FittedClassifier } from './PixelClassifier.js';
 
@@ -113,5 +119,16 @@ describe('image priors under the tail bound', () => {
     // The fixed point p = 0.3 + 0.2 p: the far pixels split as the priors do.
     expect(bounded[1]).toBeGreaterThan(0.35);
     expect(bounded[1]).toBeLessThan(0.4);
+  });
+
+  it('are the same estimated from row ranges computed apart (as on the worker pool)', () => {
+    const cut = 1234;
+    const part = (first: number, end: number) =>
+      classLogDensities(mixture, [0, 1], 2, { Z: U.Z.slice(2 * first, 2 * end), n: end - first }, null, 4);
+    const joined = new Float64Array([...part(0, cut), ...part(cut, U.n)]);
+    expect(joined).toEqual(classLogDensities(mixture, [0, 1], 2, U, null, 4));
+    const priors = priorsFromClassDensities(joined, U.n, classWeights(mixture.weights, [0, 1], 2));
+    expect(priors).toEqual(estimateImagePriors(mixture, [0, 1], 2, U, null, 4));
+    expect(() => priorsFromClassDensities(joined, U.n + 1, [0.5, 0.5])).toThrow(/rows/);
   });
 });

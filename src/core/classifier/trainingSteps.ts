@@ -17,7 +17,13 @@ import {
 import { discriminantProjection } from './discriminantProjection.js';
 import { componentRelevance } from './componentRelevance.js';
 import type { FittedGmm, GmmInit } from '../gmm/GaussianMixture.js';
-import { estimateImagePriors, withClassPriors } from './imagePriors.js';
+import {
+  classLogDensities,
+  classWeights,
+  priorsFromClassDensities,
+  priorTailBound,
+  withClassPriors,
+} from './imagePriors.js';
 import { jointMixture, semiSupervisedRefinement } from './semiSupervised.js';
 import { toModelSpace, type FeatureTransform } from './featureTransform.js';
 import type { FittedClassifier } from './fittedClassifier.js';
@@ -184,12 +190,14 @@ export function blockRefinementLambda(prepared: PreparedTraining): number | null
 /**
  * Joins the per-class mixtures (in class order), refines them with the unlabeled rows if asked, and
  * estimates the image priors. `refined`: the refinement already run elsewhere (fitClassifierOnPool),
- * for a prepared training whose blockRefinementLambda is not null.
+ * for a prepared training whose blockRefinementLambda is not null. `priorDensities`: the image priors'
+ * class log densities of the unlabeled rows, computed elsewhere (imagePriorSteps.ts).
  */
 export function finishTraining(
   prepared: PreparedTraining,
   classMixtures: FittedGmm[],
   refined?: FittedGmm,
+  priorDensities?: Float64Array,
 ): FittedClassifier {
   const { options: o, classes, Z, classIndex, n, dims, groups, counts, transform } = prepared;
   const joint = jointStart(prepared, classMixtures);
@@ -223,15 +231,12 @@ export function finishTraining(
     if (lambda > 0) mixture = result.mixture;
   }
   if (o.priors === 'image' && prepared.unlabeled) {
-    const imagePriors = estimateImagePriors(
-      mixture,
-      componentClass,
-      classes.length,
-      prepared.unlabeled,
-      relevance,
-      o.covariance === 'diag' ? (o.tailBound ?? null) : null,
-    );
-    mixture = withClassPriors(mixture, componentClass, imagePriors);
+    const U = prepared.unlabeled;
+    const densities =
+      priorDensities ??
+      classLogDensities(mixture, componentClass, classes.length, U, relevance, priorTailBound(o));
+    const classWeight = classWeights(mixture.weights, componentClass, classes.length);
+    mixture = withClassPriors(mixture, componentClass, priorsFromClassDensities(densities, U.n, classWeight));
   }
   return {
     format: 'mixel-gmm-classifier',
@@ -255,7 +260,7 @@ export function finishTraining(
 }
 
 /** The relevance weights the options ask for; null without weighting or for full covariances. */
-function relevanceWeights(prepared: PreparedTraining, classMixtures: FittedGmm[]): number[] | null {
+export function relevanceWeights(prepared: PreparedTraining, classMixtures: FittedGmm[]): number[] | null {
   const { options: o, classes, Z, classIndex, n, dims, counts } = prepared;
   if (o.covariance !== 'diag') return null;
   switch (o.relevance.weighting) {

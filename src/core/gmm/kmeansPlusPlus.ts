@@ -22,7 +22,7 @@ export function kmeansPlusPlus(
     for (let f = 0; f < d; f++) centers[c * d + f] = X[chosen * d + f];
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const dist = squaredDistance(X, i, centers, c, d);
+      const dist = squaredDistanceBelow(X, i, centers, c, d, nearest[i]);
       if (dist < nearest[i]) nearest[i] = dist;
       total += nearest[i];
     }
@@ -44,11 +44,23 @@ export function kmeansPlusPlus(
   for (let iter = 0; iter < LLOYD_ITERATIONS; iter++) {
     let changed = 0;
     for (let i = 0; i < n; i++) {
+      // The row's last centre first: its distance bounds the others', most of which then stop early.
+      // Ties still go to the lowest centre index, as a scan in index order from Infinity gives them.
       let best = 0;
       let bestDist = Infinity;
+      let first = -1;
+      if (iter > 0) {
+        const dist = squaredDistanceBelow(X, i, centers, labels[i], d, Infinity);
+        // Not finite (overflow, NaN): the plain scan below decides, as it always did.
+        if (dist < Infinity) {
+          first = best = labels[i];
+          bestDist = dist;
+        }
+      }
       for (let c = 0; c < k; c++) {
-        const dist = squaredDistance(X, i, centers, c, d);
-        if (dist < bestDist) {
+        if (c === first) continue;
+        const dist = squaredDistanceBelow(X, i, centers, c, d, bestDist);
+        if (dist < bestDist || (dist === bestDist && c < best)) {
           bestDist = dist;
           best = c;
         }
@@ -72,17 +84,25 @@ export function kmeansPlusPlus(
   return labels;
 }
 
-function squaredDistance(
+/**
+ * The squared distance from row i to centre c, or, as soon as the running sum exceeds `bound`, that
+ * partial sum: a number above `bound` all the same, since adding non-negative terms never lowers a
+ * floating-point sum. A comparison with `bound` therefore decides as the full sum would, and a full sum
+ * is the same number as without the bound (same terms, same order).
+ */
+function squaredDistanceBelow(
   X: ArrayLike<number>,
   i: number,
   centers: Float64Array,
   c: number,
   d: number,
+  bound: number,
 ): number {
   let s = 0;
   for (let f = 0; f < d; f++) {
     const t = X[i * d + f] - centers[c * d + f];
     s += t * t;
+    if (s > bound) return s;
   }
   return s;
 }

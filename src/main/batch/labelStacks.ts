@@ -16,14 +16,18 @@ function labelBytes(
   plane: number,
   planes: number,
 ): Uint8Array {
+  // The typed-array copy keeps every whole number 0..255 and changes any other value (a fraction, a
+  // negative, 256 and up, NaN): the first value that changed is the first one out of range.
   const out = new Uint8Array(values.length);
+  out.set(values);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
+    if (out[i] !== values[i]) {
       const where = `x=${i % width}, y=${Math.floor(i / width)}${planes > 1 ? `, plane ${plane}` : ''}`;
-      throw new ImageReadError(path, `label values must be whole numbers 0..255 (found ${v} at ${where})`);
+      throw new ImageReadError(
+        path,
+        `label values must be whole numbers 0..255 (found ${values[i]} at ${where})`,
+      );
     }
-    out[i] = v;
   }
   return out;
 }

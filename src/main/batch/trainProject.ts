@@ -16,7 +16,9 @@ import {
   setLabels,
   setModel,
   type FeatureDimensions,
+  type ChannelRange,
   type FeatureSettings,
+  type ImageRecord,
   type NormalizationSettings,
   type Project,
 } from '../../core/project/Project.js';
@@ -26,6 +28,7 @@ import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.
 import { ImageReadError } from '../io/ImageReadError.js';
 import { measureChannelRange, planeFrameRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
+import { holdPlanes } from '../io/heldPlaneSource.js';
 import { openImage } from '../io/openImage.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
 import { trainVolumeClassifier } from '../volume/trainVolumes.js';
@@ -71,24 +74,49 @@ interface LoadedPair {
   readonly pair: TrainingPair;
   readonly source: OpenedImage;
   readonly labelPlanes: Map<number, Uint8Array>;
+  readonly record: Promise<ImageRecord>;
+  /** The normalization range of the image's first plane, as the project records it. */
+  readonly range: Promise<ChannelRange> | undefined;
+}
+
+/**
+ * A single-plane image trained with 2-D features is read whole twice, for its percentile range and for its
+ * features: held (heldPlaneSource.ts), it decodes once (a 2048² LZW plane: one decode of about 70 ms).
+ * Stacks and 3-D training read planes and blocks here and there, so they keep the source itself.
+ */
+function holdSinglePlane(options: TrainProjectOptions, source: OpenedImage): OpenedImage {
+  const planar = (options.dimensions ?? '2d') === '2d';
+  return planar && source.info.planes === 1 ? holdPlanes(source) : source;
 }
 
 export async function trainProject(options: TrainProjectOptions): Promise<Project> {
   if (options.pairs.length === 0) throw new RangeError('give at least one --image with its --labels');
   const loaded: LoadedPair[] = [];
-  let maxLabel = 0;
-  const labelledClasses = new Set<number>();
+  /** 1 at each label value found in any label plane. */
+  const labelValues = new Uint8Array(256);
+  const usedIds = new Set<string>();
   for (const pair of options.pairs) {
-    const source = await openImage(pair.image, { axes: options.axes });
+    const source = holdSinglePlane(options, await openImage(pair.image, { axes: options.axes }));
+    // Started now, awaited once the labels are checked: the image decodes (libvips' threads) and is hashed
+    // while the labels decode, instead of one after the other.
+    const record = makeImageRecord(
+      options.outPath,
+      pair.image,
+      source.info,
+      uniqueId(nicknameOf(pair.image), usedIds),
+    );
+    const range =
+      options.normalization.mode === 'none' ? undefined : measureChannelRange(source, options.normalization);
+    // Kept from counting as unhandled when a label check throws first; awaited below all the same.
+    for (const started of [record, range]) started?.catch(() => undefined);
     const labelPlanes = await readLabelPlanes(pair.labels, source.info, pair.image);
     for (const labels of labelPlanes.values()) {
-      for (let i = 0; i < labels.length; i++) {
-        if (labels[i] > maxLabel) maxLabel = labels[i];
-        if (labels[i] > 0) labelledClasses.add(labels[i]);
-      }
+      for (let i = 0; i < labels.length; i++) labelValues[labels[i]] = 1;
     }
-    loaded.push({ pair, source, labelPlanes });
+    loaded.push({ pair, source, labelPlanes, record, range });
   }
+  const labelledClasses = [...labelValues.keys()].filter((v) => v > 0 && labelValues[v] === 1);
+  const maxLabel = labelledClasses.at(-1) ?? 0;
   const classNames = options.classNames ?? Array.from({ length: maxLabel }, (_, i) => `class ${i + 1}`);
   if (maxLabel > classNames.length) {
     const beyond = (l: LoadedPair) =>
@@ -99,9 +127,9 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
       `holds the label value ${maxLabel} but only ${classNames.length} classes are named (${classNames.join(', ')}); add names to --classes`,
     );
   }
-  if (labelledClasses.size < 2) {
+  if (labelledClasses.length < 2) {
     // Checked before any feature is computed: one class (say only class 2 of three named) cannot train.
-    const held = [...labelledClasses].map((c) => `class ${c} (${classNames[c - 1]})`);
+    const held = labelledClasses.map((c) => `class ${c} (${classNames[c - 1]})`);
     throw new RangeError(
       `the labels hold ${held.length === 0 ? 'no class' : `only ${held[0]}`}: at least two classes need labels`,
     );
@@ -109,19 +137,9 @@ export async function trainProject(options: TrainProjectOptions): Promise<Projec
 
   const features = featureSettingsFor(options, loaded);
   let project = createProject({ classNames, features, normalization: options.normalization });
-  const usedIds = new Set<string>();
-  for (const { pair, source, labelPlanes } of loaded) {
-    const record = await makeImageRecord(
-      options.outPath,
-      pair.image,
-      source.info,
-      uniqueId(nicknameOf(pair.image), usedIds),
-    );
-    const range =
-      options.normalization.mode === 'none'
-        ? undefined
-        : await measureChannelRange(source, options.normalization);
-    project = addImage(project, { ...record, normalization: range });
+  for (const { labelPlanes, ...started } of loaded) {
+    const record = await started.record;
+    project = addImage(project, { ...record, normalization: await started.range });
     for (const [plane, labels] of labelPlanes) project = setLabels(project, record.id, labels, plane);
   }
   const model =

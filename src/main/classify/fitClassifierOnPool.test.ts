@@ -99,6 +99,22 @@ describe('fitClassifierOnPool', () => {
     expect(serializeClassifier(parallel)).toBe(sequentialFit(withMore, options));
   });
 
+  it('gives the sequential model exactly with image priors over the unlabeled rows but no refinement', async () => {
+    const options: Partial<ClassifierOptions> = {
+      seed: 4,
+      priors: 'image',
+      semiSupervised: { enabled: false, lambda: 1, sampleCount: 1500, iterations: 5 },
+    };
+    const parallel = await fitClassifierOnPool(pool, rows, options);
+    expect(parallel.training.mode).toBe('supervised');
+    // The priors moved the class weights off the scribble counts (equal here).
+    const classWeight = [0, 1, 2].map((c) =>
+      parallel.mixture.weights.reduce((s, w, j) => s + (parallel.componentClass[j] === c ? w : 0), 0),
+    );
+    expect(Math.max(...classWeight) - Math.min(...classWeight)).toBeGreaterThan(0.01);
+    expect(serializeClassifier(parallel)).toBe(sequentialFit(rows, options));
+  });
+
   it('fails with the user-facing message when only one class is labeled', async () => {
     const one = { ...rows, labels: new Uint8Array(rows.labels.length).fill(2) };
     await expect(fitClassifierOnPool(pool, one)).rejects.toThrow(/at least two classes/);

@@ -10,6 +10,10 @@ import { blockRefinementLambda, jointStart } from '../../core/classifier/trainin
 import { refineOnPool } from './refineOnPool.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { classMixtureInputs, type ClassMixturesStart } from '../../core/classifier/warmStart.js';
+import { imagePriorModel } from '../../core/classifier/imagePriorSteps.js';
+import type { FittedGmm } from '../../core/gmm/GaussianMixture.js';
+import type { PreparedTraining } from '../../core/classifier/trainingSteps.js';
+import { concatArrays } from '../../core/concatArrays.js';
 
 export interface TrainingRows {
   /** nSamples × nFeatures, row-major. */
@@ -70,7 +74,42 @@ export async function fitClassifierWithStart(
     lambda === null
       ? undefined
       : await refineOnPool(pool, prepared, jointStart(prepared, classMixtures), lambda, signal);
-  const { model } = await pool.run('finishTraining', { prepared, classMixtures, refined }, { signal });
+  const priorDensities = await imagePriorDensitiesOnPool(pool, prepared, classMixtures, refined, signal);
+  const { model } = await pool.run(
+    'finishTraining',
+    { prepared, classMixtures, refined, priorDensities },
+    { signal },
+  );
   onProgress?.(total, total);
   return { model, start: { classes: prepared.classes, transform: prepared.transform, classMixtures } };
+}
+
+/**
+ * The image priors' class log densities of the unlabeled rows, in one row range per worker
+ * (imagePriorSteps.ts); undefined when finishTraining has to compute them itself, or with one worker.
+ */
+async function imagePriorDensitiesOnPool(
+  pool: WorkerPool,
+  prepared: PreparedTraining,
+  classMixtures: FittedGmm[],
+  refined: FittedGmm | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Float64Array | undefined> {
+  const model = imagePriorModel(prepared, classMixtures, refined);
+  const U = prepared.unlabeled;
+  if (!model || !U || pool.threads < 2) return undefined;
+  const parts = Math.min(pool.threads, U.n);
+  const r = prepared.dims;
+  const densities = await Promise.all(
+    Array.from({ length: parts }, (_, p) => {
+      const [first, end] = [Math.floor((p * U.n) / parts), Math.floor(((p + 1) * U.n) / parts)];
+      const Z = U.Z.slice(first * r, end * r);
+      const input = { model, Z, n: end - first };
+      return pool.run('imagePriorDensities', input, { signal, transfer: [Z.buffer] });
+    }),
+  );
+  return concatArrays(
+    Float64Array,
+    densities.map((d) => d.classLogDensity),
+  );
 }

@@ -18,7 +18,6 @@ import {
 } from '../../core/features/selection.js';
 import type { PlanarImage } from '../../core/image.js';
 import { featureOffsets } from '../../core/features/featureOffset.js';
-import { planeNoiseSd, pooledNoiseSd } from '../../core/classifier/adaptation/noiseMatch.js';
 import { DEFAULT_TILE_SIZE, tileGrid } from '../../core/tiling.js';
 import type { WorkerPool } from '../engine/WorkerPool.js';
 import { fitClassifierOnPool } from './fitClassifierOnPool.js';
@@ -93,7 +92,7 @@ export async function trainClassifier(
   if (jobs.length === 0) throw new RangeError('there are no labels to train on: paint at least two classes');
   const unlabeledFraction = unlabeledSampleFraction(options, unlabeledInLabeledTiles);
   let done = 0;
-  const parts = await Promise.all(
+  const featureParts = Promise.all(
     jobs.map(async (job, index) => {
       const crop = cropTile(job.input.image, job.tile);
       const part = await pool.run(
@@ -116,11 +115,13 @@ export async function trainClassifier(
       return part;
     }),
   );
-  const model = await fitSampleParts(pool, parts, options, onProgress, signal);
   // Recorded so that an image noisier than these can be predicted with the model widened to its noise.
-  const noise = pooledNoiseSd(
-    inputs.map(({ image }) => planeNoiseSd(image.channels, image.width, image.height)),
-  );
+  // Queued behind the tiles: measured by the first thread done with them, while the other ends its last.
+  const trainingNoise = pool.run('trainingNoise', { images: inputs.map((input) => input.image) }, { signal });
+  // (A failing tile is reported by the await below, not as unhandled should the fit throw first.)
+  trainingNoise.catch(() => undefined);
+  const model = await fitSampleParts(pool, await featureParts, options, onProgress, signal);
+  const { noise } = await trainingNoise;
   return {
     ...model,
     featureNames: featureChannelNames(selection, channelCount),

@@ -119,6 +119,15 @@ export async function measureFrameRange(
     for (const rect of rects) {
       const part = await source.readRegion(rect, t * zSize + z);
       part.channels.forEach((values, c) => {
+        if (count === 1) {
+          // One plane: every value is sampled, so the region's values are the sample (percentiles only read).
+          for (let i = 0; i < values.length; i++) {
+            const v = values[i];
+            if (v - v !== 0) throw new ImageReadError(source.name, 'contains NaN or infinite values');
+          }
+          samples[c].push(values);
+          return;
+        }
         const picked = new Float32Array(Math.max(0, Math.ceil((values.length - (k % count)) / count)));
         for (let i = k % count, j = 0; i < values.length; i += count, j++) {
           const v = values[i];
@@ -130,7 +139,7 @@ export async function measureFrameRange(
     }
   }
   return channelRangeOf(
-    samples.map((parts) => concatArrays(Float32Array, parts)),
+    samples.map((parts) => (parts.length === 1 ? parts[0] : concatArrays(Float32Array, parts))),
     settings,
   );
 }

@@ -213,14 +213,19 @@ async function readPageRegion(
     );
   }
   const out = createPlanarImage(rect.width, rect.height, channels);
-  for (let c = 0; c < channels; c++) {
-    const plane = out.channels[c];
-    for (let i = 0, j = c; i < n; i++, j += channels) plane[i] = samples[j];
+  // One channel needs no de-interleaving: a typed-array copy converts each value as the loop would, in
+  // less than half the time of the loop's first runs (training reads its image and its labels whole once).
+  if (channels === 1) out.channels[0].set(samples);
+  else {
+    for (let c = 0; c < channels; c++) {
+      const plane = out.channels[c];
+      for (let i = 0, j = c; i < n; i++, j += channels) plane[i] = samples[j];
+    }
   }
   return out;
 }
 
-function typedView(data: Buffer, depth: string): ArrayLike<number> {
+function typedView(data: Buffer, depth: string): Uint8Array | Uint16Array | Float32Array {
   if (depth === 'ushort') {
     // A fresh copy guarantees the 2-byte alignment a Uint16Array view needs.
     const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);

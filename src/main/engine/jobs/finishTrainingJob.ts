@@ -9,8 +9,10 @@ export interface FinishTrainingInput {
   readonly classMixtures: FittedGmm[];
   /** The semi-supervised refinement, when it already ran on the pool (refineOnPool). */
   readonly refined?: FittedGmm;
+  /** The image priors' class log densities of the unlabeled rows, when computed on the pool. */
+  readonly priorDensities?: Float64Array;
 }
 
 export function finishTrainingJob(input: FinishTrainingInput): { model: FittedClassifier } {
-  return { model: finishTraining(input.prepared, input.classMixtures, input.refined) };
+  return { model: finishTraining(input.prepared, input.classMixtures, input.refined, input.priorDensities) };
 }

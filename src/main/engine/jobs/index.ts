@@ -11,6 +11,8 @@ import { prepareTrainingJob } from './prepareTrainingJob.js';
 import { fitClassMixtureJob } from './fitClassMixtureJob.js';
 import { finishTrainingJob } from './finishTrainingJob.js';
 import { emBlocksJob } from './emBlocksJob.js';
+import { imagePriorDensitiesJob } from './imagePriorDensitiesJob.js';
+import { trainingNoiseJob } from './trainingNoiseJob.js';
 import { trainingSamplesJob } from '../../classify/trainingSamplesJob.js';
 import {
   classifyVolumeBlockJob,
@@ -37,6 +39,8 @@ export const jobs = {
   fitClassMixture: fitClassMixtureJob,
   finishTraining: finishTrainingJob,
   emBlocks: emBlocksJob,
+  imagePriorDensities: imagePriorDensitiesJob,
+  trainingNoise: trainingNoiseJob,
   trainingSamples: trainingSamplesJob,
   predictFeatures: predictFeaturesJob,
   predictFeatureBytes: predictFeatureBytesJob,
