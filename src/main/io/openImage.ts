@@ -10,7 +10,7 @@ import { ImageReadError } from './ImageReadError.js';
 import { openSharpImage } from './openSharpImage.js';
 import { splitHdf5Path } from './hdf5/hdf5Path.js';
 import { openHdf5Image } from './hdf5/openHdf5Image.js';
-import { isZarrPath, openZarrImage, zarrStorageFile } from './zarr/openZarrImage.js';
+import { isZarrPath, zarrStorageFile } from './zarr/zarrPaths.js';
 
 export { MAX_IMAGE_PIXELS } from './openSharpImage.js';
 
@@ -23,7 +23,7 @@ export const MAX_WHOLE_IMAGE_BYTES = 4 * 1024 ** 3;
 export async function openImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
   const hdf5 = await splitHdf5Path(path);
   if (hdf5) return openHdf5Image(hdf5, path, options);
-  if (await isZarrPath(path)) return openZarrImage(path, options);
+  if (await isZarrPath(path)) return (await import('./zarr/openZarrImage.js')).openZarrImage(path, options);
   return openSharpImage(path, options);
 }
 

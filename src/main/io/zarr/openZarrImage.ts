@@ -6,7 +6,6 @@
  * types and JSON sizes are checked before anything is decoded; every failure is one line naming the folder.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as zarr from 'zarrita';
 import type { SampleType } from '../../../core/image.js';
 import { planeCount, type ImageMetadata, type PhysicalSize } from '../../../core/imageMetadata.js';
@@ -37,21 +36,6 @@ const SAMPLE_TYPES: Record<string, SampleType> = {
 
 /** No axis of a real image is longer than 2³¹: a shape saying so is corrupt. */
 const MAX_AXIS_SIZE = 2 ** 31;
-
-/** Paths that name a Zarr folder: `….zarr` or something inside one (`x.zarr/1`, `x.ome.zarr/labels/a`). */
-export function looksLikeZarrPath(path: string): boolean {
-  return /\.zarr(?:[\\/]|$)/i.test(path);
-}
-
-/** True when `path` should be read as Zarr: named like one, or any folder (whose own check explains). */
-export async function isZarrPath(path: string): Promise<boolean> {
-  if (looksLikeZarrPath(path)) return true;
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 export async function openZarrImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
   const fail = (reason: string): never => {
@@ -209,18 +193,4 @@ export function describeZarrError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return `${err.message}${cause}`.split('\n')[0].slice(0, 300);
-}
-
-/**
- * The file whose size and checksum stand for a Zarr image in a project: the metadata of the array read
- * (`.zarray` or `zarr.json`). Hashing every chunk of a 50 GB folder at each run is not affordable; the
- * metadata changes with the shape, data type, chunking or compression.
- */
-export async function zarrStorageFile(path: string): Promise<string> {
-  try {
-    const location = await locateZarrImage(path);
-    return join(location.arrayPath, location.zarrFormat === 3 ? 'zarr.json' : '.zarray');
-  } catch {
-    return path;
-  }
 }
