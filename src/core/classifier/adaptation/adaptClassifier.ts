@@ -12,7 +12,9 @@ import type { FittedClassifier } from '../fittedClassifier.js';
 import {
   AUTO_CANDIDATES,
   INTENSITY_FIT_PIXELS,
+  MIN_ADAPTATION_GAIN,
   MIN_ADAPTATION_PIXELS,
+  SMALL_DRIFT_SUBSTITUTE,
   type AdaptationChoice,
   type AdaptationMethod,
   type AutoCandidate,
@@ -155,7 +157,7 @@ export function adaptClassifier(
     chosen = usable[0];
     reason = chosen ? `${choice} as asked` : `${choice} refused: ${candidates[0]?.refused ?? 'not finite'}`;
   } else {
-    const best = highestGain(usable.filter((c) => qualifies(c, unadaptedShares)));
+    const best = autoChoice(candidates, unadaptedShares);
     if (best) {
       chosen = best;
       reason = `${best.method}: held-out log density +${best.gain.toFixed(2)} nats per pixel`;
@@ -186,10 +188,33 @@ function highestGain(reports: readonly CandidateReport[]): CandidateReport | und
   return reports.reduce<CandidateReport | undefined>((b, c) => (!b || c.gain > b.gain ? c : b), undefined);
 }
 
-/** Whether 'auto' may choose a usable candidate: its gain reaches its threshold, no class grows past its cap. */
-function qualifies(report: CandidateReport, unadaptedShares: Float64Array): boolean {
-  const rule = AUTO_CANDIDATES.find((c) => c.method === report.method) as AutoCandidate;
-  if (report.gain < rule.minGain) return false;
+/**
+ * What 'auto' chooses among the candidates' reports: the usable one (not refused by the guards, finite
+ * gain) of highest gain that meets its AUTO_CANDIDATES rule, or on a small drift the plain match in place
+ * of the class-aware one (SMALL_DRIFT_SUBSTITUTE); undefined when none qualifies (no adaptation).
+ */
+export function autoChoice(
+  candidates: readonly CandidateReport[],
+  unadaptedShares: ArrayLike<number>,
+): CandidateReport | undefined {
+  const usable = candidates.filter((c) => c.refused === null && Number.isFinite(c.gain));
+  const best = highestGain(usable.filter((c) => qualifies(c, ruleOf(c.method), unadaptedShares)));
+  if (!best || best.method !== SMALL_DRIFT_SUBSTITUTE.of || best.gain >= MIN_ADAPTATION_GAIN) return best;
+  const substitute = usable.find((c) => c.method === SMALL_DRIFT_SUBSTITUTE.instead);
+  return substitute && qualifies(substitute, ruleOf(best.method), unadaptedShares) ? substitute : best;
+}
+
+function ruleOf(method: AdaptationMethod): AutoCandidate | undefined {
+  return AUTO_CANDIDATES.find((c) => c.method === method);
+}
+
+/** Whether a report meets a rule: its gain reaches the rule's, no class grows past the rule's cap. */
+function qualifies(
+  report: CandidateReport,
+  rule: AutoCandidate | undefined,
+  unadaptedShares: ArrayLike<number>,
+): boolean {
+  if (!rule || report.gain < rule.minGain) return false;
   if (rule.maxShareGrowth === Infinity) return true;
   return report.shares.every((share, c) => share <= rule.maxShareGrowth * unadaptedShares[c]);
 }
