@@ -8,6 +8,7 @@
 import { cropPlane, type PlanarImage } from '../../core/image.js';
 import type { Rect } from '../../core/tiling.js';
 import type { OpenedImage } from './OpenedImage.js';
+import { isRegionInside } from './openSharpImage.js';
 
 /**
  * Largest plane held, as float32 samples over all channels: 4096² pixels of four channels. A larger plane
@@ -42,7 +43,7 @@ export function holdPlanes(source: OpenedImage, maxBytes = HELD_PLANE_BYTES): Op
     metadata: source.metadata,
     async readRegion(rect: Rect, plane: number): Promise<PlanarImage> {
       // The source checks the plane index and the rectangle against its own bounds, with its own message.
-      if (!isInside(rect, width, height)) return source.readRegion(rect, plane);
+      if (!isRegionInside(rect, width, height)) return source.readRegion(rect, plane);
       const image = await wholePlane(plane);
       // Always a copy: callers normalize in place and hand buffers to workers.
       return {
@@ -52,19 +53,4 @@ export function holdPlanes(source: OpenedImage, maxBytes = HELD_PLANE_BYTES): Op
       };
     },
   };
-}
-
-function isInside(rect: Rect, width: number, height: number): boolean {
-  return (
-    Number.isInteger(rect.x) &&
-    Number.isInteger(rect.y) &&
-    Number.isInteger(rect.width) &&
-    Number.isInteger(rect.height) &&
-    rect.x >= 0 &&
-    rect.y >= 0 &&
-    rect.width > 0 &&
-    rect.height > 0 &&
-    rect.x + rect.width <= width &&
-    rect.y + rect.height <= height
-  );
 }

@@ -238,17 +238,24 @@ function typedView(data: Buffer, depth: string): Uint8Array | Uint16Array | Floa
   return data;
 }
 
-export function checkRegion(path: string, info: ImageInfo, rect: Rect, plane: number): void {
-  const inside =
+/** Whether `rect` is a non-empty region of whole pixels inside a `width × height` image. */
+export function isRegionInside(rect: Rect, width: number, height: number): boolean {
+  return (
     Number.isInteger(rect.x) &&
     Number.isInteger(rect.y) &&
+    Number.isInteger(rect.width) &&
+    Number.isInteger(rect.height) &&
     rect.x >= 0 &&
     rect.y >= 0 &&
     rect.width > 0 &&
     rect.height > 0 &&
-    rect.x + rect.width <= info.width &&
-    rect.y + rect.height <= info.height;
-  if (!inside) {
+    rect.x + rect.width <= width &&
+    rect.y + rect.height <= height
+  );
+}
+
+export function checkRegion(path: string, info: ImageInfo, rect: Rect, plane: number): void {
+  if (!isRegionInside(rect, info.width, info.height)) {
     throw new RangeError(
       `${path}: region ${JSON.stringify(rect)} is outside the ${info.width} × ${info.height} image`,
     );
