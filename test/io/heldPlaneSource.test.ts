@@ -86,6 +86,20 @@ describe('a held plane is decoded once and serves every region of it exactly', (
     expect(again.channels[0][0]).toBe(before);
   });
 
+  it('release lets the held plane go: the next region of it is decoded again', async () => {
+    const { source, reads } = await countingSource();
+    const held = holdPlanes(source);
+    await held.readRegion({ x: 0, y: 0, width: 4, height: 4 }, 0);
+    await held.readRegion({ x: 4, y: 4, width: 4, height: 4 }, 0);
+    expect(reads).toHaveLength(1);
+    held.release();
+    const again = await held.readRegion({ x: 0, y: 0, width: 4, height: 4 }, 0);
+    expect(reads).toHaveLength(2);
+    expect(again.channels).toEqual(
+      (await source.readRegion({ x: 0, y: 0, width: 4, height: 4 }, 0)).channels,
+    );
+  });
+
   it('a plane larger than the bound is read region by region, as without holding', async () => {
     const { source, reads } = await countingSource();
     const held = holdPlanes(source, W * H * 4 - 1);

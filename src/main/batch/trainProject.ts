@@ -28,7 +28,7 @@ import { assertFeatureInput, assertFiniteSamples } from '../io/checkImageValues.
 import { ImageReadError } from '../io/ImageReadError.js';
 import { measureChannelRange, planeFrameRange } from '../io/imageStatistics.js';
 import { axisSize } from '../../core/imageMetadata.js';
-import { holdPlanes } from '../io/heldPlaneSource.js';
+import { HELD_PLANE_BYTES, holdPlanes, type HeldPlaneSource } from '../io/heldPlaneSource.js';
 import { openImage } from '../io/openImage.js';
 import type { OpenedImage } from '../io/OpenedImage.js';
 import { trainVolumeClassifier } from '../volume/trainVolumes.js';
@@ -72,7 +72,7 @@ const TRAIN_RANGE_REMEDY: Record<NormalizationModeName, string> = {
 
 interface LoadedPair {
   readonly pair: TrainingPair;
-  readonly source: OpenedImage;
+  readonly source: HeldPlaneSource;
   readonly labelPlanes: Map<number, Uint8Array>;
   readonly record: Promise<ImageRecord>;
   /** The normalization range of the image's first plane, as the project records it. */
@@ -81,12 +81,13 @@ interface LoadedPair {
 
 /**
  * A single-plane image trained with 2-D features is read whole twice, for its percentile range and for its
- * features: held (heldPlaneSource.ts), it decodes once (a 2048² LZW plane: one decode of about 70 ms).
- * Stacks and 3-D training read planes and blocks here and there, so they keep the source itself.
+ * features: held (heldPlaneSource.ts), it decodes once (a 2048² LZW plane: one decode of about 70 ms), and
+ * is released once its features' input is read. Stacks and 3-D training read planes and blocks here and
+ * there, so nothing of theirs is held.
  */
-function holdSinglePlane(options: TrainProjectOptions, source: OpenedImage): OpenedImage {
+function holdSinglePlane(options: TrainProjectOptions, source: OpenedImage): HeldPlaneSource {
   const planar = (options.dimensions ?? '2d') === '2d';
-  return planar && source.info.planes === 1 ? holdPlanes(source) : source;
+  return holdPlanes(source, planar && source.info.planes === 1 ? HELD_PLANE_BYTES : 0);
 }
 
 export async function trainProject(options: TrainProjectOptions): Promise<Project> {
@@ -193,6 +194,8 @@ async function trainPlanes(options: TrainProjectOptions, loaded: readonly Loaded
       assertFeatureInput(pair.image, normalized, TRAIN_RANGE_REMEDY[options.normalization.mode]);
       inputs.push({ image: normalized, labels });
     }
+    // Its normalized copy is in `inputs`: the raw plane need not stay for the rest of training.
+    source.release();
   }
   options.onDidRead?.();
   return trainClassifier(

@@ -16,14 +16,20 @@ import { isRegionInside } from './openSharpImage.js';
  */
 export const HELD_PLANE_BYTES = 256 * 1024 ** 2;
 
+/** An image source holding its last plane read; `release` lets that memory go when its reader is done. */
+export interface HeldPlaneSource extends OpenedImage {
+  /** Forgets the plane held (a later read decodes it again). */
+  release(): void;
+}
+
 /**
  * `source`, with the plane last read held whole in memory when it is at most `maxBytes`. Meant for reading
  * planes one after another (2-D prediction); a reader that hops between planes region by region (3-D
- * blocks) would decode a whole plane for each region, so it keeps the source itself.
+ * blocks) would decode a whole plane for each region, so it passes a bound of 0 (nothing held).
  */
-export function holdPlanes(source: OpenedImage, maxBytes = HELD_PLANE_BYTES): OpenedImage {
+export function holdPlanes(source: OpenedImage, maxBytes = HELD_PLANE_BYTES): HeldPlaneSource {
   const { width, height, channels } = source.info;
-  if (width * height * channels * Float32Array.BYTES_PER_ELEMENT > maxBytes) return source;
+  const isHeld = width * height * channels * Float32Array.BYTES_PER_ELEMENT <= maxBytes;
   let held: { plane: number; image: Promise<PlanarImage> } | undefined;
   const wholePlane = (plane: number): Promise<PlanarImage> => {
     if (held?.plane !== plane) {
@@ -43,7 +49,7 @@ export function holdPlanes(source: OpenedImage, maxBytes = HELD_PLANE_BYTES): Op
     metadata: source.metadata,
     async readRegion(rect: Rect, plane: number): Promise<PlanarImage> {
       // The source checks the plane index and the rectangle against its own bounds, with its own message.
-      if (!isRegionInside(rect, width, height)) return source.readRegion(rect, plane);
+      if (!isHeld || !isRegionInside(rect, width, height)) return source.readRegion(rect, plane);
       const image = await wholePlane(plane);
       // Always a copy: callers normalize in place and hand buffers to workers.
       return {
@@ -51,6 +57,9 @@ export function holdPlanes(source: OpenedImage, maxBytes = HELD_PLANE_BYTES): Op
         height: rect.height,
         channels: image.channels.map((c) => cropPlane(c, width, rect.x, rect.y, rect.width, rect.height)),
       };
+    },
+    release() {
+      held = undefined;
     },
   };
 }
